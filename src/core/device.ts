@@ -1,0 +1,200 @@
+import { NotConnectedError, StagingError } from "./errors.js";
+import type { DataKeys, Readings } from "./reading.js";
+
+/**
+ * Where a child's fields go: `hinted` and `normal` into read() (hinted ones also into hints,
+ * which plots and tables show first), `config` into readConfiguration(), `omitted` nowhere.
+ */
+export type Kind = "hinted" | "normal" | "config" | "omitted";
+
+export interface DeviceOptions {
+  name?: string;
+  kind?: Kind;
+}
+
+export interface ConnectOptions {
+  /** Seconds each backend may take to connect. */
+  timeout?: number;
+}
+
+export interface Hints {
+  fields: string[];
+}
+
+interface ParentLink {
+  readonly parent: Device;
+  readonly key: string;
+  /** The child whose field carries the device's own name, like a motor's readback `m1`. */
+  readonly primary: boolean;
+}
+
+/** A signal a device sets while staged and restores afterwards (ophyd's stage_sigs). */
+interface StageSetting {
+  readonly signal: { get(): Promise<unknown>; set(value: unknown): PromiseLike<void> };
+  readonly value: unknown;
+}
+
+/**
+ * A tree of named children. Children are declared in the constructor with `add`, so names
+ * compose (`m1` + `velocity` = `m1_velocity`) and the tree needs no reflection.
+ */
+export class Device {
+  private ownKind: Kind;
+  private ownName: string;
+  private link: ParentLink | undefined;
+  private readonly childMap = new Map<string, Device>();
+  private readonly stageSettings: StageSetting[] = [];
+  private restoreOnUnstage: Array<() => PromiseLike<void>> | undefined;
+
+  constructor({ name = "", kind = "normal" }: DeviceOptions = {}) {
+    this.ownName = name;
+    this.ownKind = kind;
+  }
+
+  get kind(): Kind {
+    return this.ownKind;
+  }
+
+  get name(): string {
+    const link = this.link;
+    if (!link) return this.ownName;
+    const parentName = link.parent.name;
+    if (link.primary) return parentName;
+    return parentName ? `${parentName}_${link.key}` : link.key;
+  }
+
+  /** Renames a root device; its children's names follow. */
+  setName(name: string): void {
+    if (this.link) throw new Error(`${this.name} is a child of ${this.link.parent.name}`);
+    this.ownName = name;
+  }
+
+  get parent(): Device | undefined {
+    return this.link?.parent;
+  }
+
+  /** The children in declaration order, by key. */
+  children(): ReadonlyMap<string, Device> {
+    return this.childMap;
+  }
+
+  get staged(): boolean {
+    return this.restoreOnUnstage !== undefined;
+  }
+
+  async connect(options: ConnectOptions = {}): Promise<void> {
+    const failures = new Map<string, Error>();
+    await Promise.all(
+      [...this.childMap.values()].map(async (child) => {
+        try {
+          await child.connect(options);
+        } catch (error) {
+          if (error instanceof NotConnectedError) {
+            for (const [name, cause] of error.failures) failures.set(name, cause);
+          } else {
+            failures.set(child.name, error instanceof Error ? error : new Error(String(error)));
+          }
+        }
+      }),
+    );
+    if (failures.size > 0) throw new NotConnectedError(this.name, failures);
+  }
+
+  read(): Promise<Readings> {
+    return this.gather((child) => (inData(child) ? [child.read()] : []));
+  }
+
+  describe(): Promise<DataKeys> {
+    return this.gather((child) => (inData(child) ? [child.describe()] : []));
+  }
+
+  readConfiguration(): Promise<Readings> {
+    return this.gather((child) => {
+      if (child.kind === "omitted") return [];
+      const nested = child.readConfiguration();
+      return child.kind === "config" ? [child.read(), nested] : [nested];
+    });
+  }
+
+  describeConfiguration(): Promise<DataKeys> {
+    return this.gather((child) => {
+      if (child.kind === "omitted") return [];
+      const nested = child.describeConfiguration();
+      return child.kind === "config" ? [child.describe(), nested] : [nested];
+    });
+  }
+
+  get hints(): Hints {
+    const fields: string[] = [];
+    for (const child of this.childMap.values()) {
+      if (inData(child)) fields.push(...child.hints.fields);
+    }
+    return { fields };
+  }
+
+  /** Sets the stage settings, then stages the children. Staging twice is an error. */
+  async stage(): Promise<void> {
+    if (this.staged) throw new StagingError(this.name, "is already staged");
+    const restore: Array<() => PromiseLike<void>> = [];
+    this.restoreOnUnstage = restore;
+    for (const { signal, value } of this.stageSettings) {
+      const original = await signal.get();
+      await signal.set(value);
+      restore.push(() => signal.set(original));
+    }
+    for (const child of this.childMap.values()) {
+      await child.stage();
+      restore.push(() => child.unstage());
+    }
+  }
+
+  /** Undoes stage() in reverse order; does nothing when not staged. */
+  async unstage(): Promise<void> {
+    const restore = this.restoreOnUnstage;
+    if (!restore) return;
+    this.restoreOnUnstage = undefined;
+    for (const undo of restore.reverse()) await undo();
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(${this.name})`;
+  }
+
+  /**
+   * Declares a child. `kind` sets the child's role here (else it keeps its own); a `primary`
+   * child's field is named after this device.
+   */
+  protected add<D extends Device>(
+    key: string,
+    child: D,
+    { primary = false, kind }: { primary?: boolean; kind?: Kind } = {},
+  ): D {
+    if (this.childMap.has(key)) throw new Error(`${this.name} already has a child ${key}`);
+    if (child.link) throw new Error(`${child.name} already belongs to ${child.link.parent.name}`);
+    child.link = { parent: this, key, primary };
+    if (kind) child.ownKind = kind;
+    this.childMap.set(key, child);
+    return child;
+  }
+
+  /** Writes `value` to `signal` on stage() and restores the old value on unstage(). */
+  protected setOnStage<T>(
+    signal: { get(): Promise<T>; set(value: T): PromiseLike<void> },
+    value: T,
+  ): void {
+    this.stageSettings.push({ signal, value } as StageSetting);
+  }
+
+  private async gather<V>(
+    parts: (child: Device) => Array<Promise<Record<string, V>>>,
+  ): Promise<Record<string, V>> {
+    const pending: Array<Promise<Record<string, V>>> = [];
+    for (const child of this.childMap.values()) pending.push(...parts(child));
+    return Object.assign({}, ...(await Promise.all(pending))) as Record<string, V>;
+  }
+}
+
+function inData(child: Device): boolean {
+  return child.kind === "hinted" || child.kind === "normal";
+}
+

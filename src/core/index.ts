@@ -1,0 +1,67 @@
+export type { Clock, Timer } from "./clock.js";
+export { sleepOn } from "./clock.js";
+export { RealClock, realClock } from "./real-clock.js";
+export type { VirtualClockOptions } from "./virtual-clock.js";
+export { VirtualClock } from "./virtual-clock.js";
+export type { ProgressReport, StatusOptions, Watcher, WatcherUpdate } from "./status.js";
+export { Status } from "./status.js";
+export type { Datatype } from "./datatype.js";
+export { datatype } from "./datatype.js";
+export type {
+  AlarmSeverity,
+  DataKey,
+  DataKeys,
+  Dtype,
+  LimitRange,
+  Limits,
+  Reading,
+  Readings,
+} from "./reading.js";
+export type { ReadingCallback, SignalBackend, SignalMetadata } from "./signal-backend.js";
+export { makeDataKey } from "./signal-backend.js";
+export type { SoftSignalBackendOptions } from "./soft-signal-backend.js";
+export { SoftSignalBackend } from "./soft-signal-backend.js";
+export type { SimSignalBackendOptions } from "./sim-signal-backend.js";
+export { SimSignalBackend } from "./sim-signal-backend.js";
+export type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
+export { Device } from "./device.js";
+export type { SetOptions, SignalOptions } from "./signal.js";
+export { SignalR, SignalRW } from "./signal.js";
+export type { SimSignalOptions, SoftSignalOptions } from "./signal-factories.js";
+export { simSignalR, simSignalRW, softSignalRAndSetter, softSignalRW } from "./signal-factories.js";
+export type {
+  Configurable,
+  HasHints,
+  Locatable,
+  Location,
+  Movable,
+  Readable,
+  Stageable,
+  StopOptions,
+  Stoppable,
+  Triggerable,
+} from "./protocols.js";
+export {
+  hasHints,
+  isConfigurable,
+  isLocatable,
+  isMovable,
+  isReadable,
+  isStageable,
+  isStoppable,
+  isTriggerable,
+} from "./protocols.js";
+export type { MotorOptions, MoveProgress } from "./motor.js";
+export { Motor } from "./motor.js";
+export type { DetectorOptions } from "./detector.js";
+export { Detector } from "./detector.js";
+export {
+  DatatypeError,
+  HilError,
+  LimitError,
+  MoveInterruptedError,
+  NotConnectedError,
+  ReadOnlyError,
+  StagingError,
+  StatusTimeoutError,
+} from "./errors.js";

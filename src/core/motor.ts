@@ -1,0 +1,138 @@
+import type { Clock } from "./clock.js";
+import { datatype } from "./datatype.js";
+import { Device } from "./device.js";
+import { DatatypeError, LimitError, MoveInterruptedError } from "./errors.js";
+import type { Locatable, Location, StopOptions, Stoppable } from "./protocols.js";
+import type { SignalR, SignalRW } from "./signal.js";
+import { softSignalRAndSetter, softSignalRW } from "./signal-factories.js";
+import type { ProgressReport } from "./status.js";
+import { Status } from "./status.js";
+
+/** What a motor implementation reports while it moves. */
+export type MoveProgress = Omit<ProgressReport, "units" | "precision">;
+
+export interface MotorOptions {
+  name: string;
+  clock: Clock;
+  /** Where the axis is; read() reports it under the motor's own name. */
+  readback: SignalR<number>;
+  /** Speed, units/s, and acceleration, units/s². */
+  velocity: SignalRW<number>;
+  acceleration: SignalRW<number>;
+  /** Soft limits checked before every move; low == high disables them, as in EPICS. */
+  lowLimit?: SignalRW<number>;
+  highLimit?: SignalRW<number>;
+  /** The last requested position, when the controller holds one (default: kept here). */
+  setpoint?: SignalR<number>;
+  units?: string;
+  precision?: number;
+}
+
+interface ActiveMove {
+  readonly target: number;
+  interruption?: { success: boolean; why: string };
+}
+
+/**
+ * A positioner: Movable, Locatable and Stoppable. set() checks the target against the soft
+ * limits before anything moves and resolves when in position; a stopped or superseded move
+ * fails (or succeeds with stop({success: true})). Subclasses drive the hardware or model.
+ */
+export abstract class Motor extends Device implements Locatable<number>, Stoppable {
+  readonly readback: SignalR<number>;
+  readonly setpoint: SignalR<number>;
+  readonly velocity: SignalRW<number>;
+  readonly acceleration: SignalRW<number>;
+  readonly lowLimit: SignalRW<number>;
+  readonly highLimit: SignalRW<number>;
+  readonly moving: SignalR<boolean>;
+  readonly clock: Clock;
+  readonly units: string | undefined;
+  readonly precision: number | undefined;
+  private readonly setMoving: (moving: boolean) => void;
+  private readonly recordSetpoint: ((target: number) => void) | undefined;
+  private activeMove: ActiveMove | undefined;
+
+  constructor(options: MotorOptions) {
+    super({ name: options.name });
+    const { clock, units, precision } = options;
+    this.clock = clock;
+    this.units = units;
+    this.precision = precision;
+    const soft = { clock, units, precision };
+    this.readback = this.add("readback", options.readback, { primary: true, kind: "hinted" });
+    let setpoint = options.setpoint;
+    if (!setpoint) [setpoint, this.recordSetpoint] = softSignalRAndSetter(datatype.float, 0, soft);
+    this.setpoint = this.add("setpoint", setpoint, { kind: "normal" });
+    this.velocity = this.add("velocity", options.velocity, { kind: "config" });
+    this.acceleration = this.add("acceleration", options.acceleration, { kind: "config" });
+    const lowLimit = options.lowLimit ?? softSignalRW(datatype.float, 0, soft);
+    const highLimit = options.highLimit ?? softSignalRW(datatype.float, 0, soft);
+    this.lowLimit = this.add("low_limit", lowLimit, { kind: "config" });
+    this.highLimit = this.add("high_limit", highLimit, { kind: "config" });
+    const [moving, setMoving] = softSignalRAndSetter(datatype.boolean, false, { clock });
+    this.moving = this.add("moving", moving, { kind: "omitted" });
+    this.setMoving = setMoving;
+  }
+
+  set(target: number, { timeout }: { timeout?: number } = {}): Status {
+    const status = new Status({ name: `${this.name} move to ${target}`, clock: this.clock, timeout });
+    void this.runMove(target, status);
+    return status;
+  }
+
+  async locate(): Promise<Location<number>> {
+    const [setpoint, readback] = await Promise.all([this.setpoint.get(), this.readback.get()]);
+    return { setpoint, readback };
+  }
+
+  /** Stops any motion; resolves when the axis is at rest. */
+  async stop({ success = false }: StopOptions = {}): Promise<void> {
+    if (this.activeMove) this.activeMove.interruption ??= { success, why: "was stopped" };
+    await this.haltMotion();
+  }
+
+  /**
+   * Starts moving to `target` (already checked) and resolves when the motion has ended:
+   * in position, stopped, or taken over by a later startMove. Rejects on a fault.
+   */
+  protected abstract startMove(target: number, report: (progress: MoveProgress) => void): Promise<void>;
+
+  /** Brings the axis to rest; resolves when it is. */
+  protected abstract haltMotion(): Promise<void>;
+
+  private async runMove(target: number, status: Status): Promise<void> {
+    const move: ActiveMove = { target };
+    try {
+      if (!Number.isFinite(target)) throw new DatatypeError(this.name, "a finite number", target);
+      await this.checkLimits(target);
+      if (this.activeMove) {
+        this.activeMove.interruption ??= { success: false, why: `was superseded by a move to ${target}` };
+      }
+      this.activeMove = move;
+      this.recordSetpoint?.(target);
+      this.setMoving(true);
+      const { units, precision } = this;
+      await this.startMove(target, (progress) => status.report({ ...progress, units, precision }));
+      const interruption = move.interruption;
+      if (!interruption || interruption.success) status.finish();
+      else {
+        const position = await this.readback.get();
+        status.fail(new MoveInterruptedError(this.name, target, position, interruption.why));
+      }
+    } catch (error) {
+      status.fail(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      if (this.activeMove === move) {
+        this.activeMove = undefined;
+        this.setMoving(false);
+      }
+    }
+  }
+
+  private async checkLimits(target: number): Promise<void> {
+    const [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
+    if (low === high) return;
+    if (target < low || target > high) throw new LimitError(this.name, target, low, high);
+  }
+}

@@ -1,0 +1,77 @@
+import type { Hints } from "./device.js";
+import type { DataKeys, Readings } from "./reading.js";
+import type { Status } from "./status.js";
+
+/**
+ * What the engine, plans and callbacks know of devices. They never import a device class:
+ * anything with these members can be scanned, real or simulated.
+ */
+export interface Readable {
+  readonly name: string;
+  read(): Promise<Readings>;
+  describe(): Promise<DataKeys>;
+}
+
+export interface HasHints {
+  readonly hints: Hints;
+}
+
+export interface Configurable {
+  readonly name: string;
+  readConfiguration(): Promise<Readings>;
+  describeConfiguration(): Promise<DataKeys>;
+}
+
+export interface Movable<T = number> {
+  readonly name: string;
+  set(value: T): Status;
+}
+
+/** Where a movable was asked to go and where it is. */
+export interface Location<T> {
+  setpoint: T;
+  readback: T;
+}
+
+export interface Locatable<T = number> extends Movable<T> {
+  locate(): Promise<Location<T>>;
+}
+
+export interface Triggerable {
+  readonly name: string;
+  trigger(): Status;
+}
+
+export interface StopOptions {
+  /** Whether the interrupted operation counts as a success (ophyd's default: no). */
+  success?: boolean;
+}
+
+export interface Stoppable {
+  readonly name: string;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface Stageable {
+  readonly name: string;
+  stage(): Promise<void>;
+  unstage(): Promise<void>;
+}
+
+function hasMethods(obj: unknown, ...methods: string[]): boolean {
+  if (typeof obj !== "object" || obj === null) return false;
+  const record = obj as Record<string, unknown>;
+  return methods.every((method) => typeof record[method] === "function");
+}
+
+export const isReadable = (obj: unknown): obj is Readable => hasMethods(obj, "read", "describe");
+export const isConfigurable = (obj: unknown): obj is Configurable =>
+  hasMethods(obj, "readConfiguration", "describeConfiguration");
+export const isMovable = (obj: unknown): obj is Movable<unknown> => hasMethods(obj, "set");
+export const isLocatable = (obj: unknown): obj is Locatable<unknown> =>
+  hasMethods(obj, "set", "locate");
+export const isTriggerable = (obj: unknown): obj is Triggerable => hasMethods(obj, "trigger");
+export const isStoppable = (obj: unknown): obj is Stoppable => hasMethods(obj, "stop");
+export const isStageable = (obj: unknown): obj is Stageable => hasMethods(obj, "stage", "unstage");
+export const hasHints = (obj: unknown): obj is HasHints =>
+  typeof obj === "object" && obj !== null && "hints" in obj;

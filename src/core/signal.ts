@@ -1,0 +1,121 @@
+import type { Datatype } from "./datatype.js";
+import type { ConnectOptions, DeviceOptions, Hints } from "./device.js";
+import { Device } from "./device.js";
+import { NotConnectedError, ReadOnlyError } from "./errors.js";
+import type { DataKeys, Reading, Readings } from "./reading.js";
+import type { SignalBackend } from "./signal-backend.js";
+import { Status } from "./status.js";
+
+export type SignalOptions = DeviceOptions;
+
+export interface SetOptions {
+  /** Wait for the backend to report the write complete (default true). */
+  wait?: boolean;
+  /** Seconds, on the backend's clock, before the returned Status fails. */
+  timeout?: number;
+}
+
+/** A named value from a backend that can be read, described and watched. */
+export class SignalR<T> extends Device {
+  readonly backend: SignalBackend<T>;
+  private readonly subscribers = new Set<(reading: Reading<T>) => void>();
+
+  constructor(backend: SignalBackend<T>, options: SignalOptions = {}) {
+    super(options);
+    this.backend = backend;
+  }
+
+  get datatype(): Datatype<T> {
+    return this.backend.datatype;
+  }
+
+  get source(): string {
+    return this.backend.source(this.name);
+  }
+
+  /** The current value. */
+  get(): Promise<T> {
+    return this.backend.getValue();
+  }
+
+  override async read(): Promise<Readings> {
+    return { [this.name]: await this.backend.getReading() };
+  }
+
+  override async describe(): Promise<DataKeys> {
+    return { [this.name]: await this.backend.getDataKey(this.source) };
+  }
+
+  override async readConfiguration(): Promise<Readings> {
+    return {};
+  }
+
+  override async describeConfiguration(): Promise<DataKeys> {
+    return {};
+  }
+
+  override get hints(): Hints {
+    return { fields: this.kind === "hinted" ? [this.name] : [] };
+  }
+
+  override async connect({ timeout = 10 }: ConnectOptions = {}): Promise<void> {
+    try {
+      await this.backend.connect(timeout);
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      const named = new Error(`${this.source}: ${cause.message}`, { cause });
+      throw new NotConnectedError(this.name, new Map([[this.name, named]]));
+    }
+  }
+
+  /** Calls `callback` with the current reading and then with every change; returns unsubscribe. */
+  subscribe(callback: (reading: Reading<T>) => void): () => void {
+    if (this.subscribers.size === 0) this.backend.setCallback(this.fanOut);
+    this.subscribers.add(callback);
+    void this.backend.getReading().then((reading) => {
+      if (this.subscribers.has(callback)) deliver(callback, reading);
+    });
+    return () => {
+      this.subscribers.delete(callback);
+      if (this.subscribers.size === 0) this.backend.setCallback(undefined);
+    };
+  }
+
+  /** Like subscribe(), with the bare value. */
+  subscribeValue(callback: (value: T) => void): () => void {
+    return this.subscribe((reading) => callback(reading.value));
+  }
+
+  private readonly fanOut = (reading: Reading<T>): void => {
+    for (const subscriber of this.subscribers) deliver(subscriber, reading);
+  };
+}
+
+/** A signal that can also be written; set() checks the value against the datatype first. */
+export class SignalRW<T> extends SignalR<T> {
+  set(value: T, { wait = true, timeout }: SetOptions = {}): Status {
+    const options = {
+      name: `${this.name} set to ${String(value)}`,
+      clock: this.backend.clock,
+      ...(timeout === undefined ? {} : { timeout }),
+    };
+    try {
+      if (!this.backend.writable) throw new ReadOnlyError(this.name);
+      const checked = this.datatype.check(value, this.name);
+      return Status.wrap(this.backend.put(checked, wait), options);
+    } catch (error) {
+      return Status.failed(error instanceof Error ? error : new Error(String(error)), options);
+    }
+  }
+}
+
+function deliver<T>(callback: (reading: Reading<T>) => void, reading: Reading<T>): void {
+  try {
+    callback(reading);
+  } catch (error) {
+    // One broken subscriber must not starve the others; the error still surfaces.
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,212 @@
+import type { Clock, Timer } from "./clock.js";
+import { StatusTimeoutError } from "./errors.js";
+import { realClock } from "./real-clock.js";
+
+/** What a progress watcher is told: enough for a bar with time remaining. */
+export interface WatcherUpdate {
+  name: string;
+  current: number;
+  initial: number;
+  target: number;
+  units?: string;
+  precision?: number;
+  /** Share of the work done, from 0 to 1, never decreasing. */
+  fraction: number;
+  /** Seconds since the status was made, on its clock. */
+  elapsed: number;
+  /** Seconds still expected. */
+  remaining: number;
+}
+
+export type Watcher = (update: WatcherUpdate) => void;
+
+/** What the producer of a status reports; the status fills in the rest. */
+export interface ProgressReport {
+  current: number;
+  initial: number;
+  target: number;
+  units?: string;
+  precision?: number;
+  /** When omitted: the distance covered over the whole distance. */
+  fraction?: number;
+  /** When omitted: estimated from the elapsed time and the fraction. */
+  remaining?: number;
+}
+
+export interface StatusOptions {
+  /** Names the operation in errors and watcher updates, e.g. "m1 move to 3". */
+  name?: string;
+  /** Fails the status with a StatusTimeoutError after this many seconds on `clock`. */
+  timeout?: number;
+  clock?: Clock;
+}
+
+type Callback = (status: Status) => void;
+
+/**
+ * The outcome of an operation that takes time: awaitable, with completion callbacks, a
+ * timeout on the clock and progress watchers. Awaiting a failed status throws its error;
+ * a failed status nobody awaits is not an unhandled rejection.
+ */
+export class Status implements PromiseLike<void> {
+  readonly name: string;
+  private readonly clock: Clock;
+  private readonly started: number;
+  private readonly promise: Promise<void>;
+  private settle!: (error?: Error) => void;
+  private state: "running" | "succeeded" | "failed" = "running";
+  private failure: Error | undefined;
+  private readonly callbacks: Callback[] = [];
+  private readonly watchers = new Set<Watcher>();
+  private lastUpdate: WatcherUpdate | undefined;
+  private ended: number | undefined;
+  private readonly timer: Timer | undefined;
+
+  constructor({ name = "status", timeout, clock = realClock }: StatusOptions = {}) {
+    this.name = name;
+    this.clock = clock;
+    this.started = clock.now();
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error ? reject(error) : resolve());
+    });
+    this.promise.catch(() => undefined);
+    if (timeout !== undefined) {
+      this.timer = clock.schedule(timeout, () => this.fail(new StatusTimeoutError(name, timeout)));
+    }
+  }
+
+  /** A status that has already succeeded. */
+  static finished(options?: StatusOptions): Status {
+    const status = new Status(options);
+    status.finish();
+    return status;
+  }
+
+  /** A status that has already failed with `error`. */
+  static failed(error: Error, options?: StatusOptions): Status {
+    const status = new Status(options);
+    status.fail(error);
+    return status;
+  }
+
+  /** A status that follows a promise. */
+  static wrap(promise: PromiseLike<unknown>, options?: StatusOptions): Status {
+    const status = new Status(options);
+    promise.then(
+      () => status.finish(),
+      (error: unknown) => status.fail(asError(error)),
+    );
+    return status;
+  }
+
+  /** Succeeds when every status has succeeded; fails with the first failure. */
+  static all(statuses: readonly Status[], options?: StatusOptions): Status {
+    const combined = new Status({ name: statuses.map((s) => s.name).join(" & "), ...options });
+    let left = statuses.length;
+    if (left === 0) combined.finish();
+    for (const status of statuses) {
+      status.addCallback((s) => {
+        if (!s.success) combined.fail(s.error ?? new Error(`${s.name} failed`));
+        else if (--left === 0) combined.finish();
+      });
+    }
+    return combined;
+  }
+
+  get done(): boolean {
+    return this.state !== "running";
+  }
+
+  get success(): boolean {
+    return this.state === "succeeded";
+  }
+
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Seconds since the status was made, frozen once it is done. */
+  get elapsed(): number {
+    return (this.ended ?? this.clock.now()) - this.started;
+  }
+
+  /** Marks success. Does nothing once done, so a late producer cannot undo a timeout. */
+  finish(): void {
+    if (this.done) return;
+    if (this.lastUpdate) this.emit({ ...this.lastUpdate, fraction: 1, remaining: 0 });
+    this.complete("succeeded");
+  }
+
+  /** Marks failure. Does nothing once done. */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.failure = error;
+    this.complete("failed");
+  }
+
+  /** Runs `callback` when done; at once if it already is. */
+  addCallback(callback: Callback): void {
+    if (this.done) this.runCallback(callback);
+    else this.callbacks.push(callback);
+  }
+
+  /** Sends progress to `watcher`, starting with the latest update; returns an unwatch function. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    if (this.lastUpdate) watcher(this.lastUpdate);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** For the producer: reports progress to every watcher. */
+  report(progress: ProgressReport): void {
+    if (this.done) return;
+    const elapsed = this.elapsed;
+    const span = Math.abs(progress.target - progress.initial);
+    const covered = span === 0 ? 1 : Math.abs(progress.current - progress.initial) / span;
+    const raw = progress.fraction ?? covered;
+    const fraction = Math.max(this.lastUpdate?.fraction ?? 0, Math.min(1, Math.max(0, raw)));
+    const remaining =
+      progress.remaining ?? (fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Infinity);
+    this.emit({ name: this.name, ...progress, fraction, elapsed, remaining });
+  }
+
+  then<A = void, B = never>(
+    onFulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.promise.then(onFulfilled, onRejected);
+  }
+
+  toString(): string {
+    return `Status(${this.name}, ${this.state})`;
+  }
+
+  private emit(update: WatcherUpdate): void {
+    this.lastUpdate = update;
+    for (const watcher of this.watchers) watcher(update);
+  }
+
+  private complete(state: "succeeded" | "failed"): void {
+    this.state = state;
+    this.ended = this.clock.now();
+    this.timer?.cancel();
+    this.settle(this.failure);
+    for (const callback of this.callbacks.splice(0)) this.runCallback(callback);
+    this.watchers.clear();
+  }
+
+  private runCallback(callback: Callback): void {
+    try {
+      callback(this);
+    } catch (error) {
+      // A broken callback must not change the outcome or starve the other callbacks.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
