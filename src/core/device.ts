@@ -197,4 +197,3 @@ export class Device {
 function inData(child: Device): boolean {
   return child.kind === "hinted" || child.kind === "normal";
 }
-

@@ -25,10 +25,7 @@ export class MoveInterruptedError extends HilError {
   readonly target: number;
 
   constructor(device: string, target: number, position: number, why: string) {
-    super(
-      "HIL_MOVE_INTERRUPTED",
-      `${device}: move to ${target} ${why} at ${position}`,
-    );
+    super("HIL_MOVE_INTERRUPTED", `${device}: move to ${target} ${why} at ${position}`);
     this.position = position;
     this.target = target;
   }

@@ -76,7 +76,11 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
   }
 
   set(target: number, { timeout }: { timeout?: number } = {}): Status {
-    const status = new Status({ name: `${this.name} move to ${target}`, clock: this.clock, timeout });
+    const status = new Status({
+      name: `${this.name} move to ${target}`,
+      clock: this.clock,
+      timeout,
+    });
     void this.runMove(target, status);
     return status;
   }
@@ -96,7 +100,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
    * Starts moving to `target` (already checked) and resolves when the motion has ended:
    * in position, stopped, or taken over by a later startMove. Rejects on a fault.
    */
-  protected abstract startMove(target: number, report: (progress: MoveProgress) => void): Promise<void>;
+  protected abstract startMove(
+    target: number,
+    report: (progress: MoveProgress) => void,
+  ): Promise<void>;
 
   /** Brings the axis to rest; resolves when it is. */
   protected abstract haltMotion(): Promise<void>;
@@ -107,7 +114,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
       if (!Number.isFinite(target)) throw new DatatypeError(this.name, "a finite number", target);
       await this.checkLimits(target);
       if (this.activeMove) {
-        this.activeMove.interruption ??= { success: false, why: `was superseded by a move to ${target}` };
+        this.activeMove.interruption ??= {
+          success: false,
+          why: `was superseded by a move to ${target}`,
+        };
       }
       this.activeMove = move;
       this.recordSetpoint?.(target);

@@ -48,11 +48,11 @@ type Callback = (status: Status) => void;
  * timeout on the clock and progress watchers. Awaiting a failed status throws its error;
  * a failed status nobody awaits is not an unhandled rejection.
  */
-export class Status implements PromiseLike<void> {
+export class Status implements PromiseLike<undefined> {
   readonly name: string;
   private readonly clock: Clock;
   private readonly started: number;
-  private readonly promise: Promise<void>;
+  private readonly promise: Promise<undefined>;
   private settle!: (error?: Error) => void;
   private state: "running" | "succeeded" | "failed" = "running";
   private failure: Error | undefined;
@@ -66,8 +66,8 @@ export class Status implements PromiseLike<void> {
     this.name = name;
     this.clock = clock;
     this.started = clock.now();
-    this.promise = new Promise<void>((resolve, reject) => {
-      this.settle = (error) => (error ? reject(error) : resolve());
+    this.promise = new Promise<undefined>((resolve, reject) => {
+      this.settle = (error) => (error ? reject(error) : resolve(undefined));
     });
     this.promise.catch(() => undefined);
     if (timeout !== undefined) {
@@ -133,7 +133,8 @@ export class Status implements PromiseLike<void> {
   /** Marks success. Does nothing once done, so a late producer cannot undo a timeout. */
   finish(): void {
     if (this.done) return;
-    if (this.lastUpdate) this.emit({ ...this.lastUpdate, fraction: 1, remaining: 0 });
+    const last = this.lastUpdate;
+    if (last) this.emit({ ...last, fraction: 1, elapsed: this.elapsed, remaining: 0 });
     this.complete("succeeded");
   }
 
@@ -171,7 +172,7 @@ export class Status implements PromiseLike<void> {
   }
 
   then<A = void, B = never>(
-    onFulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onFulfilled?: ((value: undefined) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.promise.then(onFulfilled, onRejected);

@@ -1,0 +1,200 @@
+import type { Clock, MoveProgress, SignalR, Timer } from "../../src/core/index.js";
+import {
+  Motor,
+  MoveInterruptedError,
+  datatype,
+  simSignalR,
+  simSignalRW,
+  softSignalRW,
+} from "../../src/core/index.js";
+import { AxisModel } from "../motion/axis-model.js";
+import { SeededRandom } from "../random.js";
+import type { PositionSource } from "./position-source.js";
+
+export interface SimMotorOptions {
+  name: string;
+  clock: Clock;
+  /** Where the axis starts (default 0). */
+  position?: number;
+  /** units/s (default 1). */
+  velocity?: number;
+  /** units/s² (default 10). */
+  acceleration?: number;
+  /** Soft limits [low, high] checked before a move; equal values disable them (default). */
+  limits?: readonly [number, number];
+  /** Limit switch positions: a move across one stops there and fails. */
+  hardLimits?: { low: number; high: number };
+  /** Signed overshoot before the final approach, which is always made in its direction. */
+  backlash?: number;
+  encoderResolution?: number;
+  /** Standard deviation of the gaussian noise on every readback. */
+  readbackNoise?: number;
+  seed?: number;
+  units?: string;
+  precision?: number;
+  /** Seconds between readback updates to subscribers while moving (default 0.1). */
+  updatePeriod?: number;
+}
+
+interface Move {
+  readonly initial: number;
+  readonly target: number;
+  readonly report: (progress: MoveProgress) => void;
+  /** Settles when the motion ends: at the target, stopped, taken over or cut by a switch. */
+  readonly ended: Promise<void>;
+  readonly end: (error?: Error) => void;
+  updateTimer?: Timer;
+  arrivalTimer?: Timer;
+}
+
+/**
+ * A motor on a physics model: trapezoidal moves on the clock with backlash, limit switches,
+ * encoder resolution and readback noise. While it moves, the readback updates its
+ * subscribers and the move Status reports progress every `updatePeriod`.
+ */
+export class SimMotor extends Motor implements PositionSource {
+  readonly axis: AxisModel;
+  readonly lowLimitSwitch: SignalR<boolean>;
+  readonly highLimitSwitch: SignalR<boolean>;
+  private readonly updatePeriod: number;
+  private readonly notifyReadback: () => void;
+  private readonly notifySwitches: Array<() => void>;
+  private move: Move | undefined;
+
+  constructor(options: SimMotorOptions) {
+    const { name, clock, units = "mm", precision = 3, updatePeriod = 0.1 } = options;
+    const random = new SeededRandom(options.seed ?? 0).fork(`${name}.readback`);
+    const axis = new AxisModel({
+      position: options.position ?? 0,
+      maxVelocity: options.velocity ?? 1,
+      acceleration: options.acceleration ?? 10,
+      backlash: options.backlash ?? 0,
+      hardLimits: options.hardLimits,
+      encoderResolution: options.encoderResolution ?? 0,
+      readbackNoise: options.readbackNoise ?? 0,
+      random,
+    });
+    const meta = { clock, units, precision };
+    const [readback, notifyReadback] = simSignalR(
+      datatype.float,
+      () => axis.readbackAt(clock.now()),
+      meta,
+    );
+    const velocity = simSignalRW(
+      datatype.float,
+      { read: () => axis.maxVelocity, write: (v) => void (axis.maxVelocity = v) },
+      { ...meta, units: `${units}/s` },
+    );
+    const acceleration = simSignalRW(
+      datatype.float,
+      { read: () => axis.acceleration, write: (a) => void (axis.acceleration = a) },
+      { ...meta, units: `${units}/s^2` },
+    );
+    const [low, high] = options.limits ?? [0, 0];
+    super({
+      name,
+      clock,
+      readback,
+      velocity,
+      acceleration,
+      lowLimit: softSignalRW(datatype.float, low, meta),
+      highLimit: softSignalRW(datatype.float, high, meta),
+      units,
+      precision,
+    });
+    this.axis = axis;
+    this.updatePeriod = updatePeriod;
+    this.notifyReadback = notifyReadback;
+    const [lowSwitch, notifyLow] = simSignalR(
+      datatype.boolean,
+      () => axis.limitSwitchesAt(clock.now()).low,
+      { clock },
+    );
+    const [highSwitch, notifyHigh] = simSignalR(
+      datatype.boolean,
+      () => axis.limitSwitchesAt(clock.now()).high,
+      { clock },
+    );
+    this.lowLimitSwitch = this.add("low_limit_switch", lowSwitch, { kind: "omitted" });
+    this.highLimitSwitch = this.add("high_limit_switch", highSwitch, { kind: "omitted" });
+    this.notifySwitches = [notifyLow, notifyHigh];
+  }
+
+  /** The true position at time t, free of encoder steps and noise. */
+  positionAt(t: number): number {
+    return this.axis.positionAt(t);
+  }
+
+  protected startMove(target: number, report: (progress: MoveProgress) => void): Promise<void> {
+    this.endMove(); // a move still running is taken over by this one
+    const now = this.clock.now();
+    const initial = this.axis.positionAt(now);
+    this.axis.move(target, now);
+    let end!: (error?: Error) => void;
+    const ended = new Promise<void>((resolve, reject) => {
+      end = (error) => (error ? reject(error) : resolve());
+    });
+    this.move = { initial, target, report, ended, end };
+    this.scheduleUpdates(this.move);
+    return ended;
+  }
+
+  protected async haltMotion(): Promise<void> {
+    const move = this.move;
+    if (!move) return;
+    this.axis.stop(this.clock.now());
+    this.scheduleUpdates(move);
+    await move.ended.catch(() => undefined);
+  }
+
+  /** Progress updates every updatePeriod and the arrival of the current plan. */
+  private scheduleUpdates(move: Move): void {
+    move.updateTimer?.cancel();
+    move.arrivalTimer?.cancel();
+    const { clock, axis } = this;
+    const arrival = axis.arrivalTime;
+    const tick = (): void => {
+      const now = clock.now();
+      this.notifyReadback();
+      move.report({
+        current: axis.positionAt(now),
+        initial: move.initial,
+        target: move.target,
+        fraction: axis.pathFraction(now),
+        remaining: arrival - now,
+      });
+      if (arrival - now > this.updatePeriod) {
+        move.updateTimer = clock.schedule(this.updatePeriod, tick);
+      }
+    };
+    tick();
+    move.arrivalTimer = clock.schedule(arrival - clock.now(), () => this.arrive());
+  }
+
+  private arrive(): void {
+    const move = this.move;
+    if (!move) return;
+    const now = this.clock.now();
+    this.notifyReadback();
+    for (const notify of this.notifySwitches) notify();
+    const side = this.axis.stoppedByLimitAt(now);
+    const error =
+      side &&
+      new MoveInterruptedError(
+        this.name,
+        move.target,
+        this.axis.positionAt(now),
+        `hit the ${side} limit switch`,
+      );
+    this.endMove(error);
+  }
+
+  private endMove(error?: Error): void {
+    const move = this.move;
+    if (!move) return;
+    this.move = undefined;
+    move.updateTimer?.cancel();
+    move.arrivalTimer?.cancel();
+    move.end(error);
+  }
+}

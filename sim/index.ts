@@ -1,0 +1,13 @@
+export * from "./models.js";
+export type { PositionSource } from "./devices/position-source.js";
+export type { SimMotorOptions } from "./devices/sim-motor.js";
+export { SimMotor } from "./devices/sim-motor.js";
+export type {
+  CountingOptions,
+  NoiseSource,
+  PeakSource,
+  SimDetectorOptions,
+} from "./devices/sim-detector.js";
+export { SimDetector } from "./devices/sim-detector.js";
+export type { SimTemperatureControllerOptions } from "./devices/sim-temperature-controller.js";
+export { SimTemperatureController } from "./devices/sim-temperature-controller.js";

@@ -1,0 +1,3 @@
+// The public API of the package.
+export * from "./core/index.js";
+export * from "../sim/index.js";
