@@ -1,5 +1,6 @@
 // `hil`: for now, one demonstration move-and-count over the simulated beamline.
-import { SimDetector, SimMotor, VirtualClock } from "../index.js";
+import { VirtualClock } from "../core/index.js";
+import { SimDetector, SimMotor } from "../../sim/index.js";
 
 async function demo(): Promise<void> {
   const clock = new VirtualClock();
