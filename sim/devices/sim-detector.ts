@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/core/index.js";
+import type { Clock, TriggerEstimator } from "../../src/core/index.js";
 import { Detector, datatype, softSignalRAndSetter, softSignalRW } from "../../src/core/index.js";
 import { CountingModel, type CountingModelOptions } from "../detectors/counting-model.js";
 import { GaussianPeak, type GaussianPeakOptions } from "../detectors/gaussian-peak.js";
@@ -42,9 +42,10 @@ export type SimDetectorOptions = SimDetectorBase &
  * current, dead time, Poisson noise and saturation apply. A noise detector reads its model
  * once the exposure ends.
  */
-export class SimDetector extends Detector<number> {
+export class SimDetector extends Detector<number> implements TriggerEstimator {
   private readonly measure: (start: number, end: number, exposure: number) => number;
   private readonly setValue: (value: number) => void;
+  private exposureSetting: number;
 
   constructor(options: SimDetectorOptions) {
     const { name, clock, units = "counts" } = options;
@@ -57,10 +58,16 @@ export class SimDetector extends Detector<number> {
     const exposure = softSignalRW(datatype.float, options.exposure ?? 1, { clock, units: "s" });
     super({ name, clock, value, exposure });
     this.setValue = setValue;
+    this.exposureSetting = options.exposure ?? 1;
+    this.exposure.subscribeValue((seconds) => (this.exposureSetting = seconds));
     this.measure =
       "peak" in options
         ? peakMeasure(options, poisson, random)
         : noiseMeasure(options, random, clock.now());
+  }
+
+  estimateTriggerDuration(): number {
+    return this.exposureSetting;
   }
 
   protected async acquire(): Promise<void> {

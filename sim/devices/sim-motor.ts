@@ -1,4 +1,4 @@
-import type { Clock, MoveProgress, SignalR, Timer } from "../../src/core/index.js";
+import type { Clock, MoveEstimator, MoveProgress, SignalR, Timer } from "../../src/core/index.js";
 import {
   Motor,
   MoveInterruptedError,
@@ -7,7 +7,7 @@ import {
   simSignalRW,
   softSignalRW,
 } from "../../src/core/index.js";
-import { AxisModel } from "../motion/axis-model.js";
+import { AxisModel, type AxisModelOptions } from "../motion/axis-model.js";
 import { SeededRandom } from "../random.js";
 import type { PositionSource } from "./position-source.js";
 
@@ -52,8 +52,9 @@ interface Move {
  * encoder resolution and readback noise. While it moves, the readback updates its
  * subscribers and the move Status reports progress every `updatePeriod`.
  */
-export class SimMotor extends Motor implements PositionSource {
+export class SimMotor extends Motor implements PositionSource, MoveEstimator {
   readonly axis: AxisModel;
+  private readonly axisOptions: AxisModelOptions;
   readonly lowLimitSwitch: SignalR<boolean>;
   readonly highLimitSwitch: SignalR<boolean>;
   private readonly updatePeriod: number;
@@ -64,7 +65,7 @@ export class SimMotor extends Motor implements PositionSource {
   constructor(options: SimMotorOptions) {
     const { name, clock, units = "mm", precision = 3, updatePeriod = 0.1 } = options;
     const random = new SeededRandom(options.seed ?? 0).fork(`${name}.readback`);
-    const axis = new AxisModel({
+    const axisOptions: AxisModelOptions = {
       position: options.position ?? 0,
       maxVelocity: options.velocity ?? 1,
       acceleration: options.acceleration ?? 10,
@@ -73,7 +74,8 @@ export class SimMotor extends Motor implements PositionSource {
       encoderResolution: options.encoderResolution ?? 0,
       readbackNoise: options.readbackNoise ?? 0,
       random,
-    });
+    };
+    const axis = new AxisModel(axisOptions);
     const meta = { clock, units, precision };
     const [readback, notifyReadback] = simSignalR(
       datatype.float,
@@ -103,6 +105,7 @@ export class SimMotor extends Motor implements PositionSource {
       precision,
     });
     this.axis = axis;
+    this.axisOptions = axisOptions;
     this.updatePeriod = updatePeriod;
     this.notifyReadback = notifyReadback;
     const [lowSwitch, notifyLow] = simSignalR(
@@ -123,6 +126,19 @@ export class SimMotor extends Motor implements PositionSource {
   /** The true position at time t, free of encoder steps and noise. */
   positionAt(t: number): number {
     return this.axis.positionAt(t);
+  }
+
+  /** Plans the move on a copy of the axis, with the current speed settings, and times it. */
+  estimateMoveDuration(target: number, from = this.axis.positionAt(this.clock.now())): number {
+    const { axis } = this;
+    const copy = new AxisModel({
+      ...this.axisOptions,
+      position: from,
+      maxVelocity: axis.maxVelocity,
+      acceleration: axis.acceleration,
+      readbackNoise: 0,
+    });
+    return copy.move(target, 0).arrival;
   }
 
   protected startMove(target: number, report: (progress: MoveProgress) => void): Promise<void> {

@@ -1,4 +1,4 @@
-import { NotConnectedError, StagingError } from "./errors.js";
+import { ConfigurationError, NotConnectedError, StagingError } from "./errors.js";
 import type { DataKeys, Readings } from "./reading.js";
 
 /**
@@ -19,6 +19,11 @@ export interface ConnectOptions {
 
 export interface Hints {
   fields: string[];
+}
+
+/** What configure() needs of a child. */
+interface Settable {
+  set(value: unknown): PromiseLike<unknown>;
 }
 
 interface ParentLink {
@@ -130,6 +135,28 @@ export class Device {
       if (inData(child)) fields.push(...child.hints.fields);
     }
     return { fields };
+  }
+
+  /**
+   * Writes configuration children by key, e.g. `{exposure: 0.5}`; a key that is not a
+   * writable config child is refused, naming the ones there are.
+   */
+  async configure(settings: Record<string, unknown>): Promise<void> {
+    const writable = [...this.childMap].filter(
+      ([, child]) =>
+        child.kind === "config" && typeof (child as Partial<Settable>).set === "function",
+    );
+    for (const [key, value] of Object.entries(settings)) {
+      const child = writable.find(([k]) => k === key)?.[1] as Settable | undefined;
+      if (!child) {
+        const known = writable.map(([k]) => k).join(", ") || "none";
+        throw new ConfigurationError(
+          this.name,
+          `has no writable configuration "${key}" (it has: ${known})`,
+        );
+      }
+      await child.set(value);
+    }
   }
 
   /** Sets the stage settings, then stages the children. Staging twice is an error. */

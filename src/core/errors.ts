@@ -63,6 +63,13 @@ export class StagingError extends HilError {
   }
 }
 
+/** A configure() with a setting the device does not have. */
+export class ConfigurationError extends HilError {
+  constructor(device: string, message: string) {
+    super("HIL_CONFIGURATION", `${device}: ${message}`);
+  }
+}
+
 /** A write to a signal that cannot be written. */
 export class ReadOnlyError extends HilError {
   constructor(signal: string) {

@@ -35,10 +35,13 @@ export type {
   Locatable,
   Location,
   Movable,
+  MoveEstimator,
   Readable,
+  Reconfigurable,
   Stageable,
   StopOptions,
   Stoppable,
+  TriggerEstimator,
   Triggerable,
 } from "./protocols.js";
 export {
@@ -46,9 +49,12 @@ export {
   isConfigurable,
   isLocatable,
   isMovable,
+  isMoveEstimator,
   isReadable,
+  isReconfigurable,
   isStageable,
   isStoppable,
+  isTriggerEstimator,
   isTriggerable,
 } from "./protocols.js";
 export type { MotorOptions, MoveProgress } from "./motor.js";
@@ -56,6 +62,7 @@ export { Motor } from "./motor.js";
 export type { DetectorOptions } from "./detector.js";
 export { Detector } from "./detector.js";
 export {
+  ConfigurationError,
   DatatypeError,
   HilError,
   LimitError,
@@ -65,3 +72,20 @@ export {
   StagingError,
   StatusTimeoutError,
 } from "./errors.js";
+export type {
+  DescriptorDataKey,
+  Dimensions,
+  DocumentCallback,
+  DocumentMap,
+  DocumentName,
+  Event,
+  EventDescriptor,
+  EventPage,
+  ExitStatus,
+  NamedDocument,
+  ObjectConfiguration,
+  RunStart,
+  RunStop,
+} from "./documents.js";
+export { packEventPage, unpackEventPage } from "./documents.js";
+export type { Command, Msg, MsgOf, Plan } from "./msg.js";

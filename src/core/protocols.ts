@@ -22,6 +22,11 @@ export interface Configurable {
   describeConfiguration(): Promise<DataKeys>;
 }
 
+/** A Configurable whose configuration can be changed, e.g. `{exposure: 0.5}`. */
+export interface Reconfigurable extends Configurable {
+  configure(settings: Record<string, unknown>): Promise<void>;
+}
+
 export interface Movable<T = number> {
   readonly name: string;
   set(value: T): Status;
@@ -58,6 +63,17 @@ export interface Stageable {
   unstage(): Promise<void>;
 }
 
+/** A device that can tell how long a move will take without moving: for simulate(). */
+export interface MoveEstimator {
+  /** Seconds to move to `target` from `from` (default: where it is now). */
+  estimateMoveDuration(target: number, from?: number): number;
+}
+
+/** A detector that can tell how long a trigger will take: for simulate(). */
+export interface TriggerEstimator {
+  estimateTriggerDuration(): number;
+}
+
 function hasMethods(obj: unknown, ...methods: string[]): boolean {
   if (typeof obj !== "object" || obj === null) return false;
   const record = obj as Record<string, unknown>;
@@ -75,3 +91,9 @@ export const isStoppable = (obj: unknown): obj is Stoppable => hasMethods(obj, "
 export const isStageable = (obj: unknown): obj is Stageable => hasMethods(obj, "stage", "unstage");
 export const hasHints = (obj: unknown): obj is HasHints =>
   typeof obj === "object" && obj !== null && "hints" in obj;
+export const isReconfigurable = (obj: unknown): obj is Reconfigurable =>
+  hasMethods(obj, "configure", "readConfiguration", "describeConfiguration");
+export const isMoveEstimator = (obj: unknown): obj is MoveEstimator =>
+  hasMethods(obj, "estimateMoveDuration");
+export const isTriggerEstimator = (obj: unknown): obj is TriggerEstimator =>
+  hasMethods(obj, "estimateTriggerDuration");

@@ -18,7 +18,8 @@ export interface SetOptions {
 /** A named value from a backend that can be read, described and watched. */
 export class SignalR<T> extends Device {
   readonly backend: SignalBackend<T>;
-  private readonly subscribers = new Set<(reading: Reading<T>) => void>();
+  /** Each subscriber, and whether it has had a reading yet. */
+  private readonly subscribers = new Map<(reading: Reading<T>) => void, boolean>();
 
   constructor(backend: SignalBackend<T>, options: SignalOptions = {}) {
     super(options);
@@ -71,9 +72,10 @@ export class SignalR<T> extends Device {
   /** Calls `callback` with the current reading and then with every change; returns unsubscribe. */
   subscribe(callback: (reading: Reading<T>) => void): () => void {
     if (this.subscribers.size === 0) this.backend.setCallback(this.fanOut);
-    this.subscribers.add(callback);
+    this.subscribers.set(callback, false);
     void this.backend.getReading().then((reading) => {
-      if (this.subscribers.has(callback)) deliver(callback, reading);
+      // A change that arrived meanwhile is newer than this first reading.
+      if (this.subscribers.get(callback) === false) this.fanOutTo(callback, reading);
     });
     return () => {
       this.subscribers.delete(callback);
@@ -87,8 +89,13 @@ export class SignalR<T> extends Device {
   }
 
   private readonly fanOut = (reading: Reading<T>): void => {
-    for (const subscriber of this.subscribers) deliver(subscriber, reading);
+    for (const subscriber of this.subscribers.keys()) this.fanOutTo(subscriber, reading);
   };
+
+  private fanOutTo(subscriber: (reading: Reading<T>) => void, reading: Reading<T>): void {
+    this.subscribers.set(subscriber, true);
+    deliver(subscriber, reading);
+  }
 }
 
 /** A signal that can also be written; set() checks the value against the datatype first. */

@@ -102,3 +102,14 @@ describe("Device", () => {
     expect(() => new Other({ name: "o" })).toThrow("already belongs to t");
   });
 });
+
+describe("Device.configure", () => {
+  it("writes config children by key and refuses keys it does not have", async () => {
+    const slit = new Slit({ name: "s1" });
+    await slit.configure({ speed: 4 });
+    expect(await slit.speed.get()).toBe(4);
+    await expect(slit.configure({ gap: 1 })).rejects.toThrow(
+      's1: has no writable configuration "gap" (it has: speed)',
+    );
+  });
+});

@@ -169,3 +169,14 @@ describe("connect", () => {
     );
   });
 });
+
+describe("subscribe ordering", () => {
+  it("never delivers the first reading after a newer change", async () => {
+    const signal = softSignalRW(datatype.float, 1);
+    const seen: number[] = [];
+    signal.subscribeValue((v) => seen.push(v));
+    await signal.set(2); // lands before the first reading's delivery
+    await Promise.resolve();
+    expect(seen).toEqual([2]);
+  });
+});

@@ -153,3 +153,12 @@ describe("SimDetector", () => {
     expect(first.success).toBe(true);
   });
 });
+
+describe("SimDetector estimates", () => {
+  it("tells how long a trigger takes from its exposure setting", async () => {
+    const { det } = peakSetup();
+    expect(det.estimateTriggerDuration()).toBe(0.5);
+    await det.exposure.set(3);
+    expect(det.estimateTriggerDuration()).toBe(3);
+  });
+});

@@ -150,3 +150,12 @@ describe("SimMotor", () => {
     expect(m1.axis.maxVelocity).toBe(5);
   });
 });
+
+describe("SimMotor estimates", () => {
+  it("times a move without making it, backlash included", () => {
+    const { clock, m1 } = motor({ backlash: 1 });
+    expect(m1.estimateMoveDuration(10)).toBe(5.5);
+    expect(m1.estimateMoveDuration(0, 10)).toBeGreaterThan(5.5); // overshoot to -1 and back
+    expect(m1.axis.positionAt(clock.now())).toBe(0);
+  });
+});
