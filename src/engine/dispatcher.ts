@@ -1,0 +1,143 @@
+import type { DocumentCallback, DocumentName, Event, NamedDocument } from "../core/index.js";
+import { packEventPage } from "../core/index.js";
+import { SubscriberError } from "./errors.js";
+
+export interface SubscribeOptions {
+  /** Only documents of this name (default "all"). */
+  name?: DocumentName | "all";
+  /**
+   * A lossy subscriber never slows the engine: documents wait in a bounded queue, events
+   * that find it full are skipped (and counted), and its errors are logged, not raised.
+   * A lossless one (the default) gets every document in order, awaited, and an error from
+   * it ends the run.
+   */
+  lossy?: boolean;
+  /** Capacity of a lossy subscriber's queue (default 1000). */
+  queueSize?: number;
+  /** Deliver events packed into event_page documents of up to this many events. */
+  eventPage?: number;
+  /** Names the subscriber in errors and logs. */
+  label?: string;
+}
+
+interface Subscriber {
+  readonly callback: DocumentCallback;
+  readonly name: DocumentName | "all";
+  readonly label: string;
+  readonly lossy: boolean;
+  readonly queueSize: number;
+  readonly pageSize: number;
+  readonly queue: NamedDocument[];
+  /** Events held back to be packed into a page. */
+  pending: Event[];
+  draining: Promise<void> | undefined;
+  skipped: number;
+}
+
+export type Logger = (message: string, error?: unknown) => void;
+
+/** Fans documents out to subscribers, each lossless or lossy. */
+export class Dispatcher {
+  private readonly subscribers = new Map<number, Subscriber>();
+  private nextToken = 1;
+  private readonly log: Logger;
+
+  constructor(log: Logger) {
+    this.log = log;
+  }
+
+  subscribe(callback: DocumentCallback, options: SubscribeOptions = {}): number {
+    const token = this.nextToken++;
+    this.subscribers.set(token, {
+      callback,
+      name: options.name ?? "all",
+      label: options.label ?? (callback.name || `#${token}`),
+      lossy: options.lossy ?? false,
+      queueSize: options.queueSize ?? 1000,
+      pageSize: options.eventPage ?? 0,
+      queue: [],
+      pending: [],
+      draining: undefined,
+      skipped: 0,
+    });
+    return token;
+  }
+
+  unsubscribe(token: number): void {
+    this.subscribers.delete(token);
+  }
+
+  /** Events a lossy subscriber has skipped because its queue was full. */
+  skipped(token: number): number {
+    return this.subscribers.get(token)?.skipped ?? 0;
+  }
+
+  /** Resolves once every lossy queue is empty. */
+  async idle(): Promise<void> {
+    for (const subscriber of this.subscribers.values()) await subscriber.draining;
+  }
+
+  /** Delivers one document; rejects with a SubscriberError if a lossless subscriber fails. */
+  async emit(...document: NamedDocument): Promise<void> {
+    let failure: SubscriberError | undefined;
+    for (const subscriber of [...this.subscribers.values()]) {
+      for (const doc of this.shape(subscriber, document)) {
+        if (subscriber.name !== "all" && subscriber.name !== doc[0]) continue;
+        if (subscriber.lossy) this.enqueue(subscriber, doc);
+        else {
+          try {
+            await subscriber.callback(...doc);
+          } catch (error) {
+            // The others still get the document; the first failure ends the run.
+            failure ??= new SubscriberError(subscriber.label, doc[0], error);
+          }
+        }
+      }
+    }
+    if (failure) throw failure;
+  }
+
+  /** Packs events into pages for subscribers that asked for them. */
+  private shape(subscriber: Subscriber, document: NamedDocument): NamedDocument[] {
+    if (subscriber.pageSize === 0) return [document];
+    const out: NamedDocument[] = [];
+    const flush = (): void => {
+      if (subscriber.pending.length > 0)
+        out.push(["event_page", packEventPage(subscriber.pending)]);
+      subscriber.pending = [];
+    };
+    if (document[0] === "event") {
+      if (subscriber.pending[0] && subscriber.pending[0].descriptor !== document[1].descriptor)
+        flush();
+      subscriber.pending.push(document[1]);
+      if (subscriber.pending.length >= subscriber.pageSize) flush();
+      return out;
+    }
+    flush();
+    out.push(document);
+    return out;
+  }
+
+  private enqueue(subscriber: Subscriber, document: NamedDocument): void {
+    const isEvent = document[0] === "event" || document[0] === "event_page";
+    if (isEvent && subscriber.queue.length >= subscriber.queueSize) {
+      subscriber.skipped++;
+      return;
+    }
+    subscriber.queue.push(document);
+    subscriber.draining ??= this.drain(subscriber);
+  }
+
+  private async drain(subscriber: Subscriber): Promise<void> {
+    // Start on a later turn, so the engine's current step is never held up.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let doc = subscriber.queue.shift(); doc; doc = subscriber.queue.shift()) {
+      try {
+        await subscriber.callback(...doc);
+      } catch (error) {
+        this.log(`lossy subscriber ${subscriber.label} failed on a ${doc[0]} document`, error);
+      }
+    }
+    subscriber.draining = undefined;
+  }
+}

@@ -1,0 +1,280 @@
+import type {
+  Clock,
+  DocumentCallback,
+  DocumentName,
+  ExitStatus,
+  Movable,
+  Msg,
+  NamedDocument,
+  Plan,
+  Stageable,
+  Stoppable,
+} from "../core/index.js";
+import { Status, isStoppable } from "../core/index.js";
+import type { Dispatcher } from "./dispatcher.js";
+import { PlanProtocolError } from "./errors.js";
+import { RunBundler } from "./run-bundler.js";
+import { nextScanId } from "./scan-id.js";
+
+/** Rejects the message being processed when the engine is interrupted. */
+export const INTERRUPTED: unique symbol = Symbol("interrupted");
+
+export interface ExecutionContext {
+  clock: Clock;
+  dispatcher: Dispatcher;
+  md: Record<string, unknown>;
+  scanIdFile: string | undefined;
+  newUid: () => string;
+  waitingHook: ((statuses: readonly Status[] | undefined) => void) | undefined;
+  requestPause: (defer: boolean) => void;
+}
+
+/**
+ * One run() of a plan: its open run, wait groups, staged and moved devices, and the
+ * messages since the last checkpoint, which a pause or a suspension replays.
+ */
+export class Execution {
+  readonly plan: Plan<unknown>;
+  readonly uids: string[] = [];
+  /** Messages since the last checkpoint; undefined where the plan cannot be rewound. */
+  cache: Msg[] | undefined;
+  /** Messages being replayed after a rewind. */
+  replay: Msg[] = [];
+  private readonly context: ExecutionContext;
+  private bundler: RunBundler | undefined;
+  private groups = new Map<string, Status[]>();
+  private readonly staged: Stageable[] = [];
+  private readonly moved = new Set<Movable<unknown>>();
+  private readonly tokens: number[] = [];
+  private breakWait: ((reason: typeof INTERRUPTED) => void) | undefined;
+
+  constructor(plan: Plan<unknown>, context: ExecutionContext) {
+    this.plan = plan;
+    this.context = context;
+  }
+
+  get runOpen(): boolean {
+    return this.bundler !== undefined;
+  }
+
+  /** Keeps a message the plan sent, for replay after a rewind. */
+  record(msg: Msg): void {
+    this.cache?.push(msg);
+  }
+
+  /** Breaks off a sleep or wait in progress (other messages always finish). */
+  interrupt(): void {
+    this.breakWait?.(INTERRUPTED);
+  }
+
+  /** Forgets the half-made event and the statuses waited on, for a replay from the checkpoint. */
+  rewind(): void {
+    this.bundler?.rewind();
+    this.groups = new Map();
+    this.replay = [...(this.cache ?? [])];
+  }
+
+  /** Stops every device the run has moved, as on a pause, an abort or a halt; counts failures. */
+  async stopMoved(log: (message: string, error: unknown) => void): Promise<number> {
+    const stoppable = [...this.moved].filter((obj): obj is Movable<unknown> & Stoppable =>
+      isStoppable(obj),
+    );
+    const results = await Promise.allSettled(stoppable.map((obj) => obj.stop()));
+    let failures = 0;
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled") return;
+      failures++;
+      log(`stopping ${stoppable[i]!.name} failed`, result.reason);
+    });
+    return failures;
+  }
+
+  async unstageAll(log: (message: string, error: unknown) => void): Promise<void> {
+    for (const obj of this.staged.splice(0).reverse()) {
+      await obj.unstage().catch((error: unknown) => log(`unstaging ${obj.name} failed`, error));
+    }
+  }
+
+  /** Closes a run the plan left open. */
+  async closeRun(exitStatus: ExitStatus, reason: string): Promise<void> {
+    const bundler = this.bundler;
+    this.bundler = undefined;
+    await bundler?.close(exitStatus, reason);
+  }
+
+  /** Unsubscribes what the plan subscribed. */
+  dropSubscriptions(): void {
+    for (const token of this.tokens) this.context.dispatcher.unsubscribe(token);
+  }
+
+  /**
+   * Acts on one message; resolves with the response the plan receives, boxed, because a
+   * Status is awaitable and a bare one would be waited on instead of handed over.
+   */
+  process(msg: Msg): Promise<{ response: unknown }> {
+    switch (msg.command) {
+      case "set":
+        this.moved.add(msg.obj);
+        return Promise.resolve({ response: this.addToGroup(msg.group, msg.obj.set(msg.value)) });
+      case "trigger":
+        return Promise.resolve({ response: this.addToGroup(msg.group, msg.obj.trigger()) });
+      default:
+        return this.act(msg).then((response) => ({ response }));
+    }
+  }
+
+  private async act(msg: Exclude<Msg, { command: "set" | "trigger" }>): Promise<unknown> {
+    const { context } = this;
+    switch (msg.command) {
+      case "open_run":
+        return this.openRun(msg.md ?? {});
+      case "close_run": {
+        const bundler = this.requireRun("close_run");
+        await this.closeRun(msg.exitStatus ?? "success", msg.reason ?? "");
+        return bundler.runUid;
+      }
+      case "create":
+        return this.requireRun("create").create(msg.stream);
+      case "read":
+        return this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read();
+      case "save":
+        await this.requireRun("save").save();
+        // A saved event is a point of no return: a rewind must never repeat it.
+        if (this.cache) this.cache = [];
+        return undefined;
+      case "drop":
+        return this.requireRun("drop").drop();
+      case "wait":
+        return this.wait(msg.group, msg.timeout);
+      case "sleep":
+        return this.sleep(msg.seconds);
+      case "locate":
+        return msg.obj.locate();
+      case "checkpoint":
+        if (this.bundler?.bundling)
+          throw new PlanProtocolError("checkpoint inside a create/save bundle");
+        this.cache = [];
+        return undefined;
+      case "clear_checkpoint":
+        this.cache = undefined;
+        return undefined;
+      case "pause":
+        context.requestPause(msg.defer ?? false);
+        return undefined;
+      case "stage":
+        if (!this.staged.includes(msg.obj)) {
+          await msg.obj.stage();
+          this.staged.push(msg.obj);
+        }
+        return undefined;
+      case "unstage": {
+        const index = this.staged.indexOf(msg.obj);
+        if (index >= 0) this.staged.splice(index, 1);
+        return msg.obj.unstage();
+      }
+      case "stop":
+        return msg.obj.stop();
+      case "subscribe":
+        return this.subscribe(msg.name, msg.callback);
+      case "unsubscribe":
+        context.dispatcher.unsubscribe(msg.token);
+        return undefined;
+      case "configure":
+        await msg.obj.configure(msg.settings);
+        this.bundler?.configurationChanged(msg.obj);
+        return undefined;
+      case "declare_stream":
+        return this.requireRun("declare_stream").declareStream(msg.stream, msg.objs);
+      case "null":
+        return undefined;
+    }
+  }
+
+  /** Processes a whole plan inline, as a suspender's pre- or post-plan. */
+  async runInline(plan: Plan<unknown>): Promise<void> {
+    let response: unknown;
+    for (let step = plan.next(); !step.done; step = plan.next(response)) {
+      ({ response } = await this.process(step.value));
+    }
+  }
+
+  private async openRun(md: Record<string, unknown>): Promise<string> {
+    if (this.bundler) throw new PlanProtocolError("open_run while a run is open");
+    const { context } = this;
+    const last = typeof context.md.scan_id === "number" ? context.md.scan_id : 0;
+    const scanId = nextScanId(context.scanIdFile, last);
+    context.md.scan_id = scanId;
+    const emit = (...doc: NamedDocument): Promise<void> => context.dispatcher.emit(...doc);
+    this.bundler = await RunBundler.open(
+      { ...context.md, ...md, scan_id: scanId },
+      { clock: context.clock, emit, newUid: context.newUid },
+    );
+    this.uids.push(this.bundler.runUid);
+    return this.bundler.runUid;
+  }
+
+  private requireRun(command: string): RunBundler {
+    if (!this.bundler) throw new PlanProtocolError(`${command} outside an open run`);
+    return this.bundler;
+  }
+
+  private addToGroup(group: string | undefined, status: Status): Status {
+    const key = group ?? "";
+    const statuses = this.groups.get(key);
+    if (statuses) statuses.push(status);
+    else this.groups.set(key, [status]);
+    return status;
+  }
+
+  private async wait(group: string | undefined, timeout: number | undefined): Promise<void> {
+    const statuses = this.groups.get(group ?? "") ?? [];
+    this.groups.delete(group ?? "");
+    if (statuses.length === 0) return;
+    const { clock, waitingHook } = this.context;
+    waitingHook?.(statuses);
+    try {
+      await this.interruptible(
+        Status.all(statuses, { clock, timeout, name: `wait for ${group ?? "moves"}` }),
+      );
+    } finally {
+      waitingHook?.(undefined);
+    }
+  }
+
+  private async sleep(seconds: number): Promise<void> {
+    const controller = new AbortController();
+    await this.interruptible(this.context.clock.sleep(seconds, { signal: controller.signal }), () =>
+      controller.abort(INTERRUPTED),
+    );
+  }
+
+  private interruptible<T>(work: PromiseLike<T>, onInterrupt?: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const breakWait = (reason: typeof INTERRUPTED): void => {
+        onInterrupt?.();
+        reject(reason);
+      };
+      this.breakWait = breakWait;
+      const done = (): void => {
+        // Only our own: a later wait may have installed its breaker already.
+        if (this.breakWait === breakWait) this.breakWait = undefined;
+      };
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private subscribe(name: DocumentName | "all", callback: DocumentCallback): number {
+    const token = this.context.dispatcher.subscribe(callback, { name });
+    this.tokens.push(token);
+    return token;
+  }
+}

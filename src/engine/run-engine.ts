@@ -1,0 +1,367 @@
+import type { Clock, DocumentCallback, DocumentName, Msg, Plan, Status } from "../core/index.js";
+import type { Logger, SubscribeOptions } from "./dispatcher.js";
+import { Dispatcher } from "./dispatcher.js";
+import { EngineStateError, RequestAbort, RequestStop, RunInterruptedError } from "./errors.js";
+import { Execution, INTERRUPTED } from "./execution.js";
+import type { Decision, RunEngineState, StateHook } from "./state.js";
+import type { Suspender, Suspension } from "./suspenders.js";
+
+export interface RunEngineOptions {
+  clock: Clock;
+  /** Metadata merged into every start document. */
+  md?: Record<string, unknown>;
+  /** Keeps scan_id across sessions in this JSON file. */
+  scanIdFile?: string;
+  stateHook?: StateHook;
+  /** Told which statuses a `wait` waits on (and undefined when done): for progress bars. */
+  waitingHook?: (statuses: readonly Status[] | undefined) => void;
+  log?: Logger;
+  newUid?: () => string;
+}
+
+/** Subscriptions for one run: a callback, several, or one per document name. */
+export type RunSubscriptions =
+  | DocumentCallback
+  | readonly DocumentCallback[]
+  | Partial<Record<DocumentName | "all", DocumentCallback>>;
+
+type Request = { kind: "pause"; defer: boolean } | Exclude<Decision, { kind: "resume" }>;
+
+/** Where the loop ended: the plan returned (or raised), or a halt abandoned it. */
+type LoopEnd = "finished" | { halted: string };
+
+const defaultLog: Logger = (message, error) => console.warn(`RunEngine: ${message}`, error ?? "");
+
+/**
+ * Runs plans: the only thing that acts on devices. It turns messages into actions and
+ * documents, pauses and resumes by rewinding to the last checkpoint, suspends while a
+ * suspender's signal is bad, and always closes the run and unstages what the plan staged.
+ */
+export class RunEngine {
+  readonly clock: Clock;
+  readonly md: Record<string, unknown>;
+  private readonly options: RunEngineOptions;
+  private readonly log: Logger;
+  private readonly dispatcher: Dispatcher;
+  private readonly suspenders = new Set<Suspender<never>>();
+  private currentState: RunEngineState = "idle";
+  private execution: Execution | undefined;
+  private request: Request | undefined;
+  private decide: ((decision: Decision) => void) | undefined;
+  /** A device failed to stop on a halt: nothing runs until clearPanic(). */
+  private panicked = false;
+
+  constructor(options: RunEngineOptions) {
+    this.options = options;
+    this.clock = options.clock;
+    this.md = { ...options.md };
+    this.log = options.log ?? defaultLog;
+    this.dispatcher = new Dispatcher(this.log);
+  }
+
+  get state(): RunEngineState {
+    return this.currentState;
+  }
+
+  /** Subscribes to the documents of every run; returns a token for unsubscribe(). */
+  subscribe(
+    callback: DocumentCallback,
+    options: DocumentName | "all" | SubscribeOptions = {},
+  ): number {
+    return this.dispatcher.subscribe(
+      callback,
+      typeof options === "string" ? { name: options } : options,
+    );
+  }
+
+  unsubscribe(token: number): void {
+    this.dispatcher.unsubscribe(token);
+  }
+
+  /** Events a lossy subscriber skipped because it fell behind. */
+  skipped(token: number): number {
+    return this.dispatcher.skipped(token);
+  }
+
+  /** Resolves once every lossy subscriber has caught up. */
+  lossyIdle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  installSuspender(suspender: Suspender<never>): void {
+    this.suspenders.add(suspender);
+    suspender.attach(this.clock, () => {
+      if (this.currentState === "running" || this.currentState === "pausing")
+        this.execution?.interrupt();
+    });
+  }
+
+  removeSuspender(suspender: Suspender<never>): void {
+    this.suspenders.delete(suspender);
+    suspender.detach();
+  }
+
+  /**
+   * Runs a plan to its end and returns the uids of the runs it opened. Rejects with the
+   * plan's error (the run closed with exit_status "fail"), or a RunInterruptedError after
+   * abort() or halt(). A paused run keeps this promise pending until resumed or ended.
+   */
+  async run(plan: Plan<unknown>, subscriptions?: RunSubscriptions): Promise<string[]> {
+    if (this.currentState !== "idle")
+      throw new EngineStateError(`run() while the engine is ${this.currentState}`);
+    const tokens = this.subscribeForRun(subscriptions);
+    const execution = new Execution(plan, {
+      clock: this.clock,
+      dispatcher: this.dispatcher,
+      md: this.md,
+      scanIdFile: this.options.scanIdFile,
+      newUid: this.options.newUid ?? (() => crypto.randomUUID()),
+      waitingHook: this.options.waitingHook,
+      requestPause: (defer) => this.requestPause(defer),
+    });
+    this.execution = execution;
+    this.request = undefined;
+    this.setState("running");
+    let end: LoopEnd = "finished";
+    let failure: unknown;
+    try {
+      end = await this.loop(execution);
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      await this.cleanUp(execution, end, failure);
+    } finally {
+      for (const token of tokens) this.dispatcher.unsubscribe(token);
+      execution.dropSubscriptions();
+      this.execution = undefined;
+      this.request = undefined;
+      this.setState(this.panicked ? "panicked" : "idle");
+    }
+    const uids = execution.uids;
+    if (end !== "finished") throw new RunInterruptedError("halted", end.halted, uids);
+    if (failure instanceof RequestAbort)
+      throw new RunInterruptedError("aborted", failure.message, uids);
+    if (failure !== undefined && !(failure instanceof RequestStop)) throw failure;
+    return uids;
+  }
+
+  /** Pauses at the next checkpoint (`defer`) or at once, stopping what moves. */
+  requestPause(defer = false): void {
+    if (this.currentState !== "running" && this.currentState !== "pausing") {
+      throw new EngineStateError(`cannot pause while ${this.currentState}`);
+    }
+    const deferredAlready = this.request?.kind === "pause" && this.request.defer;
+    if (this.request && !deferredAlready) return;
+    this.request = { kind: "pause", defer };
+    this.setState("pausing");
+    if (!defer) this.execution?.interrupt();
+  }
+
+  /** Resumes a paused run from its last checkpoint. */
+  resume(): void {
+    if (this.currentState !== "paused")
+      throw new EngineStateError(`cannot resume while ${this.currentState}`);
+    this.decide?.({ kind: "resume" });
+  }
+
+  /** Ends the run as a success after the plan's cleanup. */
+  stop(): void {
+    this.control({ kind: "stop" });
+  }
+
+  /** Ends the run with exit_status "abort" after the plan's cleanup. */
+  abort(reason = "aborted by request"): void {
+    this.control({ kind: "abort", reason });
+  }
+
+  /** Ends the run at once: devices stopped, no cleanup, exit_status "abort". */
+  halt(reason = "halted by request"): void {
+    this.control({ kind: "halt", reason });
+  }
+
+  /** Lets a panicked engine run again, once someone has looked at the hardware. */
+  clearPanic(): void {
+    if (this.currentState !== "panicked") return;
+    this.panicked = false;
+    this.setState("idle");
+  }
+
+  private control(decision: Exclude<Decision, { kind: "resume" }>): void {
+    const state = this.currentState;
+    if (state === "paused" || state === "suspending") {
+      this.decide?.(decision);
+      return;
+    }
+    if (state !== "running" && state !== "pausing") {
+      throw new EngineStateError(`cannot ${decision.kind} while ${state}`);
+    }
+    this.request = decision;
+    this.setState(
+      decision.kind === "stop" ? "stopping" : decision.kind === "abort" ? "aborting" : "halting",
+    );
+    this.execution?.interrupt();
+  }
+
+  private async loop(execution: Execution): Promise<LoopEnd> {
+    let response: unknown;
+    let toThrow: { error: unknown } | undefined;
+    for (;;) {
+      let msg: Msg | undefined = execution.replay.shift();
+      if (!msg) {
+        const step = toThrow ? execution.plan.throw(toThrow.error) : execution.plan.next(response);
+        toThrow = undefined;
+        if (step.done) return "finished";
+        msg = step.value;
+        execution.record(msg);
+      }
+      try {
+        ({ response } = await execution.process(msg));
+      } catch (error) {
+        response = undefined;
+        if (error !== INTERRUPTED) toThrow = { error };
+      }
+      const next = await this.betweenMessages(execution, msg);
+      if (next instanceof Error) toThrow = { error: next };
+      else if (next) return next;
+    }
+  }
+
+  /** Acts on a suspension or a request that arrived while a message was processed. */
+  private async betweenMessages(
+    execution: Execution,
+    msg: Msg,
+  ): Promise<Error | LoopEnd | undefined> {
+    const suspension = this.trippedSuspension();
+    if (suspension && (this.currentState === "running" || this.currentState === "pausing")) {
+      return this.suspend(execution, suspension);
+    }
+    const request = this.request;
+    if (!request) return undefined;
+    if (request.kind === "pause") {
+      if (request.defer && msg.command !== "checkpoint") return undefined;
+      this.request = undefined;
+      return this.pause(execution);
+    }
+    this.request = undefined;
+    return this.end(execution, request);
+  }
+
+  private async pause(execution: Execution): Promise<Error | LoopEnd | undefined> {
+    if (!execution.cache) {
+      this.log("paused where the plan has no checkpoint: it cannot be resumed, so it aborts");
+      return this.end(execution, {
+        kind: "abort",
+        reason: "paused where the plan has no checkpoint",
+      });
+    }
+    await execution.stopMoved(this.log);
+    execution.rewind();
+    this.setState("paused");
+    const decision = await this.awaitDecision();
+    if (decision.kind === "resume") {
+      this.setState("running");
+      return undefined;
+    }
+    return this.end(execution, decision);
+  }
+
+  private async suspend(
+    execution: Execution,
+    suspension: Suspension,
+  ): Promise<Error | LoopEnd | undefined> {
+    if (!execution.cache) {
+      return this.end(execution, {
+        kind: "abort",
+        reason: `suspended without a checkpoint: ${suspension.justification}`,
+      });
+    }
+    const resumeState = this.currentState;
+    this.setState("suspending");
+    this.log(`suspending: ${suspension.justification}`);
+    execution.rewind();
+    if (suspension.prePlan) await execution.runInline(suspension.prePlan());
+    const decision = await Promise.race([
+      suspension.cleared.then((): Decision => ({ kind: "resume" })),
+      this.awaitDecision(),
+    ]);
+    this.decide = undefined;
+    if (decision.kind !== "resume") return this.end(execution, decision);
+    if (suspension.postPlan) await execution.runInline(suspension.postPlan());
+    this.setState(resumeState);
+    return undefined;
+  }
+
+  /** Stop and abort end through the plan's own cleanup; halt abandons the plan. */
+  private async end(
+    execution: Execution,
+    decision: Exclude<Decision, { kind: "resume" }>,
+  ): Promise<Error | LoopEnd> {
+    execution.replay = [];
+    this.setState(
+      decision.kind === "stop" ? "stopping" : decision.kind === "abort" ? "aborting" : "halting",
+    );
+    const failures = await execution.stopMoved(this.log);
+    if (decision.kind === "halt") {
+      this.panicked ||= failures > 0;
+      return { halted: decision.reason };
+    }
+    return decision.kind === "stop" ? new RequestStop() : new RequestAbort(decision.reason);
+  }
+
+  private awaitDecision(): Promise<Decision> {
+    return new Promise<Decision>((resolve) => {
+      this.decide = (decision) => {
+        this.decide = undefined;
+        resolve(decision);
+      };
+    });
+  }
+
+  private trippedSuspension(): Suspension | undefined {
+    for (const suspender of this.suspenders) {
+      if (suspender.suspension) return suspender.suspension;
+    }
+    return undefined;
+  }
+
+  private async cleanUp(execution: Execution, end: LoopEnd, failure: unknown): Promise<void> {
+    try {
+      if (end !== "finished") {
+        await execution.closeRun("abort", end.halted);
+        return;
+      }
+      if (failure !== undefined && !(failure instanceof RequestStop))
+        await execution.stopMoved(this.log);
+      await execution.unstageAll(this.log);
+      if (failure === undefined || failure instanceof RequestStop)
+        await execution.closeRun("success", "");
+      else if (failure instanceof RequestAbort) await execution.closeRun("abort", failure.message);
+      else
+        await execution.closeRun(
+          "fail",
+          failure instanceof Error ? failure.message : String(failure),
+        );
+    } catch (error) {
+      // Only a subscriber refusing the stop document lands here; the run is over regardless.
+      this.log("closing the run failed", error);
+    }
+  }
+
+  private subscribeForRun(subscriptions: RunSubscriptions | undefined): number[] {
+    if (!subscriptions) return [];
+    if (typeof subscriptions === "function") return [this.subscribe(subscriptions)];
+    if (Array.isArray(subscriptions))
+      return subscriptions.map((callback: DocumentCallback) => this.subscribe(callback));
+    return Object.entries(
+      subscriptions as Partial<Record<DocumentName | "all", DocumentCallback>>,
+    ).map(([name, callback]) => this.subscribe(callback!, name as DocumentName | "all"));
+  }
+
+  private setState(state: RunEngineState): void {
+    const previous = this.currentState;
+    if (previous === state) return;
+    this.currentState = state;
+    this.options.stateHook?.(state, previous);
+  }
+}
