@@ -89,3 +89,13 @@ export type {
 } from "./documents.js";
 export { packEventPage, unpackEventPage } from "./documents.js";
 export type { Command, Msg, MsgOf, Plan } from "./msg.js";
+export {
+  dataKeySchema,
+  documentSchema,
+  eventDescriptorSchema,
+  eventPageSchema,
+  eventSchema,
+  parseDocument,
+  runStartSchema,
+  runStopSchema,
+} from "./document-schemas.js";

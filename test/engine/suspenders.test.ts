@@ -23,9 +23,11 @@ describe("suspenders", () => {
         resumeDelay: 60,
         *prePlan(): Plan {
           shutter.push("closed");
+          yield { command: "null" };
         },
         *postPlan(): Plan {
           shutter.push("opened");
+          yield { command: "null" };
         },
       }),
     );
