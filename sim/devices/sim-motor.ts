@@ -1,4 +1,4 @@
-import type { Clock, MoveEstimator, MoveProgress, SignalR, Timer } from "../../src/core/index.js";
+import type { Clock, MoveEstimator, ProgressReport, SignalR, Timer } from "../../src/core/index.js";
 import {
   Motor,
   MoveInterruptedError,
@@ -39,7 +39,7 @@ export interface SimMotorOptions {
 interface Move {
   readonly initial: number;
   readonly target: number;
-  readonly report: (progress: MoveProgress) => void;
+  readonly report: (progress: ProgressReport) => void;
   /** Settles when the motion ends: at the target, stopped, taken over or cut by a switch. */
   readonly ended: Promise<void>;
   readonly end: (error?: Error) => void;
@@ -141,7 +141,7 @@ export class SimMotor extends Motor implements PositionSource, MoveEstimator {
     return copy.move(target, 0).arrival;
   }
 
-  protected startMove(target: number, report: (progress: MoveProgress) => void): Promise<void> {
+  protected startMove(target: number, report: (progress: ProgressReport) => void): Promise<void> {
     this.endMove(); // a move still running is taken over by this one
     const now = this.clock.now();
     const initial = this.axis.positionAt(now);

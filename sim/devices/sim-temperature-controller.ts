@@ -116,7 +116,8 @@ export class SimTemperatureController extends Device implements Locatable<number
   }
 
   set(target: number, { timeout }: { timeout?: number } = {}): Status {
-    const status = new Status({ name: `${this.name} to ${target} K`, clock: this.clock, timeout });
+    const name = `${this.name} to ${target} K`;
+    const status = new Status({ name, clock: this.clock, timeout, units: "K", precision: 3 });
     if (!Number.isFinite(target)) {
       status.fail(new DatatypeError(this.name, "a finite temperature", target));
       return status;
@@ -168,7 +169,6 @@ export class SimTemperatureController extends Device implements Locatable<number
       current: temperature,
       initial: settling.initial,
       target: settling.target,
-      units: "K",
     });
     void this.tolerance.get().then((tolerance) => {
       if (this.settling !== settling) return;

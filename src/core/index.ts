@@ -57,7 +57,7 @@ export {
   isTriggerEstimator,
   isTriggerable,
 } from "./protocols.js";
-export type { MotorOptions, MoveProgress } from "./motor.js";
+export type { MotorOptions } from "./motor.js";
 export { Motor } from "./motor.js";
 export type { DetectorOptions } from "./detector.js";
 export { Detector } from "./detector.js";

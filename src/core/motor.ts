@@ -8,9 +8,6 @@ import { softSignalRAndSetter, softSignalRW } from "./signal-factories.js";
 import type { ProgressReport } from "./status.js";
 import { Status } from "./status.js";
 
-/** What a motor implementation reports while it moves. */
-export type MoveProgress = Omit<ProgressReport, "units" | "precision">;
-
 export interface MotorOptions {
   name: string;
   clock: Clock;
@@ -52,6 +49,8 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
   private readonly setMoving: (moving: boolean) => void;
   private readonly recordSetpoint: ((target: number) => void) | undefined;
   private activeMove: ActiveMove | undefined;
+  /** The soft limits as last reported by their signals, so a move need not read them. */
+  private readonly limits: { low?: number; high?: number } = {};
 
   constructor(options: MotorOptions) {
     super({ name: options.name });
@@ -70,17 +69,17 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     const highLimit = options.highLimit ?? softSignalRW(datatype.float, 0, soft);
     this.lowLimit = this.add("low_limit", lowLimit, { kind: "config" });
     this.highLimit = this.add("high_limit", highLimit, { kind: "config" });
+    lowLimit.subscribeValue((low) => (this.limits.low = low));
+    highLimit.subscribeValue((high) => (this.limits.high = high));
     const [moving, setMoving] = softSignalRAndSetter(datatype.boolean, false, { clock });
     this.moving = this.add("moving", moving, { kind: "omitted" });
     this.setMoving = setMoving;
   }
 
   set(target: number, { timeout }: { timeout?: number } = {}): Status {
-    const status = new Status({
-      name: `${this.name} move to ${target}`,
-      clock: this.clock,
-      timeout,
-    });
+    const { clock, units, precision } = this;
+    const name = `${this.name} move to ${target}`;
+    const status = new Status({ name, clock, timeout, units, precision });
     void this.runMove(target, status);
     return status;
   }
@@ -102,7 +101,7 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
    */
   protected abstract startMove(
     target: number,
-    report: (progress: MoveProgress) => void,
+    report: (progress: ProgressReport) => void,
   ): Promise<void>;
 
   /** Brings the axis to rest; resolves when it is. */
@@ -122,8 +121,7 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
       this.activeMove = move;
       this.recordSetpoint?.(target);
       this.setMoving(true);
-      const { units, precision } = this;
-      await this.startMove(target, (progress) => status.report({ ...progress, units, precision }));
+      await this.startMove(target, (progress) => status.report(progress));
       const interruption = move.interruption;
       if (!interruption || interruption.success) status.finish();
       else {
@@ -141,7 +139,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
   }
 
   private async checkLimits(target: number): Promise<void> {
-    const [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
+    let { low, high } = this.limits;
+    if (low === undefined || high === undefined) {
+      [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
+    }
     if (low === high) return;
     if (target < low || target > high) throw new LimitError(this.name, target, low, high);
   }

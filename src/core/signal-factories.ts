@@ -39,7 +39,7 @@ export function softSignalRAndSetter<T>(
 ): [SignalR<T>, (value: T) => void] {
   const [backend, signalOptions] = softBackend(datatype, initial, options);
   const signal = new SignalR(backend, signalOptions);
-  return [signal, (value) => void backend.put(datatype.check(value, signal.name))];
+  return [signal, (value) => backend.set(datatype.check(value, signal.name))];
 }
 
 export interface SimSignalOptions extends SignalOptions, SignalMetadata {

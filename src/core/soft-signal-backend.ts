@@ -44,6 +44,11 @@ export class SoftSignalBackend<T> implements SignalBackend<T> {
   }
 
   async put(value: T): Promise<void> {
+    this.set(value);
+  }
+
+  /** Writes at once, for the owner of a read-only signal. */
+  set(value: T): void {
     this.reading = { value, timestamp: this.clock.now() };
     this.callback?.(this.reading);
   }

@@ -25,8 +25,6 @@ export interface ProgressReport {
   current: number;
   initial: number;
   target: number;
-  units?: string;
-  precision?: number;
   /** When omitted: the distance covered over the whole distance. */
   fraction?: number;
   /** When omitted: estimated from the elapsed time and the fraction. */
@@ -39,6 +37,9 @@ export interface StatusOptions {
   /** Fails the status with a StatusTimeoutError after this many seconds on `clock`. */
   timeout?: number;
   clock?: Clock;
+  /** Of the positions in progress updates. */
+  units?: string;
+  precision?: number;
 }
 
 type Callback = (status: Status) => void;
@@ -58,12 +59,23 @@ export class Status implements PromiseLike<undefined> {
   private failure: Error | undefined;
   private readonly callbacks: Callback[] = [];
   private readonly watchers = new Set<Watcher>();
-  private lastUpdate: WatcherUpdate | undefined;
+  private readonly units: string | undefined;
+  private readonly precision: number | undefined;
+  /** The latest report, turned into an update only when someone watches. */
+  private progress: { report: ProgressReport; fraction: number; elapsed: number } | undefined;
   private ended: number | undefined;
   private readonly timer: Timer | undefined;
 
-  constructor({ name = "status", timeout, clock = realClock }: StatusOptions = {}) {
+  constructor({
+    name = "status",
+    timeout,
+    clock = realClock,
+    units,
+    precision,
+  }: StatusOptions = {}) {
     this.name = name;
+    this.units = units;
+    this.precision = precision;
     this.clock = clock;
     this.started = clock.now();
     this.promise = new Promise<undefined>((resolve, reject) => {
@@ -133,8 +145,10 @@ export class Status implements PromiseLike<undefined> {
   /** Marks success. Does nothing once done, so a late producer cannot undo a timeout. */
   finish(): void {
     if (this.done) return;
-    const last = this.lastUpdate;
-    if (last) this.emit({ ...last, fraction: 1, elapsed: this.elapsed, remaining: 0 });
+    if (this.progress) {
+      this.progress = { ...this.progress, fraction: 1, elapsed: this.elapsed };
+      this.emit();
+    }
     this.complete("succeeded");
   }
 
@@ -154,21 +168,19 @@ export class Status implements PromiseLike<undefined> {
   /** Sends progress to `watcher`, starting with the latest update; returns an unwatch function. */
   watch(watcher: Watcher): () => void {
     this.watchers.add(watcher);
-    if (this.lastUpdate) watcher(this.lastUpdate);
+    if (this.progress) watcher(this.update(this.progress));
     return () => this.watchers.delete(watcher);
   }
 
   /** For the producer: reports progress to every watcher. */
-  report(progress: ProgressReport): void {
+  report(report: ProgressReport): void {
     if (this.done) return;
-    const elapsed = this.elapsed;
-    const span = Math.abs(progress.target - progress.initial);
-    const covered = span === 0 ? 1 : Math.abs(progress.current - progress.initial) / span;
-    const raw = progress.fraction ?? covered;
-    const fraction = Math.max(this.lastUpdate?.fraction ?? 0, Math.min(1, Math.max(0, raw)));
-    const remaining =
-      progress.remaining ?? (fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Infinity);
-    this.emit({ name: this.name, ...progress, fraction, elapsed, remaining });
+    const span = Math.abs(report.target - report.initial);
+    const covered = span === 0 ? 1 : Math.abs(report.current - report.initial) / span;
+    const raw = Math.min(1, Math.max(0, report.fraction ?? covered));
+    const fraction = Math.max(this.progress?.fraction ?? 0, raw);
+    this.progress = { report, fraction, elapsed: this.elapsed };
+    if (this.watchers.size > 0) this.emit();
   }
 
   then<A = void, B = never>(
@@ -182,9 +194,27 @@ export class Status implements PromiseLike<undefined> {
     return `Status(${this.name}, ${this.state})`;
   }
 
-  private emit(update: WatcherUpdate): void {
-    this.lastUpdate = update;
+  private emit(): void {
+    const update = this.update(this.progress!);
     for (const watcher of this.watchers) watcher(update);
+  }
+
+  private update({ report, fraction, elapsed }: NonNullable<Status["progress"]>): WatcherUpdate {
+    const remaining =
+      fraction === 1
+        ? 0
+        : (report.remaining ?? (fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Infinity));
+    return {
+      name: this.name,
+      current: report.current,
+      initial: report.initial,
+      target: report.target,
+      units: this.units,
+      precision: this.precision,
+      fraction,
+      elapsed,
+      remaining,
+    };
   }
 
   private complete(state: "succeeded" | "failed"): void {

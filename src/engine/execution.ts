@@ -16,6 +16,13 @@ import { PlanProtocolError } from "./errors.js";
 import { RunBundler } from "./run-bundler.js";
 import { nextScanId } from "./scan-id.js";
 
+/** What the plan receives for a message. */
+export interface Reply {
+  readonly response: unknown;
+}
+
+const NO_RESPONSE: Reply = { response: undefined };
+
 /** Rejects the message being processed when the engine is interrupted. */
 export const INTERRUPTED: unique symbol = Symbol("interrupted");
 
@@ -108,22 +115,37 @@ export class Execution {
   }
 
   /**
-   * Acts on one message; resolves with the response the plan receives, boxed, because a
-   * Status is awaitable and a bare one would be waited on instead of handed over.
+   * Acts on one message and gives the response the plan receives, boxed, because a Status
+   * is awaitable and a bare one would be waited on instead of handed over. Quick messages
+   * answer at once, without a promise.
    */
-  process(msg: Msg): Promise<{ response: unknown }> {
+  process(msg: Msg): Reply | Promise<Reply> {
     switch (msg.command) {
       case "set":
         this.moved.add(msg.obj);
-        return Promise.resolve({ response: this.addToGroup(msg.group, msg.obj.set(msg.value)) });
+        return { response: this.addToGroup(msg.group, msg.obj.set(msg.value)) };
       case "trigger":
-        return Promise.resolve({ response: this.addToGroup(msg.group, msg.obj.trigger()) });
+        return { response: this.addToGroup(msg.group, msg.obj.trigger()) };
+      case "create":
+        this.requireRun("create").create(msg.stream);
+        return NO_RESPONSE;
+      case "checkpoint":
+        if (this.bundler?.bundling) {
+          throw new PlanProtocolError("checkpoint inside a create/save bundle");
+        }
+        this.cache = [];
+        return NO_RESPONSE;
+      case "clear_checkpoint":
+        this.cache = undefined;
+        return NO_RESPONSE;
+      case "null":
+        return NO_RESPONSE;
       default:
         return this.act(msg).then((response) => ({ response }));
     }
   }
 
-  private async act(msg: Exclude<Msg, { command: "set" | "trigger" }>): Promise<unknown> {
+  private async act(msg: Msg): Promise<unknown> {
     const { context } = this;
     switch (msg.command) {
       case "open_run":
@@ -133,8 +155,6 @@ export class Execution {
         await this.closeRun(msg.exitStatus ?? "success", msg.reason ?? "");
         return bundler.runUid;
       }
-      case "create":
-        return this.requireRun("create").create(msg.stream);
       case "read":
         return this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read();
       case "save":
@@ -150,14 +170,6 @@ export class Execution {
         return this.sleep(msg.seconds);
       case "locate":
         return msg.obj.locate();
-      case "checkpoint":
-        if (this.bundler?.bundling)
-          throw new PlanProtocolError("checkpoint inside a create/save bundle");
-        this.cache = [];
-        return undefined;
-      case "clear_checkpoint":
-        this.cache = undefined;
-        return undefined;
       case "pause":
         context.requestPause(msg.defer ?? false);
         return undefined;
@@ -185,8 +197,8 @@ export class Execution {
         return undefined;
       case "declare_stream":
         return this.requireRun("declare_stream").declareStream(msg.stream, msg.objs);
-      case "null":
-        return undefined;
+      default:
+        throw new PlanProtocolError(`${msg.command} reached the wrong handler`);
     }
   }
 
@@ -194,7 +206,8 @@ export class Execution {
   async runInline(plan: Plan<unknown>): Promise<void> {
     let response: unknown;
     for (let step = plan.next(); !step.done; step = plan.next(response)) {
-      ({ response } = await this.process(step.value));
+      const reply = this.process(step.value);
+      response = (reply instanceof Promise ? await reply : reply).response;
     }
   }
 
@@ -232,10 +245,13 @@ export class Execution {
     if (statuses.length === 0) return;
     const { clock, waitingHook } = this.context;
     waitingHook?.(statuses);
+    // One status with no timeout is waited on as it is: the common case of a scan step.
+    const waitFor =
+      statuses.length === 1 && timeout === undefined
+        ? statuses[0]!
+        : Status.all(statuses, { clock, timeout, name: `wait for ${group ?? "moves"}` });
     try {
-      await this.interruptible(
-        Status.all(statuses, { clock, timeout, name: `wait for ${group ?? "moves"}` }),
-      );
+      await this.interruptible(waitFor);
     } finally {
       waitingHook?.(undefined);
     }

@@ -12,6 +12,7 @@ export { RunEngine } from "./run-engine.js";
 export type { Decision, RunEngineState, StateHook } from "./state.js";
 export type {
   Suspension,
+  SuspenderLike,
   SuspenderOptions,
   ThresholdOptions,
   Watchable,

@@ -4,7 +4,7 @@ import { Dispatcher } from "./dispatcher.js";
 import { EngineStateError, RequestAbort, RequestStop, RunInterruptedError } from "./errors.js";
 import { Execution, INTERRUPTED } from "./execution.js";
 import type { Decision, RunEngineState, StateHook } from "./state.js";
-import type { Suspender, Suspension } from "./suspenders.js";
+import type { SuspenderLike, Suspension } from "./suspenders.js";
 
 export interface RunEngineOptions {
   clock: Clock;
@@ -43,7 +43,7 @@ export class RunEngine {
   private readonly options: RunEngineOptions;
   private readonly log: Logger;
   private readonly dispatcher: Dispatcher;
-  private readonly suspenders = new Set<Suspender<never>>();
+  private readonly suspenders = new Set<SuspenderLike>();
   private currentState: RunEngineState = "idle";
   private execution: Execution | undefined;
   private request: Request | undefined;
@@ -88,7 +88,7 @@ export class RunEngine {
     return this.dispatcher.idle();
   }
 
-  installSuspender(suspender: Suspender<never>): void {
+  installSuspender(suspender: SuspenderLike): void {
     this.suspenders.add(suspender);
     suspender.attach(this.clock, () => {
       if (this.currentState === "running" || this.currentState === "pausing")
@@ -96,7 +96,7 @@ export class RunEngine {
     });
   }
 
-  removeSuspender(suspender: Suspender<never>): void {
+  removeSuspender(suspender: SuspenderLike): void {
     this.suspenders.delete(suspender);
     suspender.detach();
   }
@@ -216,11 +216,13 @@ export class RunEngine {
         execution.record(msg);
       }
       try {
-        ({ response } = await execution.process(msg));
+        const reply = execution.process(msg);
+        response = (reply instanceof Promise ? await reply : reply).response;
       } catch (error) {
         response = undefined;
         if (error !== INTERRUPTED) toThrow = { error };
       }
+      if (this.request === undefined && !this.trippedSuspension()) continue;
       const next = await this.betweenMessages(execution, msg);
       if (next instanceof Error) toThrow = { error: next };
       else if (next) return next;

@@ -27,12 +27,19 @@ export interface Suspension {
 /** How a suspender tells the engine it tripped. */
 export type TripListener = () => void;
 
+/** What the engine needs of any suspender. */
+export interface SuspenderLike {
+  readonly suspension: Suspension | undefined;
+  attach(clock: Clock, onTrip: TripListener): void;
+  detach(): void;
+}
+
 /**
  * Watches a signal and suspends the run while its value is bad: the engine rewinds to the
  * last checkpoint, waits until the value has been good for `resumeDelay` seconds on its
  * clock, and replays from there, by itself.
  */
-export abstract class Suspender<T> {
+export abstract class Suspender<T> implements SuspenderLike {
   private readonly signal: Watchable<T>;
   private readonly options: SuspenderOptions;
   private clock: Clock | undefined;

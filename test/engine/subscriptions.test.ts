@@ -8,7 +8,7 @@ describe("subscriptions", () => {
     const { clock, m1, det } = beamline();
     const re = new RunEngine({ clock });
     const starts: string[] = [];
-    const token = re.subscribe((name) => void starts.push(name), "start");
+    const token = re.subscribe((name, _doc) => void starts.push(name), "start");
     await re.run(rawScan([det], m1, 0, 1, 3));
     re.unsubscribe(token);
     await re.run(rawScan([det], m1, 0, 1, 3));
@@ -22,7 +22,7 @@ describe("subscriptions", () => {
     const b = collector();
     const stops: DocumentName[] = [];
     await re.run(rawScan([det], m1, 0, 1, 3), [a.callback, b.callback]);
-    await re.run(rawScan([det], m1, 0, 1, 3), { stop: (name) => void stops.push(name) });
+    await re.run(rawScan([det], m1, 0, 1, 3), { stop: (name, _doc) => void stops.push(name) });
     expect(names(a.docs)).toEqual(names(b.docs));
     expect(a.docs).toHaveLength(6);
     expect(stops).toEqual(["stop"]);
@@ -34,7 +34,7 @@ describe("subscriptions", () => {
     const { docs, callback } = collector();
     re.subscribe(callback);
     let events = 0;
-    const failing = (name: DocumentName): void => {
+    const failing = (name: DocumentName, _doc: unknown): void => {
       if (name === "event" && ++events === 3) throw new Error("disk full");
     };
     const error = await re.run(rawScan([det], m1, -1, 1, 21), failing).catch((e: unknown) => e);
@@ -60,7 +60,7 @@ describe("subscriptions", () => {
       { lossy: true, queueSize: 5 },
     );
     re.subscribe(
-      (name) => {
+      (name, _doc) => {
         if (name === "event") throw new Error("plot broke");
       },
       { lossy: true, label: "plotter" },
