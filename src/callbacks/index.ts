@@ -1,0 +1,12 @@
+export { CallbackBase } from "./callback-base.js";
+export type { LiveTableOptions } from "./live-table.js";
+export { LiveTable } from "./live-table.js";
+export type { PeakStatistics, PeakStatsOptions } from "./peak-stats.js";
+export { PeakStats, peakStatistics } from "./peak-stats.js";
+export { JsonlWriter, readJsonl } from "./jsonl-writer.js";
+export type { CsvWriterOptions } from "./csv-writer.js";
+export { CsvWriter } from "./csv-writer.js";
+export type { DescriptorFactory, RunCallbacks, RunFactory } from "./run-router.js";
+export { RunRouter } from "./run-router.js";
+export type { LinePlot, PlotWriterOptions } from "./plot-writer.js";
+export { PlotWriter, renderLinePlot } from "./plot-writer.js";

@@ -1,0 +1,62 @@
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { HilError, parseDocument } from "../core/index.js";
+import type { NamedDocument } from "../core/index.js";
+import { CallbackBase } from "./callback-base.js";
+
+/** JSON has no typed arrays nor bigints: write them as plain arrays and numbers. */
+function plainValue(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
+  }
+  return typeof value === "bigint" ? Number(value) : value;
+}
+
+/**
+ * Writes a run as JSON lines, `[name, doc]` per line, as suitcase-jsonl does. Each document is
+ * written to the file as it comes, so a crash loses none that were already handed over.
+ * The file is opened (and truncated) at start and closed at stop: one file per run.
+ */
+export class JsonlWriter extends CallbackBase {
+  readonly path: string;
+  private fd: number | undefined;
+
+  constructor(path: string) {
+    super();
+    this.path = path;
+  }
+
+  /** Every document as it is: pages stay pages. */
+  override call(...[name, doc]: NamedDocument): void {
+    if (name === "start") {
+      this.close();
+      this.fd = openSync(this.path, "w");
+    }
+    if (this.fd === undefined) {
+      throw new HilError("HIL_NO_RUN", `${this.path}: got a ${name} document outside a run`);
+    }
+    writeSync(this.fd, `${JSON.stringify([name, doc], plainValue)}\n`);
+    if (name === "stop") this.close();
+  }
+
+  private close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Reads and checks the documents of a JSONL file; an error names the file and line. */
+export function readJsonl(path: string): NamedDocument[] {
+  const lines = readFileSync(path, "utf8").split("\n");
+  const documents: NamedDocument[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    try {
+      documents.push(parseDocument(JSON.parse(line)));
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new HilError("HIL_INVALID_DOCUMENT", `${path}:${i + 1}: ${why}`, { cause: error });
+    }
+  }
+  return documents;
+}
