@@ -1,0 +1,73 @@
+import type { Movable, Plan, Readable, Readings, Triggerable } from "../core/index.js";
+import { isReadable, isTriggerable } from "../core/index.js";
+import { shortUid } from "./short-uid.js";
+import { checkpoint, create, drop, read, save, wait } from "./stubs.js";
+
+export interface TriggerAndReadOptions {
+  /** The event stream (default "primary"). */
+  stream?: string;
+}
+
+/** One point of a step scan: where each motor goes. */
+export type Step = ReadonlyMap<Movable<number>, number>;
+
+/** Where each motor was last sent, so a step moves only the motors whose target changed. */
+export type PositionCache = Map<Movable<number>, number>;
+
+/** What a step scan does at each point (default: oneNdStep). */
+export type PerStep = (
+  detectors: readonly Readable[],
+  step: Step,
+  positionCache: PositionCache,
+) => Plan<unknown>;
+
+/**
+ * Triggers every triggerable device in one group, waits, then reads every device into one
+ * event of `stream`; returns the merged readings. A failed read drops the bundle.
+ */
+export function* triggerAndRead(
+  devices: Iterable<Readable>,
+  { stream = "primary" }: TriggerAndReadOptions = {},
+): Plan<Readings> {
+  const unique = [...new Set(devices)];
+  const group = shortUid("trigger");
+  const triggerables = unique.filter((d): d is Readable & Triggerable => isTriggerable(d));
+  for (const obj of triggerables) yield { command: "trigger", obj, group };
+  if (triggerables.length > 0) yield* wait(group);
+  yield* create(stream);
+  const readings: Readings = {};
+  try {
+    for (const obj of unique) Object.assign(readings, yield* read(obj));
+  } catch (error) {
+    yield* drop();
+    throw error;
+  }
+  yield* save();
+  return readings;
+}
+
+/**
+ * Moves, together, the motors of `step` whose target differs from the cache, after a
+ * checkpoint (the point a pause rewinds to), and waits for them.
+ */
+export function* movePerStep(step: Step, positionCache: PositionCache): Plan<void> {
+  yield* checkpoint();
+  const group = shortUid("set");
+  for (const [motor, position] of step) {
+    if (positionCache.get(motor) === position) continue;
+    yield { command: "set", obj: motor, value: position, group };
+    positionCache.set(motor, position);
+  }
+  yield* wait(group);
+}
+
+/** The default step of a scan: move, then trigger and read the detectors and the motors. */
+export function* oneNdStep(
+  detectors: readonly Readable[],
+  step: Step,
+  positionCache: PositionCache,
+): Plan<Readings> {
+  yield* movePerStep(step, positionCache);
+  const motors = [...step.keys()].filter((m): m is Movable<number> & Readable => isReadable(m));
+  return yield* triggerAndRead([...detectors, ...motors]);
+}
