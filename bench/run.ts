@@ -1,5 +1,8 @@
-// `npm run bench`: every benchmark, each printing its figures against a baseline of the same run.
+// `npm run bench`: every benchmark, each printing its figures against a baseline or target.
+import { engineBench } from "./engine.bench.js";
 import { simBench } from "./sim.bench.js";
 
 console.log("# simulator and virtual clock\n");
 await simBench();
+console.log("\n# RunEngine\n");
+await engineBench();

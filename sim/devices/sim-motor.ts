@@ -101,6 +101,7 @@ export class SimMotor extends Motor implements PositionSource, MoveEstimator {
       acceleration,
       lowLimit: softSignalRW(datatype.float, low, meta),
       highLimit: softSignalRW(datatype.float, high, meta),
+      initialSetpoint: axisOptions.position,
       units,
       precision,
     });

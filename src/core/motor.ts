@@ -21,6 +21,8 @@ export interface MotorOptions {
   highLimit?: SignalRW<number>;
   /** The last requested position, when the controller holds one (default: kept here). */
   setpoint?: SignalR<number>;
+  /** Where the kept setpoint starts: the axis's position at construction (default 0). */
+  initialSetpoint?: number;
   units?: string;
   precision?: number;
 }
@@ -61,7 +63,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     const soft = { clock, units, precision };
     this.readback = this.add("readback", options.readback, { primary: true, kind: "hinted" });
     let setpoint = options.setpoint;
-    if (!setpoint) [setpoint, this.recordSetpoint] = softSignalRAndSetter(datatype.float, 0, soft);
+    if (!setpoint) {
+      const initial = options.initialSetpoint ?? 0;
+      [setpoint, this.recordSetpoint] = softSignalRAndSetter(datatype.float, initial, soft);
+    }
     this.setpoint = this.add("setpoint", setpoint, { kind: "normal" });
     this.velocity = this.add("velocity", options.velocity, { kind: "config" });
     this.acceleration = this.add("acceleration", options.acceleration, { kind: "config" });

@@ -12,7 +12,10 @@ describe("examples/scan-sim.ts", () => {
       cwd: root,
       encoding: "utf8",
     });
-    const docs = stdout.trimEnd().split("\n").map((line) => parseDocument(JSON.parse(line)));
+    const docs = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => parseDocument(JSON.parse(line)));
     expect(docs.map(([name]) => name)).toEqual([
       "start",
       "descriptor",

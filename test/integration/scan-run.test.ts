@@ -65,7 +65,11 @@ describe("a scan on the simulated beamline", () => {
     const docs: NamedDocument[] = [];
     const jsonl = new JsonlWriter(join(dir, "run.jsonl"));
     const csv = new CsvWriter(join(dir, "run.csv"));
-    await re.run(scan([det], m1, -1, 1, 11), [(...doc) => void docs.push(doc), jsonl.callback, csv.callback]);
+    await re.run(scan([det], m1, -1, 1, 11), [
+      (...doc) => void docs.push(doc),
+      jsonl.callback,
+      csv.callback,
+    ]);
     expect(readJsonl(join(dir, "run.jsonl"))).toEqual(docs);
     const rows = readFileSync(join(dir, "run.csv"), "utf8").trim().split(/\r?\n/);
     expect(rows[0]).toBe("seq_num,time,det,m1,m1_setpoint");

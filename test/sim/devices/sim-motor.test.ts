@@ -18,7 +18,7 @@ describe("SimMotor", () => {
     const { m1 } = motor({ position: 1.25, limits: [-5, 5] });
     expect(await m1.read()).toEqual({
       m1: { value: 1.25, timestamp: 0 },
-      m1_setpoint: { value: 0, timestamp: 0 },
+      m1_setpoint: { value: 1.25, timestamp: 0 },
     });
     expect((await m1.describe()).m1).toEqual({
       source: "sim://m1",
@@ -157,5 +157,12 @@ describe("SimMotor estimates", () => {
     expect(m1.estimateMoveDuration(10)).toBe(5.5);
     expect(m1.estimateMoveDuration(0, 10)).toBeGreaterThan(5.5); // overshoot to -1 and back
     expect(m1.axis.positionAt(clock.now())).toBe(0);
+  });
+});
+
+describe("SimMotor locate", () => {
+  it("starts with its setpoint where the axis is", async () => {
+    const { m1 } = motor({ position: 3 });
+    expect(await m1.locate()).toEqual({ setpoint: 3, readback: 3 });
   });
 });
