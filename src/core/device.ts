@@ -46,6 +46,9 @@ interface StageSetting {
 export class Device {
   private ownKind: Kind;
   private ownName: string;
+  private composedName: string | undefined;
+  /** The hinted and normal children, found once: read() runs at every point of a scan. */
+  private dataChildList: Device[] | undefined;
   private link: ParentLink | undefined;
   private readonly childMap = new Map<string, Device>();
   private readonly stageSettings: StageSetting[] = [];
@@ -61,17 +64,15 @@ export class Device {
   }
 
   get name(): string {
-    const link = this.link;
-    if (!link) return this.ownName;
-    const parentName = link.parent.name;
-    if (link.primary) return parentName;
-    return parentName ? `${parentName}_${link.key}` : link.key;
+    // Cached: every reading is keyed by it.
+    return (this.composedName ??= this.composeName());
   }
 
   /** Renames a root device; its children's names follow. */
   setName(name: string): void {
     if (this.link) throw new Error(`${this.name} is a child of ${this.link.parent.name}`);
     this.ownName = name;
+    this.forgetName();
   }
 
   get parent(): Device | undefined {
@@ -105,12 +106,14 @@ export class Device {
     if (failures.size > 0) throw new NotConnectedError(this.name, failures);
   }
 
-  read(): Promise<Readings> {
-    return this.gather((child) => (inData(child) ? [child.read()] : []));
+  async read(): Promise<Readings> {
+    const parts = await Promise.all(this.dataChildren().map((child) => child.read()));
+    return parts.length === 1 ? parts[0]! : Object.assign({}, ...parts);
   }
 
-  describe(): Promise<DataKeys> {
-    return this.gather((child) => (inData(child) ? [child.describe()] : []));
+  async describe(): Promise<DataKeys> {
+    const parts = await Promise.all(this.dataChildren().map((child) => child.describe()));
+    return parts.length === 1 ? parts[0]! : Object.assign({}, ...parts);
   }
 
   readConfiguration(): Promise<Readings> {
@@ -199,6 +202,7 @@ export class Device {
     if (this.childMap.has(key)) throw new Error(`${this.name} already has a child ${key}`);
     if (child.link) throw new Error(`${child.name} already belongs to ${child.link.parent.name}`);
     child.link = { parent: this, key, primary };
+    child.forgetName();
     if (kind) child.ownKind = kind;
     this.childMap.set(key, child);
     return child;
@@ -210,6 +214,23 @@ export class Device {
     value: T,
   ): void {
     this.stageSettings.push({ signal, value } as StageSetting);
+  }
+
+  private dataChildren(): Device[] {
+    return (this.dataChildList ??= [...this.childMap.values()].filter(inData));
+  }
+
+  private composeName(): string {
+    const link = this.link;
+    if (!link) return this.ownName;
+    const parentName = link.parent.name;
+    if (link.primary) return parentName;
+    return parentName ? `${parentName}_${link.key}` : link.key;
+  }
+
+  private forgetName(): void {
+    this.composedName = undefined;
+    for (const child of this.childMap.values()) child.forgetName();
   }
 
   private async gather<V>(

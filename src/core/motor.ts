@@ -116,7 +116,9 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     const move: ActiveMove = { target };
     try {
       if (!Number.isFinite(target)) throw new DatatypeError(this.name, "a finite number", target);
-      await this.checkLimits(target);
+      const { low, high } = this.limits;
+      if (low === undefined || high === undefined) await this.checkLimits(target);
+      else checkLimits(this.name, target, low, high);
       if (this.activeMove) {
         this.activeMove.interruption ??= {
           success: false,
@@ -143,12 +145,14 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     }
   }
 
+  /** Before the limits' first readings arrive: ask the signals. */
   private async checkLimits(target: number): Promise<void> {
-    let { low, high } = this.limits;
-    if (low === undefined || high === undefined) {
-      [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
-    }
-    if (low === high) return;
-    if (target < low || target > high) throw new LimitError(this.name, target, low, high);
+    const [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
+    checkLimits(this.name, target, low, high);
   }
+}
+
+function checkLimits(name: string, target: number, low: number, high: number): void {
+  if (low === high) return; // EPICS: equal limits mean none
+  if (target < low || target > high) throw new LimitError(name, target, low, high);
 }

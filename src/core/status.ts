@@ -58,7 +58,8 @@ export class Status implements PromiseLike<undefined> {
   private state: "running" | "succeeded" | "failed" = "running";
   private failure: Error | undefined;
   private readonly callbacks: Callback[] = [];
-  private readonly watchers = new Set<Watcher>();
+  /** Made on the first watch(): most statuses are never watched. */
+  private watchers: Set<Watcher> | undefined;
   private readonly units: string | undefined;
   private readonly precision: number | undefined;
   /** The latest report, turned into an update only when someone watches. */
@@ -145,7 +146,7 @@ export class Status implements PromiseLike<undefined> {
   /** Marks success. Does nothing once done, so a late producer cannot undo a timeout. */
   finish(): void {
     if (this.done) return;
-    if (this.progress) {
+    if (this.progress && this.watchers) {
       this.progress = { ...this.progress, fraction: 1, elapsed: this.elapsed };
       this.emit();
     }
@@ -167,9 +168,9 @@ export class Status implements PromiseLike<undefined> {
 
   /** Sends progress to `watcher`, starting with the latest update; returns an unwatch function. */
   watch(watcher: Watcher): () => void {
-    this.watchers.add(watcher);
+    (this.watchers ??= new Set()).add(watcher);
     if (this.progress) watcher(this.update(this.progress));
-    return () => this.watchers.delete(watcher);
+    return () => this.watchers?.delete(watcher);
   }
 
   /** For the producer: reports progress to every watcher. */
@@ -180,7 +181,7 @@ export class Status implements PromiseLike<undefined> {
     const raw = Math.min(1, Math.max(0, report.fraction ?? covered));
     const fraction = Math.max(this.progress?.fraction ?? 0, raw);
     this.progress = { report, fraction, elapsed: this.elapsed };
-    if (this.watchers.size > 0) this.emit();
+    if (this.watchers) this.emit();
   }
 
   then<A = void, B = never>(
@@ -196,7 +197,7 @@ export class Status implements PromiseLike<undefined> {
 
   private emit(): void {
     const update = this.update(this.progress!);
-    for (const watcher of this.watchers) watcher(update);
+    for (const watcher of this.watchers ?? []) watcher(update);
   }
 
   private update({ report, fraction, elapsed }: NonNullable<Status["progress"]>): WatcherUpdate {
@@ -223,7 +224,7 @@ export class Status implements PromiseLike<undefined> {
     this.timer?.cancel();
     this.settle(this.failure);
     for (const callback of this.callbacks.splice(0)) this.runCallback(callback);
-    this.watchers.clear();
+    this.watchers = undefined;
   }
 
   private runCallback(callback: Callback): void {

@@ -79,6 +79,7 @@ export class Dispatcher {
 
   /** Delivers one document; rejects with a SubscriberError if a lossless subscriber fails. */
   async emit(...document: NamedDocument): Promise<void> {
+    if (this.subscribers.size === 0) return;
     let failure: SubscriberError | undefined;
     for (const subscriber of [...this.subscribers.values()]) {
       for (const doc of this.shape(subscriber, document)) {

@@ -53,7 +53,10 @@ export class Execution {
   private readonly staged: Stageable[] = [];
   private readonly moved = new Set<Movable<unknown>>();
   private readonly tokens: number[] = [];
-  private breakWait: ((reason: typeof INTERRUPTED) => void) | undefined;
+  /** The sleep or wait in progress, and how to break it off. */
+  private waiting:
+    | { breakOff: (reason: typeof INTERRUPTED) => void; onInterrupt: (() => void) | undefined }
+    | undefined;
 
   constructor(plan: Plan<unknown>, context: ExecutionContext) {
     this.plan = plan;
@@ -71,7 +74,10 @@ export class Execution {
 
   /** Breaks off a sleep or wait in progress (other messages always finish). */
   interrupt(): void {
-    this.breakWait?.(INTERRUPTED);
+    const waiting = this.waiting;
+    if (!waiting) return;
+    waiting.onInterrupt?.();
+    waiting.breakOff(INTERRUPTED);
   }
 
   /** Forgets the half-made event and the statuses waited on, for a replay from the checkpoint. */
@@ -264,28 +270,17 @@ export class Execution {
     );
   }
 
-  private interruptible<T>(work: PromiseLike<T>, onInterrupt?: () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const breakWait = (reason: typeof INTERRUPTED): void => {
-        onInterrupt?.();
-        reject(reason);
-      };
-      this.breakWait = breakWait;
-      const done = (): void => {
-        // Only our own: a later wait may have installed its breaker already.
-        if (this.breakWait === breakWait) this.breakWait = undefined;
-      };
-      work.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error: unknown) => {
-          done();
-          reject(error);
-        },
-      );
-    });
+  private async interruptible<T>(work: PromiseLike<T>, onInterrupt?: () => void): Promise<T> {
+    let breakOff!: (reason: typeof INTERRUPTED) => void;
+    const broken = new Promise<never>((_, reject) => (breakOff = reject));
+    const waiting = { breakOff, onInterrupt };
+    this.waiting = waiting;
+    try {
+      return await Promise.race([work, broken]);
+    } finally {
+      // Only our own: a later wait may have begun already.
+      if (this.waiting === waiting) this.waiting = undefined;
+    }
   }
 
   private subscribe(name: DocumentName | "all", callback: DocumentCallback): number {

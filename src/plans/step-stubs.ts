@@ -1,7 +1,7 @@
-import type { Movable, Plan, Readable, Readings, Triggerable } from "../core/index.js";
+import type { Movable, Plan, Readable, Readings } from "../core/index.js";
 import { isReadable, isTriggerable } from "../core/index.js";
 import { shortUid } from "./short-uid.js";
-import { checkpoint, create, drop, read, save, wait } from "./stubs.js";
+import { asReadings } from "./stubs.js";
 
 export interface TriggerAndReadOptions {
   /** The event stream (default "primary"). */
@@ -29,20 +29,25 @@ export function* triggerAndRead(
   devices: Iterable<Readable>,
   { stream = "primary" }: TriggerAndReadOptions = {},
 ): Plan<Readings> {
+  // Messages are yielded as they are, not through the stubs: this runs at every point.
   const unique = [...new Set(devices)];
   const group = shortUid("trigger");
-  const triggerables = unique.filter((d): d is Readable & Triggerable => isTriggerable(d));
-  for (const obj of triggerables) yield { command: "trigger", obj, group };
-  if (triggerables.length > 0) yield* wait(group);
-  yield* create(stream);
+  let triggered = false;
+  for (const obj of unique) {
+    if (!isTriggerable(obj)) continue;
+    yield { command: "trigger", obj, group };
+    triggered = true;
+  }
+  if (triggered) yield { command: "wait", group };
+  yield { command: "create", stream };
   const readings: Readings = {};
   try {
-    for (const obj of unique) Object.assign(readings, yield* read(obj));
+    for (const obj of unique) Object.assign(readings, asReadings(yield { command: "read", obj }));
   } catch (error) {
-    yield* drop();
+    yield { command: "drop" };
     throw error;
   }
-  yield* save();
+  yield { command: "save" };
   return readings;
 }
 
@@ -51,14 +56,14 @@ export function* triggerAndRead(
  * checkpoint (the point a pause rewinds to), and waits for them.
  */
 export function* movePerStep(step: Step, positionCache: PositionCache): Plan<void> {
-  yield* checkpoint();
+  yield { command: "checkpoint" };
   const group = shortUid("set");
   for (const [motor, position] of step) {
     if (positionCache.get(motor) === position) continue;
     yield { command: "set", obj: motor, value: position, group };
     positionCache.set(motor, position);
   }
-  yield* wait(group);
+  yield { command: "wait", group };
 }
 
 /** The default step of a scan: move, then trigger and read the detectors and the motors. */
