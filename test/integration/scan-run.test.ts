@@ -76,3 +76,29 @@ describe("a scan on the simulated beamline", () => {
     expect(rows).toHaveLength(12);
   });
 });
+
+describe("pausing a plan from the library", () => {
+  it("gives the same events after an immediate pause and resume as an uninterrupted run", async () => {
+    const reference = beamline();
+    const plain: NamedDocument[] = [];
+    await reference.re.run(
+      scan([reference.det], reference.m1, -3, 3, 7),
+      (...doc) => void plain.push(doc),
+    );
+
+    const { clock, m1, det, re } = beamline();
+    const docs: NamedDocument[] = [];
+    const running = re.run(scan([det], m1, -3, 3, 7), (...doc) => void docs.push(doc));
+    for (const when of [1.3, 2.9, 4.4]) {
+      await clock.sleep(when - (clock.now() - 1_800_000_000));
+      re.requestPause();
+      while (re.state !== "paused") await new Promise((r) => setImmediate(r));
+      re.resume();
+    }
+    await running;
+    const events = (d: NamedDocument[]) =>
+      d.flatMap(([name, doc]) => (name === "event" ? [[doc.seq_num, doc.data.m1]] : []));
+    expect(events(docs)).toEqual(events(plain));
+    expect(events(docs).map(([seq]) => seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
