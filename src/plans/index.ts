@@ -25,7 +25,7 @@ export {
   unsubscribe,
   wait,
 } from "./stubs.js";
-export type { SetOptions } from "./move-stubs.js";
+export type { AbsSetOptions } from "./move-stubs.js";
 export { absSet, mv, mvr, originOf, positionOf, relSet } from "./move-stubs.js";
 export type { PerStep, PositionCache, Step, TriggerAndReadOptions } from "./step-stubs.js";
 export { movePerStep, oneNdStep, triggerAndRead } from "./step-stubs.js";

@@ -3,7 +3,7 @@ import { hasHints, isLocatable, isReadable } from "../core/index.js";
 import { shortUid } from "./short-uid.js";
 import { asReadings, wait } from "./stubs.js";
 
-export interface SetOptions {
+export interface AbsSetOptions {
   /** The group a later `wait(group)` waits on. */
   group?: string;
   /** Wait for the move here (default false). */
@@ -14,7 +14,7 @@ export interface SetOptions {
 export function* absSet<T>(
   obj: Movable<T>,
   value: T,
-  { group, wait: shouldWait = false }: SetOptions = {},
+  { group, wait: shouldWait = false }: AbsSetOptions = {},
 ): Plan<Status> {
   const setGroup = group ?? (shouldWait ? shortUid("set") : undefined);
   const status = (yield setGroup === undefined
@@ -28,7 +28,7 @@ export function* absSet<T>(
 export function* relSet(
   obj: Movable<number>,
   delta: number,
-  options: SetOptions = {},
+  options: AbsSetOptions = {},
 ): Plan<Status> {
   const origin = yield* originOf(obj);
   return yield* absSet(obj, origin + delta, options);
