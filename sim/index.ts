@@ -11,3 +11,5 @@ export type {
 export { SimDetector } from "./devices/sim-detector.js";
 export type { SimTemperatureControllerOptions } from "./devices/sim-temperature-controller.js";
 export { SimTemperatureController } from "./devices/sim-temperature-controller.js";
+export type { SimSlitsOptions } from "./devices/sim-slits.js";
+export { SimSlits, SlitAxis } from "./devices/sim-slits.js";

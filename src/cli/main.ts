@@ -1,32 +1,82 @@
-// `hil`: for now, one demonstration move-and-count over the simulated beamline.
-import { VirtualClock } from "../core/index.js";
-import { SimDetector, SimMotor } from "../../sim/index.js";
+// `hil`: validate a beamline config, look at its devices, run plans on it.
+import { Command, InvalidArgumentError } from "commander";
+import { HilError } from "../core/index.js";
+import { devicesCommand } from "./hil-devices.js";
+import { runCommand } from "./hil-run.js";
+import { validateCommand } from "./hil-validate.js";
+import { planCatalog } from "./plan-catalog.js";
 
-async function demo(): Promise<void> {
-  const clock = new VirtualClock();
-  const m1 = new SimMotor({ name: "m1", clock, position: -2, velocity: 2, acceleration: 8 });
-  const det = new SimDetector({
-    name: "det",
-    clock,
-    seed: 1,
-    exposure: 0.1,
-    peak: { motors: [m1], centre: 0.3, sigma: 0.5, amplitude: 10_000, background: 100 },
+const EXIT_USAGE = 2;
+
+function integer(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError("expected an integer");
+  return value;
+}
+
+const program = new Command("hil")
+  .description(
+    "Drive beamline instruments: devices from YAML, bluesky-style plans, event-model data",
+  )
+  .exitOverride()
+  .showHelpAfterError();
+
+const profileOption = "--profile <name>";
+const profileHelp = 'swap devices to their "sim:" twins with "sim" (default: $HIL_PROFILE)';
+
+program
+  .command("validate")
+  .description("check a config file")
+  .argument("<config>", "YAML config file")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .action(async (config: string, options: { profile?: string }) => {
+    process.exitCode = await validateCommand(config, options);
   });
-  console.log("Simulated beamline: m1 stepped across det's peak on a virtual clock");
-  console.log(` ${"time/s".padStart(8)} ${"m1/mm".padStart(8)} ${"det".padStart(8)}`);
-  for (let i = 0; i <= 20; i++) {
-    await m1.set(-2 + (4 * i) / 20);
-    await det.trigger();
-    const [position, counts] = [await m1.readback.get(), await det.value.get()];
-    console.log(
-      ` ${clock.now().toFixed(3).padStart(8)} ${position.toFixed(3).padStart(8)} ${String(counts).padStart(8)}`,
-    );
+
+program
+  .command("devices")
+  .description("connect every device of a config and show its readings and configuration")
+  .argument("<config>", "YAML config file")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .option("--seed <n>", "seed of the simulated devices", integer, 0)
+  .action(async (config: string, options: { profile?: string; seed: number }) => {
+    process.exitCode = await devicesCommand(config, options);
+  });
+
+program
+  .command("run")
+  .description("run a plan on the beamline of a config")
+  .argument("<plan>", `a plan (${Object.keys(planCatalog).join(", ")}) or a module path`)
+  .argument("[args...]", "the plan's arguments, e.g. scan det m1 -1 1 21")
+  .requiredOption("--config <file>", "YAML config file")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .option("--md <key=value...>", "metadata for the start document", [])
+  .option("--out <dir>", "where the JSONL, CSV and plot go", "out")
+  .option("--clock <kind>", '"virtual" (default when all devices are simulated) or "real"')
+  .option("--seed <n>", "seed of the simulated devices", integer, 0)
+  .addHelpText(
+    "after",
+    `\nPlans:\n${Object.values(planCatalog)
+      .map((p) => `  ${p.usage}`)
+      .join("\n")}`,
+  )
+  .action(async (plan: string, args: string[], options) => {
+    process.exitCode = await runCommand(plan, args, options);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof HilError) {
+    console.error(error.message);
+    process.exitCode = EXIT_USAGE; // config and usage errors: nothing was run
+  } else if (isCommanderExit(error)) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    throw error;
   }
 }
 
-const args = process.argv.slice(2);
-if (args.length > 0) {
-  console.error(`hil: unknown arguments: ${args.join(" ")}`);
-  process.exit(2);
+function isCommanderExit(error: unknown): error is { exitCode: number } {
+  return typeof error === "object" && error !== null && "code" in error && "exitCode" in error;
 }
-await demo();

@@ -1,0 +1,92 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { RunCallbacks } from "../callbacks/index.js";
+import {
+  CsvWriter,
+  JsonlWriter,
+  LiveTable,
+  PeakStats,
+  PlotWriter,
+  RunRouter,
+} from "../callbacks/index.js";
+import type { DocumentCallback, RunStart } from "../core/index.js";
+import { hasHints } from "../core/index.js";
+import type { DeviceLookup } from "./plan-catalog.js";
+import type { Terminal } from "./terminal.js";
+
+/** The files one run was written to. */
+export interface RunFiles {
+  uid: string;
+  jsonl: string;
+  csv: string;
+  plot: string;
+}
+
+/**
+ * What a person sees of each run and what is kept of it: a LiveTable and the peak
+ * statistics on the terminal, the documents as JSONL, the primary stream as CSV, a plot.
+ */
+export class RunOutputs {
+  readonly files: RunFiles[] = [];
+  readonly callback: DocumentCallback;
+
+  constructor(outDir: string, devices: DeviceLookup, terminal: Terminal) {
+    mkdirSync(outDir, { recursive: true });
+    const router = new RunRouter([(_name, start) => this.forRun(start, outDir, devices, terminal)]);
+    this.callback = router.callback;
+  }
+
+  private forRun(
+    start: RunStart,
+    outDir: string,
+    devices: DeviceLookup,
+    terminal: Terminal,
+  ): RunCallbacks {
+    const stem = join(
+      outDir,
+      `${start.scan_id ?? 0}-${start.plan_name ?? "run"}-${start.uid.slice(0, 8)}`,
+    );
+    const files: RunFiles = {
+      uid: start.uid,
+      jsonl: `${stem}.jsonl`,
+      csv: `${stem}.csv`,
+      plot: `${stem}.svg`,
+    };
+    this.files.push(files);
+    const motorFields = (start.motors ?? []).flatMap((name) => hintedFields(devices, name));
+    const detectorFields = (start.detectors ?? []).flatMap((name) => hintedFields(devices, name));
+    const x = start.hints?.dimensions?.[0]?.[0]?.[0] ?? motorFields[0];
+    const y = detectorFields[0];
+    const line = (text: string): void => terminal.line(text);
+    const callbacks: DocumentCallback[] = [
+      new JsonlWriter(files.jsonl).callback,
+      new CsvWriter(files.csv).callback,
+      new LiveTable([...motorFields, ...detectorFields], { out: line }).callback,
+      pointCounter(terminal, start.num_points),
+    ];
+    if (x && y) {
+      callbacks.push(new PeakStats(x, y, { out: line }).callback);
+      callbacks.push(new PlotWriter(files.plot, { x, y }).callback);
+    }
+    return { callbacks };
+  }
+}
+
+function hintedFields(devices: DeviceLookup, name: string): string[] {
+  try {
+    const device = devices.get(name);
+    const fields = hasHints(device) ? device.hints.fields : [];
+    return fields.length > 0 ? [...fields] : [name];
+  } catch {
+    return [name];
+  }
+}
+
+/** Tells the terminal which point of the primary stream the scan is at. */
+function pointCounter(terminal: Terminal, total: number | undefined): DocumentCallback {
+  let primary: string | undefined;
+  return (name, doc) => {
+    if (name === "descriptor" && doc.name === "primary") primary = doc.uid;
+    if (name === "event" && doc.descriptor === primary) terminal.setPoint(doc.seq_num, total);
+  };
+}

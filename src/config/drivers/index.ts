@@ -1,0 +1,20 @@
+// The drivers a config can name. A new driver registers itself with one line here.
+import type { DriverSpec } from "../registry.js";
+import { DriverRegistry } from "../registry.js";
+import {
+  simDetectorDriver,
+  simMotorDriver,
+  simSlitsDriver,
+  simTemperatureDriver,
+} from "./sim-drivers.js";
+
+export const driverRegistry = new DriverRegistry()
+  .register(simMotorDriver)
+  .register(simDetectorDriver)
+  .register(simTemperatureDriver)
+  .register(simSlitsDriver);
+
+/** Adds a driver to the default registry. */
+export function registerDriver<P>(spec: DriverSpec<P>): void {
+  driverRegistry.register(spec);
+}

@@ -1,0 +1,69 @@
+import type { z } from "zod";
+import type { Clock, Device, Kind } from "../core/index.js";
+import { didYouMean } from "./close-names.js";
+import type { Transport, TransportType } from "./transport-schema.js";
+
+/** What a driver gets to build one device. */
+export interface BuildContext<P> {
+  /** The device's name in the config. */
+  readonly name: string;
+  /** The driver's parameters, as its schema parsed them. */
+  readonly params: P;
+  readonly clock: Clock;
+  /** This device's own seed, derived from the base seed and its name. */
+  readonly seed: number;
+  readonly kind: Kind;
+  readonly labels: readonly string[];
+  /** The device's transport; `{type: "sim"}` for simulated devices. */
+  readonly transport: Transport;
+  readonly units?: string;
+  readonly limits?: readonly [number, number];
+  /** A device this one references, already built (see DriverSpec.references). */
+  device(name: string): Device;
+}
+
+/** How to build a device from its config entry. */
+export interface DriverSpec<P> {
+  /** Dotted, group first: "sim.motor", "newport.smc100". */
+  readonly name: string;
+  readonly description: string;
+  /** Checks the entry's parameters: every key of the entry besides driver, kind, labels... */
+  readonly params: z.ZodType<P>;
+  /** Which of the common keys the driver uses; giving another is a config error. */
+  readonly takes?: { readonly limits?: boolean; readonly units?: boolean };
+  /** The transport types it can use; without it the driver needs no transport (sim). */
+  readonly transports?: readonly TransportType[];
+  /** The names of other devices it needs, e.g. a detector's motors: built first. */
+  references?(params: P): string[];
+  build(ctx: BuildContext<P>): Device | Promise<Device>;
+}
+
+/** The drivers a config can name. */
+export class DriverRegistry {
+  private readonly specs = new Map<string, DriverSpec<unknown>>();
+
+  register<P>(spec: DriverSpec<P>): this {
+    if (this.specs.has(spec.name)) throw new Error(`a driver "${spec.name}" is already registered`);
+    this.specs.set(spec.name, spec);
+    return this;
+  }
+
+  get(name: string): DriverSpec<unknown> | undefined {
+    return this.specs.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.specs.has(name);
+  }
+
+  /** The registered names, sorted. */
+  names(): string[] {
+    return [...this.specs.keys()].sort();
+  }
+
+  /** `unknown driver "sim.moter" (did you mean "sim.motor"?)`, or listing every driver. */
+  unknownDriverMessage(name: string): string {
+    const known = ` (known drivers: ${this.names().join(", ")})`;
+    return `unknown driver ${JSON.stringify(name)}${didYouMean(name, this.specs.keys(), known)}`;
+  }
+}

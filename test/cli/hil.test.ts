@@ -1,0 +1,179 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readJsonl } from "../../src/callbacks/index.js";
+import { hil, startHil } from "./run-hil.js";
+
+const outDir = (): string => mkdtempSync(join(tmpdir(), "hil-cli-"));
+
+function files(stderr: string): { jsonl: string; csv: string; plot: string } {
+  const paths = [...stderr.matchAll(/(\S+\.(jsonl|csv|svg))/g)].map((m) => m[1]!);
+  const pick = (ext: string): string => paths.find((p) => p.endsWith(ext))!;
+  return { jsonl: pick(".jsonl"), csv: pick(".csv"), plot: pick(".svg") };
+}
+
+describe("hil run", () => {
+  it("scans the simulated beamline: table, peak near the centre, JSONL, CSV and plot", async () => {
+    const out = outDir();
+    const result = await hil([
+      "run",
+      "scan",
+      "det",
+      "m1",
+      "-1",
+      "1",
+      "21",
+      "--config",
+      "config/sim-beamline.yaml",
+      "--out",
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const rows = result.stdout.split("\n").filter((line) => /^\|\s+\d+ \|/.test(line));
+    expect(rows).toHaveLength(21);
+    expect(result.stdout).toMatch(/^\+-+\+/m);
+    const cen = Number(/cen\s+(-?[\d.]+)/.exec(result.stdout)?.[1]);
+    expect(Math.abs(cen - 0.3)).toBeLessThan(0.1);
+    const written = files(result.stderr);
+    const docs = readJsonl(written.jsonl);
+    const primary = docs.find(([name, doc]) => name === "descriptor" && doc.name === "primary")![1];
+    const events = docs.filter(([name, doc]) => name === "event" && doc.descriptor === primary.uid);
+    expect(events).toHaveLength(21);
+    expect(docs.at(-1)).toMatchObject(["stop", { exit_status: "success" }]);
+    expect(readFileSync(written.csv, "utf8").trim().split("\n")).toHaveLength(22);
+    expect(readFileSync(written.plot, "utf8")).toContain("<svg");
+  });
+
+  it("runs the same scan through the sim twins of the real beamline", async () => {
+    const out = outDir();
+    const result = await hil([
+      "run",
+      "scan",
+      "det",
+      "m1",
+      "-1",
+      "1",
+      "21",
+      "--config",
+      "config/beamline.yaml",
+      "--profile",
+      "sim",
+      "--out",
+      out,
+      "--md",
+      'sample="Si 111"',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const docs = readJsonl(files(result.stderr).jsonl);
+    expect(docs[0]).toMatchObject(["start", { plan_name: "scan", sample: "Si 111" }]);
+    expect(docs.filter(([name]) => name === "event").length).toBeGreaterThanOrEqual(21);
+  });
+
+  it("refuses unknown plans and bad arguments with exit code 2", async () => {
+    const unknown = await hil([
+      "run",
+      "sacn",
+      "det",
+      "--config",
+      "config/sim-beamline.yaml",
+      "--out",
+      outDir(),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no plan named sacn");
+    const bad = await hil([
+      "run",
+      "scan",
+      "det",
+      "m1",
+      "-1",
+      "one",
+      "21",
+      "--config",
+      "config/sim-beamline.yaml",
+      "--out",
+      outDir(),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("hil run scan <detectors> <motor> <start> <stop> <num>");
+    expect(bad.stderr).toContain("argument 4: expected a number");
+  });
+
+  it("pauses on Ctrl-C, asks what to do, and aborts with exit code 1 keeping the data", async () => {
+    const out = outDir();
+    const run = startHil([
+      "run",
+      "count",
+      "det",
+      "1000",
+      "--config",
+      "config/sim-beamline.yaml",
+      "--clock",
+      "real",
+      "--out",
+      out,
+    ]);
+    await run.waitFor("|         1 |");
+    run.signal("SIGINT");
+    await run.waitFor("Paused.");
+    run.write("abort\n");
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("the run was aborted: aborted at the pause prompt");
+    const docs = readJsonl(files(result.stderr).jsonl);
+    expect(docs.at(-1)).toMatchObject(["stop", { exit_status: "abort" }]);
+    expect(docs.filter(([name]) => name === "event").length).toBeGreaterThan(0);
+  });
+});
+
+describe("hil validate", () => {
+  it("reports every mistake of a config with file:line:col and exits 2", async () => {
+    const dir = outDir();
+    const path = join(dir, "broken.yaml");
+    writeFileSync(
+      path,
+      [
+        "devices:",
+        "  m1:",
+        "    driver: sim.moter",
+        "  det:",
+        "    driver: sim.detector",
+        "    exposure: fast",
+        "  tc1:",
+        "    driver: sim.temperature",
+        "    ambient: [1, 2]",
+        "",
+      ].join("\n"),
+    );
+    const result = await hil(["validate", path]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split("\n").filter((line) => line.startsWith(path));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^${path}:3:13 devices\\.m1\\.driver: .*sim\\.motor`));
+    expect(lines[1]).toMatch(new RegExp(`^${path}:6:15 devices\\.det\\.exposure: `));
+    expect(lines[2]).toMatch(new RegExp(`^${path}:9:14 devices\\.tc1\\.ambient: `));
+  });
+
+  it("accepts the example configs", async () => {
+    for (const args of [
+      ["config/sim-beamline.yaml"],
+      ["config/beamline.yaml", "--profile", "sim"],
+    ]) {
+      const result = await hil(["validate", ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("m1 (sim.motor)");
+    }
+    expect(existsSync("config/sim-beamline.yaml")).toBe(true);
+  });
+});
+
+describe("hil devices", () => {
+  it("shows each device's readings and configuration", async () => {
+    const result = await hil(["devices", "config/sim-beamline.yaml"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^m1\s+read\s+m1\s+0\s+mm$/m);
+    expect(result.stdout).toMatch(/^m1\s+config\s+m1_velocity\s/m);
+    expect(result.stdout).toMatch(/^det\s+config\s+det_exposure\s+0\.1\s+s$/m);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { DriverSpec } from "../../src/config/index.js";
+import {
+  ConfigError,
+  DriverRegistry,
+  buildDevices,
+  deviceSeed,
+  loadBeamline,
+  loadConfig,
+} from "../../src/config/index.js";
+import type { Device, Movable, Triggerable } from "../../src/core/index.js";
+import {
+  Device as BaseDevice,
+  NotConnectedError,
+  VirtualClock,
+  realClock,
+} from "../../src/core/index.js";
+import { fixture } from "./fixture.js";
+
+/** Moves `motor` to each position, triggers `det` and returns its counts. */
+async function countsAlong(
+  motor: Device,
+  det: Device,
+  positions: readonly number[],
+): Promise<number[]> {
+  const counts: number[] = [];
+  for (const position of positions) {
+    await (motor as Device & Movable).set(position);
+    await (det as Device & Triggerable).trigger();
+    const reading = await det.read();
+    counts.push(reading[det.name]!.value as number);
+  }
+  return counts;
+}
+
+describe("buildDevices", () => {
+  it("builds config/sim-beamline.yaml into connected devices that move, count and read", async () => {
+    const beamline = await loadBeamline("config/sim-beamline.yaml", { clock: new VirtualClock() });
+    expect([...beamline.devices.keys()]).toEqual(["m1", "m2", "slits", "det", "i0", "tc1"]);
+    expect(beamline.isSimulated).toBe(true);
+    expect(beamline.metadata).toMatchObject({ beamline_id: "SIM-1" });
+    expect(beamline.withLabel("motors").map((d) => d.name)).toEqual(["m1", "m2", "slits"]);
+    expect(beamline.withLabel("baseline").map((d) => d.name)).toEqual(["i0", "tc1"]);
+    expect(beamline.withLabel("detectors").map((d) => d.name)).toEqual(["det"]);
+    const [away, peak] = await countsAlong(beamline.get("m1"), beamline.get("det"), [-2, 0.3]);
+    // background 100/s, plus 10000/s at the centre, for 0.1 s, with Poisson noise.
+    expect(away).toBeGreaterThan(0);
+    expect(away).toBeLessThan(40);
+    expect(peak).toBeGreaterThan(900);
+    expect(peak).toBeLessThan(1120);
+    expect((await beamline.get("m1").describe()).m1?.units).toBe("mm");
+    expect(Object.keys(await beamline.get("tc1").read())).toContain("tc1");
+  });
+
+  it("builds config/beamline.yaml with profile sim under the same device names", async () => {
+    const config = await loadConfig("config/beamline.yaml", { profile: "sim", env: {} });
+    expect(config.metadata).toMatchObject({ beamline_id: "BL-7", endstation: "stand-a" });
+    expect(config.devices.map((d) => [d.name, d.realDriver, d.driver])).toEqual([
+      ["m1", "newport.smc100", "sim.motor"],
+      ["m2", "epics.motor", "sim.motor"],
+      ["det", "keithley.6485", "sim.detector"],
+      ["tc1", "lakeshore.336", "sim.temperature"],
+      ["furnace", "eurotherm.3200", "sim.temperature"],
+    ]);
+    const beamline = await buildDevices(config, { clock: new VirtualClock() });
+    const counts = await countsAlong(beamline.get("m1"), beamline.get("det"), [-1, 0.3, 1]);
+    expect(counts[1]).toBeGreaterThan(counts[0]! * 5);
+    expect(counts[1]).toBeGreaterThan(counts[2]! * 5);
+    for (const device of beamline.devices.values()) {
+      expect(Object.keys(await device.read()).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives the same numbers for the same seed, and each device its own stream", async () => {
+    const positions = [-0.5, 0, 0.5, 1];
+    const run = async (file: string, seed: number) => {
+      const beamline = await loadBeamline(fixture(file), { seed, clock: new VirtualClock() });
+      return countsAlong(beamline.get("m1"), beamline.get("det"), positions);
+    };
+    const first = await run("seeds-a.yaml", 7);
+    expect(await run("seeds-a.yaml", 7)).toEqual(first);
+    expect(await run("seeds-a.yaml", 8)).not.toEqual(first);
+    // One more device, declared before det, leaves det's numbers alone.
+    expect(await run("seeds-b.yaml", 7)).toEqual(first);
+    expect(deviceSeed(7, "det")).toBe(deviceSeed(7, "det"));
+    expect(deviceSeed(7, "det")).not.toBe(deviceSeed(7, "m1"));
+    expect(deviceSeed(7, "det")).not.toBe(deviceSeed(8, "det"));
+  });
+
+  it("picks a VirtualClock for an all-simulated beamline unless given a clock", async () => {
+    const config = await loadConfig(fixture("seeds-a.yaml"));
+    const beamline = await buildDevices(config);
+    expect(beamline.clock).toBeInstanceOf(VirtualClock);
+    expect(beamline.clock).not.toBe(realClock);
+  });
+});
+
+/** A device whose connection always fails, like a controller that is switched off. */
+class UnreachableDevice extends BaseDevice {
+  override async connect(): Promise<void> {
+    throw new NotConnectedError(
+      this.name,
+      new Map([[this.name, new Error("tcp://10.0.0.9:7777: timed out")]]),
+    );
+  }
+}
+
+const testDrivers = new DriverRegistry()
+  .register<{ fail?: boolean }>({
+    name: "test.unreachable",
+    description: "never connects",
+    params: z.strictObject({ fail: z.boolean().optional() }),
+    build: ({ name, params }) => {
+      if (params.fail) throw new Error("the controller refused the configuration");
+      return new UnreachableDevice({ name });
+    },
+  } satisfies DriverSpec<{ fail?: boolean }>)
+  .register({
+    name: "sim.plain",
+    description: "a device with nothing to connect",
+    params: z.strictObject({}),
+    build: ({ name }) => new BaseDevice({ name }),
+  });
+
+describe("buildDevices failures", () => {
+  it("gathers the devices that fail to build, at their entries", async () => {
+    const file = fixture("unreachable.yaml");
+    const config = await loadConfig(file, { registry: testDrivers });
+    const error = await buildDevices(config, { registry: testDrivers }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `${file}:4:3 devices.b: the controller refused the configuration`,
+    );
+  });
+
+  it("connects every device and names each that failed", async () => {
+    const file = fixture("unreachable.yaml");
+    const config = await loadConfig(file, { registry: testDrivers });
+    const reachable = { ...config, devices: config.devices.filter((d) => d.name !== "b") };
+    const error = await buildDevices(reachable, { registry: testDrivers }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotConnectedError);
+    const { failures, message } = error as NotConnectedError;
+    expect([...failures.keys()]).toEqual(["a", "d"]);
+    expect(message).toContain(`${file} failed to connect`);
+    expect(message).toContain("tcp://10.0.0.9:7777: timed out");
+  });
+});
