@@ -66,6 +66,31 @@ function motor(devices: DeviceLookup, n: string): Motor {
   return device as Motor;
 }
 
+type StepScan = typeof scan;
+
+function stepScan(planName: string, plan: StepScan): CatalogEntry {
+  return {
+    usage: `${planName} <detectors> <motor> <start> <stop> <num>`,
+    args: z.tuple([names, name, number, number, points]),
+    build: (d, [dets, m, start, stop, num]: [string[], string, number, number, number]) =>
+      plan(detectors(d, dets), motor(d, m), start, stop, num),
+  };
+}
+
+type GridArgs = [string[], string, number, number, number, string, number, number, number];
+
+function grid(planName: string, plan: typeof gridScan): CatalogEntry {
+  return {
+    usage: `${planName} <detectors> <motor1> <start> <stop> <num> <motor2> <start> <stop> <num>`,
+    args: z.tuple([names, name, number, number, points, name, number, number, points]),
+    build: (d, [dets, m1, s1, e1, n1, m2, s2, e2, n2]: GridArgs) =>
+      plan(detectors(d, dets), [
+        [motor(d, m1), s1, e1, n1],
+        [motor(d, m2), s2, e2, n2],
+      ]),
+  };
+}
+
 /** The plans `hil run` knows by name, with bluesky's names and argument order. */
 export const planCatalog: Record<string, CatalogEntry> = {
   count: {
@@ -74,68 +99,16 @@ export const planCatalog: Record<string, CatalogEntry> = {
     build: (d, [dets, num = 1, delay = 0]: [string[], number?, number?]) =>
       count(detectors(d, dets), { num, delay }),
   },
-  scan: {
-    usage: "scan <detectors> <motor> <start> <stop> <num>",
-    args: z.tuple([names, name, number, number, points]),
-    build: (d, [dets, m, start, stop, num]: [string[], string, number, number, number]) =>
-      scan(detectors(d, dets), motor(d, m), start, stop, num),
-  },
-  rel_scan: {
-    usage: "rel_scan <detectors> <motor> <start> <stop> <num>",
-    args: z.tuple([names, name, number, number, points]),
-    build: (d, [dets, m, start, stop, num]: [string[], string, number, number, number]) =>
-      relScan(detectors(d, dets), motor(d, m), start, stop, num),
-  },
+  scan: stepScan("scan", scan),
+  rel_scan: stepScan("rel_scan", relScan),
   list_scan: {
     usage: "list_scan <detectors> <motor> <positions: 0,0.5,1>",
     args: z.tuple([names, name, numbers]),
     build: (d, [dets, m, positions]: [string[], string, number[]]) =>
       listScan(detectors(d, dets), motor(d, m), positions),
   },
-  grid_scan: {
-    usage: "grid_scan <detectors> <motor1> <start> <stop> <num> <motor2> <start> <stop> <num>",
-    args: z.tuple([names, name, number, number, points, name, number, number, points]),
-    build: (
-      d,
-      [dets, m1, s1, e1, n1, m2, s2, e2, n2]: [
-        string[],
-        string,
-        number,
-        number,
-        number,
-        string,
-        number,
-        number,
-        number,
-      ],
-    ) =>
-      gridScan(detectors(d, dets), [
-        [motor(d, m1), s1, e1, n1],
-        [motor(d, m2), s2, e2, n2],
-      ]),
-  },
-  rel_grid_scan: {
-    usage: "rel_grid_scan <detectors> <motor1> <start> <stop> <num> <motor2> <start> <stop> <num>",
-    args: z.tuple([names, name, number, number, points, name, number, number, points]),
-    build: (
-      d,
-      [dets, m1, s1, e1, n1, m2, s2, e2, n2]: [
-        string[],
-        string,
-        number,
-        number,
-        number,
-        string,
-        number,
-        number,
-        number,
-      ],
-    ) =>
-      relGridScan(detectors(d, dets), [
-        [motor(d, m1), s1, e1, n1],
-        [motor(d, m2), s2, e2, n2],
-      ]),
-  },
+  grid_scan: grid("grid_scan", gridScan),
+  rel_grid_scan: grid("rel_grid_scan", relGridScan),
   tune_centroid: {
     usage: "tune_centroid <detectors> <field> <motor> <start> <stop> <min_step>",
     args: z.tuple([names, name, name, number, number, number]),
