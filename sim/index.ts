@@ -13,3 +13,4 @@ export type { SimTemperatureControllerOptions } from "./devices/sim-temperature-
 export { SimTemperatureController } from "./devices/sim-temperature-controller.js";
 export type { SimSlitsOptions } from "./devices/sim-slits.js";
 export { SimSlits, SlitAxis } from "./devices/sim-slits.js";
+export * from "./emulators/index.js";

@@ -1,0 +1,2 @@
+import { modbusBench } from "./bench/modbus.bench.js";
+await modbusBench();
