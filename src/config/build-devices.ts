@@ -30,10 +30,11 @@ export async function buildDevices(
   const { seed = 0, connectTimeout = 10, registry = driverRegistry } = options;
   const clock = options.clock ?? (config.isSimulated ? new VirtualClock() : realClock);
   const built = new Map<string, Device>();
+  const shared = new Map<string, unknown>();
   const problems: ConfigProblem[] = [];
   for (const device of dependencyOrder(config.devices)) {
     try {
-      built.set(device.name, await buildOne(device, { clock, seed, registry, built }));
+      built.set(device.name, await buildOne(device, { clock, seed, registry, built, shared }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       problems.push({ ...device.source, path: `devices.${device.name}`, message });
@@ -53,6 +54,7 @@ async function buildOne(
     seed: number;
     registry: DriverRegistry;
     built: ReadonlyMap<string, Device>;
+    shared: Map<string, unknown>;
   },
 ): Promise<Device> {
   const { name, driver, references } = device;
@@ -70,6 +72,10 @@ async function buildOne(
     transport: device.transport,
     ...(device.units !== undefined ? { units: device.units } : {}),
     ...(device.limits ? { limits: device.limits } : {}),
+    shared: <T>(key: string, make: () => T): T => {
+      if (!context.shared.has(key)) context.shared.set(key, make());
+      return context.shared.get(key) as T;
+    },
     device: (other) => {
       const found = context.built.get(other);
       if (!found)

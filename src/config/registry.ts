@@ -20,6 +20,11 @@ export interface BuildContext<P> {
   readonly limits?: readonly [number, number];
   /** A device this one references, already built (see DriverSpec.references). */
   device(name: string): Device;
+  /**
+   * One thing per key for the whole build, e.g. the channel of a serial port that several
+   * controllers share on one RS-485 chain: made by the first device that asks.
+   */
+  shared<T>(key: string, make: () => T): T;
 }
 
 /** How to build a device from its config entry. */

@@ -7,12 +7,14 @@ import {
   simSlitsDriver,
   simTemperatureDriver,
 } from "./sim-drivers.js";
+import { smc100Driver } from "./smc100-driver.js";
 
 export const driverRegistry = new DriverRegistry()
   .register(simMotorDriver)
   .register(simDetectorDriver)
   .register(simTemperatureDriver)
-  .register(simSlitsDriver);
+  .register(simSlitsDriver)
+  .register(smc100Driver);
 
 /** Adds a driver to the default registry. */
 export function registerDriver<P>(spec: DriverSpec<P>): void {

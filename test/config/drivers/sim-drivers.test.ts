@@ -19,6 +19,7 @@ function context<P>(name: string, params: P, others: Record<string, Device> = {}
     kind: "normal",
     labels: [],
     transport: { type: "sim" },
+    shared: (_key, make) => make(),
     device: (other) =>
       others[other] ??
       (() => {
