@@ -1,8 +1,11 @@
 // `npm run bench`: every benchmark, each printing its figures against a baseline or target.
 import { engineBench } from "./engine.bench.js";
 import { simBench } from "./sim.bench.js";
+import { transportsBench } from "./transports.bench.js";
 
 console.log("# simulator and virtual clock\n");
 await simBench();
 console.log("\n# RunEngine\n");
 await engineBench();
+console.log("\n# transports: request/response round trips\n");
+await transportsBench();

@@ -34,6 +34,8 @@ export interface Smc100MotorOptions {
   units?: string;
   /** Default 4. */
   precision?: number;
+  /** Soft limits written to SL/SR at connect (volatile: not saved to flash). */
+  limits?: readonly [number, number];
 }
 
 /** What ID? and VE said at connect. */
@@ -63,6 +65,7 @@ export class Smc100Motor extends Motor {
   readonly port: string;
   private readonly channel: Smc100Channel;
   private readonly homeOnConnect: boolean;
+  private readonly connectLimits: readonly [number, number] | undefined;
   private readonly pollPeriod: number;
   private readonly homeTimeout: number;
   private readonly commandGap: number;
@@ -127,6 +130,7 @@ export class Smc100Motor extends Motor {
     this.port = port;
     this.channel = channel;
     this.homeOnConnect = options.homeOnConnect ?? false;
+    this.connectLimits = options.limits;
     this.pollPeriod = options.pollPeriod ?? 0.05;
     this.homeTimeout = options.homeTimeout ?? 180;
     this.commandGap = options.commandGap ?? 0.01;
@@ -161,6 +165,10 @@ export class Smc100Motor extends Motor {
         return status;
       };
       const status = await this.withinTimeout(introduce(), timeout, "connect");
+      if (this.connectLimits) {
+        await this.lowLimit.set(this.connectLimits[0]);
+        await this.highLimit.set(this.connectLimits[1]);
+      }
       if (this.homeOnConnect && status.state.group === "NOT_REFERENCED") await this.runHome();
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));

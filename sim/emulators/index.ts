@@ -1,5 +1,7 @@
 // Protocol emulators: each speaks one instrument's public protocol over a ByteTransport.
 export type { Smc100EmulatedAxisOptions, Smc100EmulatorOptions } from "./smc100-emulator.js";
 export { SMC100_RESET_JUNK, SMC100_STATES, Smc100Emulator } from "./smc100-emulator.js";
-export type { Eurotherm3200EmulatorOptions } from "./eurotherm-3200-emulator.js";
-export { Eurotherm3200Emulator } from "./eurotherm-3200-emulator.js";
+export {
+  Eurotherm3200Emulator,
+  type Eurotherm3200EmulatorOptions,
+} from "./eurotherm-3200-emulator.js";

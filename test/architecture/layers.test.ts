@@ -27,6 +27,12 @@ function layerOf(path: string): readonly [string, number] | undefined {
   return layers.find(([folder]) => path === folder || path.startsWith(`${folder}/`));
 }
 
+/** A layer's public entry; each instrument under drivers/ has its own. */
+function entryOf(folder: string, target: string): string {
+  if (folder !== "drivers") return `${folder}/index.ts`;
+  return `${target.split("/").slice(0, 2).join("/")}/index.ts`;
+}
+
 function sourceFiles(folder: string): string[] {
   let entries;
   try {
@@ -61,8 +67,8 @@ function violations(): string[] {
         if (targetFolder === folder) continue;
         if (targetTier >= tier) {
           found.push(`${file} (tier ${tier}) imports ${target} (tier ${targetTier})`);
-        } else if (target !== `${targetFolder}/index.ts`) {
-          found.push(`${file} imports ${target} instead of ${targetFolder}/index.ts`);
+        } else if (target !== entryOf(targetFolder, target)) {
+          found.push(`${file} imports ${target} instead of ${entryOf(targetFolder, target)}`);
         }
       }
     }

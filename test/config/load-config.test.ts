@@ -66,7 +66,7 @@ describe("loadConfig", () => {
     expect(m1).toMatchObject({
       name: "m1",
       driver: "sim.motor",
-      realDriver: "newport.smc100",
+      realDriver: "acme.stage",
       kind: "hinted",
       labels: ["motors", "baseline"],
       limits: [-2, 2],
@@ -85,8 +85,8 @@ describe("loadConfig", () => {
     const file = fixture("profile.yaml");
     for (const profile of [undefined, "", "real"]) {
       expect(await problemLines(loadConfig(file, { profile }))).toEqual([
-        `${file}:3:13 devices.m1.driver: unknown driver "newport.smc100" (known drivers: sim.detector, sim.motor, sim.slits, sim.temperature)`,
-        `${file}:17:13 devices.tc.driver: unknown driver "lakeshore.336" (known drivers: sim.detector, sim.motor, sim.slits, sim.temperature)`,
+        `${file}:3:13 devices.m1.driver: unknown driver "acme.stage" (known drivers: newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)`,
+        `${file}:17:13 devices.tc.driver: unknown driver "lakeshore.336" (known drivers: newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)`,
       ]);
     }
   });

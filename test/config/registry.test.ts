@@ -4,8 +4,9 @@ import { DriverRegistry, driverRegistry } from "../../src/config/index.js";
 import { Device } from "../../src/core/index.js";
 
 describe("DriverRegistry", () => {
-  it("holds the sim drivers by default", () => {
+  it("holds the sim drivers and the real ones by default", () => {
     expect(driverRegistry.names()).toEqual([
+      "newport.smc100",
       "sim.detector",
       "sim.motor",
       "sim.slits",
@@ -34,7 +35,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("keithley.6485")).toBe(
-      'unknown driver "keithley.6485" (known drivers: sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "keithley.6485" (known drivers: newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

@@ -20,12 +20,13 @@ export const smc100Driver: DriverSpec<z.infer<typeof params>> = {
   name: "newport.smc100",
   description: "Newport SMC100CC/PP single-axis motion controller (RS-232 ASCII)",
   params,
-  takes: { units: true },
+  takes: { units: true, limits: true },
   transports: ["serial", "tcp"],
-  build: ({ name, clock, params: p, transport, units, shared }) =>
+  build: ({ name, clock, params: p, transport, units, limits, shared }) =>
     new Smc100Motor({
       name,
       clock,
+      limits,
       address: p.address,
       homeOnConnect: p.homeOnConnect,
       pollPeriod: p.pollPeriod,

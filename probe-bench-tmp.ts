@@ -1,2 +1,0 @@
-import { modbusBench } from "./bench/modbus.bench.js";
-await modbusBench();
