@@ -6,6 +6,7 @@ import { Device } from "../../src/core/index.js";
 describe("DriverRegistry", () => {
   it("holds the sim drivers and the real ones by default", () => {
     expect(driverRegistry.names()).toEqual([
+      "eurotherm.3200",
       "newport.smc100",
       "sim.detector",
       "sim.motor",
@@ -35,7 +36,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("keithley.6485")).toBe(
-      'unknown driver "keithley.6485" (known drivers: newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "keithley.6485" (known drivers: eurotherm.3200, newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   simSlitsDriver,
   simTemperatureDriver,
 } from "./sim-drivers.js";
+import { eurothermDriver } from "./eurotherm-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
 
 export const driverRegistry = new DriverRegistry()
@@ -14,7 +15,8 @@ export const driverRegistry = new DriverRegistry()
   .register(simDetectorDriver)
   .register(simTemperatureDriver)
   .register(simSlitsDriver)
-  .register(smc100Driver);
+  .register(smc100Driver)
+  .register(eurothermDriver);
 
 /** Adds a driver to the default registry. */
 export function registerDriver<P>(spec: DriverSpec<P>): void {
