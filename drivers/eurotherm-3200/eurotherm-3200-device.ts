@@ -200,6 +200,12 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
     return decodeStatus(await this.status.get());
   }
 
+  /** Closes the Modbus link, which other controllers on the same port may share. */
+  override async disconnect(): Promise<void> {
+    await super.disconnect();
+    await this.client.close();
+  }
+
   /**
    * Moves the setpoint to `target` and completes once the temperature has settled there.
    * A target outside [SP.LO, SP.HI] fails with a LimitError and writes nothing.

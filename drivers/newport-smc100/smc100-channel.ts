@@ -18,6 +18,8 @@ export interface Smc100Channel {
   ): Promise<string>;
   /** Sends a command that has no reply. */
   write(command: string): Promise<void>;
+  /** Closes the port for good. */
+  close(): Promise<void>;
 }
 
 export interface Smc100ChannelOptions {

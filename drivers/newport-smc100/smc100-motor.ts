@@ -34,7 +34,7 @@ export interface Smc100MotorOptions {
   units?: string;
   /** Default 4. */
   precision?: number;
-  /** Soft limits written to SL/SR at connect (volatile: not saved to flash). */
+  /** Soft limits written to SL/SR once the axis is READY (volatile: not saved to flash). */
   limits?: readonly [number, number];
 }
 
@@ -165,15 +165,18 @@ export class Smc100Motor extends Motor {
         return status;
       };
       const status = await this.withinTimeout(introduce(), timeout, "connect");
-      if (this.connectLimits) {
-        await this.lowLimit.set(this.connectLimits[0]);
-        await this.highLimit.set(this.connectLimits[1]);
-      }
       if (this.homeOnConnect && status.state.group === "NOT_REFERENCED") await this.runHome();
+      else if (status.state.group === "READY") await this.applyLimits();
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new NotConnectedError(this.name, new Map([[this.name, cause]]));
     }
+  }
+
+  /** Closes the channel, which other axes on the same port may share. */
+  override async disconnect(): Promise<void> {
+    await super.disconnect();
+    await this.channel.close();
   }
 
   /** Runs the home search (OR) and resolves READY from HOMING; only from NOT REFERENCED. */
@@ -332,6 +335,14 @@ export class Smc100Motor extends Motor {
     if (after.state.code !== 0x32) {
       throw this.error(command, `ended in ${describeStatus(after)} instead of READY from HOMING`);
     }
+    await this.applyLimits();
+  }
+
+  /** Writes the configured soft limits; SL and SR are refused before the axis is homed. */
+  private async applyLimits(): Promise<void> {
+    if (!this.connectLimits) return;
+    await this.lowLimit.set(this.connectLimits[0]);
+    await this.highLimit.set(this.connectLimits[1]);
   }
 
   /**

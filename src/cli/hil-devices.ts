@@ -18,6 +18,7 @@ export async function devicesCommand(
     rows.push(...tableRows(name, "read", readings, (field) => keys[field]?.units));
     rows.push(...tableRows(name, "config", configuration, (field) => units[field]?.units));
   }
+  await beamline.close();
   printTable(["device", "", "field", "value", "units"], rows);
   return 0;
 }

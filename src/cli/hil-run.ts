@@ -54,6 +54,7 @@ export async function runCommand(
   } finally {
     uninstall();
     terminal.close();
+    await beamline.close();
   }
   for (const files of outputs.files) {
     terminal.note(`wrote ${files.jsonl}\n      ${files.csv}\n      ${files.plot}`);

@@ -39,6 +39,11 @@ export class Beamline {
     return this.devices.has(name);
   }
 
+  /** Disconnects every device, closing their ports and sockets, so the process can end. */
+  async close(): Promise<void> {
+    await Promise.all([...this.devices.values()].map((device) => device.disconnect()));
+  }
+
   /** The device named `name`; throws UnknownDeviceError naming close names. */
   get(name: string): Device {
     const device = this.devices.get(name);

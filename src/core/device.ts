@@ -106,6 +106,11 @@ export class Device {
     if (failures.size > 0) throw new NotConnectedError(this.name, failures);
   }
 
+  /** Releases ports and sockets; the device must be connected again before use. */
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.childMap.values()].map((child) => child.disconnect()));
+  }
+
   async read(): Promise<Readings> {
     const parts = await Promise.all(this.dataChildren().map((child) => child.read()));
     return parts.length === 1 ? parts[0]! : Object.assign({}, ...parts);

@@ -23,6 +23,8 @@ export interface SignalBackend<T> {
   /** Where the value comes from, e.g. "soft://m1_velocity" or "ca://XF:31ID-MO{m1}". */
   source(name: string): string;
   connect(timeout: number): Promise<void>;
+  /** Releases what connect() opened, if anything. */
+  disconnect?(): Promise<void>;
   getReading(): Promise<Reading<T>>;
   getValue(): Promise<T>;
   /** Writes a value already checked against the datatype; with `wait`, resolves when done. */

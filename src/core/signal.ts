@@ -69,6 +69,10 @@ export class SignalR<T> extends Device {
     }
   }
 
+  override async disconnect(): Promise<void> {
+    await this.backend.disconnect?.();
+  }
+
   /** Calls `callback` with the current reading and then with every change; returns unsubscribe. */
   subscribe(callback: (reading: Reading<T>) => void): () => void {
     if (this.subscribers.size === 0) this.backend.setCallback(this.fanOut);
