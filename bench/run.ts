@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its figures against a baseline or target.
 import { engineBench } from "./engine.bench.js";
+import { modbusBench } from "./modbus.bench.js";
 import { simBench } from "./sim.bench.js";
 import { transportsBench } from "./transports.bench.js";
 
@@ -9,3 +10,5 @@ console.log("\n# RunEngine\n");
 await engineBench();
 console.log("\n# transports: request/response round trips\n");
 await transportsBench();
+console.log("\n# Modbus TCP register reads\n");
+await modbusBench();

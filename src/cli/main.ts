@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
 import { devicesCommand } from "./hil-devices.js";
+import { emulateCommand, emulatedDrivers } from "./hil-emulate.js";
 import { runCommand } from "./hil-run.js";
 import { validateCommand } from "./hil-validate.js";
 import { planCatalog } from "./plan-catalog.js";
@@ -62,6 +63,16 @@ program
   )
   .action(async (plan: string, args: string[], options) => {
     process.exitCode = await runCommand(plan, args, options);
+  });
+
+program
+  .command("emulate")
+  .description("run an instrument's emulator, reachable as the real instrument, until Ctrl-C")
+  .argument("<driver>", `one of ${emulatedDrivers.join(", ")}`)
+  .option("--link <path>", "where a serial instrument's port appears (default: a temp path)")
+  .option("--port <n>", "TCP port of a Modbus instrument (default: a free one)", integer)
+  .action(async (driver: string, options: { link?: string; port?: number }) => {
+    process.exitCode = await emulateCommand(driver, options);
   });
 
 try {

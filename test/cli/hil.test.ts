@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJsonl } from "../../src/callbacks/index.js";
+import { socat } from "../support/peers.js";
 import { hil, startHil } from "./run-hil.js";
 
 const outDir = (): string => mkdtempSync(join(tmpdir(), "hil-cli-"));
@@ -175,5 +176,25 @@ describe("hil devices", () => {
     expect(result.stdout).toMatch(/^m1\s+read\s+m1\s+0\s+mm$/m);
     expect(result.stdout).toMatch(/^m1\s+config\s+m1_velocity\s/m);
     expect(result.stdout).toMatch(/^det\s+config\s+det_exposure\s+0\.1\s+s$/m);
+  });
+});
+
+describe.skipIf(!socat().available)("hil emulate", () => {
+  it("serves an SMC100 emulator on a pty that a config's real driver then reads", async () => {
+    const dir = outDir();
+    const link = join(dir, "smc100");
+    const emulator = startHil(["emulate", "newport.smc100", "--link", link]);
+    await emulator.waitFor("Ctrl-C stops it.");
+    const config = join(dir, "stand.yaml");
+    writeFileSync(
+      config,
+      `devices:\n  m1:\n    driver: newport.smc100\n    transport: {type: serial, path: ${link}, baud: 57600}\n`,
+    );
+    const result = await hil(["devices", config]);
+    emulator.signal("SIGINT");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^m1\s+read\s+m1\s+0\s+mm$/m);
+    expect(result.stdout).toMatch(/^m1\s+config\s+m1_velocity\s+2\s/m);
+    expect((await emulator.done).code).toBe(0);
   });
 });
