@@ -5,3 +5,4 @@ export {
   Eurotherm3200Emulator,
   type Eurotherm3200EmulatorOptions,
 } from "./eurotherm-3200-emulator.js";
+export * from "./keithley-6485-emulator.js";

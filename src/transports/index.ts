@@ -31,3 +31,4 @@ export {
   UnexpectedReplyError,
 } from "./errors.js";
 export * from "./modbus/index.js";
+export * from "./cassette/index.js";

@@ -8,6 +8,7 @@ import {
   simTemperatureDriver,
 } from "./sim-drivers.js";
 import { eurothermDriver } from "./eurotherm-driver.js";
+import { keithley6485Driver } from "./keithley-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
 
 export const driverRegistry = new DriverRegistry()
