@@ -7,6 +7,7 @@ describe("DriverRegistry", () => {
   it("holds the sim drivers and the real ones by default", () => {
     expect(driverRegistry.names()).toEqual([
       "eurotherm.3200",
+      "keithley.6485",
       "newport.smc100",
       "sim.detector",
       "sim.motor",
@@ -35,8 +36,8 @@ describe("DriverRegistry", () => {
     expect(driverRegistry.unknownDriverMessage("sim.detecter")).toBe(
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
-    expect(driverRegistry.unknownDriverMessage("keithley.6485")).toBe(
-      'unknown driver "keithley.6485" (known drivers: eurotherm.3200, newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
+    expect(driverRegistry.unknownDriverMessage("acme.widget")).toBe(
+      'unknown driver "acme.widget" (known drivers: eurotherm.3200, keithley.6485, newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

@@ -17,7 +17,8 @@ export const driverRegistry = new DriverRegistry()
   .register(simTemperatureDriver)
   .register(simSlitsDriver)
   .register(smc100Driver)
-  .register(eurothermDriver);
+  .register(eurothermDriver)
+  .register(keithley6485Driver);
 
 /** Adds a driver to the default registry. */
 export function registerDriver<P>(spec: DriverSpec<P>): void {

@@ -1,0 +1,61 @@
+// The Keithley 6485 driver: the SCPI subset as data and pure functions, and the picoammeter on it.
+export type {
+  CommandForm,
+  CommandKey,
+  CommandSpec,
+  DataElement,
+  ErrorClass,
+  Keithley6485ErrorDetails,
+  Keithley6485Identity,
+  Keithley6485Reading,
+  ReadTimeoutOptions,
+  ScpiErrorReport,
+  StatusBit,
+  StatusFlagName,
+  StatusFlags,
+} from "./protocol.js";
+export {
+  COMMANDS,
+  DATA_ELEMENTS,
+  ERROR_QUEUE_DEPTH,
+  ESR_BITS,
+  INVALID_READING,
+  KEITHLEY6485_LINE,
+  Keithley6485Error,
+  NO_ERROR,
+  NPLC_LIMITS,
+  OVERFLOW_READING,
+  RANGES,
+  READ_CONVERSIONS,
+  SCPI_ERRORS,
+  STATUS_BITS,
+  alarmSeverity,
+  booleanProblem,
+  commands,
+  describeStatus,
+  errorClass,
+  errorReplyProblem,
+  formatScpiError,
+  formatScpiNumber,
+  identityProblem,
+  isInvalidValue,
+  isKeithley6485,
+  isOverflowValue,
+  numberProblem,
+  parseBooleanReply,
+  parseErrorReply,
+  parseIdentity,
+  parseNumberReply,
+  parseReading,
+  parseReadings,
+  rangeFor,
+  readTimeout,
+  readingProblem,
+  statusFlags,
+} from "./protocol.js";
+export type { Keithley6485Options } from "./keithley-6485.js";
+export { Keithley6485 } from "./keithley-6485.js";
+export type { Keithley6485Channel, Keithley6485ChannelOptions } from "./keithley-6485-channel.js";
+export { KEITHLEY6485_SERIAL, keithley6485Channel } from "./keithley-6485-channel.js";
+export type { ScpiSignalBackendOptions } from "./scpi-signal-backend.js";
+export { ScpiSignalBackend } from "./scpi-signal-backend.js";
