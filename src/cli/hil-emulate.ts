@@ -1,6 +1,6 @@
 import { realClock } from "../core/index.js";
 import { SerialTransport } from "../transports/index.js";
-import { Eurotherm3200Emulator, Smc100Emulator } from "../../sim/index.js";
+import { Eurotherm3200Emulator, Keithley6485Emulator, Smc100Emulator } from "../../sim/index.js";
 import { ptyLink } from "./pty-link.js";
 import { UsageError } from "./usage-error.js";
 
@@ -22,6 +22,23 @@ const emulators: Record<string, (options: EmulateOptions) => Promise<() => Promi
     await emulator.start();
     console.log(
       `SMC100 emulator (address 1) on ${pty.client}: transport {type: serial, path: ${pty.client}, baud: 57600}`,
+    );
+    return async () => {
+      await emulator.close();
+      pty.close();
+    };
+  },
+  "keithley.6485": async ({ link }) => {
+    const pty = await ptyLink(link);
+    const emulator = new Keithley6485Emulator({
+      transport: new SerialTransport({ path: pty.device, baudRate: 9600 }),
+      clock: realClock,
+      current: 1.5e-9,
+      noise: 1e-12,
+    });
+    await emulator.start();
+    console.log(
+      `Keithley 6485 emulator (1.5 nA) on ${pty.client}: transport {type: serial, path: ${pty.client}, baud: 9600}`,
     );
     return async () => {
       await emulator.close();

@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
 import { devicesCommand } from "./hil-devices.js";
 import { emulateCommand, emulatedDrivers } from "./hil-emulate.js";
+import { recordCommand } from "./hil-record.js";
+import { replayCommand } from "./hil-replay.js";
 import { runCommand } from "./hil-run.js";
 import { validateCommand } from "./hil-validate.js";
 import { planCatalog } from "./plan-catalog.js";
@@ -73,6 +75,34 @@ program
   .option("--port <n>", "TCP port of a Modbus instrument (default: a free one)", integer)
   .action(async (driver: string, options: { link?: string; port?: number }) => {
     process.exitCode = await emulateCommand(driver, options);
+  });
+
+program
+  .command("record")
+  .description("record one device's traffic to a cassette while connecting to it and reading it")
+  .argument("<config>", "YAML config file")
+  .argument("<device>", "the device to record")
+  .argument("<out>", "the cassette to write (.jsonl)")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .option("--connect-timeout <s>", "seconds the device may take to connect", Number, 10)
+  .action(
+    async (
+      config: string,
+      device: string,
+      out: string,
+      options: { profile?: string; connectTimeout: number },
+    ) => {
+      process.exitCode = await recordCommand(config, device, out, options);
+    },
+  );
+
+program
+  .command("replay")
+  .description("replay a cassette made by hil record against its driver, without the instrument")
+  .argument("<cassette>", "cassette file (.jsonl)")
+  .option("--no-strict", "let a request that differs skip ahead to the next matching one")
+  .action(async (cassette: string, options: { strict: boolean }) => {
+    process.exitCode = await replayCommand(cassette, options);
   });
 
 try {

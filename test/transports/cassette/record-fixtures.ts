@@ -1,0 +1,188 @@
+// Records the driver cassettes under test/cassettes/ from the drivers talking to their
+// emulators, and holds the scenarios the replay tests run again against those cassettes.
+// Re-record after a deliberate change of a driver's traffic:
+//
+//   npx tsx test/transports/cassette/record-fixtures.ts
+//
+// Both run on a VirtualClock, so a recording is the same every time and replays exactly.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Clock, Readings } from "../../../src/core/index.js";
+import { VirtualClock } from "../../../src/core/index.js";
+import type { ByteTransport, ModbusClientLike } from "../../../src/transports/index.js";
+import {
+  CassetteRecorder,
+  CassetteWriter,
+  ModbusClient,
+  memoryPair,
+  recordModbus,
+} from "../../../src/transports/index.js";
+import { Eurotherm3200Emulator, Smc100Emulator } from "../../../sim/index.js";
+import { Smc100Motor, smc100Channel } from "../../../drivers/newport-smc100/index.js";
+import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export const SMC100_CASSETTE = join(root, "test/cassettes/newport-smc100/move.jsonl");
+export const EUROTHERM_CASSETTE = join(root, "test/cassettes/eurotherm-3200/read-and-set.jsonl");
+
+/**
+ * Eurotherm3200 takes a ModbusClient, whose private connection no wrapper can have; the
+ * recorder and player have every member it uses (ModbusClientLike). Until the driver and
+ * modbusSignalR/RW are typed on ModbusClientLike, this is the one place that says so.
+ */
+export function asModbusClient(client: ModbusClientLike): ModbusClient {
+  return client as unknown as ModbusClient;
+}
+
+// ---- Newport SMC100 -------------------------------------------------------------------
+
+/** What the SMC100 scenario saw: the same from the emulator and from its cassette. */
+export interface Smc100Outcome {
+  identity: { stage: string; firmware: string } | undefined;
+  /** Readback after connect (and homing), after the move, and after the stop. */
+  homed: number;
+  moved: number;
+  stopped: number;
+  stopError: string;
+  refusal: string;
+  state: string;
+}
+
+/** A motor as the scenario drives it: homes on connect, polls every 0.2 s. */
+export function smc100Motor(transport: ByteTransport, clock: Clock): Smc100Motor {
+  const channel = smc100Channel(transport, { clock });
+  return new Smc100Motor({ name: "m1", clock, channel, homeOnConnect: true, pollPeriod: 0.2 });
+}
+
+/** Connect (ID?, VE, TS, settings, home), move to 1, stop a move to 3, a refused SL1 (TE C). */
+export async function smc100Scenario(motor: Smc100Motor, clock: Clock): Promise<Smc100Outcome> {
+  await motor.connect();
+  const homed = await motor.readback.get();
+  await motor.set(1);
+  const moved = await motor.readback.get();
+  const interrupted = Promise.resolve(motor.set(3)).then(
+    () => "not stopped",
+    (error: unknown) => (error as Error).message,
+  );
+  await clock.sleep(0.45); // between two polls (every 0.2 s), so the order is the same each time
+  await motor.stop();
+  const stopError = await interrupted;
+  const stopped = await motor.readback.get();
+  const refusal = await Promise.resolve(motor.lowLimit.set(1)).then(
+    () => "not refused",
+    (error: unknown) => (error as Error).message,
+  );
+  const state = await motor.state.get();
+  return { identity: motor.info, homed, moved, stopped, stopError, refusal, state };
+}
+
+/** Records the SMC100 scenario against the emulator into `path`. */
+export async function recordSmc100(path = SMC100_CASSETTE): Promise<Smc100Outcome> {
+  const clock = new VirtualClock();
+  const [host, far] = memoryPair("host", "smc100");
+  const emulator = new Smc100Emulator({
+    transport: far,
+    clock,
+    axes: [{ address: 1, position: 0.3, velocity: 2, acceleration: 8, id: "LTA-HS" }],
+  });
+  await emulator.start();
+  const writer = new CassetteWriter(path, {
+    kind: "bytes",
+    recorded:
+      "newport-smc100: Smc100Motor against Smc100Emulator over a memory pair on a VirtualClock " +
+      "(test/transports/cassette/record-fixtures.ts): connect with homing, move to 1, " +
+      "stop a move to 3, SL1 refused (TE C)",
+    clock,
+  });
+  const motor = smc100Motor(new CassetteRecorder(host, writer), clock);
+  try {
+    return await smc100Scenario(motor, clock);
+  } finally {
+    writer.close();
+    await emulator.close();
+    await host.close();
+  }
+}
+
+// ---- Eurotherm 3200 -------------------------------------------------------------------
+
+export interface EurothermOutcome {
+  reading: Readings;
+  configuration: Record<string, unknown>;
+  settledAt: number;
+  setpoint: number;
+  failure: string;
+}
+
+/** The controller as the scenario drives it: settles within 0.5 for 0.3 s, polling at 0.1 s. */
+export function eurotherm(client: ModbusClientLike, clock: Clock): Eurotherm3200 {
+  return new Eurotherm3200({
+    name: "tc",
+    client: asModbusClient(client),
+    clock,
+    tolerance: 0.5,
+    settleTime: 0.3,
+    pollPeriod: 0.1,
+  });
+}
+
+/**
+ * Connect, read, read the configuration, set 30 and wait for it to settle, then a read that
+ * the controller refuses (SERVER DEVICE FAILURE: `refuseNext` arranges it when recording).
+ */
+export async function eurothermScenario(
+  tc: Eurotherm3200,
+  refuseNext: () => void = () => undefined,
+): Promise<EurothermOutcome> {
+  await tc.connect({ timeout: 2 });
+  const reading = await tc.read();
+  const configuration = Object.fromEntries(
+    Object.entries(await tc.readConfiguration()).map(([key, r]) => [key, r.value]),
+  );
+  await tc.set(30);
+  const settledAt = await tc.temperature.get();
+  const setpoint = await tc.setpoint.get();
+  refuseNext();
+  const failure = await tc.output.get().then(
+    () => "not refused",
+    (error: unknown) => (error as Error).message,
+  );
+  return { reading, configuration, settledAt, setpoint, failure };
+}
+
+/** Records the Eurotherm scenario against the emulator (Modbus TCP on 127.0.0.1) into `path`. */
+export async function recordEurotherm(path = EUROTHERM_CASSETTE): Promise<EurothermOutcome> {
+  const clock = new VirtualClock();
+  const emulator = await Eurotherm3200Emulator.start({
+    clock,
+    ambient: 20,
+    timeConstant: 0.5,
+    pid: { kp: 0.02, ki: 0.04, kd: 0 },
+    dt: 0.005,
+  });
+  const client = new ModbusClient({ host: "127.0.0.1", port: emulator.port, timeout: 1 });
+  const writer = new CassetteWriter(path, {
+    kind: "modbus",
+    recorded:
+      "eurotherm-3200: Eurotherm3200 against Eurotherm3200Emulator over Modbus TCP, on a " +
+      "VirtualClock (test/transports/cassette/record-fixtures.ts): connect, read, read the " +
+      "configuration, set 30 and settle, a read refused with exception 4",
+    clock,
+  });
+  try {
+    const tc = eurotherm(recordModbus(client, writer, { channel: "modbus-tcp:emulator" }), clock);
+    return await eurothermScenario(tc, () => emulator.failNext(4));
+  } finally {
+    writer.close();
+    await client.close();
+    await emulator.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const smc100 = await recordSmc100();
+  console.log(`wrote ${SMC100_CASSETTE}`, smc100);
+  const eurotherm = await recordEurotherm();
+  console.log(`wrote ${EUROTHERM_CASSETTE}`, eurotherm);
+}
