@@ -17,14 +17,17 @@ import {
   memoryPair,
   recordModbus,
 } from "../../../src/transports/index.js";
-import { Eurotherm3200Emulator, Smc100Emulator } from "../../../sim/index.js";
+import { Eurotherm3200Emulator, Keithley6485Emulator, Smc100Emulator } from "../../../sim/index.js";
 import { Smc100Motor, smc100Channel } from "../../../drivers/newport-smc100/index.js";
 import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
+import type { Keithley6485Identity } from "../../../drivers/keithley-6485/index.js";
+import { Keithley6485, keithley6485Channel } from "../../../drivers/keithley-6485/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export const SMC100_CASSETTE = join(root, "test/cassettes/newport-smc100/move.jsonl");
 export const EUROTHERM_CASSETTE = join(root, "test/cassettes/eurotherm-3200/read-and-set.jsonl");
+export const KEITHLEY6485_CASSETTE = join(root, "test/cassettes/keithley-6485/read.jsonl");
 
 /**
  * Eurotherm3200 takes a ModbusClient, whose private connection no wrapper can have; the
@@ -180,9 +183,90 @@ export async function recordEurotherm(path = EUROTHERM_CASSETTE): Promise<Euroth
   }
 }
 
+// ---- Keithley 6485 --------------------------------------------------------------------
+
+/** What the Keithley scenario saw: the same from the emulator and from its cassette. */
+export interface Keithley6485Outcome {
+  identity: Keithley6485Identity | undefined;
+  /** Range (A), autorange and NPLC read back after connect, and after they were changed. */
+  connected: { range: number; autorange: boolean; nplc: number };
+  changed: { range: number; autorange: boolean; nplc: number };
+  /** The current (A) of each trigger and read: one before the change, one after. */
+  readings: number[];
+  refusal: string;
+}
+
+/** The picoammeter as the scenario drives it: 20 nA range and 1 NPLC written at connect. */
+export function keithley6485(transport: ByteTransport, clock: Clock): Keithley6485 {
+  const channel = keithley6485Channel(transport, { clock, timeout: 0.5, retries: 0 });
+  return new Keithley6485({ name: "det", clock, channel, range: 2e-8, nplc: 1, readTimeout: 0.5 });
+}
+
+/**
+ * Connect (*IDN?, *CLS, FORM:ELEM, RANG:AUTO OFF, RANG 2e-08, NPLC 1, ZCH OFF, each checked
+ * with SYST:ERR?), trigger and read, set range 2e-7 and NPLC 0.5, trigger and read again,
+ * then NPLC 7, which the instrument refuses (-222 "Data out of range").
+ */
+export async function keithley6485Scenario(det: Keithley6485): Promise<Keithley6485Outcome> {
+  await det.connect({ timeout: 2 });
+  const settings = async (): Promise<Keithley6485Outcome["connected"]> => ({
+    range: await det.range.get(),
+    autorange: await det.autorange.get(),
+    nplc: await det.nplc.get(),
+  });
+  const connected = await settings();
+  const readings: number[] = [];
+  const measure = async (): Promise<void> => {
+    await det.trigger();
+    readings.push((await det.read()).det!.value as number);
+  };
+  await measure();
+  await det.range.set(2e-7);
+  await det.nplc.set(0.5);
+  const changed = await settings();
+  await measure();
+  const refusal = await Promise.resolve(det.nplc.set(7)).then(
+    () => "not refused",
+    (error: unknown) => (error as Error).message,
+  );
+  return { identity: det.info, connected, changed, readings, refusal };
+}
+
+/** Records the Keithley scenario against the emulator (a current of 5 nA + 1 nA/s) into `path`. */
+export async function recordKeithley6485(
+  path = KEITHLEY6485_CASSETTE,
+): Promise<Keithley6485Outcome> {
+  const clock = new VirtualClock();
+  const [host, far] = memoryPair("host", "k6485");
+  const emulator = new Keithley6485Emulator({
+    transport: far,
+    clock,
+    current: (t) => 5e-9 + 1e-9 * t,
+  });
+  await emulator.start();
+  const writer = new CassetteWriter(path, {
+    kind: "bytes",
+    recorded:
+      "keithley-6485: Keithley6485 against Keithley6485Emulator over a memory pair on a " +
+      "VirtualClock (test/transports/cassette/record-fixtures.ts): connect with range 2e-8 and " +
+      "NPLC 1, trigger and read, range 2e-7 and NPLC 0.5, trigger and read, NPLC 7 refused (-222)",
+    clock,
+  });
+  const det = keithley6485(new CassetteRecorder(host, writer), clock);
+  try {
+    return await keithley6485Scenario(det);
+  } finally {
+    writer.close();
+    await emulator.close();
+    await host.close();
+  }
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const smc100 = await recordSmc100();
   console.log(`wrote ${SMC100_CASSETTE}`, smc100);
   const eurotherm = await recordEurotherm();
   console.log(`wrote ${EUROTHERM_CASSETTE}`, eurotherm);
+  const keithley = await recordKeithley6485();
+  console.log(`wrote ${KEITHLEY6485_CASSETTE}`, keithley);
 }
