@@ -8,8 +8,10 @@ import { isConfigurable, realClock } from "../core/index.js";
 import type { DeviceConfig, Transport } from "../config/index.js";
 import {
   UnknownDeviceError,
+  byteTransport,
   driverRegistry,
   loadConfig,
+  portKey,
   transportSchema,
 } from "../config/index.js";
 import type {
@@ -21,8 +23,6 @@ import {
   CassetteRecorder,
   CassetteWriter,
   ModbusClient,
-  SerialTransport,
-  TcpTransport,
   recordModbus,
 } from "../transports/index.js";
 import { Smc100Motor, smc100Channel } from "../../drivers/newport-smc100/index.js";
@@ -185,7 +185,7 @@ export async function recordCommand(
   }
   const driver = cassetteDriver(entry.driver, `${loaded.file}: ${device}`);
   const recorded = recordedDevice(entry);
-  const port = portName(entry.transport);
+  const port = portKey(entry.transport);
   const writer = createWriter(out, {
     kind: driver.kind,
     recorded: `hil record: ${device} (${entry.driver}) on ${port}, from ${loaded.file}: connect and read`,
@@ -265,40 +265,6 @@ function recordedDevice(entry: DeviceConfig): RecordedDevice {
     ...(entry.limits ? { limits: [entry.limits[0], entry.limits[1]] as [number, number] } : {}),
     transport: entry.transport,
   };
-}
-
-function portName(transport: Transport): string {
-  switch (transport.type) {
-    case "serial":
-    case "modbus-rtu":
-      return `${transport.type}:${transport.path}`;
-    case "tcp":
-    case "modbus-tcp":
-      return `${transport.type}:${transport.host}:${transport.port}`;
-    default:
-      return transport.type;
-  }
-}
-
-/** The port a byte driver's `transport:` entry describes (not opened yet). */
-function byteTransport(transport: Transport): ByteTransport {
-  switch (transport.type) {
-    case "serial":
-      return new SerialTransport({
-        path: transport.path,
-        baudRate: transport.baud,
-        dataBits: transport.dataBits as 5 | 6 | 7 | 8,
-        parity: transport.parity,
-        stopBits: transport.stopBits,
-        rtscts: transport.flowControl === "rtscts",
-        xon: transport.flowControl === "xonxoff",
-        xoff: transport.flowControl === "xonxoff",
-      });
-    case "tcp":
-      return new TcpTransport({ host: transport.host, port: transport.port });
-    default:
-      throw new UsageError(`a ${transport.type} transport carries no byte stream to record`);
-  }
 }
 
 /** The Modbus client a Modbus driver's `transport:` entry describes (not connected yet). */

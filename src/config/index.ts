@@ -28,3 +28,4 @@ export { DriverRegistry } from "./registry.js";
 export type { Transport, TransportType } from "./transport-schema.js";
 export { transportSchema } from "./transport-schema.js";
 export { configNumber, identifierSchema, rangeSchema } from "./value-schemas.js";
+export { byteTransport, portKey } from "./transport-factory.js";
