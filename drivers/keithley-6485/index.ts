@@ -57,5 +57,3 @@ export type { Keithley6485Options } from "./keithley-6485.js";
 export { Keithley6485 } from "./keithley-6485.js";
 export type { Keithley6485Channel, Keithley6485ChannelOptions } from "./keithley-6485-channel.js";
 export { KEITHLEY6485_SERIAL, keithley6485Channel } from "./keithley-6485-channel.js";
-export type { ScpiSignalBackendOptions } from "./scpi-signal-backend.js";
-export { ScpiSignalBackend } from "./scpi-signal-backend.js";

@@ -1,7 +1,7 @@
 import type { Clock, ConnectOptions, TriggerEstimator } from "../../src/core/index.js";
 import { Detector, NotConnectedError, SignalR, SignalRW, datatype } from "../../src/core/index.js";
 import type { ReplyVerdict } from "../../src/transports/index.js";
-import { ReplyTimeoutError } from "../../src/transports/index.js";
+import { ReplyTimeoutError, QuerySignalBackend } from "../../src/transports/index.js";
 import type { Keithley6485Channel } from "./keithley-6485-channel.js";
 import type { Keithley6485Identity, Keithley6485Reading, ScpiErrorReport } from "./protocol.js";
 import {
@@ -24,7 +24,6 @@ import {
   readTimeout,
   readingProblem,
 } from "./protocol.js";
-import { ScpiSignalBackend } from "./scpi-signal-backend.js";
 
 export interface Keithley6485Options {
   name: string;
@@ -73,11 +72,11 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
   private readonly options: Keithley6485Options;
   private readonly readTimeoutBase: number;
   private readonly backends: {
-    value: ScpiSignalBackend<number>;
-    exposure: ScpiSignalBackend<number>;
-    range: ScpiSignalBackend<number>;
-    autorange: ScpiSignalBackend<boolean>;
-    nplc: ScpiSignalBackend<number>;
+    value: QuerySignalBackend<number>;
+    exposure: QuerySignalBackend<number>;
+    range: QuerySignalBackend<number>;
+    autorange: QuerySignalBackend<boolean>;
+    nplc: QuerySignalBackend<number>;
   };
   private connected = false;
   private identity: Keithley6485Identity | undefined;
@@ -96,32 +95,32 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
     const live = (): boolean => ref.det?.connected ?? false;
     const source = (what: string): string => `keithley6485://${port}/${what}`;
     const common = { clock, live, initial: Number.NaN };
-    const value = new ScpiSignalBackend(datatype.float, {
+    const value = new QuerySignalBackend(datatype.float, {
       ...common,
       units: "A",
       source: source("READ"),
     });
-    const exposure = new ScpiSignalBackend(datatype.float, {
+    const exposure = new QuerySignalBackend(datatype.float, {
       ...common,
       units: "s",
       source: source("NPLC"),
       read: async () => (await self().askNplc()) / lineFrequency,
       write: async (seconds) => (await self().writeNplc(seconds * lineFrequency)) / lineFrequency,
     });
-    const nplc = new ScpiSignalBackend(datatype.float, {
+    const nplc = new QuerySignalBackend(datatype.float, {
       ...common,
       source: source("NPLC"),
       read: () => self().askNplc(),
       write: (cycles) => self().writeNplc(cycles),
     });
-    const range = new ScpiSignalBackend(datatype.float, {
+    const range = new QuerySignalBackend(datatype.float, {
       ...common,
       units: "A",
       source: source("RANG"),
       read: () => self().askRange(),
       write: (amps) => self().writeRange(amps),
     });
-    const autorange = new ScpiSignalBackend(datatype.boolean, {
+    const autorange = new QuerySignalBackend(datatype.boolean, {
       clock,
       live,
       initial: false,

@@ -1,3 +1,4 @@
+import { QuerySignalBackend } from "../../src/transports/index.js";
 import type { Clock, ConnectOptions, ProgressReport } from "../../src/core/index.js";
 import { Motor, NotConnectedError, SignalR, SignalRW, datatype } from "../../src/core/index.js";
 import type { Mnemonic, Smc100Status } from "./protocol.js";
@@ -13,7 +14,6 @@ import {
   parseStatusReply,
   parseTextReply,
 } from "./protocol.js";
-import { QuerySignalBackend } from "./query-signal-backend.js";
 import type { Smc100Channel } from "./smc100-channel.js";
 
 export interface Smc100MotorOptions {
@@ -108,7 +108,10 @@ export class Smc100Motor extends Motor {
           initial: Number.NaN,
           live,
           read: () => self().askNumber(mnemonic),
-          write: (value) => self().command(commands[mnemonic](address, value)),
+          write: async (value) => {
+            await self().command(commands[mnemonic](address, value));
+            return undefined; // the controller takes the value as sent
+          },
         }),
       );
     const readback = number("TP");

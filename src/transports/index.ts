@@ -32,3 +32,4 @@ export {
 } from "./errors.js";
 export * from "./modbus/index.js";
 export * from "./cassette/index.js";
+export * from "./query-signal-backend.js";

@@ -1,4 +1,5 @@
 import type {
+  AlarmSeverity,
   Clock,
   DataKey,
   Datatype,
@@ -6,8 +7,8 @@ import type {
   ReadingCallback,
   SignalBackend,
   SignalMetadata,
-} from "../../src/core/index.js";
-import { makeDataKey } from "../../src/core/index.js";
+} from "../core/index.js";
+import { makeDataKey } from "../core/index.js";
 
 export interface QuerySignalBackendOptions<T> extends SignalMetadata {
   clock: Clock;
@@ -15,19 +16,21 @@ export interface QuerySignalBackendOptions<T> extends SignalMetadata {
   source: string;
   /** The value before the first read (the device has not connected yet). */
   initial: T;
-  /** Asks the controller. */
-  read: () => Promise<T>;
-  /** Tells the controller; without it the signal is read-only. */
-  write?: (value: T) => Promise<void>;
+  /** Asks the instrument (a query such as `1TP`); without it a read gives the last value the device recorded. */
+  read?: () => Promise<T>;
+  /**
+   * Tells the instrument; without it the signal is read-only. It may resolve with the value
+   * the instrument actually took (a range snaps up), which is recorded instead of `value`.
+   */
+  write?: (value: T) => Promise<T | undefined>;
   /** False until the device has connected: reads give the last value, never the wire. */
   live: () => boolean;
 }
 
 /**
- * A value the driver asks the controller for at each read, kept as the last reading so the
- * device can also push values it learned otherwise (the readback polled during a move).
- * Before the device connects, reads answer from memory: a signal subscribed in a
- * constructor (the Motor's limits) must not talk to a port that is not open yet.
+ * A value the driver asks the instrument for at each read (a setting), or one it records
+ * itself (the current of the last trigger), kept as the last reading with its alarm
+ * severity. Before the device connects, reads answer from memory.
  */
 export class QuerySignalBackend<T> implements SignalBackend<T> {
   readonly datatype: Datatype<T>;
@@ -56,11 +59,12 @@ export class QuerySignalBackend<T> implements SignalBackend<T> {
     return this.options.source;
   }
 
-  /** The device connects the controller; the signal has nothing of its own to open. */
+  /** The device connects the instrument; the signal has nothing of its own to open. */
   async connect(): Promise<void> {}
 
   async getReading(): Promise<Reading<T>> {
-    if (this.options.live()) this.update(await this.options.read());
+    const { read, live } = this.options;
+    if (read && live()) this.update(await read());
     return this.reading;
   }
 
@@ -70,8 +74,8 @@ export class QuerySignalBackend<T> implements SignalBackend<T> {
 
   async put(value: T): Promise<void> {
     if (!this.options.write) throw new Error(`${this.options.source} is read-only`);
-    await this.options.write(value);
-    this.update(value);
+    const taken = await this.options.write(value);
+    this.update(taken === undefined ? value : taken);
   }
 
   async getDataKey(source: string): Promise<DataKey> {
@@ -82,10 +86,18 @@ export class QuerySignalBackend<T> implements SignalBackend<T> {
     this.callback = callback;
   }
 
-  /** Records a value learned from the controller; subscribers hear of it when it changed. */
-  update(value: T): void {
-    const changed = !Object.is(value, this.reading.value);
-    this.reading = { value, timestamp: this.clock.now() };
-    if (changed) this.callback?.(this.reading);
+  /**
+   * Records a value learned from the instrument. Subscribers hear of every recorded value
+   * (each trigger is news, even when the current repeats) and of a setting that changed.
+   */
+  update(value: T, severity: AlarmSeverity = 0): void {
+    const previous = this.reading;
+    const changed =
+      !Object.is(value, previous.value) || severity !== (previous.alarm_severity ?? 0);
+    this.reading =
+      severity === 0
+        ? { value, timestamp: this.clock.now() }
+        : { value, timestamp: this.clock.now(), alarm_severity: severity };
+    if (changed || this.options.read === undefined) this.callback?.(this.reading);
   }
 }
