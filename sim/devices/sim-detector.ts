@@ -71,7 +71,7 @@ export class SimDetector extends Detector<number> implements TriggerEstimator {
   }
 
   protected async acquire(): Promise<void> {
-    const exposure = await this.exposure.get();
+    const exposure = this.exposureSetting; // kept current by a subscription: no read per trigger
     const start = this.clock.now();
     await this.clock.sleep(exposure);
     this.setValue(this.measure(start, this.clock.now(), exposure));

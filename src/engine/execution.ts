@@ -22,6 +22,7 @@ export interface Reply {
 }
 
 const NO_RESPONSE: Reply = { response: undefined };
+const box = (response: unknown): Reply => ({ response });
 
 /** Rejects the message being processed when the engine is interrupted. */
 export const INTERRUPTED: unique symbol = Symbol("interrupted");
@@ -146,8 +147,13 @@ export class Execution {
         return NO_RESPONSE;
       case "null":
         return NO_RESPONSE;
+      // The messages of every scan point, straight to their work without act()'s frame.
+      case "read":
+        return (this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read()).then(box);
+      case "wait":
+        return this.wait(msg.group, msg.timeout).then(() => NO_RESPONSE);
       default:
-        return this.act(msg).then((response) => ({ response }));
+        return this.act(msg).then(box);
     }
   }
 
@@ -161,8 +167,6 @@ export class Execution {
         await this.closeRun(msg.exitStatus ?? "success", msg.reason ?? "");
         return bundler.runUid;
       }
-      case "read":
-        return this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read();
       case "save":
         await this.requireRun("save").save();
         // A saved event is a point of no return: a rewind must never repeat it.
@@ -170,8 +174,6 @@ export class Execution {
         return undefined;
       case "drop":
         return this.requireRun("drop").drop();
-      case "wait":
-        return this.wait(msg.group, msg.timeout);
       case "sleep":
         return this.sleep(msg.seconds);
       case "locate":
@@ -257,7 +259,7 @@ export class Execution {
         ? statuses[0]!
         : Status.all(statuses, { clock, timeout, name: `wait for ${group ?? "moves"}` });
     try {
-      await this.interruptible(waitFor);
+      if (!waitFor.success) await this.interruptible(waitFor);
     } finally {
       waitingHook?.(undefined);
     }
