@@ -18,7 +18,7 @@ import {
   realClock,
   softSignalRW,
 } from "../../src/core/index.js";
-import type { ModbusClient } from "../../src/transports/index.js";
+import type { ModbusClientLike } from "../../src/transports/index.js";
 import { modbusSignalR, modbusSignalRW } from "../../src/transports/index.js";
 import type { Eurotherm3200Parameter, InstrumentStatus, Region } from "./protocol.js";
 import {
@@ -32,7 +32,7 @@ import {
 export interface Eurotherm3200Options {
   name: string;
   /** The Modbus link, its unit id the controller's address. */
-  client: ModbusClient;
+  client: ModbusClientLike;
   /** Timestamps readings and paces polling and settling (default the real clock). */
   clock?: Clock;
   /** "scaled" integers (default) or the full-resolution "float" region. */
@@ -90,7 +90,7 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   readonly status: SignalR<number>;
   readonly tolerance: SignalRW<number>;
   readonly settleTime: SignalRW<number>;
-  readonly client: ModbusClient;
+  readonly client: ModbusClientLike;
   readonly clock: Clock;
   private readonly localRemote: SignalRW<(typeof LOCAL_REMOTE_CHOICES)[number]> | undefined;
   private readonly pollPeriod: number;

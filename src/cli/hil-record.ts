@@ -119,9 +119,7 @@ export const cassetteDrivers: Readonly<Record<string, CassetteDriver>> = {
       const device = new Eurotherm3200({
         name,
         clock,
-        // Eurotherm3200 is typed on ModbusClient; the recorder and the player have every
-        // member it uses (ModbusClientLike). Typing the driver on that removes this cast.
-        client: link as unknown as ModbusClient,
+        client: link,
         units,
         decimalPlaces: p.decimalPlaces,
         region: p.region,

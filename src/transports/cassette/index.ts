@@ -34,6 +34,5 @@ export { CassetteRecorder } from "./cassette-recorder.js";
 export type { CassettePlayerOptions } from "./cassette-player.js";
 export { CassettePlayer } from "./cassette-player.js";
 export type { ReplayTiming } from "./replay-timing.js";
-export type { ModbusClientLike } from "./modbus-client-like.js";
 export type { ModbusCassettePlayerOptions, RecordModbusOptions } from "./modbus-cassette.js";
 export { ModbusCassettePlayer, RecordingModbusClient, recordModbus } from "./modbus-cassette.js";

@@ -16,7 +16,7 @@ import {
 import type { Cassette, ModbusCassette, ModbusEvent } from "./cassette-format.js";
 import { chooseChannel, loadCassette, modbusEventSchema } from "./cassette-format.js";
 import type { CassetteWriter } from "./cassette-writer.js";
-import type { ModbusClientLike } from "./modbus-client-like.js";
+import type { ModbusClientLike } from "../modbus/index.js";
 import type { ReplayTiming } from "./replay-timing.js";
 import { ReplayScheduler } from "./replay-timing.js";
 

@@ -28,3 +28,4 @@ export {
   registerCount,
   registersToBytes,
 } from "./register-codec.js";
+export type { ModbusClientLike } from "./modbus-client-like.js";

@@ -9,7 +9,7 @@ import type {
   Timer,
 } from "../../core/index.js";
 import { DatatypeError, datatype, makeDataKey, realClock } from "../../core/index.js";
-import type { ModbusClient } from "./modbus-client.js";
+import type { ModbusClientLike } from "./modbus-client-like.js";
 import type { RegisterCodecOptions, RegisterType, WordOrder } from "./register-codec.js";
 import {
   decodeRegisters,
@@ -71,7 +71,7 @@ export class ModbusRegisterBackend<
   readonly datatype: Datatype<T>;
   readonly clock: Clock;
   readonly writable: boolean;
-  readonly client: ModbusClient;
+  readonly client: ModbusClientLike;
   readonly spec: Readonly<ModbusRegisterSpec>;
   private readonly metadata: SignalMetadata;
   private readonly pollPeriod: number;
@@ -83,7 +83,7 @@ export class ModbusRegisterBackend<
   private pollGeneration = 0;
 
   constructor(
-    client: ModbusClient,
+    client: ModbusClientLike,
     spec: ModbusRegisterSpec,
     { clock = realClock, pollPeriod = 0.5, ...metadata }: ModbusRegisterBackendOptions = {},
   ) {

@@ -1,6 +1,6 @@
 import type { SignalMetadata, SignalOptions } from "../../core/index.js";
 import { SignalR, SignalRW } from "../../core/index.js";
-import type { ModbusClient } from "./modbus-client.js";
+import type { ModbusClientLike } from "./modbus-client-like.js";
 import type {
   ModbusRegisterBackendOptions,
   ModbusRegisterSpec,
@@ -16,7 +16,7 @@ export interface ModbusSignalOptions extends SignalOptions, SignalMetadata {
 }
 
 function backend<S extends ModbusRegisterSpec>(
-  client: ModbusClient,
+  client: ModbusClientLike,
   spec: S,
   { name, kind, ...backendOptions }: ModbusSignalOptions,
 ): [ModbusRegisterBackend<ModbusValue<S>>, SignalOptions] {
@@ -28,7 +28,7 @@ function backend<S extends ModbusRegisterSpec>(
  * `modbusSignalR(client, {table: "input", address: 0x10, type: "float32"}, {name: "t1"})`.
  */
 export function modbusSignalR<const S extends ModbusRegisterSpec>(
-  client: ModbusClient,
+  client: ModbusClientLike,
   spec: S,
   options: ModbusSignalOptions = {},
 ): SignalR<ModbusValue<S>> {
@@ -37,7 +37,7 @@ export function modbusSignalR<const S extends ModbusRegisterSpec>(
 
 /** A writable signal on a holding register (or pair) or a coil. */
 export function modbusSignalRW<const S extends ModbusWritableSpec>(
-  client: ModbusClient,
+  client: ModbusClientLike,
   spec: S,
   options: ModbusSignalOptions = {},
 ): SignalRW<ModbusValue<S>> {

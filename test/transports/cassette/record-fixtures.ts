@@ -29,15 +29,6 @@ export const SMC100_CASSETTE = join(root, "test/cassettes/newport-smc100/move.js
 export const EUROTHERM_CASSETTE = join(root, "test/cassettes/eurotherm-3200/read-and-set.jsonl");
 export const KEITHLEY6485_CASSETTE = join(root, "test/cassettes/keithley-6485/read.jsonl");
 
-/**
- * Eurotherm3200 takes a ModbusClient, whose private connection no wrapper can have; the
- * recorder and player have every member it uses (ModbusClientLike). Until the driver and
- * modbusSignalR/RW are typed on ModbusClientLike, this is the one place that says so.
- */
-export function asModbusClient(client: ModbusClientLike): ModbusClient {
-  return client as unknown as ModbusClient;
-}
-
 // ---- Newport SMC100 -------------------------------------------------------------------
 
 /** What the SMC100 scenario saw: the same from the emulator and from its cassette. */
@@ -122,7 +113,7 @@ export interface EurothermOutcome {
 export function eurotherm(client: ModbusClientLike, clock: Clock): Eurotherm3200 {
   return new Eurotherm3200({
     name: "tc",
-    client: asModbusClient(client),
+    client,
     clock,
     tolerance: 0.5,
     settleTime: 0.3,
