@@ -3,8 +3,9 @@
 // (../shared/reference/instruments.md §3), not the driver; every choice where the sheet says
 // "unverified" is listed in drivers/keithley-6485/README.md, the single source of truth.
 import { Buffer } from "node:buffer";
-import type { Clock, Timer } from "../../src/core/index.js";
+import type { Clock } from "../../src/core/index.js";
 import { realClock } from "../../src/core/index.js";
+import { PendingTimers } from "./pending-timers.js";
 import type { ByteTransport } from "../../src/transports/index.js";
 import { LineFramer, LineTooLongError } from "../../src/transports/index.js";
 import { GaussianPeak, type GaussianPeakOptions } from "../detectors/gaussian-peak.js";
@@ -224,13 +225,14 @@ export class Keithley6485Emulator {
   private truncateTo: number | undefined;
   private fragmentSize = 0;
   private readonly table: readonly Entry[];
-  private readonly timers = new Set<Timer>();
+  private readonly timers: PendingTimers;
   private stopListening: Array<() => void> = [];
 
   constructor(options: Keithley6485EmulatorOptions) {
     const { transport, clock = realClock, lineFrequency = 50 } = options;
     this.transport = transport;
     this.clock = clock;
+    this.timers = new PendingTimers(clock);
     this.lineFrequency = lineFrequency;
     this.identity = options.identity ?? KEITHLEY6485_IDENTITY;
     this.terminator = options.replyTerminator ?? "\n";
@@ -357,7 +359,7 @@ export class Keithley6485Emulator {
       };
       if (outcome.busy !== undefined && outcome.busy > 0) {
         this.busy = true;
-        this.later(outcome.busy, () => {
+        this.timers.later(outcome.busy, () => {
           this.busy = false;
           finish();
           this.pump();
@@ -631,21 +633,12 @@ export class Keithley6485Emulator {
         this.transport.write(bytes.subarray(at, at + size)).catch(() => undefined);
       }
     };
-    if (delay > 0) this.later(delay, write);
+    if (delay > 0) this.timers.later(delay, write);
     else write();
   }
 
-  private later(seconds: number, callback: () => void): void {
-    const timer = this.clock.schedule(seconds, () => {
-      this.timers.delete(timer);
-      callback();
-    });
-    this.timers.add(timer);
-  }
-
   private cancelTimers(): void {
-    for (const timer of this.timers) timer.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     this.pending.length = 0;
     this.busy = false;
   }

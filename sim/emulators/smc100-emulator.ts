@@ -2,8 +2,9 @@
 // Clock, speaking the RS-232 ASCII protocol over a ByteTransport. It follows the fact sheet
 // (../shared/reference/instruments.md §1), not the driver; every choice where the sheet says
 // "unverified" is listed in drivers/newport-smc100/README.md, the single source of truth.
-import type { Clock, Timer } from "../../src/core/index.js";
+import type { Clock } from "../../src/core/index.js";
 import { realClock } from "../../src/core/index.js";
+import { PendingTimers } from "./pending-timers.js";
 import type { ByteTransport } from "../../src/transports/index.js";
 import { LineFramer, LineTooLongError } from "../../src/transports/index.js";
 import { AxisModel } from "../motion/axis-model.js";
@@ -271,13 +272,14 @@ export class Smc100Emulator {
   private readonly framer = new LineFramer({ terminator: "\r\n", maxLength: 256 });
   private dropReplies = 0;
   private replyDelay = 0;
-  private readonly timers = new Set<Timer>();
+  private readonly timers: PendingTimers;
   private stopListening: Array<() => void> = [];
 
   constructor(options: Smc100EmulatorOptions) {
     const { transport, clock = realClock, axes = [{ address: 1 }] } = options;
     this.transport = transport;
     this.clock = clock;
+    this.timers = new PendingTimers(clock);
     this.version = options.version ?? "SMC_CC - Controller-driver version 3.0.2";
     this.resetDuration = options.resetDuration ?? 3;
     this.saveDuration = options.saveDuration ?? 5;
@@ -455,7 +457,7 @@ export class Smc100Emulator {
         return none(() => {
           c.reset(now);
           c.deafUntil = now + this.resetDuration;
-          this.later(this.resetDuration, () => this.send(`${SMC100_RESET_JUNK}\r\n`, 0));
+          this.timers.later(this.resetDuration, () => this.send(`${SMC100_RESET_JUNK}\r\n`, 0));
           return ok;
         });
       case "PW":
@@ -569,20 +571,11 @@ export class Smc100Emulator {
       if (!this.transport.isOpen) return;
       this.transport.write(Buffer.from(text, "latin1")).catch(() => undefined);
     };
-    if (delay > 0) this.later(delay, write);
+    if (delay > 0) this.timers.later(delay, write);
     else write();
   }
 
-  private later(seconds: number, callback: () => void): void {
-    const timer = this.clock.schedule(seconds, () => {
-      this.timers.delete(timer);
-      callback();
-    });
-    this.timers.add(timer);
-  }
-
   private cancelTimers(): void {
-    for (const timer of this.timers) timer.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 }
