@@ -34,3 +34,11 @@ export const pymodbus = (): Peer =>
   once("python3-pymodbus", () =>
     probe("python3-pymodbus", "/usr/bin/python3", ["-c", "import pymodbus"]),
   );
+
+export const pyepics = (): Peer =>
+  once("python3-pyepics", () =>
+    probe("python3-pyepics", "/usr/bin/python3", [
+      "-c",
+      "import epics.ca; epics.ca.initialize_libca()",
+    ]),
+  );

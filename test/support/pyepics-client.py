@@ -1,0 +1,179 @@
+"""A pyepics (EPICS base's libca) client driven by JSON lines on stdin.
+
+Each request is one JSON object with an "id" and an "op"; each answer is one JSON line
+with the same "id" and either "result" or "error". Monitors also print lines with
+"event": "monitor". Runs under Debian's /usr/bin/python3 with python3-pyepics.
+"""
+import json
+import sys
+import threading
+import time
+
+import epics
+import epics.ca as ca
+import numpy
+
+out_lock = threading.Lock()
+
+
+def emit(message):
+    with out_lock:
+        sys.stdout.write(json.dumps(message, default=plain) + "\n")
+        sys.stdout.flush()
+
+
+def plain(value):
+    if isinstance(value, numpy.ndarray):
+        return value.tolist()
+    if isinstance(value, numpy.generic):
+        return value.item()
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+def array_summary(value):
+    """A long array as its length and a few numbers, so the answer stays small."""
+    array = numpy.asarray(value)
+    if array.ndim == 0 or array.size <= 16:
+        return value
+    return {"length": int(array.size), "first": array[0].item(), "last": array[-1].item(),
+            "sum": float(array.sum())}
+
+
+channels = {}
+monitors = {}
+
+
+def channel(pv, timeout=5.0):
+    chid = channels.get(pv)
+    if chid is None:
+        chid = ca.create_channel(pv, connect=False, auto_cb=False)
+        channels[pv] = chid
+    if not ca.connect_channel(chid, timeout=timeout):
+        raise RuntimeError("could not connect to %s" % pv)
+    return chid
+
+
+def op_caget(req):
+    value = epics.caget(req["pv"], as_string=req.get("as_string", False),
+                        count=req.get("count"), timeout=req.get("timeout", 5.0),
+                        connection_timeout=req.get("timeout", 5.0))
+    if value is None:
+        raise RuntimeError("caget %s returned None" % req["pv"])
+    return array_summary(value)
+
+
+def op_metadata(req):
+    """The value with the TIME or CTRL metadata, as ca.get_with_metadata gives them."""
+    chid = channel(req["pv"], req.get("timeout", 5.0))
+    form = req.get("form", "time")
+    ftype = ca.promote_type(chid, use_time=form == "time", use_ctrl=form == "ctrl")
+    data = ca.get_with_metadata(chid, ftype=ftype, count=req.get("count"),
+                                timeout=req.get("timeout", 5.0),
+                                as_string=req.get("as_string", False))
+    if data is None:
+        raise RuntimeError("get_with_metadata %s returned None" % req["pv"])
+    data = dict(data)
+    data["value"] = array_summary(data["value"])
+    data["field_type"] = ca.field_type(chid)
+    data["element_count"] = ca.element_count(chid)
+    return data
+
+
+def op_caput(req):
+    started = time.monotonic()
+    status = epics.caput(req["pv"], req["value"], wait=req.get("wait", False),
+                         timeout=req.get("timeout", 30.0),
+                         connection_timeout=req.get("timeout", 5.0))
+    if status is None or status < 0:
+        raise RuntimeError("caput %s failed (%s)" % (req["pv"], status))
+    return {"status": status, "elapsed": time.monotonic() - started}
+
+
+def op_camonitor(req):
+    key = req["monitor"]
+
+    def callback(pvname=None, value=None, status=None, severity=None, timestamp=None,
+                 char_value=None, **kws):
+        emit({"event": "monitor", "monitor": key, "pv": pvname, "value": array_summary(value),
+              "char_value": char_value, "status": status, "severity": severity,
+              "timestamp": timestamp})
+
+    epics.camonitor(req["pv"], callback=callback)
+    monitors[key] = req["pv"]
+    return True
+
+
+def op_camonitor_clear(req):
+    epics.camonitor_clear(monitors.pop(req["monitor"]))
+    return True
+
+
+def op_bench(req):
+    """Times n requests of one kind on one channel: get, get_array, put, put_wait."""
+    chid = channel(req["pv"], req.get("timeout", 5.0))
+    n = int(req["n"])
+    kind = req["kind"]
+    value = req.get("value", 1.0)
+    started = time.perf_counter()
+    if kind == "get":
+        for _ in range(n):
+            ca.get(chid)
+    elif kind == "get_array":
+        for _ in range(n):
+            ca.get(chid, as_numpy=True)
+    elif kind == "put":
+        for i in range(n):
+            ca.put(chid, value + i)
+        ca.pend_io(10.0)
+        ca.get(chid)  # one round trip: every put before it has reached the server
+    elif kind == "put_wait":
+        for i in range(n):
+            ca.put(chid, value + i, wait=True)
+    else:
+        raise ValueError("unknown bench kind %s" % kind)
+    return {"n": n, "seconds": time.perf_counter() - started}
+
+
+def op_count_updates(req):
+    """Counts monitor updates until `last` arrives (or the timeout): n, seconds, gaps."""
+    chid = channel(req["pv"], req.get("timeout", 5.0))
+    last = req["last"]
+    seen = []
+    done = threading.Event()
+
+    def callback(value=None, **kws):
+        seen.append(value)
+        if value == last:
+            done.set()
+
+    _, _, event = ca.create_subscription(chid, callback=callback)
+    ready = {"ready": req["id"]}
+    emit(ready)
+    done.wait(req.get("timeout", 30.0))
+    ca.clear_subscription(event)
+    return {"n": len(seen), "values": seen if req.get("values") else None,
+            "complete": done.is_set()}
+
+
+OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_")}
+
+
+def serve(line):
+    req = json.loads(line)
+    try:
+        emit({"id": req["id"], "result": OPS[req["op"]](req)})
+    except Exception as error:  # every failure is an answer, never a dead process
+        emit({"id": req["id"], "error": "%s: %s" % (type(error).__name__, error)})
+
+
+def main():
+    emit({"ready": True, "pyepics": epics.__version__, "libca": ca.find_libca()})
+    for line in sys.stdin:
+        if line.strip():
+            threading.Thread(target=serve, args=(line,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
