@@ -71,7 +71,7 @@ export class PyEpicsClient {
         else this.#readyListeners.get(answer.ready)?.();
       } else if ("event" in answer) {
         this.#monitorListeners.get(answer.monitor)?.(answer as unknown as MonitorUpdate);
-      } else {
+      } else if (typeof answer.id === "number") {
         const waiter = this.#pending.get(answer.id);
         this.#pending.delete(answer.id);
         if ("error" in answer) waiter?.reject(new Error(`pyepics: ${answer.error}`));
