@@ -18,12 +18,17 @@ export function loopbackClientEnv(port: number): Record<string, string> {
   };
 }
 
-const answerSchema = z.union([
-  z.object({ id: z.number(), result: z.unknown() }),
-  z.object({ id: z.number(), error: z.string() }),
-  z.object({ event: z.literal("monitor"), monitor: z.string() }).passthrough(),
-  z.object({ ready: z.union([z.literal(true), z.number()]) }).passthrough(),
-]);
+/** One line from the client: an answer (id), a monitor event or a ready signal. */
+const lineSchema = z
+  .object({
+    id: z.number().optional(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+    event: z.literal("monitor").optional(),
+    monitor: z.string().optional(),
+    ready: z.union([z.literal(true), z.number()]).optional(),
+  })
+  .passthrough();
 
 export interface MonitorUpdate {
   monitor: string;
@@ -65,16 +70,15 @@ export class PyEpicsClient {
       this.#pending.clear();
     });
     createInterface({ input: this.#process.stdout }).on("line", (line) => {
-      const answer = answerSchema.parse(JSON.parse(line));
-      if ("ready" in answer) {
-        if (answer.ready === true) ready();
-        else this.#readyListeners.get(answer.ready)?.();
-      } else if ("event" in answer) {
+      const answer = lineSchema.parse(JSON.parse(line));
+      if (answer.ready === true) ready();
+      else if (answer.ready !== undefined) this.#readyListeners.get(answer.ready)?.();
+      else if (answer.event === "monitor" && answer.monitor !== undefined) {
         this.#monitorListeners.get(answer.monitor)?.(answer as unknown as MonitorUpdate);
-      } else if (typeof answer.id === "number") {
+      } else if (answer.id !== undefined) {
         const waiter = this.#pending.get(answer.id);
         this.#pending.delete(answer.id);
-        if ("error" in answer) waiter?.reject(new Error(`pyepics: ${answer.error}`));
+        if (answer.error !== undefined) waiter?.reject(new Error(`pyepics: ${answer.error}`));
         else waiter?.resolve(answer.result);
       }
     });
