@@ -1,32 +1,23 @@
-// `hil record <config> <device> <out>`: builds one device of a config with its transport
-// wrapped by a cassette recorder, runs a short check (connect, read, read the configuration)
-// and leaves the traffic in a cassette that `hil replay` (or a test) plays back without the
-// instrument. The header keeps the device's config entry, so a replay needs nothing else.
+// `hil record <config> <device> <out>`: builds one device of a config with its link wrapped
+// by a cassette recorder, runs a short check (connect, read, read the configuration) and
+// leaves the traffic in a cassette that `hil replay` (or a test) plays back without the
+// instrument. Any driver that talks over a port can be recorded: the config's build hands
+// each link it makes to a hook, which wraps it. The header keeps the device's config entry,
+// so a replay needs nothing else.
 import { z } from "zod";
-import type { Clock, DataKeys, Device, Readings } from "../core/index.js";
+import type { DataKeys, Device, Readings } from "../core/index.js";
 import { isConfigurable, realClock } from "../core/index.js";
-import type { DeviceConfig, Transport } from "../config/index.js";
+import type { DeviceConfig, LinkHook, LinkKind } from "../config/index.js";
 import {
   UnknownDeviceError,
-  byteTransport,
-  driverRegistry,
+  buildDevice,
+  linkKind,
   loadConfig,
   portKey,
   transportSchema,
 } from "../config/index.js";
-import type {
-  ByteTransport,
-  CassetteWriterOptions,
-  ModbusClientLike,
-} from "../transports/index.js";
-import {
-  CassetteRecorder,
-  CassetteWriter,
-  ModbusClient,
-  recordModbus,
-} from "../transports/index.js";
-import { Smc100Motor, smc100Channel } from "../../drivers/newport-smc100/index.js";
-import { Eurotherm3200 } from "../../drivers/eurotherm-3200/index.js";
+import type { CassetteWriterOptions } from "../transports/index.js";
+import { CassetteRecorder, CassetteWriter, recordModbus } from "../transports/index.js";
 import { UsageError } from "./usage-error.js";
 
 /** Where a command's lines go: `out` for results, `err` for problems (default the console). */
@@ -54,106 +45,19 @@ export const recordedDeviceSchema = z.object({
 
 export type RecordedDevice = z.infer<typeof recordedDeviceSchema>;
 
-/** A device built on a recorder or a player, and how to let go of its port. */
-export interface CassetteDevice {
-  readonly device: Device;
-  close(): Promise<void>;
-}
-
-/**
- * How to build a device of one driver on a given link. The config's drivers make their own
- * transports; these take the recorder or the player instead (see the note on wiring).
- */
-export type CassetteDriver =
-  | {
-      readonly kind: "bytes";
-      build(device: RecordedDevice, link: ByteTransport, clock: Clock): CassetteDevice;
-    }
-  | {
-      readonly kind: "modbus";
-      build(device: RecordedDevice, link: ModbusClientLike, clock: Clock): CassetteDevice;
-    };
-
-interface Smc100Params {
-  address: number;
-  homeOnConnect: boolean;
-  pollPeriod?: number;
-  timeout?: number;
-  retries?: number;
-}
-
-interface EurothermParams {
-  decimalPlaces: number;
-  region: "scaled" | "float";
-  remoteSetpoint: boolean;
-  tolerance?: number;
-  settleTime?: number;
-  pollPeriod?: number;
-  timeout?: number;
-}
-
-/** The drivers whose traffic can be recorded and replayed, by config name. */
-export const cassetteDrivers: Readonly<Record<string, CassetteDriver>> = {
-  "newport.smc100": {
-    kind: "bytes",
-    build: ({ name, driver, params, units, limits }, link, clock) => {
-      const p = checkedParams<Smc100Params>(driver, params);
-      const channel = smc100Channel(link, { clock, timeout: p.timeout, retries: p.retries });
-      const device = new Smc100Motor({
-        name,
-        clock,
-        channel,
-        units,
-        limits,
-        address: p.address,
-        homeOnConnect: p.homeOnConnect,
-        pollPeriod: p.pollPeriod,
-      });
-      return { device, close: () => channel.close() };
-    },
-  },
-  "eurotherm.3200": {
-    kind: "modbus",
-    build: ({ name, driver, params, units }, link, clock) => {
-      const p = checkedParams<EurothermParams>(driver, params);
-      const device = new Eurotherm3200({
-        name,
-        clock,
-        client: link,
-        units,
-        decimalPlaces: p.decimalPlaces,
-        region: p.region,
-        remoteSetpoint: p.remoteSetpoint,
-        tolerance: p.tolerance,
-        settleTime: p.settleTime,
-        pollPeriod: p.pollPeriod,
-      });
-      return { device, close: () => link.close() };
-    },
-  },
-};
-
-/** The cassette driver of `driver`, or a UsageError listing those there are. */
-export function cassetteDriver(driver: string, what: string): CassetteDriver {
-  const found = cassetteDrivers[driver];
-  if (found) return found;
-  const known = Object.keys(cassetteDrivers).join(", ");
+/** What the device's transport carries, or a UsageError: a device on no port has no traffic. */
+export function recordableKind(device: RecordedDevice, what: string): LinkKind {
+  const kind = linkKind(device.transport);
+  if (kind) return kind;
   throw new UsageError(
-    `${what}: driver ${driver} cannot be recorded or replayed (these can: ${known})`,
+    `${what}: ${device.name} (driver ${device.driver}) talks over no port ` +
+      `(transport ${device.transport.type}), so there is no traffic to record or replay`,
   );
 }
 
-/** The driver's parameters as its config schema checks them (with its defaults). */
-function checkedParams<P>(driver: string, params: unknown): P {
-  const spec = driverRegistry.get(driver);
-  if (!spec) throw new UsageError(driverRegistry.unknownDriverMessage(driver));
-  const parsed = spec.params.safeParse(params ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.join(".") ?? "";
-    throw new UsageError(`${driver}: bad parameters: ${path ? `${path}: ` : ""}${issue?.message}`);
-  }
-  return parsed.data as P;
+/** A link the hook handed out, closed when the command ends. */
+interface Closable {
+  close(): Promise<void>;
 }
 
 /** `hil record`: returns 0 when the check ran, 1 when the device failed it (the cassette stays). */
@@ -181,30 +85,24 @@ export async function recordCommand(
         "to record (record the real device, without --profile sim)",
     );
   }
-  const driver = cassetteDriver(entry.driver, `${loaded.file}: ${device}`);
   const recorded = recordedDevice(entry);
+  const kind = recordableKind(recorded, loaded.file);
   const port = portKey(entry.transport);
   const writer = createWriter(out, {
-    kind: driver.kind,
+    kind,
     recorded: `hil record: ${device} (${entry.driver}) on ${port}, from ${loaded.file}: connect and read`,
     clock: realClock,
     meta: { tool: "hil record", check: "connect-read", device: recorded },
   });
-  let built: CassetteDevice | undefined;
+  const links: Closable[] = [];
+  const recording: LinkHook = {
+    bytes: (_request, make) => remember(links, new CassetteRecorder(make(), writer)),
+    modbus: (_request, make) => remember(links, recordModbus(make(), writer)),
+  };
+  let built: Device | undefined;
   try {
-    built =
-      driver.kind === "bytes"
-        ? driver.build(
-            recorded,
-            new CassetteRecorder(byteTransport(entry.transport), writer),
-            realClock,
-          )
-        : driver.build(
-            recorded,
-            recordModbus(modbusClient(entry.transport, entry.params), writer),
-            realClock,
-          );
-    await runCheck(built.device, connectTimeout, print);
+    built = await buildDevice(entry, { clock: realClock, links: recording });
+    await runCheck(built, connectTimeout, print);
     print(`recorded ${writer.events} events to ${out}`);
     return 0;
   } catch (error) {
@@ -212,9 +110,24 @@ export async function recordCommand(
     complain(`${out} keeps the ${writer.events} events recorded before that`);
     return 1;
   } finally {
-    await built?.close().catch(() => undefined);
+    await closeAll(built, links);
     writer.close();
   }
+}
+
+/** Keeps `link` to close later, and returns it. */
+export function remember<L extends Closable>(links: Closable[], link: L): L {
+  links.push(link);
+  return link;
+}
+
+/** Disconnects the device, then closes the links it was given (already closed is fine). */
+export async function closeAll(
+  device: Device | undefined,
+  links: readonly Closable[],
+): Promise<void> {
+  await device?.disconnect().catch(() => undefined);
+  await Promise.all(links.map((link) => link.close().catch(() => undefined)));
 }
 
 /**
@@ -263,28 +176,4 @@ function recordedDevice(entry: DeviceConfig): RecordedDevice {
     ...(entry.limits ? { limits: [entry.limits[0], entry.limits[1]] as [number, number] } : {}),
     transport: entry.transport,
   };
-}
-
-/** The Modbus client a Modbus driver's `transport:` entry describes (not connected yet). */
-function modbusClient(transport: Transport, params: unknown): ModbusClient {
-  const { timeout } = (params ?? {}) as { timeout?: number };
-  switch (transport.type) {
-    case "modbus-tcp":
-      return new ModbusClient({
-        host: transport.host,
-        port: transport.port,
-        unitId: transport.unitId,
-        timeout,
-      });
-    case "modbus-rtu":
-      return new ModbusClient({
-        path: transport.path,
-        baudRate: transport.baud,
-        parity: transport.parity,
-        unitId: transport.unitId,
-        timeout,
-      });
-    default:
-      throw new UsageError(`a ${transport.type} transport carries no Modbus to record`);
-  }
 }

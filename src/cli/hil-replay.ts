@@ -1,15 +1,19 @@
-// `hil replay <cassette>`: builds the device a `hil record` cassette names, on a player of
-// that cassette instead of its port, runs the same check on a virtual clock, and checks that
+// `hil replay <cassette>`: builds the device a `hil record` cassette names, with the config's
+// build handing the driver a player of that cassette instead of its port, runs the same check on a virtual clock, and checks that
 // the driver asked for every recorded request, in order. No instrument is needed.
+import type { Device } from "../core/index.js";
 import { VirtualClock } from "../core/index.js";
+import type { LinkHook } from "../config/index.js";
+import { buildDevice, driverRegistry } from "../config/index.js";
 import {
   CassetteFormatError,
   CassettePlayer,
   ModbusCassettePlayer,
   loadCassette,
 } from "../transports/index.js";
-import type { CassetteDevice, CommandOutput } from "./hil-record.js";
-import { cassetteDriver, recordedDeviceSchema, runCheck } from "./hil-record.js";
+import type { CommandOutput, RecordedDevice } from "./hil-record.js";
+import { closeAll, recordableKind, recordedDeviceSchema, runCheck } from "./hil-record.js";
+import { UsageError } from "./usage-error.js";
 
 export interface ReplayCommandOptions extends CommandOutput {
   /**
@@ -44,40 +48,78 @@ export async function replayCommand(
     );
   }
   const recorded = parsed.data;
-  const driver = cassetteDriver(recorded.driver, cassette);
-  if (driver.kind !== loaded.kind) {
+  const kind = recordableKind(recorded, cassette);
+  if (kind !== loaded.kind) {
     throw new CassetteFormatError(
       cassette,
       1,
-      `a ${loaded.kind} cassette, but ${recorded.driver} talks ${driver.kind}`,
+      `a ${loaded.kind} cassette, but ${recorded.driver} on ${recorded.transport.type} talks ${kind}`,
     );
   }
+  let player: CassettePlayer | ModbusCassettePlayer | undefined;
+  /** The cassette holds one link's traffic: a second link would have nothing to play. */
+  const only = <P extends CassettePlayer | ModbusCassettePlayer>(made: () => P): P => {
+    if (player) throw new Error(`${cassette} holds one link, and ${recorded.name} asked for two`);
+    const played = made();
+    player = played;
+    return played;
+  };
+  const replaying: LinkHook = {
+    bytes: ({ lineEnd }) => only(() => new CassettePlayer(loaded, { strict, lineEnd })),
+    modbus: () => only(() => new ModbusCassettePlayer(loaded, { strict })),
+  };
   const clock = new VirtualClock();
-  let player: CassettePlayer | ModbusCassettePlayer;
-  let built: CassetteDevice;
-  if (driver.kind === "bytes") {
-    const bytes = new CassettePlayer(loaded, { strict });
-    player = bytes;
-    built = driver.build(recorded, bytes, clock);
-  } else {
-    const modbus = new ModbusCassettePlayer(loaded, { strict });
-    player = modbus;
-    built = driver.build(recorded, modbus, clock);
+  const built = await buildRecorded(cassette, recorded, replaying, clock);
+  if (!player) {
+    await closeAll(built, []);
+    throw new UsageError(
+      `${cassette}: ${recorded.name} asked for no link to replay the cassette on`,
+    );
   }
+  const played: CassettePlayer | ModbusCassettePlayer = player;
   try {
-    await runCheck(built.device, connectTimeout, print);
-    player.assertComplete();
-    const skipped = player.skipped > 0 ? ` (${player.skipped} requests skipped)` : "";
+    await runCheck(built, connectTimeout, print);
+    played.assertComplete();
+    const skipped = played.skipped > 0 ? ` (${played.skipped} requests skipped)` : "";
     print(`replayed ${cassette}: ${recorded.name} made every recorded request${skipped}`);
     return 0;
   } catch (error) {
     // The player's own failure names the cassette line; the driver's error only wraps it.
-    const failure = player.failure ?? (error as Error);
+    const failure = played.failure ?? (error as Error);
     complain(`hil replay: ${failure.message}`);
     const reported = error instanceof Error ? error.message : String(error);
     if (!reported.includes(failure.message)) complain(`(${recorded.name}: ${reported})`);
     return 1;
   } finally {
-    await built.close().catch(() => undefined);
+    await closeAll(built, [played]);
+  }
+}
+
+/**
+ * The recorded device, built by its config driver on the replaying links. Its parameters come
+ * from the cassette, so the driver's schema checks them again; nothing has run if this fails.
+ */
+async function buildRecorded(
+  cassette: string,
+  recorded: RecordedDevice,
+  links: LinkHook,
+  clock: VirtualClock,
+): Promise<Device> {
+  const what = `${cassette}: ${recorded.name}`;
+  const spec = driverRegistry.get(recorded.driver);
+  if (!spec)
+    throw new UsageError(`${what}: ${driverRegistry.unknownDriverMessage(recorded.driver)}`);
+  const parsed = spec.params.safeParse(recorded.params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join(".") ?? "";
+    throw new UsageError(
+      `${what} (${recorded.driver}): bad parameters: ${path ? `${path}: ` : ""}${issue?.message}`,
+    );
+  }
+  try {
+    return await buildDevice({ ...recorded, params: parsed.data }, { clock, links });
+  } catch (error) {
+    throw new UsageError(`${what} cannot be built: ${(error as Error).message}`);
   }
 }

@@ -6,7 +6,9 @@ import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { dependencyOrder } from "./device-references.js";
 import { deviceSeed } from "./device-seed.js";
 import { driverRegistry } from "./drivers/index.js";
-import type { DriverRegistry } from "./registry.js";
+import type { LinkHook, LinkRequest } from "./links.js";
+import type { BuildContext, DriverRegistry } from "./registry.js";
+import { byteTransport, modbusClient, portKey } from "./transport-factory.js";
 
 export interface BuildDevicesOptions {
   /** Default: a VirtualClock at 0 when every device is simulated, else the real clock. */
@@ -16,6 +18,24 @@ export interface BuildDevicesOptions {
   /** Seconds each device may take to connect (default 10). */
   connectTimeout?: number;
   registry?: DriverRegistry;
+  /** Sees each link a driver asks for, to wrap or replace it (default: the config's own). */
+  links?: LinkHook;
+}
+
+/** One device to build on its own: an entry of a loaded config, or one kept elsewhere. */
+export type DeviceEntry = Pick<DeviceConfig, "name" | "driver" | "params" | "transport"> &
+  Partial<Pick<DeviceConfig, "kind" | "labels" | "units" | "limits">>;
+
+export type BuildDeviceOptions = Omit<BuildDevicesOptions, "connectTimeout">;
+
+/** What every device of one build shares. */
+interface BuildState {
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly registry: DriverRegistry;
+  readonly links: LinkHook;
+  readonly built: ReadonlyMap<string, Device>;
+  readonly shared: Map<string, unknown>;
 }
 
 /**
@@ -27,14 +47,14 @@ export async function buildDevices(
   config: BeamlineConfig,
   options: BuildDevicesOptions = {},
 ): Promise<Beamline> {
-  const { seed = 0, connectTimeout = 10, registry = driverRegistry } = options;
+  const { seed = 0, connectTimeout = 10, registry = driverRegistry, links = {} } = options;
   const clock = options.clock ?? (config.isSimulated ? new VirtualClock() : realClock);
   const built = new Map<string, Device>();
-  const shared = new Map<string, unknown>();
+  const state: BuildState = { clock, seed, registry, links, built, shared: new Map() };
   const problems: ConfigProblem[] = [];
   for (const device of dependencyOrder(config.devices)) {
     try {
-      built.set(device.name, await buildOne(device, { clock, seed, registry, built, shared }));
+      built.set(device.name, await buildOne(device, state));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       problems.push({ ...device.source, path: `devices.${device.name}`, message });
@@ -47,34 +67,66 @@ export async function buildDevices(
   return new Beamline(config, clock, devices);
 }
 
-async function buildOne(
-  device: DeviceConfig,
-  context: {
-    clock: Clock;
-    seed: number;
-    registry: DriverRegistry;
-    built: ReadonlyMap<string, Device>;
-    shared: Map<string, unknown>;
-  },
+/**
+ * Builds one device that references no other, without connecting it: for a command about a
+ * single device (hil record, hil replay). Its params must be as the driver's schema parsed
+ * them. The clock defaults to the real one.
+ */
+export async function buildDevice(
+  device: DeviceEntry,
+  options: BuildDeviceOptions = {},
 ): Promise<Device> {
-  const { name, driver, references } = device;
+  const { seed = 0, registry = driverRegistry, links = {}, clock = realClock } = options;
+  const state: BuildState = { clock, seed, registry, links, built: new Map(), shared: new Map() };
+  const references = registry.get(device.driver)?.references?.(device.params) ?? [];
+  if (references.length > 0) {
+    throw new Error(
+      `${device.name} needs ${references.join(", ")}: build it with its config (buildDevices)`,
+    );
+  }
+  return buildOne({ kind: "normal", labels: [], references, ...device }, state);
+}
+
+async function buildOne(
+  device: DeviceEntry & Pick<DeviceConfig, "kind" | "labels" | "references">,
+  context: BuildState,
+): Promise<Device> {
+  const { name, driver, references, transport } = device;
   const spec = context.registry.get(driver);
   if (!spec) throw new Error(context.registry.unknownDriverMessage(driver));
   const missing = references.filter((r) => !context.built.has(r));
   if (missing.length > 0) throw new Error(`not built, because ${missing.join(", ")} could not be`);
-  const built = await spec.build({
+  const shared = <T>(key: string, make: () => T): T => {
+    if (!context.shared.has(key)) context.shared.set(key, make());
+    return context.shared.get(key) as T;
+  };
+  const request: LinkRequest = { device: name, driver, transport };
+  const { links } = context;
+  const ctx: BuildContext<unknown> = {
     name,
     params: device.params,
     clock: context.clock,
     seed: deviceSeed(context.seed, name),
     kind: device.kind,
     labels: device.labels,
-    transport: device.transport,
+    transport,
     ...(device.units !== undefined ? { units: device.units } : {}),
     ...(device.limits ? { limits: device.limits } : {}),
-    shared: <T>(key: string, make: () => T): T => {
-      if (!context.shared.has(key)) context.shared.set(key, make());
-      return context.shared.get(key) as T;
+    shared,
+    byteLink: ({ lineEnd } = {}) => {
+      const make = () => byteTransport(transport);
+      const asked = lineEnd === undefined ? request : { ...request, lineEnd };
+      return links.bytes ? links.bytes(asked, make) : make();
+    },
+    modbusLink: ({ timeout } = {}) => {
+      // One connection per port; each controller on an RS-485 bus answers to its own unit id.
+      const make = () => {
+        const port = shared(`modbus:${portKey(transport)}`, () => modbusClient(transport, timeout));
+        return transport.type === "modbus-tcp" || transport.type === "modbus-rtu"
+          ? port.withUnit(transport.unitId)
+          : port;
+      };
+      return links.modbus ? links.modbus(request, make) : make();
     },
     device: (other) => {
       const found = context.built.get(other);
@@ -82,7 +134,8 @@ async function buildOne(
         throw new Error(`${name} needs ${other}, which is not built (list it in references)`);
       return found;
     },
-  });
+  };
+  const built = await spec.build(ctx);
   if (built.name !== name) built.setName(name);
   return built;
 }

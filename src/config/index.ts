@@ -1,8 +1,8 @@
 // YAML device configuration: load and check a config, build its devices from a registry.
 export type { BeamlineConfig, DeviceConfig } from "./beamline-config.js";
 export { Beamline, UnknownDeviceError } from "./beamline.js";
-export type { BuildDevicesOptions } from "./build-devices.js";
-export { buildDevices } from "./build-devices.js";
+export type { BuildDeviceOptions, BuildDevicesOptions, DeviceEntry } from "./build-devices.js";
+export { buildDevice, buildDevices } from "./build-devices.js";
 export { closeNames, levenshtein } from "./close-names.js";
 export type { ConfigProblem } from "./config-error.js";
 export { ConfigError, formatProblem } from "./config-error.js";
@@ -28,4 +28,6 @@ export { DriverRegistry } from "./registry.js";
 export type { Transport, TransportType } from "./transport-schema.js";
 export { transportSchema } from "./transport-schema.js";
 export { configNumber, identifierSchema, rangeSchema } from "./value-schemas.js";
-export { byteTransport, portKey } from "./transport-factory.js";
+export type { ByteLinkOptions, LinkHook, LinkRequest, ModbusLinkOptions } from "./links.js";
+export type { LinkKind } from "./transport-factory.js";
+export { byteTransport, linkKind, modbusClient, portKey } from "./transport-factory.js";

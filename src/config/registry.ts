@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Clock, Device, Kind } from "../core/index.js";
+import type { ByteTransport, ModbusClientLike } from "../transports/index.js";
+import type { ByteLinkOptions, ModbusLinkOptions } from "./links.js";
 import { didYouMean } from "./close-names.js";
 import type { Transport, TransportType } from "./transport-schema.js";
 
@@ -18,6 +20,17 @@ export interface BuildContext<P> {
   readonly transport: Transport;
   readonly units?: string;
   readonly limits?: readonly [number, number];
+  /**
+   * The byte stream of the device's transport (serial or tcp), not opened: the port the
+   * config describes, or what the build's LinkHook makes of it. Ask once per port (inside
+   * `shared`), as the devices on one port share its channel.
+   */
+  byteLink(options?: ByteLinkOptions): ByteTransport;
+  /**
+   * The device's Modbus client (modbus-tcp or modbus-rtu), not connected, addressed to its
+   * unit id: one connection per port, or what the build's LinkHook makes of it.
+   */
+  modbusLink(options?: ModbusLinkOptions): ModbusClientLike;
   /** A device this one references, already built (see DriverSpec.references). */
   device(name: string): Device;
   /**

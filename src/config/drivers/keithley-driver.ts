@@ -1,7 +1,11 @@
 import { z } from "zod";
-import { Keithley6485, keithley6485Channel } from "../../../drivers/keithley-6485/index.js";
+import {
+  KEITHLEY6485_LINE,
+  Keithley6485,
+  keithley6485Channel,
+} from "../../../drivers/keithley-6485/index.js";
 import type { DriverSpec } from "../registry.js";
-import { byteTransport, portKey } from "../transport-factory.js";
+import { portKey } from "../transport-factory.js";
 import { configNumber } from "../value-schemas.js";
 
 const params = z
@@ -33,7 +37,7 @@ export const keithley6485Driver: DriverSpec<z.infer<typeof params>> = {
   params,
   takes: { units: true },
   transports: ["serial", "tcp"],
-  build: ({ name, clock, params: p, transport, units, shared }) => {
+  build: ({ name, clock, params: p, transport, units, shared, byteLink }) => {
     if (units !== undefined && units !== "A") {
       throw new Error(`units: a 6485 reads amperes, so units must be "A", got "${units}"`);
     }
@@ -46,7 +50,10 @@ export const keithley6485Driver: DriverSpec<z.infer<typeof params>> = {
       lineFrequency: p.lineFrequency,
       readTimeout: p.timeout,
       channel: shared(portKey(transport), () =>
-        keithley6485Channel(byteTransport(transport), { clock, timeout: p.timeout }),
+        keithley6485Channel(byteLink({ lineEnd: KEITHLEY6485_LINE.commandTerminator }), {
+          clock,
+          timeout: p.timeout,
+        }),
       ),
     });
   },

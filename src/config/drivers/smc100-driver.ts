@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { Smc100Motor, smc100Channel } from "../../../drivers/newport-smc100/index.js";
+import { SMC100_LINE, Smc100Motor, smc100Channel } from "../../../drivers/newport-smc100/index.js";
 import type { DriverSpec } from "../registry.js";
-import { byteTransport, portKey } from "../transport-factory.js";
+import { portKey } from "../transport-factory.js";
 import { configNumber } from "../value-schemas.js";
 
 const params = z.strictObject({
@@ -22,7 +22,7 @@ export const smc100Driver: DriverSpec<z.infer<typeof params>> = {
   params,
   takes: { units: true, limits: true },
   transports: ["serial", "tcp"],
-  build: ({ name, clock, params: p, transport, units, limits, shared }) =>
+  build: ({ name, clock, params: p, transport, units, limits, shared, byteLink }) =>
     new Smc100Motor({
       name,
       clock,
@@ -32,7 +32,11 @@ export const smc100Driver: DriverSpec<z.infer<typeof params>> = {
       pollPeriod: p.pollPeriod,
       units,
       channel: shared(portKey(transport), () =>
-        smc100Channel(byteTransport(transport), { clock, timeout: p.timeout, retries: p.retries }),
+        smc100Channel(byteLink({ lineEnd: SMC100_LINE.terminator }), {
+          clock,
+          timeout: p.timeout,
+          retries: p.retries,
+        }),
       ),
     }),
 };

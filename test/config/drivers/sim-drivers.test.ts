@@ -20,6 +20,12 @@ function context<P>(name: string, params: P, others: Record<string, Device> = {}
     labels: [],
     transport: { type: "sim" },
     shared: (_key, make) => make(),
+    byteLink: () => {
+      throw new Error("a sim device has no byte link");
+    },
+    modbusLink: () => {
+      throw new Error("a sim device has no Modbus link");
+    },
     device: (other) =>
       others[other] ??
       (() => {

@@ -2,7 +2,7 @@
 // built from them over a real pty pair (socat) to the emulator.
 import { afterEach, describe, expect, it } from "vitest";
 import type { BuildContext, Transport } from "../../../src/config/index.js";
-import { driverRegistry } from "../../../src/config/index.js";
+import { byteTransport, driverRegistry, modbusClient } from "../../../src/config/index.js";
 import { keithley6485Driver } from "../../../src/config/drivers/keithley-driver.js";
 import type { Device } from "../../../src/core/index.js";
 import { realClock } from "../../../src/core/index.js";
@@ -42,6 +42,8 @@ function context(
       if (!made.has(key)) made.set(key, make());
       return made.get(key) as T;
     },
+    byteLink: () => byteTransport(transport),
+    modbusLink: () => modbusClient(transport),
     device: (other: string): Device => {
       throw new Error(`no ${other}`);
     },
