@@ -272,17 +272,26 @@ export class Execution {
     );
   }
 
-  private async interruptible<T>(work: PromiseLike<T>, onInterrupt?: () => void): Promise<T> {
-    let breakOff!: (reason: typeof INTERRUPTED) => void;
-    const broken = new Promise<never>((_, reject) => (breakOff = reject));
-    const waiting = { breakOff, onInterrupt };
-    this.waiting = waiting;
-    try {
-      return await Promise.race([work, broken]);
-    } finally {
+  /** `work`, unless an interrupt breaks it off first (without a race's extra promises). */
+  private interruptible<T>(work: PromiseLike<T>, onInterrupt?: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiting = { breakOff: reject, onInterrupt };
+      this.waiting = waiting;
       // Only our own: a later wait may have begun already.
-      if (this.waiting === waiting) this.waiting = undefined;
-    }
+      const release = (): void => {
+        if (this.waiting === waiting) this.waiting = undefined;
+      };
+      work.then(
+        (value) => {
+          release();
+          resolve(value);
+        },
+        (error: unknown) => {
+          release();
+          reject(error);
+        },
+      );
+    });
   }
 
   private subscribe(name: DocumentName | "all", callback: DocumentCallback): number {
