@@ -1,3 +1,5 @@
-// Channel Access: for now the sans-I/O codec; the client and server shells come next.
+// Channel Access: the sans-I/O codec, the environment, and the server.
 export * from "./codec/index.js";
+export * from "./env.js";
+export * from "./server/index.js";
 export * from "./client/index.js";

@@ -1,0 +1,589 @@
+/**
+ * One client's TCP circuit: it frames the byte stream with the codec, answers each request
+ * and owns the client's channels and subscriptions. Anything the client does wrong (a
+ * damaged stream, an SID it was never given, a version we do not speak) closes this circuit
+ * only, with one log line.
+ */
+import type { Socket } from "node:net";
+import type { Clock, Timer } from "../../core/index.js";
+import {
+  AccessRights,
+  CA_MINIMUM_MINOR_VERSION,
+  CA_MINOR_VERSION,
+  CaCommand,
+  CaStreamReader,
+  dbrLayout,
+  dbrPayloadSize,
+  ECA,
+  encode,
+  encodeMessages,
+  padTo8,
+  RemoteProtocolError,
+  type CaHeader,
+  type CaMessage,
+  type CaMessageInput,
+  type ClearChannelRequest,
+  type CreateChanRequest,
+  type EventAddRequest,
+  type EventCancelRequest,
+  type ReadNotifyRequest,
+  type SearchRequest,
+  type WriteNotifyRequest,
+  type WriteRequest,
+} from "../codec/index.js";
+import { dbrReply, encodeReply, nativeWriteValue, type DbrReply } from "./dbr-reply.js";
+import {
+  CaPvError,
+  type CaClientIdentity,
+  type CaPv,
+  type CaPvProvider,
+  type CaPvState,
+} from "./provider.js";
+import { SendQueue, type MonitorSlot } from "./send-queue.js";
+
+/** What a circuit needs from its server. */
+export interface CircuitContext {
+  provider: CaPvProvider;
+  clock: Clock;
+  log: (line: string) => void;
+  /** Largest reply payload for a count above a PV's own size. */
+  maxArrayBytes: number;
+  /** Largest request payload accepted before the circuit is closed. */
+  maxPayloadSize: number;
+  /** Seconds a client may leave its socket full before it is dropped. */
+  stuckTimeout: number;
+  /** Bytes waiting for a full socket before the client's requests stop being read. */
+  maxBacklogBytes: number;
+  /** The TCP port, for searches over TCP. */
+  tcpPort(): number;
+  onClosed(circuit: Circuit): void;
+}
+
+/** A snapshot of a circuit, for diagnostics and tests. */
+export interface CircuitStats {
+  peer: string;
+  identity: CaClientIdentity;
+  channels: number;
+  subscriptions: number;
+  /** Bytes queued here and in the socket's buffer. */
+  backlogBytes: number;
+  /** Subscriptions holding an unsent latest update. */
+  pendingMonitors: number;
+  /** Updates replaced by a newer one before they could be sent. */
+  droppedUpdates: number;
+  eventsOff: boolean;
+}
+
+interface Subscription extends MonitorSlot<CaPvState> {
+  readonly id: number;
+  readonly mask: number;
+  unsubscribe(): void;
+}
+
+interface Channel {
+  readonly sid: number;
+  readonly cid: number;
+  readonly name: string;
+  readonly pv: CaPv;
+  rights: number;
+  readonly subscriptions: Map<number, Subscription>;
+}
+
+/** A fault that ends the circuit. */
+class CircuitFault extends Error {}
+
+/** Server-disconnected SIDs remembered so a client's late request on one is not a fault. */
+const MAX_TOMBSTONES = 4096;
+
+export class Circuit {
+  readonly peer: string;
+  readonly identity: CaClientIdentity;
+  readonly #socket: Socket;
+  readonly #context: CircuitContext;
+  readonly #reader: CaStreamReader;
+  readonly #queue: SendQueue<CaPvState>;
+  readonly #channels = new Map<number, Channel>();
+  readonly #tombstones = new Set<number>();
+  #nextSid = 1;
+  #clientMinorVersion = CA_MINOR_VERSION;
+  #stuckTimer: Timer | undefined;
+  #closed = false;
+
+  constructor(socket: Socket, context: CircuitContext) {
+    this.#socket = socket;
+    this.#context = context;
+    this.peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
+    this.identity = { user: "", host: "", address: socket.remoteAddress ?? "" };
+    this.#reader = new CaStreamReader({ sender: "client", maxPayloadSize: context.maxPayloadSize });
+    this.#queue = new SendQueue<CaPvState>({ write: (bytes) => this.#write(bytes) });
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
+    socket.on("drain", () => this.#drained());
+    socket.on("error", () => {
+      // A vanished client (ECONNRESET, EPIPE) is normal; "close" follows and cleans up.
+    });
+    socket.on("close", () => this.#cleanUp());
+    // V4.11+: the server speaks first.
+    this.#send({ type: "VersionResponse", priority: 0, minorVersion: CA_MINOR_VERSION });
+  }
+
+  stats(): CircuitStats {
+    let subscriptions = 0;
+    for (const channel of this.#channels.values()) subscriptions += channel.subscriptions.size;
+    return {
+      peer: this.peer,
+      identity: { ...this.identity },
+      channels: this.#channels.size,
+      subscriptions,
+      backlogBytes: this.#queue.queuedBytes + this.#socket.writableLength,
+      pendingMonitors: this.#queue.pendingMonitors,
+      droppedUpdates: this.#queue.dropped,
+      eventsOff: this.#queue.paused,
+    };
+  }
+
+  /** Drops every channel to `name` with SERVER_DISCONN; returns how many. */
+  disconnectChannels(name: string): number {
+    let count = 0;
+    for (const channel of [...this.#channels.values()]) {
+      if (channel.name !== name) continue;
+      this.#freeChannel(channel);
+      this.#rememberGone(channel.sid);
+      this.#send({ type: "ServerDisconnResponse", cid: channel.cid });
+      count++;
+    }
+    return count;
+  }
+
+  /** Closes the circuit at once. */
+  close(): void {
+    this.#socket.destroy();
+    this.#cleanUp();
+  }
+
+  // ---- input ----
+
+  #receive(chunk: Buffer): void {
+    if (this.#closed) return;
+    try {
+      for (const message of this.#reader.push(chunk)) {
+        if (this.#closed) return;
+        this.#handle(message);
+      }
+    } catch (error) {
+      if (error instanceof RemoteProtocolError || error instanceof CircuitFault) {
+        this.#fault(error.message);
+      } else {
+        this.#fault(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return;
+    }
+    // A client that sends requests but does not read replies stops being read.
+    if (this.#queue.blocked && this.#backlog() > this.#context.maxBacklogBytes) {
+      this.#socket.pause();
+    }
+  }
+
+  #handle(message: CaMessage): void {
+    switch (message.type) {
+      case "VersionRequest":
+        if (message.minorVersion < CA_MINIMUM_MINOR_VERSION) {
+          throw new CircuitFault(`protocol version 4.${message.minorVersion} is not supported`);
+        }
+        this.#clientMinorVersion = message.minorVersion;
+        return;
+      case "HostNameRequest":
+        this.identity.host = message.name;
+        return this.#recomputeRights();
+      case "ClientNameRequest":
+        this.identity.user = message.name;
+        return this.#recomputeRights();
+      case "CreateChanRequest":
+        return this.#createChannel(message);
+      case "ReadNotifyRequest":
+        return this.#read(message);
+      case "WriteRequest":
+      case "WriteNotifyRequest":
+        return this.#writeRequest(message);
+      case "EventAddRequest":
+        return this.#subscribe(message);
+      case "EventCancelRequest":
+        return this.#unsubscribe(message);
+      case "ClearChannelRequest":
+        return this.#clearChannel(message);
+      case "EchoRequest":
+        return this.#send({ type: "EchoResponse" });
+      case "EventsOffRequest":
+        this.#queue.paused = true;
+        return;
+      case "EventsOnRequest":
+        this.#queue.paused = false;
+        return;
+      case "SearchRequest":
+        return this.#search(message);
+      default:
+        // READ_SYNC and the repeater's REGISTER: accepted, nothing to do.
+        return;
+    }
+  }
+
+  // ---- channels ----
+
+  #createChannel(request: CreateChanRequest): void {
+    if (request.minorVersion >= CA_MINIMUM_MINOR_VERSION) {
+      this.#clientMinorVersion = request.minorVersion;
+    }
+    const pv = this.#resolve(request.name);
+    if (!pv) {
+      this.#send({ type: "CreateChFailResponse", cid: request.cid });
+      return;
+    }
+    const channel: Channel = {
+      sid: this.#allocateSid(),
+      cid: request.cid,
+      name: request.name,
+      pv,
+      rights: this.#rightsOf(pv),
+      subscriptions: new Map(),
+    };
+    this.#channels.set(channel.sid, channel);
+    this.#sendAll([
+      { type: "AccessRightsResponse", cid: channel.cid, accessRights: channel.rights },
+      {
+        type: "CreateChanResponse",
+        cid: channel.cid,
+        sid: channel.sid,
+        nativeType: pv.nativeType,
+        nativeCount: pv.maxCount,
+      },
+    ]);
+  }
+
+  #clearChannel(request: ClearChannelRequest): void {
+    const channel = this.#channels.get(request.sid);
+    if (channel) {
+      this.#freeChannel(channel);
+    } else if (!this.#tombstones.delete(request.sid)) {
+      throw new CircuitFault(`CLEAR_CHANNEL of SID ${request.sid}, which this client never had`);
+    }
+    this.#send({ type: "ClearChannelResponse", sid: request.sid, cid: request.cid });
+  }
+
+  #freeChannel(channel: Channel): void {
+    for (const subscription of channel.subscriptions.values()) this.#endSubscription(subscription);
+    channel.subscriptions.clear();
+    this.#channels.delete(channel.sid);
+  }
+
+  #rememberGone(sid: number): void {
+    if (this.#tombstones.size >= MAX_TOMBSTONES) {
+      this.#tombstones.delete(this.#tombstones.values().next().value!);
+    }
+    this.#tombstones.add(sid);
+  }
+
+  /** The channel of `sid`; undefined for one the server dropped; a fault for one never given. */
+  #channel(sid: number, command: string): Channel | undefined {
+    const channel = this.#channels.get(sid);
+    if (channel || this.#tombstones.has(sid)) return channel;
+    throw new CircuitFault(`${command} on SID ${sid}, which this client never had`);
+  }
+
+  #allocateSid(): number {
+    while (this.#channels.has(this.#nextSid) || this.#tombstones.has(this.#nextSid)) {
+      this.#nextSid = (this.#nextSid + 1) >>> 0;
+    }
+    const sid = this.#nextSid;
+    this.#nextSid = (this.#nextSid + 1) >>> 0;
+    return sid;
+  }
+
+  #resolve(name: string): CaPv | undefined {
+    try {
+      return this.#context.provider.resolve(name);
+    } catch (error) {
+      this.#context.log(`CA server: resolving "${name}" failed: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  #rightsOf(pv: CaPv): number {
+    try {
+      if (pv.accessRights) return pv.accessRights({ ...this.identity }) & AccessRights.READ_WRITE;
+    } catch {
+      return AccessRights.NONE;
+    }
+    return pv.write ? AccessRights.READ_WRITE : AccessRights.READ;
+  }
+
+  #recomputeRights(): void {
+    for (const channel of this.#channels.values()) {
+      const rights = this.#rightsOf(channel.pv);
+      if (rights === channel.rights) continue;
+      channel.rights = rights;
+      this.#send({ type: "AccessRightsResponse", cid: channel.cid, accessRights: rights });
+    }
+  }
+
+  // ---- reads and monitors ----
+
+  #replyFor(
+    channel: Channel,
+    state: CaPvState | undefined,
+    dataType: number,
+    count: number,
+  ): DbrReply {
+    if (!(channel.rights & AccessRights.READ)) {
+      return { ecaStatus: ECA.NORDACCESS, dataCount: 0, data: null };
+    }
+    if (state === undefined) return { ecaStatus: ECA.GETFAIL, dataCount: 0, data: null };
+    return dbrReply(channel.pv, state, dataType, count, {
+      maxArrayBytes: this.#context.maxArrayBytes,
+      clientMinorVersion: this.#clientMinorVersion,
+    });
+  }
+
+  #read(request: ReadNotifyRequest): void {
+    const channel = this.#channel(request.sid, "READ_NOTIFY");
+    if (!channel) return;
+    const reply = this.#replyFor(
+      channel,
+      this.#readPv(channel),
+      request.dataType,
+      request.dataCount,
+    );
+    this.#queue.reply(
+      encodeReply(reply, (r) => ({
+        type: "ReadNotifyResponse",
+        dataType: request.dataType,
+        dataCount: r.dataCount,
+        ecaStatus: r.ecaStatus,
+        ioid: request.ioid,
+        data: r.data,
+      })),
+    );
+  }
+
+  #readPv(channel: Channel): CaPvState | undefined {
+    try {
+      return channel.pv.read();
+    } catch (error) {
+      this.#context.log(`CA server: reading "${channel.name}" failed: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  #subscribe(request: EventAddRequest): void {
+    const channel = this.#channel(request.sid, "EVENT_ADD");
+    if (!channel) return;
+    const { dataType, dataCount, subscriptionId: id } = request;
+    const encodeUpdate = (r: DbrReply): Uint8Array =>
+      encodeReply(r, (x) => ({
+        type: "EventAddResponse",
+        dataType,
+        dataCount: x.dataCount,
+        ecaStatus: x.ecaStatus,
+        subscriptionId: id,
+        data: x.data,
+      }));
+    if ((request.mask & 0xf) === 0) {
+      this.#queue.reply(encodeUpdate({ ecaStatus: ECA.BADMASK, dataCount: 0, data: null }));
+      return;
+    }
+    const previous = channel.subscriptions.get(id);
+    if (previous) this.#endSubscription(previous);
+    const subscription: Subscription = {
+      id,
+      mask: request.mask,
+      pending: undefined,
+      encode: (state) => encodeUpdate(this.#replyFor(channel, state, dataType, dataCount)),
+      unsubscribe: () => {},
+    };
+    channel.subscriptions.set(id, subscription);
+    try {
+      subscription.unsubscribe = channel.pv.subscribe((update) => {
+        if (update.events & subscription.mask) this.#queue.monitor(subscription, update.state);
+      });
+    } catch (error) {
+      channel.subscriptions.delete(id);
+      this.#context.log(`CA server: subscribing to "${channel.name}" failed: ${describe(error)}`);
+      this.#queue.reply(encodeUpdate({ ecaStatus: ECA.ADDFAIL, dataCount: 0, data: null }));
+      return;
+    }
+    const state = this.#readPv(channel);
+    if (state !== undefined) this.#queue.monitor(subscription, state);
+  }
+
+  #unsubscribe(request: EventCancelRequest): void {
+    const channel = this.#channel(request.sid, "EVENT_CANCEL");
+    const subscription = channel?.subscriptions.get(request.subscriptionId);
+    if (!channel || !subscription) return;
+    this.#endSubscription(subscription);
+    channel.subscriptions.delete(subscription.id);
+    this.#send({
+      type: "EventCancelResponse",
+      dataType: request.dataType,
+      dataCount: request.dataCount,
+      sid: request.sid,
+      subscriptionId: request.subscriptionId,
+    });
+  }
+
+  #endSubscription(subscription: Subscription): void {
+    this.#queue.discard(subscription);
+    try {
+      subscription.unsubscribe();
+    } catch {
+      // The provider's cleanup failing must not keep the channel alive.
+    }
+  }
+
+  // ---- writes ----
+
+  #writeRequest(request: WriteRequest | WriteNotifyRequest): void {
+    const notify = request.type === "WriteNotifyRequest";
+    const channel = this.#channel(request.sid, notify ? "WRITE_NOTIFY" : "WRITE");
+    if (!channel) return;
+    const answer = (ecaStatus: number, message: string): void => {
+      if (this.#closed || !this.#channels.has(channel.sid)) return;
+      if (notify) {
+        this.#send({
+          type: "WriteNotifyResponse",
+          dataType: request.dataType,
+          dataCount: request.dataCount,
+          ecaStatus,
+          ioid: request.ioid,
+        });
+      } else if (ecaStatus !== ECA.NORMAL) {
+        this.#send({
+          type: "ErrorResponse",
+          cid: channel.cid,
+          ecaStatus,
+          offendingHeader: offendingHeader(request),
+          message,
+        });
+      }
+    };
+    const pv = channel.pv;
+    if (!(channel.rights & AccessRights.WRITE) || !pv.write) {
+      answer(ECA.NOWTACCESS, `no write access to ${channel.name}`);
+      return;
+    }
+    let completion: Promise<void> | void;
+    try {
+      const state = pv.read();
+      const value = nativeWriteValue(pv, state, request.dataType, request.data, request.dataStatus);
+      completion = pv.write(value, { ...this.identity });
+    } catch (error) {
+      answer(ecaOf(error), describe(error));
+      return;
+    }
+    if (completion === undefined) {
+      answer(ECA.NORMAL, "");
+      return;
+    }
+    Promise.resolve(completion).then(
+      () => answer(ECA.NORMAL, ""),
+      (error: unknown) => answer(ecaOf(error), describe(error)),
+    );
+  }
+
+  // ---- searches over TCP (V4.12 name servers) ----
+
+  #search(request: SearchRequest): void {
+    if (this.#resolve(request.name)) {
+      this.#send({
+        type: "SearchResponse",
+        cid: request.cid,
+        port: this.#context.tcpPort(),
+        serverAddress: 0xffffffff,
+        minorVersion: CA_MINOR_VERSION,
+      });
+    } else if (request.replyIfNotFound) {
+      this.#send({
+        type: "NotFoundResponse",
+        cid: request.cid,
+        minorVersion: request.minorVersion,
+      });
+    }
+  }
+
+  // ---- output ----
+
+  #send(message: CaMessageInput): void {
+    this.#queue.reply(encode(message));
+  }
+
+  #sendAll(messages: CaMessageInput[]): void {
+    this.#queue.reply(encodeMessages(messages));
+  }
+
+  #write(bytes: Uint8Array): boolean {
+    if (this.#closed || this.#socket.destroyed) return true;
+    const ok = this.#socket.write(bytes);
+    if (!ok && !this.#stuckTimer) {
+      this.#stuckTimer = this.#context.clock.schedule(this.#context.stuckTimeout, () => {
+        this.#stuckTimer = undefined;
+        this.#fault(
+          `the client has not read for ${this.#context.stuckTimeout} s ` +
+            `(${this.#backlog()} bytes waiting)`,
+        );
+      });
+    }
+    return ok;
+  }
+
+  #drained(): void {
+    this.#stuckTimer?.cancel();
+    this.#stuckTimer = undefined;
+    this.#queue.drained();
+    if (this.#socket.isPaused()) this.#socket.resume();
+  }
+
+  #backlog(): number {
+    return this.#queue.queuedBytes + this.#socket.writableLength;
+  }
+
+  // ---- end ----
+
+  #fault(reason: string): void {
+    if (this.#closed) return;
+    this.#context.log(`CA server: closing the circuit of ${this.peer}: ${reason}`);
+    this.#socket.destroy();
+    this.#cleanUp();
+  }
+
+  #cleanUp(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stuckTimer?.cancel();
+    this.#stuckTimer = undefined;
+    for (const channel of [...this.#channels.values()]) this.#freeChannel(channel);
+    this.#tombstones.clear();
+    this.#queue.close();
+    this.#context.onClosed(this);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function ecaOf(error: unknown): number {
+  return error instanceof CaPvError && error.eca !== undefined ? error.eca : ECA.PUTFAIL;
+}
+
+/** The header of a write as the client sent it, for the ERROR that answers it. */
+function offendingHeader(request: WriteRequest | WriteNotifyRequest): CaHeader {
+  const layout = dbrLayout(request.dataType);
+  return {
+    command: request.type === "WriteRequest" ? CaCommand.WRITE : CaCommand.WRITE_NOTIFY,
+    payloadSize: layout
+      ? Math.min(padTo8(dbrPayloadSize(layout, request.dataCount)), 0xfffffff8)
+      : 0,
+    dataType: request.dataType,
+    dataCount: request.dataCount,
+    parameter1: request.sid,
+    parameter2: request.ioid,
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The DBR side of reads, monitors and writes: what a PV's state looks like in the DBR type
+ * and count a client asked for, and what a client's DBR becomes in the PV's native type.
+ * The codec does the element conversions; this decides counts, limits and status codes the
+ * way RSRV does.
+ */
+import {
+  CaConversionError,
+  convertValue,
+  DBR,
+  dbrLayout,
+  dbrPayloadSize,
+  ECA,
+  encode,
+  LocalProtocolError,
+  needsExtendedHeader,
+  padTo8,
+  type CaMessageInput,
+  type DbrData,
+  type DbrInput,
+  type DbrValueInput,
+} from "../codec/index.js";
+import { CaPvError, type CaPv, type CaPvState } from "./provider.js";
+
+/** The client's minor version from which the extended header may be sent. */
+const EXTENDED_HEADER_MINOR = 9;
+
+/** What a read or a monitor update carries: a status, and data when it is a success. */
+export interface DbrReply {
+  ecaStatus: number;
+  dataCount: number;
+  data: DbrInput | null;
+}
+
+export interface ReplyLimits {
+  /** Largest payload sent for a count above the PV's own size. */
+  maxArrayBytes: number;
+  /** The client's minor protocol version (extended headers from 9). */
+  clientMinorVersion: number;
+}
+
+const failure = (ecaStatus: number): DbrReply => ({ ecaStatus, dataCount: 0, data: null });
+
+/** Elements in a value as the provider holds it (a scalar is one). */
+export function elementCount(value: DbrValueInput): number {
+  return typeof value === "string" || typeof value === "number" ? 1 : value.length;
+}
+
+/** What DBR_CLASS_NAME answers when the PV names no record type. */
+function defaultClassName(pv: CaPv): string {
+  if (pv.maxCount > 1) return "waveform";
+  switch (pv.nativeType) {
+    case DBR.STRING:
+      return "stringin";
+    case DBR.ENUM:
+      return "mbbi";
+    case DBR.DOUBLE:
+    case DBR.FLOAT:
+      return "ai";
+    default:
+      return "longin";
+  }
+}
+
+/**
+ * The reply to a read of `dataType` × `requestedCount` (0: the current length). A count
+ * above the current length is padded with zeros, as RSRV does, up to `maxArrayBytes` (or
+ * the PV's own size when larger); beyond, ECA_TOLARGE. A payload needing the extended
+ * header goes to a client below V4.9 as ECA_16KARRAYCLIENT.
+ */
+export function dbrReply(
+  pv: CaPv,
+  state: CaPvState,
+  dataType: number,
+  requestedCount: number,
+  limits: ReplyLimits,
+): DbrReply {
+  const layout = dbrLayout(dataType);
+  if (!layout || layout.form === "put_ack") return failure(ECA.BADTYPE);
+  const count = requestedCount === 0 ? elementCount(state.value) : requestedCount;
+  const size = dbrPayloadSize(layout, count);
+  const allowed = Math.max(limits.maxArrayBytes, dbrPayloadSize(layout, pv.maxCount));
+  if (size > allowed) return failure(ECA.TOLARGE);
+  if (
+    needsExtendedHeader(padTo8(size), count) &&
+    limits.clientMinorVersion < EXTENDED_HEADER_MINOR
+  ) {
+    return failure(ECA["16KARRAYCLIENT"]);
+  }
+  if (layout.form === "class_name") {
+    return {
+      ecaStatus: ECA.NORMAL,
+      dataCount: count,
+      data: { value: pv.className ?? defaultClassName(pv) },
+    };
+  }
+  return { ecaStatus: ECA.NORMAL, dataCount: count, data: state };
+}
+
+/**
+ * Encodes a message built from `reply`; a value that does not convert to the requested
+ * type (text read as a number) is answered with ECA_GETFAIL, as dbGet's failure is.
+ */
+export function encodeReply(
+  reply: DbrReply,
+  build: (reply: DbrReply) => CaMessageInput,
+): Uint8Array {
+  try {
+    return encode(build(reply));
+  } catch (error) {
+    if (!(error instanceof CaConversionError || error instanceof LocalProtocolError)) throw error;
+    return encode(build(failure(ECA.GETFAIL)));
+  }
+}
+
+/**
+ * A client's written DBR as the PV's native value: converted with the PV's enum strings
+ * and precision, cut to the PV's size; a scalar PV gets a scalar. Throws CaPvError with the
+ * ECA status to answer.
+ */
+export function nativeWriteValue(
+  pv: CaPv,
+  state: CaPvState,
+  dataType: number,
+  data: DbrData | null,
+  dataStatus: number | undefined,
+): DbrValueInput {
+  if (data === null) {
+    throw new CaPvError("the written DBR could not be decoded", dataStatus ?? ECA.BADTYPE);
+  }
+  const layout = dbrLayout(dataType);
+  if (!layout || layout.form === "put_ack" || layout.form === "class_name") {
+    throw new CaPvError(`cannot write a ${layout?.name ?? `DBR type ${dataType}`}`, ECA.NOCONVERT);
+  }
+  if (data.value.length === 0 && pv.maxCount === 1) {
+    throw new CaPvError("a write of no element to a scalar", ECA.BADCOUNT);
+  }
+  let value;
+  try {
+    value = convertValue(data.value, pv.nativeType, {
+      enumStrings: state.enumStrings,
+      precision: state.precision,
+    });
+  } catch (error) {
+    if (error instanceof CaConversionError) throw new CaPvError(error.message, ECA.PUTFAIL);
+    throw error;
+  }
+  if (pv.maxCount === 1) return value[0]!;
+  if (value.length <= pv.maxCount) return value;
+  return Array.isArray(value) ? value.slice(0, pv.maxCount) : value.subarray(0, pv.maxCount);
+}
