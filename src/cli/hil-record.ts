@@ -1,12 +1,12 @@
 // `hil record <config> <device> <out>`: builds one device of a config with its link wrapped
-// by a cassette recorder, runs a short check (connect, read, read the configuration) and
-// leaves the traffic in a cassette that `hil replay` (or a test) plays back without the
-// instrument. Any driver that talks over a port can be recorded: the config's build hands
-// each link it makes to a hook, which wraps it. The header keeps the device's config entry,
-// so a replay needs nothing else.
+// by a cassette recorder, runs a short check (connect, trigger a detector, read, read the
+// configuration) and leaves the traffic in a cassette that `hil replay` (or a test) plays
+// back without the instrument. Any driver that talks over a port can be recorded: the
+// config's build hands each link it makes to a hook, which wraps it. The header keeps the
+// device's config entry, so a replay needs nothing else.
 import { z } from "zod";
 import type { DataKeys, Device, Readings } from "../core/index.js";
-import { isConfigurable, realClock } from "../core/index.js";
+import { isConfigurable, isTriggerable, realClock } from "../core/index.js";
 import type { DeviceConfig, LinkHook, LinkKind } from "../config/index.js";
 import {
   UnknownDeviceError,
@@ -131,9 +131,9 @@ export async function closeAll(
 }
 
 /**
- * The check both commands run: connect, read, read the configuration, each value printed
- * as `field  value units`. The same lines from `hil record` and `hil replay` mean the replay
- * gave the driver what the instrument did.
+ * The check both commands run: connect, trigger a detector (so its reading is a measurement),
+ * read, read the configuration, each value printed as `field  value units`. The same lines
+ * from `hil record` and `hil replay` mean the replay gave the driver what the instrument did.
  */
 export async function runCheck(
   device: Device,
@@ -141,6 +141,7 @@ export async function runCheck(
   print: (line: string) => void,
 ): Promise<void> {
   await device.connect({ timeout: connectTimeout });
+  if (isTriggerable(device)) await device.trigger();
   const readings = await device.read();
   const keys = await device.describe();
   printReadings(readings, keys, print);

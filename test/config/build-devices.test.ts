@@ -1,9 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { DriverSpec } from "../../src/config/index.js";
+import type { DriverSpec, LinkHook, LinkRequest } from "../../src/config/index.js";
 import {
   ConfigError,
   DriverRegistry,
+  buildDevice,
   buildDevices,
   deviceSeed,
   loadBeamline,
@@ -16,6 +20,9 @@ import {
   VirtualClock,
   realClock,
 } from "../../src/core/index.js";
+import type { ModbusClientLike } from "../../src/transports/index.js";
+import { memoryPair } from "../../src/transports/index.js";
+import { Keithley6485Emulator, Smc100Emulator } from "../../sim/index.js";
 import { fixture } from "./fixture.js";
 
 /** Moves `motor` to each position, triggers `det` and returns its counts. */
@@ -144,5 +151,122 @@ describe("buildDevices failures", () => {
     expect([...failures.keys()]).toEqual(["a", "d"]);
     expect(message).toContain(`${file} failed to connect`);
     expect(message).toContain("tcp://10.0.0.9:7777: timed out");
+  });
+});
+
+describe("the link hook", () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A config file of real devices: two SMC100 axes on one port, a Keithley, two Eurotherms. */
+  function realStand(): string {
+    const file = join(mkdtempSync(join(tmpdir(), "hil-links-")), "stand.yaml");
+    writeFileSync(
+      file,
+      `devices:
+  m1:
+    driver: newport.smc100
+    transport: {type: serial, path: /dev/hil-no-such-port, baud: 57600}
+    address: 1
+  m2:
+    driver: newport.smc100
+    transport: {type: serial, path: /dev/hil-no-such-port, baud: 57600}
+    address: 2
+  det:
+    driver: keithley.6485
+    transport: {type: tcp, host: 10.255.0.1, port: 4001}
+    nplc: 0.01
+  furnace:
+    driver: eurotherm.3200
+    transport: {type: modbus-tcp, host: 10.255.0.2, unitId: 1}
+  oven:
+    driver: eurotherm.3200
+    transport: {type: modbus-tcp, host: 10.255.0.2, unitId: 2}
+`,
+    );
+    return file;
+  }
+
+  it("puts any link in place of a byte port, asked once per port with the driver's line end", async () => {
+    const config = await loadConfig(realStand());
+    const [smc100Host, smc100Far] = memoryPair("host", "smc100");
+    const [keithleyHost, keithleyFar] = memoryPair("host", "keithley");
+    const smc100 = new Smc100Emulator({
+      transport: smc100Far,
+      axes: [
+        { address: 1, id: "LTA-HS", position: 0.5 },
+        { address: 2, id: "LTA-HS", position: -1 },
+      ],
+    });
+    const keithley = new Keithley6485Emulator({ transport: keithleyFar, current: 2e-9 });
+    await Promise.all([smc100.start(), keithley.start()]);
+    cleanups.push(() => Promise.all([smc100.close(), keithley.close()]).then(() => undefined));
+    const asked: LinkRequest[] = [];
+    const links: LinkHook = {
+      bytes: (request) => {
+        asked.push(request);
+        return request.driver === "newport.smc100" ? smc100Host : keithleyHost;
+      },
+    };
+    const onlyBytes = {
+      ...config,
+      devices: config.devices.filter((d) => d.name !== "furnace" && d.name !== "oven"),
+    };
+    const beamline = await buildDevices(onlyBytes, { clock: realClock, links });
+    cleanups.push(() => beamline.close());
+    expect(asked).toEqual([
+      {
+        device: "m1",
+        driver: "newport.smc100",
+        transport: expect.objectContaining({ path: "/dev/hil-no-such-port" }),
+        lineEnd: "\r\n",
+      },
+      {
+        device: "det",
+        driver: "keithley.6485",
+        transport: { type: "tcp", host: "10.255.0.1", port: 4001 },
+        lineEnd: "\r",
+      },
+    ]);
+    expect((await beamline.get("m2").read()).m2?.value).toBe(-1);
+    const det = beamline.get("det") as Device & Triggerable;
+    await det.trigger();
+    expect((await det.read()).det?.value).toBeCloseTo(2e-9, 15);
+  });
+
+  it("wraps each Modbus device's client, made per port and addressed to its unit", async () => {
+    const config = await loadConfig(realStand());
+    const made: ModbusClientLike[] = [];
+    const links: LinkHook = {
+      bytes: () => {
+        throw new Error("no byte link here");
+      },
+      modbus: (request, make) => {
+        expect(request.lineEnd).toBeUndefined();
+        const client = make();
+        made.push(client);
+        return client;
+      },
+    };
+    for (const name of ["furnace", "oven"]) {
+      const entry = config.devices.find((d) => d.name === name)!;
+      await buildDevice(entry, { links });
+    }
+    expect(made.map((c) => [c.port, c.unitId])).toEqual([
+      ["modbus-tcp:10.255.0.2:502", 1],
+      ["modbus-tcp:10.255.0.2:502", 2],
+    ]);
+    const smc100 = config.devices.find((d) => d.name === "m1")!;
+    await expect(buildDevice(smc100, { links })).rejects.toThrow("no byte link here");
+  });
+
+  it("builds no device that needs others on its own", async () => {
+    const config = await loadConfig("config/sim-beamline.yaml");
+    const det = config.devices.find((d) => d.name === "det")!;
+    await expect(buildDevice(det)).rejects.toThrow(
+      "det needs m1: build it with its config (buildDevices)",
+    );
   });
 });

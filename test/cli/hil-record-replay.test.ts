@@ -1,20 +1,35 @@
 // `hil record` and `hil replay` as functions (src/cli/hil-record.ts, hil-replay.ts): a config
-// names a real SMC100 on TCP and a real Eurotherm on Modbus TCP, both emulators here; the
-// recording is replayed without them. (Belongs in test/cli/ once the commands are wired.)
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// names a real SMC100 and a real Keithley 6485 on TCP (as behind a terminal server) and a real
+// Eurotherm on Modbus TCP, all emulators here; the recording is replayed without them. Then
+// the Keithley as a person would do it: `hil emulate` on a pty, `hil record`, `hil replay`.
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HilError } from "../../../src/core/index.js";
-import type { ByteTransport } from "../../../src/transports/index.js";
-import { CassetteFormatError, loadCassette } from "../../../src/transports/index.js";
-import { UnknownDeviceError } from "../../../src/config/index.js";
-import { Eurotherm3200Emulator, Smc100Emulator } from "../../../sim/index.js";
-import { recordCommand } from "../../../src/cli/hil-record.js";
-import { replayCommand } from "../../../src/cli/hil-replay.js";
-import { SMC100_CASSETTE } from "./record-fixtures.js";
+import { HilError } from "../../src/core/index.js";
+import type { ByteTransport } from "../../src/transports/index.js";
+import { CassetteFormatError, loadCassette } from "../../src/transports/index.js";
+import { UnknownDeviceError } from "../../src/config/index.js";
+import { Eurotherm3200Emulator, Keithley6485Emulator, Smc100Emulator } from "../../sim/index.js";
+import { recordCommand } from "../../src/cli/hil-record.js";
+import { replayCommand } from "../../src/cli/hil-replay.js";
+import { SMC100_CASSETTE } from "../transports/cassette/record-fixtures.js";
+import { socat } from "../support/peers.js";
+import { hil, root, startHil } from "./run-hil.js";
+
+/** Recorded with `hil record` from `hil emulate keithley.6485` (see hil-record.yaml beside it). */
+const KEITHLEY_HIL_CASSETTE = join(root, "test/cassettes/keithley-6485/hil-record.jsonl");
+
+/** The check's lines for the Keithley of these configs: range 2e-8 A, 1.5 nA in. */
+const KEITHLEY_READINGS = (nplc: string, exposure: string, current = "1.5e-9"): string[] => [
+  `det  ${current} A`,
+  `det_exposure   ${exposure} s`,
+  "det_range      2e-8 A",
+  "det_autorange  false",
+  `det_nplc       ${nplc}`,
+];
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -43,14 +58,17 @@ function socketEnd(socket: Socket): ByteTransport {
   };
 }
 
-/** An SMC100 emulator behind a TCP port (as behind a terminal server), one per connection. */
-async function smc100Server(): Promise<number> {
-  const emulators: Smc100Emulator[] = [];
+/** What tcpServer runs per connection. */
+interface Emulator {
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An emulator behind a TCP port (as behind a terminal server), one per connection. */
+async function tcpServer(emulate: (transport: ByteTransport) => Emulator): Promise<number> {
+  const emulators: Emulator[] = [];
   const server: Server = createServer((socket) => {
-    const emulator = new Smc100Emulator({
-      transport: socketEnd(socket),
-      axes: [{ address: 1, id: "LTA-HS", position: 0 }],
-    });
+    const emulator = emulate(socketEnd(socket));
     emulators.push(emulator);
     void emulator.start();
   });
@@ -62,12 +80,26 @@ async function smc100Server(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+const smc100Server = (): Promise<number> =>
+  tcpServer(
+    (transport) =>
+      new Smc100Emulator({ transport, axes: [{ address: 1, id: "LTA-HS", position: 0 }] }),
+  );
+
+const keithleyServer = (): Promise<number> =>
+  tcpServer((transport) => new Keithley6485Emulator({ transport, current: 1.5e-9 }));
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "hil-record-"));
 }
 
-/** A config of the two real devices, at these ports. */
-function writeConfig(dir: string, smc100Port: number, eurothermPort: number): string {
+/** A config of the three real devices, at these ports. */
+function writeConfig(
+  dir: string,
+  smc100Port: number,
+  eurothermPort: number,
+  keithleyPort = 1,
+): string {
   const file = join(dir, "stand.yaml");
   writeFileSync(
     file,
@@ -85,6 +117,12 @@ function writeConfig(dir: string, smc100Port: number, eurothermPort: number): st
     driver: eurotherm.3200
     transport: {type: modbus-tcp, host: 127.0.0.1, port: ${eurothermPort}, unitId: 1}
     timeout: 0.5
+  det:
+    driver: keithley.6485
+    units: A
+    transport: {type: tcp, host: 127.0.0.1, port: ${keithleyPort}}
+    range: 2e-8
+    nplc: 0.1
 `,
   );
   return file;
@@ -105,7 +143,8 @@ async function stand() {
   const eurotherm = await Eurotherm3200Emulator.start({ setpoint: 25 });
   cleanups.push(() => eurotherm.stop());
   const dir = tempDir();
-  return { dir, config: writeConfig(dir, await smc100Server(), eurotherm.port) };
+  const config = writeConfig(dir, await smc100Server(), eurotherm.port, await keithleyServer());
+  return { dir, config };
 }
 
 describe("hil record and hil replay", () => {
@@ -160,6 +199,61 @@ describe("hil record and hil replay", () => {
     expect((await loadCassette(cassette)).kind).toBe("modbus");
   });
 
+  it("record a Keithley 6485 over TCP, and replay it with the same measurement", async () => {
+    const { dir, config } = await stand();
+    const cassette = join(dir, "det.jsonl");
+    const recording = output();
+    expect(await recordCommand(config, "det", cassette, recording.options)).toBe(0);
+    expect(recording.err).toEqual([]);
+    const readings = recording.out.slice(0, -1);
+    expect(readings).toEqual(KEITHLEY_READINGS("0.1", "0.002"));
+    const loaded = await loadCassette(cassette);
+    expect(loaded.header.meta).toMatchObject({
+      tool: "hil record",
+      device: { name: "det", driver: "keithley.6485", params: { range: 2e-8, nplc: 0.1 } },
+    });
+    if (loaded.kind !== "bytes") throw new Error(`a ${loaded.kind} cassette`);
+    const sent = loaded.events.filter((e) => e.event.dir === "out").map((e) => e.event.text);
+    expect(sent.slice(0, 2)).toEqual(["*IDN?\r", "*CLS\r"]);
+    expect(sent).toContain("NPLC 0.1\r");
+    expect(sent).toContain("READ?\r");
+
+    const replay = output();
+    expect(await replayCommand(cassette, replay.options)).toBe(0);
+    expect(replay.err).toEqual([]);
+    expect(replay.out.slice(0, -1)).toEqual(readings);
+    expect(replay.out.at(-1)).toBe(`replayed ${cassette}: det made every recorded request`);
+  });
+
+  it("replays the Keithley cassette recorded with hil record from its emulator", async () => {
+    const replay = output();
+    expect(await replayCommand(KEITHLEY_HIL_CASSETTE, replay.options)).toBe(0);
+    expect(replay.err).toEqual([]);
+    expect(replay.out).toEqual([
+      ...KEITHLEY_READINGS("1", "0.02", "1.5007e-9"),
+      `replayed ${KEITHLEY_HIL_CASSETTE}: det made every recorded request`,
+    ]);
+  });
+
+  it("replay splits Keithley requests at CR, so an edited one fails at its cassette line", async () => {
+    const cassette = join(tempDir(), "det.jsonl");
+    copyFileSync(KEITHLEY_HIL_CASSETTE, cassette);
+    const lines = readFileSync(cassette, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.includes('"text":"NPLC 1\\r"'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at]!.replace("4e504c4320310d", "4e504c4320320d").replace(
+      "NPLC 1\\r",
+      "NPLC 2\\r",
+    );
+    writeFileSync(cassette, lines.join("\n"));
+    const replay = output();
+    expect(await replayCommand(cassette, replay.options)).toBe(1);
+    expect(replay.err[0]).toBe(
+      `hil replay: ${cassette}:${at + 1}: the request differs from the cassette: ` +
+        'expected "NPLC 2\\r" [4e 50 4c 43 20 32 0d], got "NPLC 1\\r" [4e 50 4c 43 20 31 0d]',
+    );
+  });
+
   it("replay fails, naming the cassette line, when one recorded byte differs", async () => {
     const { dir, config } = await stand();
     const cassette = join(dir, "m1.jsonl");
@@ -212,6 +306,21 @@ describe("hil record and hil replay", () => {
     await expect(replayCommand(join(dir, "none.jsonl"), quiet)).rejects.toThrow(
       `${join(dir, "none.jsonl")}: cannot read the cassette: no such file`,
     );
+    // A device on no port has nothing on cassette.
+    const sim = join(dir, "sim.jsonl");
+    const header = {
+      cassette: "hil",
+      version: 1,
+      kind: "bytes",
+      recorded: "by hand",
+      start: 0,
+      meta: { device: { name: "m", driver: "sim.motor", params: {}, transport: { type: "sim" } } },
+    };
+    writeFileSync(sim, `${JSON.stringify(header)}\n`);
+    await expect(replayCommand(sim, quiet)).rejects.toThrow(
+      `${sim}: m (driver sim.motor) talks over no port (transport sim), so there is no ` +
+        "traffic to record or replay",
+    );
     // A cassette made in a test, not by hil record, does not say which device to build.
     const error = await replayCommand(SMC100_CASSETTE, quiet).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CassetteFormatError);
@@ -220,5 +329,43 @@ describe("hil record and hil replay", () => {
       `${SMC100_CASSETTE}:1: was not made by hil record: its header names no device ` +
         "(meta.device) to build, so replay it in a test with a CassettePlayer or ModbusCassettePlayer",
     );
+  });
+});
+
+describe.skipIf(!socat().available)("hil emulate, hil record, hil replay", () => {
+  it("records the Keithley emulator on a pty through the CLI, and replays it without it", async () => {
+    const dir = tempDir();
+    const link = join(dir, "keithley");
+    const emulator = startHil(["emulate", "keithley.6485", "--link", link]);
+    await emulator.waitFor("Ctrl-C stops it.");
+    const config = join(dir, "stand.yaml");
+    writeFileSync(
+      config,
+      `devices:
+  det:
+    driver: keithley.6485
+    units: A
+    transport: {type: serial, path: ${link}, baud: 9600}
+    range: 2e-8
+    nplc: 1
+`,
+    );
+    const cassette = join(dir, "det.jsonl");
+    const recorded = await hil(["record", config, "det", cassette]);
+    emulator.signal("SIGINT");
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect((await emulator.done).code).toBe(0);
+    const lines = recorded.stdout.trim().split("\n");
+    expect(lines.at(-1)).toMatch(new RegExp(`^recorded \\d+ events to ${cassette}$`));
+    // The emulator adds 1 pA of noise to its 1.5 nA.
+    expect(lines[0]).toMatch(/^det {2}1\.5\d*e-9 A$/);
+    expect(lines.slice(1, -1)).toEqual(KEITHLEY_READINGS("1", "0.02").slice(1));
+
+    const replayed = await hil(["replay", cassette]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout.trim().split("\n")).toEqual([
+      ...lines.slice(0, -1),
+      `replayed ${cassette}: det made every recorded request`,
+    ]);
   });
 });
