@@ -4,16 +4,12 @@ import type { ByteTransport } from "../byte-transport.js";
 import { TransportClosedError, quote } from "../errors.js";
 import { ListenerSet } from "../listener-set.js";
 import type { ShownBytes } from "./cassette-errors.js";
-import {
-  CassetteEndError,
-  CassetteFormatError,
-  CassetteIncompleteError,
-  CassetteMismatchError,
-} from "./cassette-errors.js";
+import { CassetteFormatError } from "./cassette-errors.js";
 import type { ByteCassette, Cassette } from "./cassette-format.js";
 import { chooseChannel, latin1, loadCassette, spacedHex } from "./cassette-format.js";
 import type { ReplayTiming } from "./replay-timing.js";
 import { ReplayScheduler } from "./replay-timing.js";
+import { CassetteReplay, ReplayCursor } from "./replay-cursor.js";
 
 export interface CassettePlayerOptions {
   /**
@@ -64,11 +60,10 @@ const EMPTY = new Uint8Array(0);
  * Consecutive chunks of one direction count as one stream, so a driver that writes in other
  * pieces than the recording did still matches. Running past the end is a CassetteEndError.
  */
-export class CassettePlayer implements ByteTransport {
+export class CassettePlayer extends CassetteReplay<Request> implements ByteTransport {
   readonly name: string;
   readonly cassette: ByteCassette;
-  readonly strict: boolean;
-  private readonly requests: readonly Request[];
+  protected readonly cursor: ReplayCursor<Request>;
   /** Bytes recorded "in" before the first request: played when the port first opens. */
   private readonly greeting: readonly Chunk[];
   private readonly lineEnd: Uint8Array | undefined;
@@ -77,15 +72,13 @@ export class CassettePlayer implements ByteTransport {
   private readonly closeListeners = new ListenerSet<[Error?]>();
   private opened = false;
   private greeted = false;
-  /** The next request, and how many of its bytes have been matched. */
-  private index = 0;
+  /** How many bytes of the next request have been matched. */
   private offset = 0;
   /** Written bytes not yet matched (a partial line held for a whole one). */
   private pending: Uint8Array = EMPTY;
-  private skippedCount = 0;
-  private firstFailure: Error | undefined;
 
   constructor(cassette: Cassette, options: CassettePlayerOptions = {}) {
+    super();
     if (cassette.kind !== "bytes") {
       throw new CassetteFormatError(
         cassette.file,
@@ -95,13 +88,15 @@ export class CassettePlayer implements ByteTransport {
     }
     this.cassette = cassette;
     this.name = options.name ?? `cassette:${basename(cassette.file)}`;
-    this.strict = options.strict ?? true;
     const lineEnd = options.lineEnd === undefined ? "\n" : options.lineEnd;
     if (lineEnd === "") throw new RangeError("lineEnd must not be empty (null for bytes)");
     this.lineEnd = lineEnd === null ? undefined : Buffer.from(lineEnd, "latin1");
     this.scheduler = new ReplayScheduler(options.timing);
     const channel = chooseChannel(cassette, options.channel);
-    [this.greeting, this.requests] = this.split(channel);
+    const [greeting, requests] = this.split(channel);
+    this.greeting = greeting;
+    const strict = options.strict ?? true;
+    this.cursor = new ReplayCursor(cassette, requests, strict, (request) => shown(request.bytes));
   }
 
   /** Loads a cassette file and plays it. */
@@ -115,36 +110,7 @@ export class CassettePlayer implements ByteTransport {
 
   /** Every recorded request has been replayed. */
   get done(): boolean {
-    return this.index >= this.requests.length && this.pending.length === 0;
-  }
-
-  /** Requests of the cassette still to come. */
-  get remaining(): number {
-    return this.requests.length - this.index;
-  }
-
-  /** Requests a non-strict player skipped to find a match. */
-  get skipped(): number {
-    return this.skippedCount;
-  }
-
-  /** The first mismatch or overrun, kept even when the driver caught it and went on. */
-  get failure(): Error | undefined {
-    return this.firstFailure;
-  }
-
-  /** Throws the first failure, or a CassetteIncompleteError if requests were never asked. */
-  assertComplete(): void {
-    if (this.firstFailure) throw this.firstFailure;
-    const next = this.requests[this.index];
-    if (next) {
-      throw new CassetteIncompleteError(
-        this.cassette.file,
-        next.line,
-        this.remaining,
-        shown(next.bytes),
-      );
-    }
+    return this.cursor.remaining === 0 && this.pending.length === 0;
   }
 
   async open(): Promise<void> {
@@ -181,13 +147,12 @@ export class CassettePlayer implements ByteTransport {
 
   /** Matches the pending bytes against the cassette, playing each reply as its request ends. */
   private consume(): void {
-    const { file } = this.cassette;
     while (this.pending.length > 0) {
-      const request = this.requests[this.index];
+      const request = this.cursor.next;
       if (!request) {
         const [actual] = this.cut(this.pending);
         this.pending = EMPTY;
-        this.fail(new CassetteEndError(file, this.cassette.lastLine, shown(actual)));
+        this.cursor.pastEnd(shown(actual));
       }
       const want = request.bytes.subarray(this.offset);
       const n = Math.min(want.length, this.pending.length);
@@ -195,7 +160,7 @@ export class CassettePlayer implements ByteTransport {
         this.offset += n;
         this.pending = this.pending.subarray(n);
         if (this.offset === request.bytes.length) {
-          this.index++;
+          this.cursor.take();
           this.offset = 0;
           this.play(request.reply, request.t);
         }
@@ -209,22 +174,10 @@ export class CassettePlayer implements ByteTransport {
       const [tail, rest] = this.cut(this.pending);
       const actual = concat(request.bytes.subarray(0, this.offset), tail);
       this.offset = 0;
-      if (!this.strict) {
-        const found = this.requests.findIndex((r, i) => i > this.index && equal(r.bytes, actual));
-        if (found >= 0) {
-          this.skippedCount += found - this.index;
-          this.index = found;
-          this.pending = concat(actual, rest);
-          continue;
-        }
-      }
       this.pending = EMPTY;
-      const detail = this.strict
-        ? undefined
-        : "the request is not in the rest of the cassette, which expected next";
-      this.fail(
-        new CassetteMismatchError(file, request.line, shown(request.bytes), shown(actual), detail),
-      );
+      // Not strict, and recorded later: match it again from there.
+      this.cursor.skipTo((r) => equal(r.bytes, actual), shown(actual));
+      this.pending = concat(actual, rest);
     }
   }
 
@@ -235,11 +188,6 @@ export class CassettePlayer implements ByteTransport {
     if (at < 0) return [bytes, EMPTY];
     const end = at + lineEnd!.length;
     return [bytes.subarray(0, end), bytes.subarray(end)];
-  }
-
-  private fail(error: Error): never {
-    this.firstFailure ??= error;
-    throw error;
   }
 
   private play(reply: readonly Chunk[], requestTime: number): void {

@@ -6,19 +6,14 @@ import { TransportClosedError } from "../errors.js";
 import { FifoMutex } from "../fifo-mutex.js";
 import { ModbusExceptionError, describeRequest } from "../modbus/modbus-exception-error.js";
 import type { ShownBytes } from "./cassette-errors.js";
-import {
-  CassetteEndError,
-  CassetteFormatError,
-  CassetteIncompleteError,
-  CassetteMismatchError,
-  ReplayedError,
-} from "./cassette-errors.js";
+import { CassetteFormatError, ReplayedError } from "./cassette-errors.js";
 import type { Cassette, ModbusCassette, ModbusEvent } from "./cassette-format.js";
 import { chooseChannel, loadCassette, modbusEventSchema } from "./cassette-format.js";
 import type { CassetteWriter } from "./cassette-writer.js";
 import type { ModbusClientLike } from "../modbus/index.js";
 import type { ReplayTiming } from "./replay-timing.js";
 import { ReplayScheduler } from "./replay-timing.js";
+import { CassetteReplay, ReplayCursor } from "./replay-cursor.js";
 
 type Values = number[] | boolean[];
 
@@ -212,21 +207,18 @@ interface Step {
  * CassetteMismatchError naming the cassette line; then the recorded values come back, or the
  * recorded error is thrown (a Modbus exception as a ModbusExceptionError).
  */
-export class ModbusCassettePlayer implements ModbusClientLike {
+export class ModbusCassettePlayer extends CassetteReplay<Step> implements ModbusClientLike {
   readonly cassette: ModbusCassette;
-  readonly strict: boolean;
   readonly unitId: number;
   readonly port: string;
   readonly url: string;
-  private readonly steps: readonly Step[];
+  protected readonly cursor: ReplayCursor<Step>;
   private readonly scheduler: ReplayScheduler;
   private readonly mutex = new FifoMutex();
   private closed = false;
-  private index = 0;
-  private skippedCount = 0;
-  private firstFailure: Error | undefined;
 
   constructor(cassette: Cassette, options: ModbusCassettePlayerOptions = {}) {
+    super();
     if (cassette.kind !== "modbus") {
       throw new CassetteFormatError(
         cassette.file,
@@ -235,13 +227,14 @@ export class ModbusCassettePlayer implements ModbusClientLike {
       );
     }
     this.cassette = cassette;
-    this.strict = options.strict ?? true;
     this.scheduler = new ReplayScheduler(options.timing);
     const name = basename(cassette.file);
     this.port = options.port ?? `cassette:${name}`;
     this.url = options.url ?? `cassette://${name}`;
-    this.steps = pairSteps(cassette, chooseChannel(cassette, options.channel));
-    this.unitId = options.unitId ?? this.steps[0]?.request.unit ?? 1;
+    const steps = pairSteps(cassette, chooseChannel(cassette, options.channel));
+    const strict = options.strict ?? true;
+    this.cursor = new ReplayCursor(cassette, steps, strict, (step) => shownRequest(step.request));
+    this.unitId = options.unitId ?? steps[0]?.request.unit ?? 1;
   }
 
   /** Loads a cassette file and plays it. */
@@ -254,34 +247,7 @@ export class ModbusCassettePlayer implements ModbusClientLike {
 
   /** Every recorded request has been replayed. */
   get done(): boolean {
-    return this.index >= this.steps.length;
-  }
-
-  get remaining(): number {
-    return this.steps.length - this.index;
-  }
-
-  get skipped(): number {
-    return this.skippedCount;
-  }
-
-  /** The first mismatch or overrun, kept even when the driver caught it and went on. */
-  get failure(): Error | undefined {
-    return this.firstFailure;
-  }
-
-  /** Throws the first failure, or a CassetteIncompleteError if requests were never asked. */
-  assertComplete(): void {
-    if (this.firstFailure) throw this.firstFailure;
-    const next = this.steps[this.index];
-    if (next) {
-      throw new CassetteIncompleteError(
-        this.cassette.file,
-        next.line,
-        this.remaining,
-        shownRequest(next.request),
-      );
-    }
+    return this.cursor.remaining === 0;
   }
 
   async connect(): Promise<void> {
@@ -343,37 +309,11 @@ export class ModbusCassettePlayer implements ModbusClientLike {
 
   /** The step `request` replays, moving past it; throws on a mismatch or past the end. */
   private match(request: ModbusRequest): Step {
-    const { file } = this.cassette;
-    const step = this.steps[this.index];
-    if (!step) {
-      this.fail(new CassetteEndError(file, this.cassette.lastLine, shownRequest(request)));
+    const next = this.cursor.next;
+    if (!next || !sameRequest(next.request, request)) {
+      this.cursor.skipTo((step) => sameRequest(step.request, request), shownRequest(request));
     }
-    if (sameRequest(step.request, request)) {
-      this.index++;
-      return step;
-    }
-    if (!this.strict) {
-      const found = this.steps.findIndex(
-        (s, i) => i > this.index && sameRequest(s.request, request),
-      );
-      if (found >= 0) {
-        this.skippedCount += found - this.index;
-        this.index = found + 1;
-        return this.steps[found]!;
-      }
-    }
-    const detail = this.strict
-      ? undefined
-      : "the request is not in the rest of the cassette, which expected next";
-    this.fail(
-      new CassetteMismatchError(
-        file,
-        step.line,
-        shownRequest(step.request),
-        shownRequest(request),
-        detail,
-      ),
-    );
+    return this.cursor.take();
   }
 
   private replayedError(step: Step, error: NonNullable<ModbusEvent["error"]>): Error {
@@ -396,11 +336,6 @@ export class ModbusCassettePlayer implements ModbusClientLike {
     if (!this.closed) return;
     const what = describe(request);
     throw new TransportClosedError(this.port, `the client is closed; ${what} was not sent`);
-  }
-
-  private fail(error: Error): never {
-    this.firstFailure ??= error;
-    throw error;
   }
 }
 
