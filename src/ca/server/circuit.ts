@@ -104,6 +104,9 @@ export class Circuit {
   readonly #queue: SendQueue<CaPvState>;
   readonly #channels = new Map<number, Channel>();
   readonly #tombstones = new Set<number>();
+  /** Requests received and not yet handled (only while replies back up). */
+  #input: CaMessage[] = [];
+  #inputHead = 0;
   #nextSid = 1;
   #clientMinorVersion = CA_MINOR_VERSION;
   #stuckTimer: Timer | undefined;
@@ -166,22 +169,40 @@ export class Circuit {
   #receive(chunk: Buffer): void {
     if (this.#closed) return;
     try {
-      for (const message of this.#reader.push(chunk)) {
-        if (this.#closed) return;
-        this.#handle(message);
+      for (const message of this.#reader.push(chunk)) this.#input.push(message);
+    } catch (error) {
+      this.#fault(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    this.#process();
+  }
+
+  /**
+   * Handles the requests received so far. One TCP chunk can hold thousands of reads, each
+   * answered with a large array, so handling stops while too many reply bytes wait and the
+   * socket is no longer read; it goes on once they are written.
+   */
+  #process(): void {
+    try {
+      while (this.#inputHead < this.#input.length && !this.#closed) {
+        if (this.#backlog() > this.#context.maxBacklogBytes) {
+          this.#socket.pause();
+          if (!this.#queue.blocked) setImmediate(() => this.#process());
+          return;
+        }
+        this.#handle(this.#input[this.#inputHead++]!);
       }
+      this.#input = [];
+      this.#inputHead = 0;
     } catch (error) {
       if (error instanceof RemoteProtocolError || error instanceof CircuitFault) {
         this.#fault(error.message);
       } else {
-        this.#fault(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        this.#fault(`internal error: ${describe(error)}`);
       }
       return;
     }
-    // A client that sends requests but does not read replies stops being read.
-    if (this.#queue.blocked && this.#backlog() > this.#context.maxBacklogBytes) {
-      this.#socket.pause();
-    }
+    if (this.#socket.isPaused() && !this.#closed) this.#socket.resume();
   }
 
   #handle(message: CaMessage): void {
@@ -537,7 +558,7 @@ export class Circuit {
     this.#stuckTimer?.cancel();
     this.#stuckTimer = undefined;
     this.#queue.drained();
-    if (this.#socket.isPaused()) this.#socket.resume();
+    this.#process();
   }
 
   #backlog(): number {
@@ -560,6 +581,7 @@ export class Circuit {
     this.#stuckTimer = undefined;
     for (const channel of [...this.#channels.values()]) this.#freeChannel(channel);
     this.#tombstones.clear();
+    this.#input = [];
     this.#queue.close();
     this.#context.onClosed(this);
   }
