@@ -476,11 +476,16 @@ export class CaChannel {
     const total = timeout ?? this.#host.defaultTimeout;
     const start = this.#host.clock.now();
     return this.connected(total).then(
-      // A caller's own timeout covers both waits; the default applies to each.
-      () =>
-        request(
-          timeout === undefined ? undefined : Math.max(0, total - (this.#host.clock.now() - start)),
-        ),
+      // A caller's own timeout covers both waits (and is the one reported); the default
+      // applies to each.
+      () => {
+        if (timeout === undefined) return request(undefined);
+        const left = Math.max(0, total - (this.#host.clock.now() - start));
+        return request(left).catch((error: unknown) => {
+          if (!(error instanceof CaTimeoutError)) throw error;
+          throw new CaTimeoutError(this.name, error.waitedFor, total);
+        });
+      },
       (error: unknown) => {
         if (error instanceof CaTimeoutError) {
           throw new CaTimeoutError(

@@ -2,8 +2,8 @@
  * DBR payloads: the value of a channel with the metadata of its form, laid out as libca's
  * structs (big-endian, with the RISC pads). Encoding converts the value to the DBR's
  * element type first (convert.ts) and writes straight into the message buffer; decoding
- * copies the value once into an aligned buffer, swaps it in bulk and returns a typed-array
- * view of it.
+ * swaps the value in bulk and returns a typed-array view of it: in place in a buffer the
+ * stream reader assembled for that message alone, else after one copy into an aligned one.
  */
 import { swapInPlace } from "./byte-order.js";
 import {
@@ -27,6 +27,7 @@ import {
 import { ECA } from "./eca.js";
 import { LocalProtocolError, RemoteProtocolError } from "./errors.js";
 import { padTo8 } from "./header.js";
+import { isOwned } from "./owned.js";
 import { readCString, writeCString } from "./text.js";
 
 /**
@@ -390,23 +391,32 @@ function readValue(
       out[i] = readNumber(view, start + i * layout.elementSize, layout.valueType);
     return out;
   }
-  // Large: one copy into a fresh (so aligned) buffer, one bulk swap, then a view.
-  const bytes = new Uint8Array(count * layout.elementSize);
-  bytes.set(payload.subarray(start, start + bytes.length));
+  // Large: one bulk swap, then a view. In place when the stream reader assembled the
+  // message in a buffer of its own and the value is aligned; else after one copy into a
+  // fresh (so aligned) buffer.
+  const size = count * layout.elementSize;
+  let bytes: Uint8Array;
+  if (isOwned(payload) && (payload.byteOffset + start) % layout.elementSize === 0) {
+    bytes = payload.subarray(start, start + size);
+  } else {
+    bytes = new Uint8Array(size);
+    bytes.set(payload.subarray(start, start + size));
+  }
   swapInPlace(bytes, layout.elementSize);
+  const at = bytes.byteOffset;
   switch (layout.valueType) {
     case DBR.SHORT:
-      return new Int16Array(bytes.buffer, 0, count);
+      return new Int16Array(bytes.buffer, at, count);
     case DBR.FLOAT:
-      return new Float32Array(bytes.buffer, 0, count);
+      return new Float32Array(bytes.buffer, at, count);
     case DBR.ENUM:
-      return new Uint16Array(bytes.buffer, 0, count);
+      return new Uint16Array(bytes.buffer, at, count);
     case DBR.CHAR:
       return bytes;
     case DBR.LONG:
-      return new Int32Array(bytes.buffer, 0, count);
+      return new Int32Array(bytes.buffer, at, count);
     default:
-      return new Float64Array(bytes.buffer, 0, count);
+      return new Float64Array(bytes.buffer, at, count);
   }
 }
 

@@ -2,6 +2,7 @@ import { checkCommand, decodeMessage, type CaMessage } from "./commands.js";
 import { caCommandName } from "./constants.js";
 import { RemoteProtocolError } from "./errors.js";
 import { EXTENDED_HEADER_SIZE, HEADER_SIZE, readHeader, type CaHeader } from "./header.js";
+import { ownedBuffer } from "./owned.js";
 import type { CaSender } from "./wire.js";
 
 export interface CaStreamReaderOptions {
@@ -139,7 +140,8 @@ export class CaStreamReader {
       this.#advance(n);
       return view;
     }
-    const out = new Uint8Array(n);
+    // Nothing else sees this buffer, so decoding may swap a large array in it in place.
+    const out = ownedBuffer(n);
     let filled = 0;
     while (filled < n) {
       const chunk = this.#chunks[this.#head]!;
