@@ -337,6 +337,11 @@ export class Circuit {
     return pv.write ? AccessRights.READ_WRITE : AccessRights.READ;
   }
 
+  /** Asks every channel's PV for this client's rights again; sends those that changed. */
+  refreshAccessRights(): void {
+    this.#recomputeRights();
+  }
+
   #recomputeRights(): void {
     for (const channel of this.#channels.values()) {
       const rights = this.#rightsOf(channel.pv);

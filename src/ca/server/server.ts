@@ -207,6 +207,14 @@ export class CaServer {
     return count;
   }
 
+  /**
+   * Asks every open channel's PV for its client's rights again (after an access-security
+   * change) and sends ACCESS_RIGHTS where they changed.
+   */
+  refreshAccessRights(): void {
+    for (const circuit of this.#circuits) circuit.refreshAccessRights();
+  }
+
   /** Stops the beacons, closes every circuit and socket. */
   async close(): Promise<void> {
     if (this.#state === "closed") return;

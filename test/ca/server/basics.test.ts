@@ -385,7 +385,71 @@ describe("writes", () => {
   });
 });
 
+it("re-sends ACCESS_RIGHTS when the server is told the rules changed", async () => {
+  let locked = false;
+  pvs.set(
+    "T:lockable",
+    new SoftPv({
+      value: 0,
+      accessRights: () => (locked ? AccessRights.READ : AccessRights.READ_WRITE),
+    }),
+  );
+  const client = await open();
+  const channel = await client.create("T:lockable");
+  expect(channel.rights).toBe(AccessRights.READ_WRITE);
+  locked = true;
+  server.refreshAccessRights();
+  expect((await client.next("AccessRightsResponse")).accessRights).toBe(AccessRights.READ);
+  client.send({
+    type: "WriteNotifyRequest",
+    sid: channel.sid,
+    ioid: 1,
+    dataType: DBR.DOUBLE,
+    dataCount: 1,
+    data: { value: 1 },
+  });
+  expect((await client.next("WriteNotifyResponse")).ecaStatus).toBe(ECA.NOWTACCESS);
+});
+
 describe("monitors", () => {
+  it("a count-0 subscription follows the array's current length", async () => {
+    const wave = pvs.get("T:wave")!;
+    const client = await open();
+    const { sid } = await client.create("T:wave");
+    client.send({
+      type: "EventAddRequest",
+      sid,
+      subscriptionId: 1,
+      dataType: DBR.TIME_LONG,
+      dataCount: 0,
+      mask: DBE.VALUE,
+    });
+    expect((await client.next("EventAddResponse")).dataCount).toBe(4);
+    wave.post([5, 6, 7, 8, 9, 10]);
+    const update = await client.next("EventAddResponse");
+    expect(update.dataCount).toBe(6);
+    expect(update.data?.value).toEqual(Int32Array.of(5, 6, 7, 8, 9, 10));
+  });
+
+  it("a client without read access gets ECA_NORDACCESS, not the value", async () => {
+    pvs.set("T:secret", new SoftPv({ value: 1, accessRights: () => AccessRights.NONE }));
+    const client = await open();
+    const { sid, rights } = await client.create("T:secret");
+    expect(rights).toBe(AccessRights.NONE);
+    expect((await client.read(sid, DBR.DOUBLE, 1)).ecaStatus).toBe(ECA.NORDACCESS);
+    client.send({
+      type: "EventAddRequest",
+      sid,
+      subscriptionId: 1,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      mask: DBE.VALUE,
+    });
+    const update = await client.next("EventAddResponse");
+    expect(update.ecaStatus).toBe(ECA.NORDACCESS);
+    expect(update.data).toBeNull();
+  });
+
   it("sends the first update at once, then updates by mask; EVENT_CANCEL is confirmed", async () => {
     const pv = pvs.get("T:ai")!;
     const client = await open();
