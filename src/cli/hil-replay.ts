@@ -1,6 +1,7 @@
 // `hil replay <cassette>`: builds the device a `hil record` cassette names, with the config's
-// build handing the driver a player of that cassette instead of its port, runs the same check on a virtual clock, and checks that
-// the driver asked for every recorded request, in order. No instrument is needed.
+// build handing its driver a player of that cassette instead of its port, runs the same check
+// on a virtual clock, and checks that the driver asked for every recorded request, in order.
+// No instrument is needed.
 import type { Device } from "../core/index.js";
 import { VirtualClock } from "../core/index.js";
 import type { LinkHook } from "../config/index.js";
@@ -56,27 +57,27 @@ export async function replayCommand(
       `a ${loaded.kind} cassette, but ${recorded.driver} on ${recorded.transport.type} talks ${kind}`,
     );
   }
-  let player: CassettePlayer | ModbusCassettePlayer | undefined;
+  const players: Array<CassettePlayer | ModbusCassettePlayer> = [];
   /** The cassette holds one link's traffic: a second link would have nothing to play. */
-  const only = <P extends CassettePlayer | ModbusCassettePlayer>(made: () => P): P => {
-    if (player) throw new Error(`${cassette} holds one link, and ${recorded.name} asked for two`);
-    const played = made();
-    player = played;
-    return played;
+  const only = <P extends CassettePlayer | ModbusCassettePlayer>(player: P): P => {
+    if (players.length > 0) {
+      throw new Error(`${cassette} holds one link, and ${recorded.name} asked for two`);
+    }
+    players.push(player);
+    return player;
   };
   const replaying: LinkHook = {
-    bytes: ({ lineEnd }) => only(() => new CassettePlayer(loaded, { strict, lineEnd })),
-    modbus: () => only(() => new ModbusCassettePlayer(loaded, { strict })),
+    bytes: ({ lineEnd }) => only(new CassettePlayer(loaded, { strict, lineEnd })),
+    modbus: () => only(new ModbusCassettePlayer(loaded, { strict })),
   };
-  const clock = new VirtualClock();
-  const built = await buildRecorded(cassette, recorded, replaying, clock);
-  if (!player) {
+  const built = await buildRecorded(cassette, recorded, replaying, new VirtualClock());
+  const [played] = players;
+  if (!played) {
     await closeAll(built, []);
     throw new UsageError(
       `${cassette}: ${recorded.name} asked for no link to replay the cassette on`,
     );
   }
-  const played: CassettePlayer | ModbusCassettePlayer = player;
   try {
     await runCheck(built, connectTimeout, print);
     played.assertComplete();

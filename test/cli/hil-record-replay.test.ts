@@ -321,6 +321,26 @@ describe("hil record and hil replay", () => {
       `${sim}: m (driver sim.motor) talks over no port (transport sim), so there is no ` +
         "traffic to record or replay",
     );
+    // A driver this build does not know, or parameters its schema refuses.
+    const cassetteOf = (device: object): string => {
+      const file = join(dir, "named.jsonl");
+      writeFileSync(file, `${JSON.stringify({ ...header, meta: { device } })}\n`);
+      return file;
+    };
+    const tcp = { type: "tcp", host: "127.0.0.1", port: 1 };
+    const unknown = cassetteOf({ name: "x", driver: "acme.thing", params: {}, transport: tcp });
+    await expect(replayCommand(unknown, quiet)).rejects.toThrow(
+      `${unknown}: x: unknown driver "acme.thing"`,
+    );
+    const bad = cassetteOf({
+      name: "det",
+      driver: "keithley.6485",
+      params: { nplc: 9 },
+      transport: tcp,
+    });
+    await expect(replayCommand(bad, quiet)).rejects.toThrow(
+      `${bad}: det (keithley.6485): bad parameters: nplc: `,
+    );
     // A cassette made in a test, not by hil record, does not say which device to build.
     const error = await replayCommand(SMC100_CASSETTE, quiet).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CassetteFormatError);
