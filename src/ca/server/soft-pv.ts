@@ -154,7 +154,8 @@ export class SoftPv implements CaPv {
    * Sets the value (converted to the native type) and any metadata, stamps the time (unless
    * `metadata.timestamp` is given) and tells the subscribers what changed: VALUE|LOG for the
    * value, ALARM for status or severity, PROPERTY for the rest. Nothing changed, no post,
-   * as a record with MDEL 0 does.
+   * as a record with MDEL 0 does. An array of the native type is kept, not copied; posting
+   * the same array again after changing it in place counts as a new value.
    */
   post(value?: DbrValueInput, metadata: SoftPvMetadata = {}): void {
     const previous = this.#state;
@@ -163,7 +164,10 @@ export class SoftPv implements CaPv {
       value === undefined
         ? previous.value
         : this.#clip(toDbrValue(value, this.nativeType, context));
-    let events = sameValue(next, previous.value) ? 0 : DBE.VALUE | DBE.LOG;
+    // The same array posted again was changed in place: that is a new value.
+    const unchanged =
+      value === undefined || (next !== previous.value && sameValue(next, previous.value));
+    let events = unchanged ? 0 : DBE.VALUE | DBE.LOG;
     for (const [key, field] of Object.entries(metadata)) {
       if (STAMP_FIELDS.has(key)) continue;
       if (sameMetadataValue(field, (previous as unknown as Record<string, unknown>)[key])) continue;
