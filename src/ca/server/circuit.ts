@@ -77,6 +77,8 @@ export interface CircuitStats {
 interface Subscription extends MonitorSlot<CaPvState> {
   readonly id: number;
   readonly mask: number;
+  /** False once cancelled: a provider may still call a listener it is removing. */
+  active: boolean;
   unsubscribe(): void;
 }
 
@@ -421,6 +423,7 @@ export class Circuit {
     const subscription: Subscription = {
       id,
       mask: request.mask,
+      active: true,
       pending: undefined,
       encode: (state) => encodeUpdate(this.#replyFor(channel, state, dataType, dataCount)),
       unsubscribe: () => {},
@@ -428,7 +431,9 @@ export class Circuit {
     channel.subscriptions.set(id, subscription);
     try {
       subscription.unsubscribe = channel.pv.subscribe((update) => {
-        if (update.events & subscription.mask) this.#queue.monitor(subscription, update.state);
+        if (subscription.active && update.events & subscription.mask) {
+          this.#queue.monitor(subscription, update.state);
+        }
       });
     } catch (error) {
       channel.subscriptions.delete(id);
@@ -456,6 +461,7 @@ export class Circuit {
   }
 
   #endSubscription(subscription: Subscription): void {
+    subscription.active = false;
     this.#queue.discard(subscription);
     try {
       subscription.unsubscribe();

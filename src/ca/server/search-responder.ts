@@ -51,6 +51,8 @@ export class SearchResponder {
         });
       }).catch((error: unknown) => {
         socket.close();
+        // All or nothing, so a caller may retry on another port.
+        this.close();
         throw error;
       });
       bound = socket.address().port;
