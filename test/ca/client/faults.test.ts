@@ -137,6 +137,28 @@ describe("dropped circuits", () => {
   });
 });
 
+describe("a server whose TCP port refuses", () => {
+  it("the channel keeps searching with back-off; the timeout names the refused circuit", async () => {
+    const closed = await new FakeCaServer().start();
+    const refusedPort = closed.tcpPort;
+    await closed.close();
+    server.replyPort = refusedPort;
+    const error = await client
+      .channel("sim:temp")
+      .connected(0.3)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^sim:temp: no connection within 0.3 s \\(127.0.0.1:${refusedPort}: connect ECONNREFUSED`,
+      ),
+    );
+    // Backing off: a handful of searches in 0.3 s, not one per refused connection attempt.
+    const searches = server.messages("SearchRequest").length;
+    expect(searches).toBeGreaterThan(1);
+    expect(searches).toBeLessThan(8);
+  });
+});
+
 describe("malformed answers", () => {
   it("bytes that are no CA message close the circuit; the channel reconnects and works", async () => {
     const temp = client.channel("sim:temp");
@@ -213,6 +235,19 @@ describe("the server refusing or dropping a channel", () => {
     expect(server.messages("VersionRequest")).toHaveLength(1);
   });
 
+  it("ACCESS_RIGHTS after the connection: an accessRights event, and puts refused", async () => {
+    const temp = client.channel("sim:temp");
+    await temp.connected();
+    const changed = new Promise((resolve) => temp.on("accessRights", resolve));
+    server.toChannel("sim:temp", (c) => ({
+      type: "AccessRightsResponse",
+      cid: c.cid,
+      accessRights: 1,
+    }));
+    expect(await changed).toEqual({ read: true, write: false });
+    await expect(temp.put(1)).rejects.toThrow("sim:temp: put failed with ECA_NOWTACCESS");
+  });
+
   it("a monitor update with a failed status goes to onError, naming the PV", async () => {
     const temp = client.channel("sim:temp");
     const error = new Promise<CaStatusError>((resolve) => {
@@ -252,6 +287,37 @@ describe("an unresponsive server", () => {
     const disconnected = nextEvent(temp, "disconnect");
     await clock.advance(5);
     expect((await disconnected)[0]).toMatch(/did not answer an ECHO within 5 s/);
+  });
+});
+
+describe("flow control", () => {
+  it("a flood of updates makes the client send EVENTS_OFF, then EVENTS_ON once it catches up", async () => {
+    const temp = client.channel("sim:temp");
+    let updates = 0;
+    let caughtUp: () => void = () => undefined;
+    const total = 40_001;
+    temp.monitor({ type: "native" }, () => {
+      if (++updates === total) caughtUp();
+    });
+    await server.waitFor("EventAddRequest");
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    const [add] = server.messages("EventAddRequest");
+    // 40,000 updates of 24 bytes in one write: about 15 full socket reads.
+    const update = {
+      type: "EventAddResponse" as const,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      ecaStatus: 1,
+      subscriptionId: add!.subscriptionId,
+      data: { value: 1 },
+    };
+    for (const circuit of server.circuits) circuit.send(...new Array(total - 1).fill(update));
+    await done;
+    await server.waitFor("EventsOnRequest");
+    const order = server.received
+      .map((r) => r.message.type)
+      .filter((t) => t === "EventsOffRequest" || t === "EventsOnRequest");
+    expect(order).toEqual(["EventsOffRequest", "EventsOnRequest"]);
   });
 });
 

@@ -100,6 +100,8 @@ export class FakeCaServer extends EventEmitter {
   answerEcho = true;
   /** The IP put in search replies (0 and 0xFFFFFFFF mean "the datagram's source"). */
   replyAddress = 0;
+  /** The TCP port put in search replies (default: the real one). */
+  replyPort: number | undefined;
   #udp!: UdpSocket;
   #tcp!: Server;
   #nextSid = 100;
@@ -270,7 +272,7 @@ export class FakeCaServer extends EventEmitter {
       replies.push({
         type: "SearchResponse",
         cid: message.cid,
-        port: this.tcpPort,
+        port: this.replyPort ?? this.tcpPort,
         serverAddress: this.replyAddress,
         minorVersion: CA_MINOR_VERSION,
       });
