@@ -13,6 +13,7 @@ import {
   type CaMessage,
   type CaMessageInput,
 } from "../codec/index.js";
+import { FlowControl } from "./flow-control.js";
 
 export interface CircuitOptions {
   host: string;
@@ -34,10 +35,6 @@ export interface CircuitOptions {
 
 /** Frames at most this big are gathered into one buffer; bigger ones are written as they are. */
 const GATHER_LIMIT = 64 * 1024;
-/** What one socket read returns at most (libuv's buffer): a full read means more is waiting. */
-const READ_SIZE = 64 * 1024;
-/** Consecutive full reads of many messages before asking the server to hold monitors. */
-const BUSY_READS = 10;
 
 export class Circuit {
   readonly host: string;
@@ -58,8 +55,7 @@ export class Circuit {
   #lastHeard: number;
   #watchdog: Timer | undefined;
   #echoSentAt: number | undefined;
-  #busyReads = 0;
-  #eventsOff = false;
+  readonly #flow = new FlowControl();
   readonly #socketClosed: Promise<void>;
 
   constructor(options: CircuitOptions, serverMinorVersion: number) {
@@ -175,29 +171,9 @@ export class Circuit {
       if (message.type === "VersionResponse") this.minorVersion = message.minorVersion;
       this.#options.onMessage(this, message);
     }
-    this.#flowControl(chunk.length >= READ_SIZE, messages.length > 1);
+    const request = this.#flow.onRead(chunk.length, messages.length);
+    if (request) this.send({ type: request });
   };
-
-  /**
-   * libca's rule: reads that keep filling the buffer with many messages mean the server
-   * sends faster than we process, so ask it to hold monitor updates (EVENTS_OFF; it keeps
-   * the latest of each) until a read drains the socket (EVENTS_ON). One large array
-   * spanning reads is not a flood.
-   */
-  #flowControl(fullRead: boolean, manyMessages: boolean): void {
-    if (fullRead) {
-      if (manyMessages && ++this.#busyReads >= BUSY_READS && !this.#eventsOff) {
-        this.#eventsOff = true;
-        this.send({ type: "EventsOffRequest" });
-      }
-      return;
-    }
-    this.#busyReads = 0;
-    if (this.#eventsOff) {
-      this.#eventsOff = false;
-      this.send({ type: "EventsOnRequest" });
-    }
-  }
 
   /** One timer per circuit, re-armed per period rather than per message. */
   #armWatchdog(seconds: number): void {
