@@ -48,7 +48,7 @@ monitors = {}
 def channel(pv, timeout=5.0):
     chid = channels.get(pv)
     if chid is None:
-        chid = ca.create_channel(pv, connect=False, auto_cb=False)
+        chid = ca.create_channel(pv, connect=False)
         channels[pv] = chid
     if not ca.connect_channel(chid, timeout=timeout):
         raise RuntimeError("could not connect to %s" % pv)
@@ -57,8 +57,7 @@ def channel(pv, timeout=5.0):
 
 def op_caget(req):
     value = epics.caget(req["pv"], as_string=req.get("as_string", False),
-                        count=req.get("count"), timeout=req.get("timeout", 5.0),
-                        connection_timeout=req.get("timeout", 5.0))
+                        count=req.get("count"), timeout=req.get("timeout", 5.0))
     if value is None:
         raise RuntimeError("caget %s returned None" % req["pv"])
     return array_summary(value)
@@ -84,8 +83,7 @@ def op_metadata(req):
 def op_caput(req):
     started = time.monotonic()
     status = epics.caput(req["pv"], req["value"], wait=req.get("wait", False),
-                         timeout=req.get("timeout", 30.0),
-                         connection_timeout=req.get("timeout", 5.0))
+                         timeout=req.get("timeout", 30.0))
     if status is None or status < 0:
         raise RuntimeError("caput %s failed (%s)" % (req["pv"], status))
     return {"status": status, "elapsed": time.monotonic() - started}
@@ -137,30 +135,33 @@ def op_bench(req):
 
 
 def op_count_updates(req):
-    """Counts monitor updates until `last` arrives (or the timeout): n, seconds, gaps."""
+    """Counts monitor updates until `last` arrives (or the timeout), and times them."""
     chid = channel(req["pv"], req.get("timeout", 5.0))
     last = req["last"]
     seen = []
+    times = []
     done = threading.Event()
 
     def callback(value=None, **kws):
+        times.append(time.perf_counter())
         seen.append(value)
         if value == last:
             done.set()
 
     _, _, event = ca.create_subscription(chid, callback=callback)
-    ready = {"ready": req["id"]}
-    emit(ready)
+    emit({"ready": req["id"]})
     done.wait(req.get("timeout", 30.0))
     ca.clear_subscription(event)
     return {"n": len(seen), "values": seen if req.get("values") else None,
-            "complete": done.is_set()}
+            "complete": done.is_set(),
+            "seconds": times[-1] - times[0] if len(times) > 1 else 0.0}
 
 
 OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_")}
 
 
 def serve(line):
+    ca.use_initial_context()  # libca calls from this thread join the main context
     req = json.loads(line)
     try:
         emit({"id": req["id"], "result": OPS[req["op"]](req)})
