@@ -105,7 +105,7 @@ export class Circuit {
     this.#queuedBytes += bytes.length;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(this.#flush);
+      setImmediate(this.#flush);
     }
   }
 
