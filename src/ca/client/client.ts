@@ -3,18 +3,21 @@
  * server and priority, and the routing of every reply to its channel, request or monitor.
  */
 import { hostname, userInfo } from "node:os";
-import { realClock, type Clock } from "../../core/index.js";
+import { realClock, type Clock, type Timer } from "../../core/index.js";
 import {
   CaCommand,
   UNREASONABLE_PV_NAME_SIZE,
   caCommandName,
   ecaName,
+  ipv4FromU32,
   searchReplyHost,
   type CaMessage,
   type ErrorResponse,
+  type RsrvIsUpResponse,
   type SearchResponse,
 } from "../codec/index.js";
 import { readClientEnvironment, type CaAddress, type CaClientEnvironment } from "../env.js";
+import { BeaconWatcher } from "./beacon-watcher.js";
 import { broadcastAddresses } from "./broadcast.js";
 import { CaChannel, type CaChannelOptions, type ChannelHost } from "./channel.js";
 import { Circuit } from "./circuit.js";
@@ -47,6 +50,8 @@ export interface CaClientOptions {
   echoTimeout?: number;
 }
 
+/** Seconds between registrations with the repeater until one is confirmed (libca: 5). */
+const REGISTER_PERIOD = 5;
 /** Room for the largest DBR metadata (CTRL_ENUM's 422 bytes) above the array itself. */
 const METADATA_ROOM = 1024;
 
@@ -66,6 +71,8 @@ export class CaClient {
   readonly #circuits = new Map<string, Circuit>();
   readonly #subscriptions = new Map<number, CaSubscription>();
   readonly #host: ChannelHost;
+  readonly #beacons = new BeaconWatcher();
+  #registration: Timer | undefined;
   #nextCid = 0;
   #nextSubscriptionId = 0;
   #closed: Promise<void> | undefined;
@@ -90,6 +97,7 @@ export class CaClient {
       destinations: this.#destinations,
       broadcast: broadcasts.length > 0 || env.addressList.some((a) => a.host.endsWith(".255")),
       onReply: (reply, source) => this.#onSearchReply(reply, source),
+      onBeacon: (beacon, source) => this.#onBeacon(beacon, source),
       log: this.#log,
     });
     this.#scheduler = new SearchScheduler({
@@ -99,6 +107,7 @@ export class CaClient {
       send: (datagram) => this.#socket.send(datagram),
     });
     this.#host = this.#makeHost();
+    this.#register();
   }
 
   /** The destinations searches go to: the address list, then interface broadcasts. */
@@ -138,6 +147,7 @@ export class CaClient {
     if (this.#closed) return this.#closed;
     for (const channel of [...this.#channels.values()]) channel.shutDown();
     this.#scheduler.close();
+    this.#registration?.cancel();
     const circuits = [...this.#circuits.values()].map((circuit) => circuit.close());
     this.#circuits.clear();
     this.#closed = Promise.all([this.#socket.close(), ...circuits]).then(() => undefined);
@@ -180,6 +190,25 @@ export class CaClient {
         this.#log("error", error instanceof Error ? error.message : String(error));
       },
     };
+  }
+
+  /** Registers with the repeater, again every REGISTER_PERIOD until it confirms. */
+  #register(): void {
+    if (this.#closed || this.#socket.registered) return;
+    this.#socket.registerWithRepeater(this.environment.repeaterPort);
+    this.#registration = this.#clock.schedule(REGISTER_PERIOD, () => this.#register());
+  }
+
+  #onBeacon(beacon: RsrvIsUpResponse, source: string): void {
+    const address = beacon.serverAddress === 0 ? source : ipv4FromU32(beacon.serverAddress);
+    const anomaly = this.#beacons.onBeacon(
+      `${address}:${beacon.port}`,
+      beacon.beaconId,
+      this.#clock.now(),
+    );
+    if (anomaly === undefined) return;
+    this.#log("info", `beacon anomaly (${anomaly}): searching again`);
+    this.#scheduler.reset();
   }
 
   #onSearchReply(reply: SearchResponse, source: string): void {

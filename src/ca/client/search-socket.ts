@@ -4,13 +4,20 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import type { CaAddress } from "../env.js";
-import { decodeDatagram, type SearchResponse } from "../codec/index.js";
+import {
+  decodeDatagram,
+  encode,
+  type RsrvIsUpResponse,
+  type SearchResponse,
+} from "../codec/index.js";
 
 export interface SearchSocketOptions {
   destinations: readonly CaAddress[];
   /** Whether any destination is a broadcast address. */
   broadcast: boolean;
   onReply: (reply: SearchResponse, source: string) => void;
+  /** A beacon the repeater forwarded. */
+  onBeacon: (beacon: RsrvIsUpResponse, source: string) => void;
   log: (level: "debug" | "warn", message: string) => void;
 }
 
@@ -19,6 +26,7 @@ export class SearchSocket {
   readonly #options: SearchSocketOptions;
   readonly #ready: Promise<void>;
   #closed = false;
+  #registered = false;
 
   constructor(options: SearchSocketOptions) {
     this.#options = options;
@@ -45,6 +53,23 @@ export class SearchSocket {
     });
   }
 
+  /**
+   * Asks the repeater on this host to forward beacons to this socket. Without a repeater
+   * nothing comes back and searching goes on by its timer alone.
+   */
+  registerWithRepeater(port: number): void {
+    const request = encode({ type: "RepeaterRegisterRequest", clientAddress: 0 });
+    void this.#ready.then(() => {
+      if (this.#closed) return;
+      this.#socket.send(request, port, "127.0.0.1", () => undefined);
+    });
+  }
+
+  /** Whether the repeater confirmed a registration. */
+  get registered(): boolean {
+    return this.#registered;
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
@@ -63,6 +88,8 @@ export class SearchSocket {
     }
     for (const message of messages) {
       if (message.type === "SearchResponse") this.#options.onReply(message, source);
+      else if (message.type === "RsrvIsUpResponse") this.#options.onBeacon(message, source);
+      else if (message.type === "RepeaterConfirmResponse") this.#registered = true;
     }
   }
 }

@@ -129,6 +129,8 @@ export class FakeCaServer extends EventEmitter {
       EPICS_CA_ADDR_LIST: `127.0.0.1:${this.udpPort}`,
       EPICS_CA_AUTO_ADDR_LIST: "NO",
       EPICS_CA_MAX_ARRAY_BYTES: String(16 * 1024 * 1024),
+      // Registrations with a repeater land here (and are ignored), not on a real one.
+      EPICS_CA_REPEATER_PORT: String(this.udpPort),
     };
   }
 
