@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each printing its figures against a baseline or target.
+import { caBench } from "./ca.bench.js";
 import { engineBench } from "./engine.bench.js";
 import { modbusBench } from "./modbus.bench.js";
 import { simBench } from "./sim.bench.js";
@@ -12,3 +13,5 @@ console.log("\n# transports: request/response round trips\n");
 await transportsBench();
 console.log("\n# Modbus TCP register reads\n");
 await modbusBench();
+console.log("\n# Channel Access over loopback\n");
+await caBench();

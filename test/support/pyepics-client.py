@@ -138,11 +138,14 @@ def op_count_updates(req):
     """Counts monitor updates until `last` arrives (or the timeout), and times them."""
     chid = channel(req["pv"], req.get("timeout", 5.0))
     last = req["last"]
+    first = req.get("first", float("-inf"))
     seen = []
     times = []
     done = threading.Event()
 
     def callback(value=None, **kws):
+        if value < first:
+            return  # the value before the writes began
         times.append(time.perf_counter())
         seen.append(value)
         if value == last:

@@ -1,0 +1,194 @@
+// Channel Access over loopback: gets, puts, put-callbacks and monitor updates per second,
+// our client against pyepics (EPICS base's libca) on the same server, in the same run. The
+// server runs in a process of its own; each client issues one request at a time, as a
+// script does, and a second process writes as fast as it can while a client monitors.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { CaClient, type CaChannel } from "../src/ca/index.js";
+import { pyepics } from "../test/support/peers.js";
+import { PyEpicsClient, loopbackClientEnv } from "../test/support/pyepics.js";
+import { printTable } from "./table.js";
+
+const ARRAY_BYTES = 100_000 * 8;
+
+interface Row {
+  name: string;
+  n: number;
+  /** Seconds of our client, and of pyepics (undefined without it). */
+  ours: number;
+  theirs: number | undefined;
+  target: number;
+  /** Bytes per operation, for a MB/s column. */
+  bytes?: number;
+  note?: string;
+}
+
+async function startServer(): Promise<{ port: number; process: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/ca-bench-server.ts"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  return { port: (JSON.parse(line) as { port: number }).port, process: child };
+}
+
+async function seconds(work: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return (performance.now() - start) / 1000;
+}
+
+async function repeat(n: number, once: (i: number) => Promise<unknown>): Promise<number> {
+  return seconds(async () => {
+    for (let i = 0; i < n; i++) await once(i);
+  });
+}
+
+interface Bench {
+  n: number;
+  seconds: number;
+}
+
+/** Updates our client's monitor delivers while `writer` puts n values as fast as it can. */
+async function oursMonitor(channel: CaChannel, writer: PyEpicsClient, n: number, from: number) {
+  const last = from + n - 1;
+  let count = 0;
+  let first = 0;
+  let end = 0;
+  let arrived!: () => void;
+  const done = new Promise<void>((resolve) => (arrived = resolve));
+  let ready!: () => void;
+  const subscribed = new Promise<void>((resolve) => (ready = resolve));
+  const subscription = channel.monitor({}, (data) => {
+    const value = (data.value as Float64Array)[0]!;
+    if (value < from) return ready(); // the current value, first
+    if (count++ === 0) first = performance.now();
+    if (value === last) {
+      end = performance.now();
+      arrived();
+    }
+  });
+  await subscribed;
+  await writer.request("bench", { pv: "bench:monitor", kind: "put", n, value: from });
+  await done;
+  subscription.cancel();
+  return { n: count, seconds: (end - first) / 1000 };
+}
+
+async function theirsMonitor(
+  monitor: PyEpicsClient,
+  writer: PyEpicsClient,
+  n: number,
+  from: number,
+) {
+  let ready!: () => void;
+  const listening = new Promise<void>((resolve) => (ready = resolve));
+  const counted = monitor.request<{ n: number; seconds: number; complete: boolean }>(
+    "count_updates",
+    { pv: "bench:monitor", first: from, last: from + n - 1, timeout: 60 },
+    ready,
+  );
+  await listening;
+  await writer.request("bench", { pv: "bench:monitor", kind: "put", n, value: from });
+  return counted;
+}
+
+export async function caBench(): Promise<void> {
+  const server = await startServer();
+  const env = loopbackClientEnv(server.port);
+  const client = new CaClient({ env: { ...env, EPICS_CA_MAX_ARRAY_BYTES: String(2 ** 24) } });
+  const withPyepics = pyepics().available;
+  const theirs = withPyepics ? new PyEpicsClient(env) : undefined;
+  const writer = withPyepics ? new PyEpicsClient(env) : undefined;
+  try {
+    const [double, wave, put, monitored] = ["double", "wave", "put", "monitor"].map((name) =>
+      client.channel(`bench:${name}`),
+    ) as [CaChannel, CaChannel, CaChannel, CaChannel];
+    await Promise.all([double, wave, put, monitored].map((c) => c.connected()));
+    const pyBench = async (kind: string, pv: string, n: number): Promise<number | undefined> => {
+      if (!theirs) return undefined;
+      await theirs.request("bench", { pv, kind, n: Math.min(n, 200) }); // warm up
+      return (await theirs.request<Bench>("bench", { pv, kind, n })).seconds;
+    };
+    const ourBench = async (n: number, once: (i: number) => Promise<unknown>) => {
+      await repeat(Math.min(n, 200), once); // warm up
+      return repeat(n, once);
+    };
+
+    const rows: Row[] = [];
+    const gets = 20_000;
+    rows.push({
+      name: "get, double",
+      n: gets,
+      ours: await ourBench(gets, () => double.get()),
+      theirs: await pyBench("get", "bench:double", gets),
+      target: 5_400,
+    });
+    const arrays = 500;
+    rows.push({
+      name: "get, 100,000 doubles",
+      n: arrays,
+      ours: await ourBench(arrays, () => wave.get()),
+      theirs: await pyBench("get_array", "bench:wave", arrays),
+      target: 1_000,
+      bytes: ARRAY_BYTES,
+    });
+    const puts = 20_000;
+    rows.push({
+      name: "put, double",
+      n: puts,
+      ours: await ourBench(puts, async (i) => {
+        await put.put(i);
+        if (i === puts - 1) await put.get(); // every put has reached the server
+      }),
+      theirs: await pyBench("put", "bench:put", puts),
+      target: 5_500,
+    });
+    const callbacks = 10_000;
+    rows.push({
+      name: "put with callback",
+      n: callbacks,
+      ours: await ourBench(callbacks, (i) => put.put(i, { wait: true })),
+      theirs: await pyBench("put_wait", "bench:put", callbacks),
+      target: 3_800,
+    });
+    if (writer && theirs) {
+      const n = 20_000;
+      const ourUpdates = await oursMonitor(monitored, writer, n, 1_000_000);
+      const theirUpdates = await theirsMonitor(theirs, writer, n, 2_000_000);
+      rows.push({
+        name: "monitor updates",
+        n,
+        ours: ourUpdates.seconds,
+        theirs: theirUpdates.seconds,
+        target: 3_500,
+        note: `delivered ${ourUpdates.n}/${n} and ${theirUpdates.n}/${n}`,
+      });
+    }
+
+    const rate = (n: number, s: number | undefined): string =>
+      s === undefined ? "-" : Math.round(n / s).toLocaleString("en");
+    const mbps = (row: Row, s: number | undefined): string =>
+      row.bytes && s ? ` (${Math.round((row.n * row.bytes) / s / 1e6)} MB/s)` : "";
+    printTable(
+      ["per second, loopback", "ours", "pyepics", "ours / pyepics", "target", "note"],
+      rows.map((row) => [
+        row.name,
+        rate(row.n, row.ours) + mbps(row, row.ours),
+        rate(row.n, row.theirs) + mbps(row, row.theirs),
+        row.theirs === undefined ? "-" : (row.theirs / row.ours).toFixed(2),
+        row.target.toLocaleString("en"),
+        row.note ?? "",
+      ]),
+    );
+    if (!withPyepics)
+      console.log("(pyepics rows need python3-pyepics: apt-get install python3-pyepics)");
+  } finally {
+    await client.close();
+    await theirs?.close();
+    await writer?.close();
+    server.process.stdin?.end();
+  }
+}
