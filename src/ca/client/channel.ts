@@ -27,7 +27,12 @@ import {
   resolveRequestType,
   type CaRequestType,
 } from "./request-type.js";
-import { CaSubscription, type CaMonitorListener, type CaMonitorOptions } from "./subscription.js";
+import {
+  CaSubscription,
+  type CaMonitorListener,
+  type CaMonitorOptions,
+  type SubscriptionTarget,
+} from "./subscription.js";
 
 /** searching → connecting (CREATE_CHAN sent) → connected; closed is final. */
 export type CaChannelState = "searching" | "connecting" | "connected" | "closed";
@@ -255,7 +260,7 @@ export class CaChannel {
       try {
         circuit.send({ type: "WriteRequest", ioid: requests.nextIoid(), ...message });
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(this.#unsendable(error));
       }
       return Promise.resolve();
     }
@@ -271,7 +276,7 @@ export class CaChannel {
       circuit.send({ type: "WriteNotifyRequest", ioid, ...message });
     } catch (error) {
       requests.cancel(ioid);
-      return Promise.reject(error as Error);
+      return Promise.reject(this.#unsendable(error));
     }
     return promise.then(() => undefined);
   }
@@ -427,14 +432,7 @@ export class CaChannel {
     if (wasConnected) this.#events.emit("disconnect", why);
   }
 
-  #target(): {
-    name: string;
-    circuit: Circuit;
-    sid: number;
-    nativeType: number;
-    nativeCount: number;
-    maxArrayBytes: number;
-  } {
+  #target(): SubscriptionTarget {
     return {
       name: this.name,
       circuit: this.#circuit!,
@@ -459,6 +457,16 @@ export class CaChannel {
         ECA.TOLARGE,
         `${elements} elements of ${dbrTypeName(type)} exceed EPICS_CA_MAX_ARRAY_BYTES=${this.#host.maxArrayBytes}`,
       ),
+    );
+  }
+
+  /** A value the codec cannot put in a message of the chosen type. */
+  #unsendable(error: unknown): CaStatusError {
+    return new CaStatusError(
+      this.name,
+      "put",
+      ECA.NOCONVERT,
+      error instanceof Error ? error.message : String(error),
     );
   }
 

@@ -95,7 +95,8 @@ export class CaClient {
     this.#requests = new RequestTable(this.#clock);
     this.#socket = new SearchSocket({
       destinations: this.#destinations,
-      broadcast: broadcasts.length > 0 || env.addressList.some((a) => a.host.endsWith(".255")),
+      // The address list may name broadcast addresses too; allowing them costs nothing.
+      broadcast: true,
       onReply: (reply, source) => this.#onSearchReply(reply, source),
       onBeacon: (beacon, source) => this.#onBeacon(beacon, source),
       log: this.#log,

@@ -13,7 +13,7 @@ import {
 
 export interface SearchSocketOptions {
   destinations: readonly CaAddress[];
-  /** Whether any destination is a broadcast address. */
+  /** Allow broadcast destinations. */
   broadcast: boolean;
   onReply: (reply: SearchResponse, source: string) => void;
   /** A beacon the repeater forwarded. */

@@ -10,6 +10,7 @@ import {
   isEcaSuccess,
   type DbrData,
   type DbrType,
+  type DbrValueType,
   type EventAddResponse,
 } from "../codec/index.js";
 import type { Circuit } from "./circuit.js";
@@ -35,7 +36,7 @@ export interface SubscriptionTarget {
   readonly name: string;
   readonly circuit: Circuit;
   readonly sid: number;
-  readonly nativeType: number;
+  readonly nativeType: DbrValueType;
   readonly nativeCount: number;
   readonly maxArrayBytes: number;
 }
@@ -98,11 +99,7 @@ export class CaSubscription {
   /** @internal Sends the EVENT_ADD on the channel's new circuit. */
   start(target: SubscriptionTarget): void {
     if (this.#cancelled) return;
-    const type = resolveRequestType(
-      this.#options.type,
-      "time",
-      target.nativeType as 0 | 1 | 2 | 3 | 4 | 5 | 6,
-    );
+    const type = resolveRequestType(this.#options.type, "time", target.nativeType);
     const zeroCount = caVersionSupports.zeroCountRequests(target.circuit.minorVersion);
     const count = this.#options.count ?? (zeroCount ? 0 : target.nativeCount);
     if (payloadBytes(type, count || target.nativeCount) > target.maxArrayBytes) {

@@ -205,6 +205,25 @@ describe("CaClient against a well-behaved server", () => {
     await expect(temp.get()).rejects.toThrow("sim:temp: get failed: the channel is closed");
   });
 
+  it("closing the client fails the requests in flight, naming their PVs", async () => {
+    server.holdReads.add("sim:temp");
+    const temp = client.channel("sim:temp");
+    const pending = temp.get().catch((e: unknown) => e);
+    await new Promise((resolve) => server.once("held", resolve));
+    await client.close();
+    expect(String(await pending)).toBe(
+      "CaClosedError: sim:temp: get failed: the channel is closed",
+    );
+    expect(() => client.channel("sim:temp")).toThrow("the channel is closed");
+  });
+
+  it("a value that cannot be sent as the chosen type fails the put, naming the PV", async () => {
+    const temp = client.channel("sim:temp");
+    await expect(temp.put("not a number", { type: DBR.DOUBLE })).rejects.toThrow(
+      /^sim:temp: put failed with ECA_NOCONVERT: "not a number" is not a number/,
+    );
+  });
+
   it("takes a search reply's address as given, and 0xFFFFFFFF as the datagram's source", async () => {
     server.replyAddress = 0xffffffff;
     await client.channel("sim:temp").connected();
