@@ -112,6 +112,8 @@ export class CaChannel {
   readonly #host: ChannelHost;
   readonly #events: Emitter<CaChannelEvents>;
   readonly #subscriptions = new Set<CaSubscription>();
+  /** Rejects the `connected()` waiters when the channel is closed. */
+  readonly #closeWaiters = new Set<() => void>();
   #state: CaChannelState = "searching";
   #circuit: Circuit | undefined;
   #sid = 0;
@@ -204,8 +206,6 @@ export class CaChannel {
     });
   }
 
-  readonly #closeWaiters = new Set<() => void>();
-
   /** Reads the value: decoded DbrData, arrays as typed-array views. */
   get(options: CaGetOptions = {}): Promise<DbrData> {
     if (this.#state !== "connected") {
@@ -227,13 +227,19 @@ export class CaChannel {
       timeout,
       `reply to a get (${dbrTypeName(type)})`,
     );
-    circuit.send({
-      type: "ReadNotifyRequest",
-      dataType: type,
-      dataCount: count,
-      sid: this.#sid,
-      ioid,
-    });
+    try {
+      circuit.send({
+        type: "ReadNotifyRequest",
+        dataType: type,
+        dataCount: count,
+        sid: this.#sid,
+        ioid,
+      });
+    } catch (error) {
+      // A type or count the protocol cannot carry.
+      this.#host.requests.cancel(ioid);
+      return Promise.reject(error as Error);
+    }
     return promise;
   }
 
@@ -327,17 +333,17 @@ export class CaChannel {
 
   /** @internal The client is closing: no CLEAR_CHANNEL, the circuits go anyway. */
   shutDown(): void {
-    if (this.#state !== "closed") this.#shutDown();
+    if (this.#state !== "closed") this.#shutDown("client");
   }
 
-  #shutDown(): void {
+  #shutDown(closed: "channel" | "client" = "channel"): void {
     this.#state = "closed";
     this.#circuit = undefined;
     this.#host.stopSearch(this);
     for (const subscription of [...this.#subscriptions]) subscription.cancel();
     this.#host.requests.failWhere(
       (owner) => owner === this,
-      (_owner, operation) => new CaClosedError(this.name, operation),
+      (_owner, operation) => new CaClosedError(this.name, operation, closed),
     );
     for (const waiter of [...this.#closeWaiters]) waiter();
     this.#host.forget(this);

@@ -123,7 +123,7 @@ export class CaClient {
 
   /** A channel to the PV `name`; its search starts at once. Close it with `channel.close()`. */
   channel(name: string, options: CaChannelOptions = {}): CaChannel {
-    if (this.#closed) throw new CaClosedError(name, "channel");
+    if (this.#closed) throw new CaClosedError(name, "channel", "client");
     if (name.length === 0 || name.length > UNREASONABLE_PV_NAME_SIZE) {
       throw new RangeError(`PV name of ${name.length} characters (1–500 allowed)`);
     }

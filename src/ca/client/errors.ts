@@ -58,8 +58,9 @@ export class CaClosedError extends HilError {
   constructor(
     readonly pv: string,
     readonly operation: string,
+    closed: "channel" | "client" = "channel",
   ) {
-    super("HIL_CA_CLOSED", `${pv}: ${operation} failed: the channel is closed`);
+    super("HIL_CA_CLOSED", `${pv}: ${operation} failed: the ${closed} is closed`);
   }
 }
 

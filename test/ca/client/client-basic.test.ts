@@ -211,10 +211,10 @@ describe("CaClient against a well-behaved server", () => {
     const pending = temp.get().catch((e: unknown) => e);
     await new Promise((resolve) => server.once("held", resolve));
     await client.close();
-    expect(String(await pending)).toBe(
-      "CaClosedError: sim:temp: get failed: the channel is closed",
+    expect(String(await pending)).toBe("CaClosedError: sim:temp: get failed: the client is closed");
+    expect(() => client.channel("sim:temp")).toThrow(
+      "sim:temp: channel failed: the client is closed",
     );
-    expect(() => client.channel("sim:temp")).toThrow("the channel is closed");
   });
 
   it("a value that cannot be sent as the chosen type fails the put, naming the PV", async () => {
