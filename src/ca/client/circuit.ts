@@ -81,6 +81,9 @@ export class Circuit {
       this.#armWatchdog(options.connectionTimeout);
     });
     this.#socket.on("data", this.#receive);
+    // A server that never completes the TCP handshake (a dropped SYN) is given up after
+    // EPICS_CA_CONN_TMO rather than the operating system's minutes.
+    this.#armWatchdog(options.connectionTimeout);
     this.#socket.on("error", (error) => this.#end(`${this.address}: ${error.message}`));
     this.#socketClosed = new Promise((resolve) => this.#socket.once("close", () => resolve()));
     this.#socket.on("close", () => this.#end(`${this.address} closed the circuit`));
@@ -185,6 +188,10 @@ export class Circuit {
     if (this.#closed) return;
     const { clock, connectionTimeout, echoTimeout } = this.#options;
     const now = clock.now();
+    if (!this.#connected) {
+      this.#end(`${this.address}: no TCP connection within ${connectionTimeout} s`, true);
+      return;
+    }
     if (this.#echoSentAt !== undefined) {
       if (now - this.#echoSentAt >= echoTimeout - 1e-9) {
         this.#end(`${this.address} did not answer an ECHO within ${echoTimeout} s`, true);
