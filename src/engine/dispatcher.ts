@@ -34,11 +34,29 @@ interface Subscriber {
   skipped: number;
 }
 
+/** One document on its way to the subscribers, and the first failure among them. */
+interface Delivery {
+  readonly document: NamedDocument;
+  failure: SubscriberError | undefined;
+}
+
+/** The others still get the document; the first failure ends the run. */
+function noteFailure(
+  delivery: Delivery,
+  subscriber: Subscriber,
+  doc: NamedDocument,
+  error: unknown,
+): void {
+  delivery.failure ??= new SubscriberError(subscriber.label, doc[0], error);
+}
+
 export type Logger = (message: string, error?: unknown) => void;
 
 /** Fans documents out to subscribers, each lossless or lossy. */
 export class Dispatcher {
   private readonly subscribers = new Map<number, Subscriber>();
+  /** The subscribers in order, made again after each change. */
+  private subscriberList: readonly Subscriber[] | undefined;
   private nextToken = 1;
   private readonly log: Logger;
 
@@ -48,6 +66,7 @@ export class Dispatcher {
 
   subscribe(callback: DocumentCallback, options: SubscribeOptions = {}): number {
     const token = this.nextToken++;
+    this.subscriberList = undefined;
     this.subscribers.set(token, {
       callback,
       name: options.name ?? "all",
@@ -64,6 +83,7 @@ export class Dispatcher {
   }
 
   unsubscribe(token: number): void {
+    this.subscriberList = undefined;
     this.subscribers.delete(token);
   }
 
@@ -77,25 +97,71 @@ export class Dispatcher {
     for (const subscriber of this.subscribers.values()) await subscriber.draining;
   }
 
-  /** Delivers one document; rejects with a SubscriberError if a lossless subscriber fails. */
-  async emit(...document: NamedDocument): Promise<void> {
-    if (this.subscribers.size === 0) return;
-    let failure: SubscriberError | undefined;
-    for (const subscriber of [...this.subscribers.values()]) {
-      for (const doc of this.shape(subscriber, document)) {
-        if (subscriber.name !== "all" && subscriber.name !== doc[0]) continue;
-        if (subscriber.lossy) this.enqueue(subscriber, doc);
-        else {
-          try {
-            await subscriber.callback(...doc);
-          } catch (error) {
-            // The others still get the document; the first failure ends the run.
-            failure ??= new SubscriberError(subscriber.label, doc[0], error);
-          }
-        }
+  /**
+   * Delivers one document; fails with a SubscriberError if a lossless subscriber fails.
+   * Stays synchronous, giving undefined, until a subscriber returns a promise; from then on
+   * each subscriber waits for the one before.
+   */
+  emit(...document: NamedDocument): Promise<void> | undefined {
+    if (this.subscribers.size === 0) return undefined;
+    const delivery: Delivery = { document, failure: undefined };
+    const subscribers = this.snapshot();
+    for (let i = 0; i < subscribers.length; i++) {
+      const subscriber = subscribers[i]!;
+      if (subscriber.pageSize > 0) {
+        return this.deliverInTurn(subscribers, i, delivery, undefined);
+      }
+      const pending = this.deliver(subscriber, document, delivery);
+      if (pending) return this.deliverInTurn(subscribers, i + 1, delivery, pending);
+    }
+    if (delivery.failure) throw delivery.failure;
+    return undefined;
+  }
+
+  /** The subscribers as they were when a document came: one may unsubscribe meanwhile. */
+  private snapshot(): readonly Subscriber[] {
+    return (this.subscriberList ??= [...this.subscribers.values()]);
+  }
+
+  /** The rest of emit(), from subscriber `from` on, each after the one before. */
+  private async deliverInTurn(
+    subscribers: readonly Subscriber[],
+    from: number,
+    delivery: Delivery,
+    pending: Promise<void> | undefined,
+  ): Promise<void> {
+    await pending;
+    for (let i = from; i < subscribers.length; i++) {
+      const subscriber = subscribers[i]!;
+      for (const doc of this.shape(subscriber, delivery.document)) {
+        await this.deliver(subscriber, doc, delivery);
       }
     }
-    if (failure) throw failure;
+    if (delivery.failure) throw delivery.failure;
+  }
+
+  /** Hands one document to one subscriber; a promise when a lossless one is still at it. */
+  private deliver(
+    subscriber: Subscriber,
+    doc: NamedDocument,
+    delivery: Delivery,
+  ): Promise<void> | undefined {
+    if (subscriber.name !== "all" && subscriber.name !== doc[0]) return undefined;
+    if (subscriber.lossy) {
+      this.enqueue(subscriber, doc);
+      return undefined;
+    }
+    try {
+      const result: unknown = subscriber.callback(...doc);
+      if (result) {
+        return Promise.resolve(result).then(undefined, (error: unknown) =>
+          noteFailure(delivery, subscriber, doc, error),
+        );
+      }
+    } catch (error) {
+      noteFailure(delivery, subscriber, doc, error);
+    }
+    return undefined;
   }
 
   /** Packs events into pages for subscribers that asked for them. */

@@ -16,14 +16,6 @@ import { PlanProtocolError } from "./errors.js";
 import { RunBundler } from "./run-bundler.js";
 import { nextScanId } from "./scan-id.js";
 
-/** What the plan receives for a message. */
-export interface Reply {
-  readonly response: unknown;
-}
-
-const NO_RESPONSE: Reply = { response: undefined };
-const box = (response: unknown): Reply => ({ response });
-
 /** Rejects the message being processed when the engine is interrupted. */
 export const INTERRUPTED: unique symbol = Symbol("interrupted");
 
@@ -58,6 +50,10 @@ export class Execution {
   private waiting:
     | { breakOff: (reason: typeof INTERRUPTED) => void; onInterrupt: (() => void) | undefined }
     | undefined;
+  /** The one status a plain wait is waiting on, and how to end that wait. */
+  private awaited: Status | undefined;
+  private resolveAwaited: (() => void) | undefined;
+  private rejectAwaited: ((reason: unknown) => void) | undefined;
 
   constructor(plan: Plan<unknown>, context: ExecutionContext) {
     this.plan = plan;
@@ -75,6 +71,12 @@ export class Execution {
 
   /** Breaks off a sleep or wait in progress (other messages always finish). */
   interrupt(): void {
+    if (this.awaited) {
+      const reject = this.rejectAwaited!;
+      this.forgetAwaited();
+      reject(INTERRUPTED);
+      return;
+    }
     const waiting = this.waiting;
     if (!waiting) return;
     waiting.onInterrupt?.();
@@ -122,38 +124,40 @@ export class Execution {
   }
 
   /**
-   * Acts on one message and gives the response the plan receives, boxed, because a Status
-   * is awaitable and a bare one would be waited on instead of handed over. Quick messages
-   * answer at once, without a promise.
+   * Acts on one message and gives the response the plan receives: a Promise of it when the
+   * work takes time, else the response itself. Only a Promise is awaited: a Status is
+   * thenable but no Promise, so it is handed over as it is, not waited on.
    */
-  process(msg: Msg): Reply | Promise<Reply> {
+  process(msg: Msg): unknown {
     switch (msg.command) {
       case "set":
         this.moved.add(msg.obj);
-        return { response: this.addToGroup(msg.group, msg.obj.set(msg.value)) };
+        return this.addToGroup(msg.group, msg.obj.set(msg.value));
       case "trigger":
-        return { response: this.addToGroup(msg.group, msg.obj.trigger()) };
+        return this.addToGroup(msg.group, msg.obj.trigger());
       case "create":
         this.requireRun("create").create(msg.stream);
-        return NO_RESPONSE;
+        return undefined;
       case "checkpoint":
         if (this.bundler?.bundling) {
           throw new PlanProtocolError("checkpoint inside a create/save bundle");
         }
-        this.cache = [];
-        return NO_RESPONSE;
+        this.restartCache();
+        return undefined;
       case "clear_checkpoint":
         this.cache = undefined;
-        return NO_RESPONSE;
+        return undefined;
       case "null":
-        return NO_RESPONSE;
+        return undefined;
       // The messages of every scan point, straight to their work without act()'s frame.
       case "read":
-        return (this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read()).then(box);
+        return this.bundler?.bundling ? this.bundler.read(msg.obj) : msg.obj.read();
       case "wait":
-        return this.wait(msg.group, msg.timeout).then(() => NO_RESPONSE);
+        return this.wait(msg.group, msg.timeout);
+      case "save":
+        return this.save();
       default:
-        return this.act(msg).then(box);
+        return this.act(msg);
     }
   }
 
@@ -167,11 +171,6 @@ export class Execution {
         await this.closeRun(msg.exitStatus ?? "success", msg.reason ?? "");
         return bundler.runUid;
       }
-      case "save":
-        await this.requireRun("save").save();
-        // A saved event is a point of no return: a rewind must never repeat it.
-        if (this.cache) this.cache = [];
-        return undefined;
       case "drop":
         return this.requireRun("drop").drop();
       case "sleep":
@@ -215,7 +214,7 @@ export class Execution {
     let response: unknown;
     for (let step = plan.next(); !step.done; step = plan.next(response)) {
       const reply = this.process(step.value);
-      response = (reply instanceof Promise ? await reply : reply).response;
+      response = reply instanceof Promise ? await reply : reply;
     }
   }
 
@@ -225,7 +224,8 @@ export class Execution {
     const last = typeof context.md.scan_id === "number" ? context.md.scan_id : 0;
     const scanId = nextScanId(context.scanIdFile, last);
     context.md.scan_id = scanId;
-    const emit = (...doc: NamedDocument): Promise<void> => context.dispatcher.emit(...doc);
+    const emit = (...doc: NamedDocument): Promise<void> | undefined =>
+      context.dispatcher.emit(...doc);
     this.bundler = await RunBundler.open(
       { ...context.md, ...md, scan_id: scanId },
       { clock: context.clock, emit, newUid: context.newUid },
@@ -247,13 +247,77 @@ export class Execution {
     return status;
   }
 
-  private async wait(group: string | undefined, timeout: number | undefined): Promise<void> {
-    const statuses = this.groups.get(group ?? "") ?? [];
-    this.groups.delete(group ?? "");
-    if (statuses.length === 0) return;
+  /** Emits the bundle as an event; undefined when that is done at once. */
+  private save(): Promise<void> | undefined {
+    const saving = this.requireRun("save").save();
+    if (!saving) {
+      this.savedEvent();
+      return undefined;
+    }
+    return saving.then(this.savedEvent);
+  }
+
+  /** A saved event is a point of no return: a rewind must never repeat it. */
+  private readonly savedEvent = (): void => {
+    if (this.cache) this.cache.length = 0;
+  };
+
+  /** Starts the messages a rewind replays afresh (the old list was copied if replayed). */
+  private restartCache(): void {
+    if (this.cache) this.cache.length = 0;
+    else this.cache = [];
+  }
+
+  /** Waits for the statuses of `group`; undefined when there is nothing left to wait for. */
+  private wait(group: string | undefined, timeout: number | undefined): Promise<void> | undefined {
+    const key = group ?? "";
+    const statuses = this.groups.get(key);
+    if (!statuses) return undefined;
+    this.groups.delete(key);
+    // One status, no timeout, nobody watching: the common case of a scan step.
+    if (statuses.length === 1 && timeout === undefined && !this.context.waitingHook) {
+      return this.waitForOne(statuses[0]!);
+    }
+    return this.waitForAll(statuses, group, timeout);
+  }
+
+  /** Waits on the status's own callback: fewer promise hops than awaiting it. */
+  private waitForOne(status: Status): Promise<void> | undefined {
+    if (status.success) return undefined;
+    if (status.done) throw status.error ?? new Error(`${status.name} failed`);
+    const waited = new Promise<void>(this.holdAwaited);
+    this.awaited = status;
+    status.addCallback(this.awaitedDone);
+    return waited;
+  }
+
+  private readonly holdAwaited = (resolve: () => void, reject: (reason: unknown) => void): void => {
+    this.resolveAwaited = resolve;
+    this.rejectAwaited = reject;
+  };
+
+  private readonly awaitedDone = (status: Status): void => {
+    if (status !== this.awaited) return; // an interrupt ended that wait already
+    const resolve = this.resolveAwaited!;
+    const reject = this.rejectAwaited!;
+    this.forgetAwaited();
+    if (status.success) resolve();
+    else reject(status.error ?? new Error(`${status.name} failed`));
+  };
+
+  private forgetAwaited(): void {
+    this.awaited = undefined;
+    this.resolveAwaited = undefined;
+    this.rejectAwaited = undefined;
+  }
+
+  private async waitForAll(
+    statuses: Status[],
+    group: string | undefined,
+    timeout: number | undefined,
+  ): Promise<void> {
     const { clock, waitingHook } = this.context;
     waitingHook?.(statuses);
-    // One status with no timeout is waited on as it is: the common case of a scan step.
     const waitFor =
       statuses.length === 1 && timeout === undefined
         ? statuses[0]!

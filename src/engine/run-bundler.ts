@@ -13,7 +13,8 @@ import type {
 import { hasHints, isConfigurable } from "../core/index.js";
 import { PlanProtocolError } from "./errors.js";
 
-type Emit = (...document: NamedDocument) => Promise<void>;
+/** Delivers a document; undefined when that is done at once. */
+type Emit = (...document: NamedDocument) => Promise<void> | undefined;
 
 interface Stream {
   descriptor: EventDescriptor;
@@ -87,12 +88,23 @@ export class RunBundler {
     return readings;
   }
 
-  async save(): Promise<void> {
+  /** Emits the bundle as an event; undefined when that is done at once. */
+  save(): Promise<void> | undefined {
     const bundle = this.bundle;
     if (!bundle) throw new PlanProtocolError("save without create");
     this.bundle = undefined;
-    const objects = [...bundle.reads.keys()];
-    const stream = await this.streamFor(bundle.stream, objects);
+    const known = this.streams.get(bundle.stream);
+    // After the first event of a stream its descriptor is known: no need to wait for one.
+    if (known && holdsExactly(known.objects, bundle.reads)) return this.emitEvent(known, bundle);
+    return this.saveFirst(bundle);
+  }
+
+  private async saveFirst(bundle: Bundle): Promise<void> {
+    const stream = await this.streamFor(bundle.stream, [...bundle.reads.keys()]);
+    await this.emitEvent(stream, bundle);
+  }
+
+  private emitEvent(stream: Stream, bundle: Bundle): Promise<void> | undefined {
     const data: Record<string, unknown> = {};
     const timestamps: Record<string, number> = {};
     for (const readings of bundle.reads.values()) {
@@ -104,7 +116,7 @@ export class RunBundler {
     }
     stream.seqNum++;
     this.eventsPerStream.set(bundle.stream, (this.eventsPerStream.get(bundle.stream) ?? 0) + 1);
-    await this.emit("event", {
+    return this.emit("event", {
       uid: this.newUid(),
       time: this.clock.now(),
       descriptor: stream.descriptor.uid,
@@ -208,6 +220,16 @@ async function configurationOf(obj: Configurable): Promise<ObjectConfiguration> 
     timestamps[field] = reading.timestamp;
   }
   return { data, timestamps, data_keys: dataKeys };
+}
+
+/** Whether the event read exactly the objects of the stream. */
+function holdsExactly(
+  objects: readonly Readable[],
+  reads: ReadonlyMap<Readable, Readings>,
+): boolean {
+  if (objects.length !== reads.size) return false;
+  for (const obj of objects) if (!reads.has(obj)) return false;
+  return true;
 }
 
 function sameObjects(a: readonly Readable[], b: readonly Readable[]): boolean {

@@ -207,7 +207,7 @@ export class RunEngine {
     let response: unknown;
     let toThrow: { error: unknown } | undefined;
     for (;;) {
-      let msg: Msg | undefined = execution.replay.shift();
+      let msg: Msg | undefined = execution.replay.length > 0 ? execution.replay.shift() : undefined;
       if (!msg) {
         const step = toThrow ? execution.plan.throw(toThrow.error) : execution.plan.next(response);
         toThrow = undefined;
@@ -217,7 +217,7 @@ export class RunEngine {
       }
       try {
         const reply = execution.process(msg);
-        response = (reply instanceof Promise ? await reply : reply).response;
+        response = reply instanceof Promise ? await reply : reply;
       } catch (error) {
         response = undefined;
         if (error !== INTERRUPTED) toThrow = { error };
@@ -321,6 +321,7 @@ export class RunEngine {
   }
 
   private trippedSuspension(): Suspension | undefined {
+    if (this.suspenders.size === 0) return undefined;
     for (const suspender of this.suspenders) {
       if (suspender.suspension) return suspender.suspension;
     }
