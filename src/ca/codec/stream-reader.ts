@@ -24,11 +24,26 @@ interface Pending {
   total: number;
 }
 
+/** A large message being copied into its own buffer as its bytes arrive. */
+interface Assembly {
+  pending: Pending;
+  bytes: Uint8Array;
+  filled: number;
+}
+
+/**
+ * Messages at least this long are assembled in a buffer of their own from the moment their
+ * header is in, so the chunks they arrive in need not be kept (or may be reused at once).
+ */
+const ASSEMBLE_FROM = 64 * 1024;
+
 /**
  * Frames a TCP byte stream into messages. Chunks are kept as they arrive (a list plus an
- * offset into the first); each message is assembled once when its last byte is in, or
- * decoded in place when it lies within one chunk. Decoded messages never share memory with
- * the chunks, but the chunks of an incomplete message are kept as given: do not reuse them.
+ * offset into the first); a message is decoded in place when it lies within one chunk,
+ * assembled once when its last byte is in, and a large one is copied into its own buffer
+ * as it arrives. Decoded messages never share memory with the chunks. Chunks are kept as
+ * given unless `push` is told the caller reuses them (a socket reading into one buffer),
+ * in which case only the bytes of an incomplete message are copied.
  * After a RemoteProtocolError the stream cannot be resynchronised: every later push throws
  * the same error, and the owner closes the circuit.
  */
@@ -40,6 +55,7 @@ export class CaStreamReader {
   #offset = 0;
   #buffered = 0;
   #pending: Pending | undefined;
+  #assembly: Assembly | undefined;
   #failure: RemoteProtocolError | undefined;
   readonly #scratch = new Uint8Array(EXTENDED_HEADER_SIZE);
 
@@ -58,11 +74,12 @@ export class CaStreamReader {
 
   /** Bytes received and not yet returned as messages. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#buffered + (this.#assembly?.filled ?? 0);
   }
 
   /** Bytes still needed to complete the next message (at least 1 while it is partial). */
   get bytesNeeded(): number {
+    if (this.#assembly) return this.#assembly.bytes.length - this.#assembly.filled;
     if (this.#pending) return this.#pending.total - this.#buffered;
     // Without a pending header, at least 16 bytes are missing, or 24 for an extended one.
     return (this.#buffered >= HEADER_SIZE ? EXTENDED_HEADER_SIZE : HEADER_SIZE) - this.#buffered;
@@ -73,15 +90,22 @@ export class CaStreamReader {
    * Throws RemoteProtocolError for an unknown command, a payload over `maxPayloadSize` or a
    * message whose payload cannot hold its fields.
    */
-  push(chunk: Uint8Array): CaMessage[] {
+  push(chunk: Uint8Array, { reused = false }: { reused?: boolean } = {}): CaMessage[] {
     if (this.#failure) throw this.#failure;
-    if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-    }
     const messages: CaMessage[] = [];
     try {
+      let rest = chunk;
+      if (this.#assembly) {
+        const assembly = this.#assembly;
+        rest = this.#fillAssembly(assembly, chunk);
+        if (!this.#assembly) messages.push(this.#decodeAssembled(assembly));
+      }
+      if (rest.length > 0) {
+        this.#chunks.push(rest);
+        this.#buffered += rest.length;
+      }
       for (let message = this.#next(); message; message = this.#next()) messages.push(message);
+      if (reused) this.#keepCopies(chunk);
     } catch (error) {
       if (error instanceof RemoteProtocolError) this.#failure = error;
       throw error;
@@ -89,12 +113,50 @@ export class CaStreamReader {
     return messages;
   }
 
+  /** Copies what the assembly lacks from `chunk`; returns the bytes beyond the message. */
+  #fillAssembly(assembly: Assembly, chunk: Uint8Array): Uint8Array {
+    const take = Math.min(chunk.length, assembly.bytes.length - assembly.filled);
+    assembly.bytes.set(chunk.subarray(0, take), assembly.filled);
+    assembly.filled += take;
+    if (assembly.filled === assembly.bytes.length) this.#assembly = undefined;
+    return chunk.subarray(take);
+  }
+
+  #decodeAssembled({ pending, bytes }: Assembly): CaMessage {
+    return decodeMessage(pending.header, bytes.subarray(pending.headerSize), this.sender, "stream");
+  }
+
+  /** Replaces the kept parts of a chunk the caller will reuse with copies of them. */
+  #keepCopies(chunk: Uint8Array): void {
+    for (let i = this.#head; i < this.#chunks.length; i++) {
+      const kept = this.#chunks[i]!;
+      if (kept.buffer !== chunk.buffer) continue;
+      const start = i === this.#head ? this.#offset : 0;
+      // A copy, made with the constructor: a Buffer's slice() would only be a view.
+      this.#chunks[i] = new Uint8Array(kept.subarray(start));
+      if (i === this.#head) this.#offset = 0;
+    }
+  }
+
   #next(): CaMessage | undefined {
     const pending = this.#pending ?? this.#readPending();
-    if (!pending || this.#buffered < pending.total) return undefined;
+    if (!pending) return undefined;
+    if (this.#buffered < pending.total) {
+      if (pending.total >= ASSEMBLE_FROM) this.#startAssembly(pending);
+      return undefined;
+    }
     this.#pending = undefined;
     const bytes = this.#take(pending.total);
     return decodeMessage(pending.header, bytes.subarray(pending.headerSize), this.sender, "stream");
+  }
+
+  /** Moves the buffered start of a large message into a buffer of its own. */
+  #startAssembly(pending: Pending): void {
+    const bytes = ownedBuffer(pending.total);
+    const filled = this.#buffered;
+    bytes.set(this.#take(filled), 0);
+    this.#pending = undefined;
+    this.#assembly = { pending, bytes, filled };
   }
 
   /** Reads and checks the next header once enough bytes are buffered. */

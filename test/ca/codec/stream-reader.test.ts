@@ -112,6 +112,24 @@ describe("CaStreamReader", () => {
     }
   });
 
+  it("reads chunks the caller reuses, as a socket reading into one buffer does", () => {
+    const random = seededRandom(20261123);
+    for (let round = 0; round < 12; round++) {
+      const reader = new CaStreamReader({ sender: "server" });
+      // A Buffer, as sockets give: its slice() is a view, not a copy.
+      const buffer = Buffer.alloc(65_536);
+      const out: CaMessage[] = [];
+      const maxChunk = round % 2 === 0 ? 100 : buffer.length;
+      for (const chunk of randomChunks(stream, random, maxChunk)) {
+        buffer.set(chunk);
+        out.push(...reader.push(buffer.subarray(0, chunk.length), { reused: true }));
+        buffer.fill(0xee); // what the next read would overwrite
+      }
+      sameMessages(out);
+      expect(reader.bufferedBytes).toBe(0);
+    }
+  });
+
   it("tells how many bytes the next message still needs", () => {
     const reader = new CaStreamReader({ sender: "server" });
     expect(reader.bytesNeeded).toBe(16);
