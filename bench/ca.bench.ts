@@ -2,6 +2,8 @@
 // our client against pyepics (EPICS base's libca) on the same server, in the same run. The
 // server runs in a process of its own; each client issues one request at a time, as a
 // script does, and a second process writes as fast as it can while a client monitors.
+// A ceiling is measured too: pyepics against a server that does no work (canned replies),
+// the most any server could give pyepics here; "of ceiling" is our server's share of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { CaClient, type CaChannel } from "../src/ca/index.js";
@@ -14,17 +16,24 @@ const ARRAY_BYTES = 100_000 * 8;
 interface Row {
   name: string;
   n: number;
-  /** Seconds of our client, and of pyepics (undefined without it). */
+  /** Seconds of our client, and of pyepics (undefined without it), on our server. */
   ours: number;
   theirs: number | undefined;
+  /** Seconds of pyepics against the canned server, where measured. */
+  ceiling?: number | undefined;
   target: number;
   /** Bytes per operation, for a MB/s column. */
   bytes?: number;
   note?: string;
 }
 
-async function startServer(): Promise<{ port: number; process: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/ca-bench-server.ts"], {
+interface BenchServer {
+  port: number;
+  process: ChildProcess;
+}
+
+async function startServer(script: string): Promise<BenchServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -96,21 +105,28 @@ async function theirsMonitor(
 }
 
 export async function caBench(): Promise<void> {
-  const server = await startServer();
+  const server = await startServer("bench/ca-bench-server.ts");
+  const canned = await startServer("bench/ca-canned-server.ts");
   const env = loopbackClientEnv(server.port);
   const client = new CaClient({ env: { ...env, EPICS_CA_MAX_ARRAY_BYTES: String(2 ** 24) } });
   const withPyepics = pyepics().available;
   const theirs = withPyepics ? new PyEpicsClient(env) : undefined;
   const writer = withPyepics ? new PyEpicsClient(env) : undefined;
+  const atCeiling = withPyepics ? new PyEpicsClient(loopbackClientEnv(canned.port)) : undefined;
   try {
     const [double, wave, put, monitored] = ["double", "wave", "put", "monitor"].map((name) =>
       client.channel(`bench:${name}`),
     ) as [CaChannel, CaChannel, CaChannel, CaChannel];
     await Promise.all([double, wave, put, monitored].map((c) => c.connected()));
-    const pyBench = async (kind: string, pv: string, n: number): Promise<number | undefined> => {
-      if (!theirs) return undefined;
-      await theirs.request("bench", { pv, kind, n: Math.min(n, 200) }); // warm up
-      return (await theirs.request<Bench>("bench", { pv, kind, n })).seconds;
+    const pyBench = async (
+      kind: string,
+      pv: string,
+      n: number,
+      py = theirs,
+    ): Promise<number | undefined> => {
+      if (!py) return undefined;
+      await py.request("bench", { pv, kind, n: Math.min(n, 200) }); // warm up
+      return (await py.request<Bench>("bench", { pv, kind, n })).seconds;
     };
     const ourBench = async (n: number, once: (i: number) => Promise<unknown>) => {
       await repeat(Math.min(n, 200), once); // warm up
@@ -124,6 +140,7 @@ export async function caBench(): Promise<void> {
       n: gets,
       ours: await ourBench(gets, () => double.get()),
       theirs: await pyBench("get", "bench:double", gets),
+      ceiling: await pyBench("get", "bench:double", gets, atCeiling),
       target: 5_400,
     });
     const arrays = 500;
@@ -132,6 +149,7 @@ export async function caBench(): Promise<void> {
       n: arrays,
       ours: await ourBench(arrays, () => wave.get()),
       theirs: await pyBench("get_array", "bench:wave", arrays),
+      ceiling: await pyBench("get_array", "bench:wave", arrays, atCeiling),
       target: 1_000,
       bytes: ARRAY_BYTES,
     });
@@ -152,6 +170,7 @@ export async function caBench(): Promise<void> {
       n: callbacks,
       ours: await ourBench(callbacks, (i) => put.put(i, { wait: true })),
       theirs: await pyBench("put_wait", "bench:put", callbacks),
+      ceiling: await pyBench("put_wait", "bench:put", callbacks, atCeiling),
       target: 3_800,
     });
     if (writer && theirs) {
@@ -173,13 +192,24 @@ export async function caBench(): Promise<void> {
     const mbps = (row: Row, s: number | undefined): string =>
       row.bytes && s ? ` (${Math.round((row.n * row.bytes) / s / 1e6)} MB/s)` : "";
     printTable(
-      ["per second, loopback", "ours", "pyepics", "ours / pyepics", "target", "note"],
+      [
+        "per second, loopback",
+        "ours",
+        "pyepics",
+        "ours / pyepics",
+        "target (pyepics)",
+        "pyepics, ceiling",
+        "of ceiling",
+        "note",
+      ],
       rows.map((row) => [
         row.name,
         rate(row.n, row.ours) + mbps(row, row.ours),
         rate(row.n, row.theirs) + mbps(row, row.theirs),
         row.theirs === undefined ? "-" : (row.theirs / row.ours).toFixed(2),
         row.target.toLocaleString("en"),
+        rate(row.n, row.ceiling),
+        row.ceiling && row.theirs ? (row.ceiling / row.theirs).toFixed(2) : "-",
         row.note ?? "",
       ]),
     );
@@ -189,6 +219,8 @@ export async function caBench(): Promise<void> {
     await client.close();
     await theirs?.close();
     await writer?.close();
+    await atCeiling?.close();
     server.process.stdin?.end();
+    canned.process.stdin?.end();
   }
 }
