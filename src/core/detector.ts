@@ -32,14 +32,27 @@ export abstract class Detector<T = number> extends Device implements Triggerable
   }
 
   trigger(): Status {
-    const options = { name: `${this.name} trigger`, clock: this.clock };
+    const status = new Status({ name: `${this.name} trigger`, clock: this.clock });
     if (this.acquiring) {
-      return Status.failed(new HilError("HIL_BUSY", `${this.name} is already acquiring`), options);
+      status.fail(new HilError("HIL_BUSY", `${this.name} is already acquiring`));
+      return status;
     }
-    const status = Status.wrap(this.acquire(), options);
     this.acquiring = status;
-    status.addCallback(() => (this.acquiring = undefined));
+    void this.runAcquire(status);
     return status;
+  }
+
+  /** Acquires and ends `status`; the detector is free again before anyone hears of it. */
+  private async runAcquire(status: Status): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      await this.acquire();
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    if (this.acquiring === status) this.acquiring = undefined;
+    if (failure) status.fail(failure);
+    else status.finish();
   }
 
   /** Acquires one value; resolves when it is readable. */

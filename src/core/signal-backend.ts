@@ -26,6 +26,8 @@ export interface SignalBackend<T> {
   /** Releases what connect() opened, if anything. */
   disconnect?(): Promise<void>;
   getReading(): Promise<Reading<T>>;
+  /** The reading at once, for a backend that holds or computes it without I/O. */
+  readingNow?(): Reading<T>;
   getValue(): Promise<T>;
   /** Writes a value already checked against the datatype; with `wait`, resolves when done. */
   put(value: T, wait: boolean): Promise<void>;

@@ -40,7 +40,16 @@ export class SignalR<T> extends Device {
   }
 
   override async read(): Promise<Readings> {
+    if (this.backend.readingNow) return { [this.name]: this.backend.readingNow() };
     return { [this.name]: await this.backend.getReading() };
+  }
+
+  override canReadNow(): boolean {
+    return this.read === SignalR.prototype.read && this.backend.readingNow !== undefined;
+  }
+
+  override readNow(): Readings {
+    return { [this.name]: this.backend.readingNow!() };
   }
 
   override async describe(): Promise<DataKeys> {

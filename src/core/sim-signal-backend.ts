@@ -51,6 +51,10 @@ export class SimSignalBackend<T> implements SignalBackend<T> {
     return this.current();
   }
 
+  readingNow(): Reading<T> {
+    return this.current();
+  }
+
   async getValue(): Promise<T> {
     return this.compute();
   }

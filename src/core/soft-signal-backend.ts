@@ -39,6 +39,10 @@ export class SoftSignalBackend<T> implements SignalBackend<T> {
     return this.reading;
   }
 
+  readingNow(): Reading<T> {
+    return this.reading;
+  }
+
   async getValue(): Promise<T> {
     return this.reading.value;
   }

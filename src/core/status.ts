@@ -53,8 +53,10 @@ export class Status implements PromiseLike<undefined> {
   readonly name: string;
   private readonly clock: Clock;
   private readonly started: number;
-  private readonly promise: Promise<undefined>;
-  private settle!: (error?: Error) => void;
+  /** Made on the first then(): most statuses are only called back, never awaited. */
+  private promise: Promise<undefined> | undefined;
+  private resolvePromise: ((value: undefined) => void) | undefined;
+  private rejectPromise: ((error: Error | undefined) => void) | undefined;
   private state: "running" | "succeeded" | "failed" = "running";
   private failure: Error | undefined;
   private readonly callbacks: Callback[] = [];
@@ -79,10 +81,6 @@ export class Status implements PromiseLike<undefined> {
     this.precision = precision;
     this.clock = clock;
     this.started = clock.now();
-    this.promise = new Promise<undefined>((resolve, reject) => {
-      this.settle = (error) => (error ? reject(error) : resolve(undefined));
-    });
-    this.promise.catch(() => undefined);
     if (timeout !== undefined) {
       this.timer = clock.schedule(timeout, () => this.fail(new StatusTimeoutError(name, timeout)));
     }
@@ -188,11 +186,26 @@ export class Status implements PromiseLike<undefined> {
     onFulfilled?: ((value: undefined) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return this.promise.then(onFulfilled, onRejected);
+    return this.settled().then(onFulfilled, onRejected);
   }
 
   toString(): string {
     return `Status(${this.name}, ${this.state})`;
+  }
+
+  /** The promise of the outcome, marked handled: a failure nobody awaits is no unhandled rejection. */
+  private settled(): Promise<undefined> {
+    if (this.promise) return this.promise;
+    if (this.state === "succeeded") this.promise = Promise.resolve(undefined);
+    else if (this.state === "failed") this.promise = Promise.reject(this.failure);
+    else {
+      this.promise = new Promise<undefined>((resolve, reject) => {
+        this.resolvePromise = resolve;
+        this.rejectPromise = reject;
+      });
+    }
+    this.promise.catch(ignore);
+    return this.promise;
   }
 
   private emit(): void {
@@ -222,7 +235,10 @@ export class Status implements PromiseLike<undefined> {
     this.state = state;
     this.ended = this.clock.now();
     this.timer?.cancel();
-    this.settle(this.failure);
+    if (state === "failed") this.rejectPromise?.(this.failure);
+    else this.resolvePromise?.(undefined);
+    this.resolvePromise = undefined;
+    this.rejectPromise = undefined;
     for (const callback of this.callbacks.splice(0)) this.runCallback(callback);
     this.watchers = undefined;
   }
@@ -238,6 +254,8 @@ export class Status implements PromiseLike<undefined> {
     }
   }
 }
+
+function ignore(): void {}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

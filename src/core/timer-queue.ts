@@ -1,9 +1,26 @@
-/** An entry of the queue: due time, insertion order (ties fire first-in first-out) and the callback. */
-export interface QueuedTimer {
+import type { Timer } from "./clock.js";
+
+/**
+ * An entry of the queue: due time, insertion order (ties fire first-in first-out) and the
+ * callback. It is the Timer its clock hands out, so scheduling makes no closure.
+ */
+export class QueuedTimer implements Timer {
   readonly due: number;
   readonly order: number;
   readonly callback: () => void;
-  cancelled: boolean;
+  cancelled = false;
+  private readonly queue: TimerQueue;
+
+  constructor(queue: TimerQueue, due: number, order: number, callback: () => void) {
+    this.queue = queue;
+    this.due = due;
+    this.order = order;
+    this.callback = callback;
+  }
+
+  cancel(): void {
+    this.queue.cancel(this);
+  }
 }
 
 /** A binary min-heap of timers by (due, order): O(log n) insert and pop for many pending moves. */
@@ -17,7 +34,7 @@ export class TimerQueue {
   }
 
   push(due: number, callback: () => void): QueuedTimer {
-    const timer: QueuedTimer = { due, order: this.nextOrder++, callback, cancelled: false };
+    const timer = new QueuedTimer(this, due, this.nextOrder++, callback);
     this.heap.push(timer);
     this.siftUp(this.heap.length - 1);
     this.live++;

@@ -39,15 +39,18 @@ export class VirtualClock implements Clock {
     return this.queue.size;
   }
 
-  sleep(seconds: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    return sleepOn(this, seconds, options.signal);
+  sleep(seconds: number, options?: { signal?: AbortSignal }): Promise<void> {
+    const signal = options?.signal;
+    if (signal) return sleepOn(this, seconds, signal);
+    // Nothing can cut it short: the timer resolves the promise itself.
+    return new Promise((resolve) => void this.schedule(seconds, resolve));
   }
 
   schedule(seconds: number, callback: () => void): Timer {
     const due = this.time + (seconds > 0 ? seconds : 0);
-    const entry = this.queue.push(due, callback);
+    const timer = this.queue.push(due, callback);
     this.wake();
-    return { cancel: () => this.queue.cancel(entry) };
+    return timer;
   }
 
   /**
