@@ -36,15 +36,34 @@ export interface SimMotorOptions {
   updatePeriod?: number;
 }
 
-interface Move {
+/** One move: where from and to, whom to tell of progress, and its timers. */
+class Move {
   readonly initial: number;
   readonly target: number;
   readonly report: (progress: ProgressReport) => void;
   /** Settles when the motion ends: at the target, stopped, taken over or cut by a switch. */
   readonly ended: Promise<void>;
-  readonly end: (error?: Error) => void;
-  updateTimer?: Timer;
-  arrivalTimer?: Timer;
+  updateTimer: Timer | undefined;
+  arrivalTimer: Timer | undefined;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
+
+  constructor(initial: number, target: number, report: (progress: ProgressReport) => void) {
+    this.initial = initial;
+    this.target = target;
+    this.report = report;
+    this.ended = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  end(error?: Error): void {
+    this.updateTimer?.cancel();
+    this.arrivalTimer?.cancel();
+    if (error) this.reject(error);
+    else this.resolve();
+  }
 }
 
 /**
@@ -147,13 +166,10 @@ export class SimMotor extends Motor implements PositionSource, MoveEstimator {
     const now = this.clock.now();
     const initial = this.axis.positionAt(now);
     this.axis.move(target, now);
-    let end!: (error?: Error) => void;
-    const ended = new Promise<void>((resolve, reject) => {
-      end = (error) => (error ? reject(error) : resolve());
-    });
-    this.move = { initial, target, report, ended, end };
-    this.scheduleUpdates(this.move);
-    return ended;
+    const move = new Move(initial, target, report);
+    this.move = move;
+    this.scheduleUpdates(move);
+    return move.ended;
   }
 
   protected async haltMotion(): Promise<void> {
@@ -168,25 +184,35 @@ export class SimMotor extends Motor implements PositionSource, MoveEstimator {
   private scheduleUpdates(move: Move): void {
     move.updateTimer?.cancel();
     move.arrivalTimer?.cancel();
+    this.reportProgress(move);
     const { clock, axis } = this;
-    const arrival = axis.arrivalTime;
-    const tick = (): void => {
-      const now = clock.now();
-      this.notifyReadback();
-      move.report({
-        current: axis.positionAt(now),
-        initial: move.initial,
-        target: move.target,
-        fraction: axis.pathFraction(now),
-        remaining: arrival - now,
-      });
-      if (arrival - now > this.updatePeriod) {
-        move.updateTimer = clock.schedule(this.updatePeriod, tick);
-      }
-    };
-    tick();
-    move.arrivalTimer = clock.schedule(arrival - clock.now(), () => this.arrive());
+    move.arrivalTimer = clock.schedule(axis.arrivalTime - clock.now(), this.onArrival);
   }
+
+  /** Tells subscribers and the move's watchers where the axis is; due again while far off. */
+  private reportProgress(move: Move): void {
+    const { clock, axis } = this;
+    const now = clock.now();
+    const remaining = axis.arrivalTime - now;
+    this.notifyReadback();
+    move.report({
+      current: axis.positionAt(now),
+      initial: move.initial,
+      target: move.target,
+      fraction: axis.pathFraction(now),
+      remaining,
+    });
+    if (remaining > this.updatePeriod) {
+      move.updateTimer = clock.schedule(this.updatePeriod, this.onUpdateDue);
+    }
+  }
+
+  // Made once per motor, not per move: a move's timers are cancelled when it ends.
+  private readonly onUpdateDue = (): void => {
+    if (this.move) this.reportProgress(this.move);
+  };
+
+  private readonly onArrival = (): void => this.arrive();
 
   private arrive(): void {
     const move = this.move;
@@ -210,8 +236,6 @@ export class SimMotor extends Motor implements PositionSource, MoveEstimator {
     const move = this.move;
     if (!move) return;
     this.move = undefined;
-    move.updateTimer?.cancel();
-    move.arrivalTimer?.cancel();
     move.end(error);
   }
 }
