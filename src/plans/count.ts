@@ -2,7 +2,7 @@ import type { Plan, Readable } from "../core/index.js";
 import type { Metadata } from "./plan-metadata.js";
 import { namesOf, planMetadata } from "./plan-metadata.js";
 import { runWrapper, stageWrapper } from "./preprocessors.js";
-import { triggerAndRead } from "./step-stubs.js";
+import { readEvent, readoutOf } from "./step-stubs.js";
 import { checkpoint, sleep } from "./stubs.js";
 
 export interface CountOptions {
@@ -31,10 +31,11 @@ export function count(
     plan_name: "count",
   };
   const startMd = planMetadata(own, { dimensions: [[["time"], "primary"]] }, md);
+  const readout = readoutOf(detectors);
   function* shots(): Plan<void> {
     for (let shot = 1; shot <= num; shot++) {
       yield* checkpoint();
-      yield* triggerAndRead(detectors);
+      yield* readEvent(readout);
       if (delay > 0 && shot < num) yield* sleep(delay);
     }
   }

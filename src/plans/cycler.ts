@@ -84,7 +84,12 @@ export class Cycler implements Iterable<Map<Movable<number>, number>> {
   }
 
   *[Symbol.iterator](): Iterator<Map<Movable<number>, number>> {
-    for (const row of this.rows) yield new Map(this.keys.map((key, k) => [key, row[k]!]));
+    const keys = this.keys;
+    for (const row of this.rows) {
+      const point = new Map<Movable<number>, number>();
+      for (let k = 0; k < keys.length; k++) point.set(keys[k]!, row[k]!);
+      yield point;
+    }
   }
 
   private names(): string {

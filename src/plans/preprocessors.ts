@@ -43,11 +43,16 @@ export function* runWrapper(plan: Plan<unknown>, md?: Record<string, unknown>): 
 /** Stages the stageable `devices` first and unstages them, in reverse, whatever happens. */
 export function stageWrapper<R>(plan: Plan<R>, devices: Iterable<object>): Plan<R> {
   const unique = [...new Set(devices)];
+  // finalizeWrapper written out: one generator less for every message of the plan to pass.
   function* staged(): Plan<R> {
-    yield* stageAll(unique);
-    return yield* plan;
+    try {
+      yield* stageAll(unique);
+      return yield* plan;
+    } finally {
+      yield* unstageAll([...unique].reverse());
+    }
   }
-  return finalizeWrapper(staged(), () => unstageAll([...unique].reverse()));
+  return staged();
 }
 
 /** Callbacks for all documents, or by document name. */

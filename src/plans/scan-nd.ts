@@ -4,7 +4,7 @@ import type { Metadata } from "./plan-metadata.js";
 import { dimensionsOf, namesOf, perStepName, planMetadata } from "./plan-metadata.js";
 import { runWrapper, stageWrapper } from "./preprocessors.js";
 import type { PerStep, PositionCache } from "./step-stubs.js";
-import { oneNdStep } from "./step-stubs.js";
+import { movePerStep, readEvent, stepReadout } from "./step-stubs.js";
 
 export interface ScanOptions {
   /** Metadata over the plan's own in the start document. */
@@ -34,9 +34,17 @@ export function scanNd(
   };
   const startMd = planMetadata(own, { dimensions: dimensionsOf(motors) }, md);
   const positionCache: PositionCache = new Map();
-  const atEachPoint = perStep ?? oneNdStep;
   function* steps(): Plan<void> {
-    for (const step of cycler) yield* atEachPoint(detectors, step, positionCache);
+    for (const step of cycler) yield* perStep!(detectors, step, positionCache);
   }
-  return stageWrapper(runWrapper(steps(), startMd), [...detectors, ...motors]);
+  // oneNdStep inline, with what it reads worked out once for the whole scan.
+  const readout = stepReadout(detectors, motors);
+  function* defaultSteps(): Plan<void> {
+    for (const step of cycler) {
+      yield* movePerStep(step, positionCache);
+      yield* readEvent(readout);
+    }
+  }
+  const points = perStep ? steps() : defaultSteps();
+  return stageWrapper(runWrapper(points, startMd), [...detectors, ...motors]);
 }

@@ -1,4 +1,4 @@
-import type { Movable, Plan, Readable, Readings } from "../core/index.js";
+import type { Movable, Plan, Readable, Readings, Triggerable } from "../core/index.js";
 import { isReadable, isTriggerable } from "../core/index.js";
 import { shortUid } from "./short-uid.js";
 import { asReadings } from "./stubs.js";
@@ -21,6 +21,19 @@ export type PerStep = (
   positionCache: PositionCache,
 ) => Plan<unknown>;
 
+/** The devices of one event, each once, and those of them to trigger first. */
+export interface Readout {
+  readonly devices: readonly Readable[];
+  readonly triggerable: readonly Triggerable[];
+}
+
+/** Works out a Readout once, for a plan that reads the same devices at every point. */
+export function readoutOf(devices: Iterable<Readable>): Readout {
+  const unique = [...new Set(devices)];
+  const triggerable = unique.filter((obj): obj is Readable & Triggerable => isTriggerable(obj));
+  return { devices: unique, triggerable };
+}
+
 /**
  * Triggers every triggerable device in one group, waits, then reads every device into one
  * event of `stream`; returns the merged readings. A failed read drops the bundle.
@@ -29,20 +42,21 @@ export function* triggerAndRead(
   devices: Iterable<Readable>,
   { stream = "primary" }: TriggerAndReadOptions = {},
 ): Plan<Readings> {
+  return yield* readEvent(readoutOf(devices), stream);
+}
+
+/** triggerAndRead of a Readout worked out beforehand. */
+export function* readEvent(readout: Readout, stream = "primary"): Plan<Readings> {
   // Messages are yielded as they are, not through the stubs: this runs at every point.
-  const unique = [...new Set(devices)];
   const group = shortUid("trigger");
-  let triggered = false;
-  for (const obj of unique) {
-    if (!isTriggerable(obj)) continue;
-    yield { command: "trigger", obj, group };
-    triggered = true;
-  }
-  if (triggered) yield { command: "wait", group };
+  for (const obj of readout.triggerable) yield { command: "trigger", obj, group };
+  if (readout.triggerable.length > 0) yield { command: "wait", group };
   yield { command: "create", stream };
   const readings: Readings = {};
   try {
-    for (const obj of unique) Object.assign(readings, asReadings(yield { command: "read", obj }));
+    for (const obj of readout.devices) {
+      Object.assign(readings, asReadings(yield { command: "read", obj }));
+    }
   } catch (error) {
     yield { command: "drop" };
     throw error;
@@ -73,6 +87,14 @@ export function* oneNdStep(
   positionCache: PositionCache,
 ): Plan<Readings> {
   yield* movePerStep(step, positionCache);
-  const motors = [...step.keys()].filter((m): m is Movable<number> & Readable => isReadable(m));
-  return yield* triggerAndRead([...detectors, ...motors]);
+  return yield* readEvent(stepReadout(detectors, [...step.keys()]));
+}
+
+/** What oneNdStep reads at a point that moves `motors`: the detectors, then the motors. */
+export function stepReadout(
+  detectors: readonly Readable[],
+  motors: ReadonlyArray<Movable<number>>,
+): Readout {
+  const readable = motors.filter((m): m is Movable<number> & Readable => isReadable(m));
+  return readoutOf([...detectors, ...readable]);
 }
