@@ -12,6 +12,25 @@ function plainValue(_key: string, value: unknown): unknown {
 }
 
 /**
+ * Whether `value` holds what plainValue changes (or an object with toJSON, which might
+ * give such): a check that is cheaper than a replacer called for every key of every event.
+ */
+function hasUnplainValues(value: unknown): boolean {
+  if (typeof value === "bigint") return true;
+  if (typeof value !== "object" || value === null) return false;
+  if (ArrayBuffer.isView(value) || typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasUnplainValues(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (hasUnplainValues((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
  * Writes a run as JSON lines, `[name, doc]` per line, as suitcase-jsonl does. Each document is
  * written to the file as it comes, so a crash loses none that were already handed over.
  * The file is opened (and truncated) at start and closed at stop: one file per run.
@@ -34,7 +53,10 @@ export class JsonlWriter extends CallbackBase {
     if (this.fd === undefined) {
       throw new HilError("HIL_NO_RUN", `${this.path}: got a ${name} document outside a run`);
     }
-    writeSync(this.fd, `${JSON.stringify([name, doc], plainValue)}\n`);
+    const json = hasUnplainValues(doc)
+      ? JSON.stringify([name, doc], plainValue)
+      : JSON.stringify([name, doc]);
+    writeSync(this.fd, `${json}\n`);
     if (name === "stop") this.close();
   }
 

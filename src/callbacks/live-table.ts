@@ -43,6 +43,7 @@ export class LiveTable extends CallbackBase {
   private descriptorUid: string | undefined;
   private columns: Column[] = [];
   private rows = 0;
+  private lastSecond: { second: number; text: string } | undefined;
 
   constructor(
     fields: readonly string[],
@@ -141,10 +142,19 @@ export class LiveTable extends CallbackBase {
 
   /** HH:MM:SS.s, tenths cut rather than rounded, as bluesky's. */
   private clockTime(time: number): string {
-    const parts = this.clock.formatToParts(new Date(Math.floor(time * 1000)));
+    const ms = Math.floor(time * 1000);
+    const tenths = Math.floor(time * 10) % 10;
+    return `${this.wholeSecond(Math.floor(ms / 1000))}.${tenths}`;
+  }
+
+  /** HH:MM:SS of a second since the epoch; rows come many a second, so the last is kept. */
+  private wholeSecond(second: number): string {
+    if (second === this.lastSecond?.second) return this.lastSecond.text;
+    const parts = this.clock.formatToParts(new Date(second * 1000));
     const part = (type: Intl.DateTimeFormatPartTypes): string =>
       parts.find((p) => p.type === type)?.value ?? "??";
-    const tenths = Math.floor(time * 10) % 10;
-    return `${part("hour")}:${part("minute")}:${part("second")}.${tenths}`;
+    const text = `${part("hour")}:${part("minute")}:${part("second")}`;
+    this.lastSecond = { second, text };
+    return text;
   }
 }
