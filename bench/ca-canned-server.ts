@@ -30,11 +30,14 @@ function bytes(message: CaMessageInput): Buffer {
   return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
 }
 
-/** Each PV's plain read reply, by SID (its index in `names`). */
+/**
+ * Each PV's plain read reply, by SID (its index in `names`), as its header and its payload:
+ * each reply copies the header to patch the IOID in and sends the one payload buffer as is.
+ */
 const readReplies = names.map((name) => {
   const value = values[name]!;
   const count = typeof value === "number" ? 1 : (value as Float64Array).length;
-  return bytes({
+  const reply = bytes({
     type: "ReadNotifyResponse",
     dataType: DBR.DOUBLE,
     dataCount: count,
@@ -42,6 +45,8 @@ const readReplies = names.map((name) => {
     ioid: 0,
     data: { value },
   });
+  const headerSize = reply.readUInt16BE(2) === 0xffff ? 24 : 16;
+  return { header: reply.subarray(0, headerSize), payload: reply.subarray(headerSize) };
 });
 const writeReply = bytes({
   type: "WriteNotifyResponse",
@@ -75,16 +80,31 @@ const tcp = createServer({ noDelay: true }, (socket) => {
           }),
         );
       } else if (message.type === "ReadNotifyRequest") {
-        const reply = Buffer.from(readReplies[message.sid]!);
-        reply.writeUInt32BE(message.ioid, IOID_OFFSET);
-        out.push(reply);
+        const { header, payload } = readReplies[message.sid]!;
+        const patched = Buffer.from(header);
+        patched.writeUInt32BE(message.ioid, IOID_OFFSET);
+        out.push(patched, payload);
       } else if (message.type === "WriteNotifyRequest") {
         const reply = Buffer.from(writeReply);
         reply.writeUInt32BE(message.ioid, IOID_OFFSET);
         out.push(reply);
       }
     }
-    if (out.length > 0) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (out.length === 0) return;
+    // Small replies go out in one write; a large payload is written as it is, uncopied.
+    socket.cork();
+    let small: Buffer[] = [];
+    for (const part of out) {
+      if (part.length < 65_536) {
+        small.push(part);
+        continue;
+      }
+      if (small.length > 0) socket.write(Buffer.concat(small));
+      small = [];
+      socket.write(part);
+    }
+    if (small.length > 0) socket.write(Buffer.concat(small));
+    socket.uncork();
   });
 });
 
