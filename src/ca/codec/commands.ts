@@ -43,11 +43,13 @@ import {
   decodeWriteNotifyRequest,
   decodeWriteNotifyResponse,
   ioEncoders,
+  type EventAddResponse,
   type IoMessage,
+  type ReadNotifyResponse,
 } from "./commands-io.js";
 import { CaCommand, caCommandName } from "./constants.js";
 import type { DbrData, DbrInput } from "./dbr.js";
-import { RemoteProtocolError } from "./errors.js";
+import { LocalProtocolError, RemoteProtocolError } from "./errors.js";
 import { headerSizeFor, padTo8, writeHeader, type CaHeader } from "./header.js";
 import type { CaSender, CaTransport, Decoder, Frame } from "./wire.js";
 
@@ -107,6 +109,29 @@ export function encode(message: CaMessageInput): Uint8Array {
   const frame = frameOf(message);
   const out = new Uint8Array(sizeOf(frame));
   writeFrame(frame, out, 0);
+  return out;
+}
+
+/**
+ * The header of `message` as it would be sent carrying `payload`: a DBR already encoded for
+ * the message's data type and count and padded to 8 bytes (as encodeDbr returns it). The
+ * message's own `data` is not encoded, so one payload can serve many replies; the header
+ * followed by `payload` are the bytes `encode` gives for the message. Throws
+ * LocalProtocolError when the payload's size is not the one the type and count take.
+ */
+export function encodeHeaderFor(
+  message: ReadNotifyResponse<DbrInput> | EventAddResponse<DbrInput>,
+  payload: Uint8Array,
+): Uint8Array {
+  const frame = frameOf({ ...message, data: null });
+  if (padTo8(frame.payloadSize) !== payload.length) {
+    throw new LocalProtocolError(
+      `a ${message.type} of DBR type ${message.dataType} x ${message.dataCount} takes ` +
+        `${padTo8(frame.payloadSize)} payload bytes, not ${payload.length}`,
+    );
+  }
+  const out = new Uint8Array(headerSizeFor(payload.length, frame.dataCount));
+  writeHeader(out, 0, { ...frame, payloadSize: payload.length });
   return out;
 }
 

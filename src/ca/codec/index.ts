@@ -121,7 +121,7 @@ export type {
 } from "./commands-io.js";
 export { DEFAULT_EVENT_MASK, isEventCancelResponse } from "./commands-io.js";
 export type { CaMessage, CaMessageInput, CaMessageType } from "./commands.js";
-export { decodeMessage, encode, encodeMessages } from "./commands.js";
+export { decodeMessage, encode, encodeHeaderFor, encodeMessages } from "./commands.js";
 export type { CaStreamReaderOptions } from "./stream-reader.js";
 export { CaStreamReader, DEFAULT_MAX_PAYLOAD_SIZE } from "./stream-reader.js";
 export { decodeDatagram } from "./datagram.js";

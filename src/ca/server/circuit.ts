@@ -39,7 +39,7 @@ import {
   type CaPvProvider,
   type CaPvState,
 } from "./provider.js";
-import { SendQueue, type MonitorSlot } from "./send-queue.js";
+import { SendQueue, type MonitorSlot, type Outgoing } from "./send-queue.js";
 
 /** What a circuit needs from its server. */
 export interface CircuitContext {
@@ -405,7 +405,7 @@ export class Circuit {
     const channel = this.#channel(request.sid, "EVENT_ADD");
     if (!channel) return;
     const { dataType, dataCount, subscriptionId: id } = request;
-    const encodeUpdate = (r: DbrReply): Uint8Array =>
+    const encodeUpdate = (r: DbrReply): Outgoing =>
       encodeReply(r, (x) => ({
         type: "EventAddResponse",
         dataType,

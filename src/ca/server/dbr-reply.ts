@@ -12,13 +12,16 @@ import {
   dbrPayloadSize,
   ECA,
   encode,
+  encodeDbr,
+  encodeHeaderFor,
   LocalProtocolError,
   needsExtendedHeader,
   padTo8,
-  type CaMessageInput,
   type DbrData,
   type DbrInput,
   type DbrValueInput,
+  type EventAddResponse,
+  type ReadNotifyResponse,
 } from "../codec/index.js";
 import { CaPvError, type CaPv, type CaPvState } from "./provider.js";
 
@@ -30,6 +33,8 @@ export interface DbrReply {
   ecaStatus: number;
   dataCount: number;
   data: DbrInput | null;
+  /** `data` is the PV's state object, whose encoding may be reused until the next post. */
+  shared?: boolean;
 }
 
 export interface ReplyLimits {
@@ -94,19 +99,51 @@ export function dbrReply(
       data: { value: pv.className ?? defaultClassName(pv) },
     };
   }
-  return { ecaStatus: ECA.NORMAL, dataCount: count, data: state };
+  return { ecaStatus: ECA.NORMAL, dataCount: count, data: state, shared: true };
 }
+
+/** The payloads of a state, by "type:count"; a few per state at most. */
+const payloads = new WeakMap<object, Map<string, Uint8Array>>();
+const MAX_PAYLOADS_PER_STATE = 4;
+
+/**
+ * The payload of `data` as `dataType` × `count` for a reader, padded to 8: from the cache
+ * when this state object was already encoded so. Throws what encodeDbr throws.
+ */
+export function sharedPayload(data: DbrInput, dataType: number, count: number): Uint8Array {
+  const key = `${dataType}:${count}`;
+  let entries = payloads.get(data);
+  const cached = entries?.get(key);
+  if (cached) return cached;
+  const bytes = encodeDbr(dataType, data, { count, forReading: true });
+  if (!entries) {
+    entries = new Map();
+    payloads.set(data, entries);
+  } else if (entries.size >= MAX_PAYLOADS_PER_STATE) {
+    entries.delete(entries.keys().next().value!);
+  }
+  entries.set(key, bytes);
+  return bytes;
+}
+
+type ReplyMessage = ReadNotifyResponse<DbrInput> | EventAddResponse<DbrInput>;
 
 /**
  * Encodes a message built from `reply`; a value that does not convert to the requested
- * type (text read as a number) is answered with ECA_GETFAIL, as dbGet's failure is.
+ * type (text read as a number) is answered with ECA_GETFAIL, as dbGet's failure is. A
+ * reply carrying a PV's state is its header followed by the state's shared payload.
  */
 export function encodeReply(
   reply: DbrReply,
-  build: (reply: DbrReply) => CaMessageInput,
-): Uint8Array {
+  build: (reply: DbrReply) => ReplyMessage,
+): Uint8Array | [Uint8Array, Uint8Array] {
   try {
-    return encode(build(reply));
+    const message = build(reply);
+    if (reply.shared && reply.data !== null && reply.dataCount > 0) {
+      const payload = sharedPayload(reply.data, message.dataType, reply.dataCount);
+      return [encodeHeaderFor(message, payload), payload];
+    }
+    return encode(message);
   } catch (error) {
     if (!(error instanceof CaConversionError || error instanceof LocalProtocolError)) throw error;
     return encode(build(failure(ECA.GETFAIL)));

@@ -4,7 +4,9 @@
  * sent. When the socket pushes back (write returned false) or the client asked EVENTS_OFF,
  * each subscription keeps only its latest update in a slot and the others are dropped, so
  * a slow client costs at most one update per subscription, never a backlog; the slots go
- * out, newest values only, once the socket drains or EVENTS_ON arrives.
+ * out, newest values only, once the socket drains or EVENTS_ON arrives. Small pieces are
+ * copied into one buffer; a large one (a waveform's payload shared by many replies) is
+ * written as it is, between them.
  */
 
 /** Where the bytes go: a socket's write, returning false when its buffer is full. */
@@ -12,12 +14,15 @@ export interface SendSink {
   write(bytes: Uint8Array): boolean;
 }
 
+/** What is queued: one buffer, or pieces sent one after the other (a header, a payload). */
+export type Outgoing = Uint8Array | readonly Uint8Array[];
+
 /** One subscription's coalescing slot. */
 export interface MonitorSlot<S> {
   /** The latest update not yet sent, if any. */
   pending: S | undefined;
   /** Encodes an update of this subscription. */
-  encode(state: S): Uint8Array;
+  encode(state: S): Outgoing;
 }
 
 export interface SendQueueOptions {
@@ -31,6 +36,8 @@ export interface SendQueueOptions {
 }
 
 const DEFAULT_MAX_BATCH_BYTES = 1 << 20;
+/** A piece at least this large is written on its own rather than copied into the batch. */
+const SEPARATE_WRITE_BYTES = 1 << 16;
 
 export class SendQueue<S> {
   readonly #sink: SendSink;
@@ -68,7 +75,7 @@ export class SendQueue<S> {
   }
 
   /** Queues a reply; replies are never dropped. */
-  reply(bytes: Uint8Array): void {
+  reply(bytes: Outgoing): void {
     if (this.#closed) return;
     this.#append(bytes);
     this.#schedule();
@@ -137,28 +144,43 @@ export class SendQueue<S> {
       }
     }
     if (this.#batchBytes === 0) return;
-    const bytes = this.#take();
-    if (!this.#sink.write(bytes)) this.#blocked = true;
+    for (const bytes of this.#take()) {
+      if (!this.#sink.write(bytes)) this.#blocked = true;
+    }
     if (!this.#blocked && !this.#paused && this.#dirty.size > 0) this.#schedule();
   }
 
-  #append(bytes: Uint8Array): void {
-    this.#batch.push(bytes);
-    this.#batchBytes += bytes.length;
+  #append(bytes: Outgoing): void {
+    if (bytes instanceof Uint8Array) {
+      this.#batch.push(bytes);
+      this.#batchBytes += bytes.length;
+    } else {
+      for (const part of bytes) {
+        this.#batch.push(part);
+        this.#batchBytes += part.length;
+      }
+    }
   }
 
-  #take(): Uint8Array {
+  /** The batch as buffers to write: runs of small pieces joined, large pieces as they are. */
+  #take(): Uint8Array[] {
     const parts = this.#batch;
-    const total = this.#batchBytes;
     this.#batch = [];
     this.#batchBytes = 0;
-    if (parts.length === 1) return parts[0]!;
-    const out = Buffer.allocUnsafe(total);
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
+    if (parts.length === 1) return parts;
+    const out: Uint8Array[] = [];
+    let start = 0;
+    const join = (end: number): void => {
+      if (end - start === 1) out.push(parts[start]!);
+      else if (end > start) out.push(concatenate(parts, start, end));
+    };
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i]!.length < SEPARATE_WRITE_BYTES) continue;
+      join(i);
+      out.push(parts[i]!);
+      start = i + 1;
     }
+    join(parts.length);
     return out;
   }
 
@@ -167,4 +189,16 @@ export class SendQueue<S> {
     this.#flushScheduled = true;
     this.#defer(() => this.flush());
   }
+}
+
+function concatenate(parts: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  let total = 0;
+  for (let i = start; i < end; i++) total += parts[i]!.length;
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (let i = start; i < end; i++) {
+    out.set(parts[i]!, offset);
+    offset += parts[i]!.length;
+  }
+  return out;
 }

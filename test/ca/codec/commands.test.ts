@@ -10,6 +10,8 @@ import {
   RemoteProtocolError,
   decodeDatagram,
   encode,
+  encodeDbr,
+  encodeHeaderFor,
   encodeMessages,
   isEventCancelResponse,
   ipv4FromU32,
@@ -607,5 +609,67 @@ describe("every command", () => {
     expect(() => decodeStream(unknown, "server")).toThrow(RemoteProtocolError);
     const shortEventAdd = concat(hex("0001 0008 0006 0001 00000001 00000001"), new Uint8Array(8));
     expect(() => decodeStream(shortEventAdd, "client")).toThrow(/EVENT_ADD request carries 8/);
+  });
+});
+
+describe("a reply around a payload encoded once", () => {
+  it("gives the bytes encode gives, with the extended header when the payload needs it", () => {
+    const cases = [
+      { dataType: DBR.TIME_DOUBLE, dataCount: 1, value: [2.5] },
+      { dataType: DBR.STRING, dataCount: 3, value: ["a", "bc", "def"] },
+      {
+        dataType: DBR.DOUBLE,
+        dataCount: 70_000,
+        value: Float64Array.from({ length: 5 }, (_, i) => i),
+      },
+    ];
+    for (const { dataType, dataCount, value } of cases) {
+      const data = { value, units: "mm", timestamp: { secondsSinceEpoch: 5, nanoseconds: 6 } };
+      const payload = encodeDbr(dataType, data, { count: dataCount, forReading: true });
+      const read = {
+        type: "ReadNotifyResponse",
+        dataType,
+        dataCount,
+        ecaStatus: ECA.NORMAL,
+        ioid: 77,
+        data,
+      } as const;
+      expect(toHex(concat(encodeHeaderFor(read, payload), payload))).toBe(toHex(encode(read)));
+      const update = {
+        type: "EventAddResponse",
+        dataType,
+        dataCount,
+        ecaStatus: ECA.NORMAL,
+        subscriptionId: 9,
+        data,
+      } as const;
+      expect(toHex(concat(encodeHeaderFor(update, payload), payload))).toBe(toHex(encode(update)));
+    }
+    const big = encodeDbr(DBR.DOUBLE, { value: [1] }, { count: 70_000 });
+    const header = encodeHeaderFor(
+      {
+        type: "ReadNotifyResponse",
+        dataType: DBR.DOUBLE,
+        dataCount: 70_000,
+        ecaStatus: 1,
+        ioid: 1,
+        data: null,
+      },
+      big,
+    );
+    expect(header.length).toBe(24);
+  });
+
+  it("refuses a payload whose size is not the one the type and count take", () => {
+    const payload = encodeDbr(DBR.DOUBLE, { value: [1, 2] });
+    const message = {
+      type: "ReadNotifyResponse",
+      dataType: DBR.DOUBLE,
+      dataCount: 3,
+      ecaStatus: ECA.NORMAL,
+      ioid: 1,
+      data: null,
+    } as const;
+    expect(() => encodeHeaderFor(message, payload)).toThrow(LocalProtocolError);
   });
 });

@@ -107,4 +107,30 @@ describe("SendQueue", () => {
     tick();
     expect(writes).toEqual([]);
   });
+
+  it("writes a large piece as it is, joining the small pieces around it", () => {
+    const large = new Uint8Array(1 << 16).fill(7);
+    const sizes: number[] = [];
+    const written: Uint8Array[] = [];
+    let pending: (() => void) | undefined;
+    const queue = new SendQueue<number>(
+      {
+        write: (bytes) => {
+          sizes.push(bytes.length);
+          written.push(bytes);
+          return true;
+        },
+      },
+      { defer: (flush) => (pending = flush) },
+    );
+    queue.reply(Uint8Array.of(1));
+    queue.reply([Uint8Array.of(2, 3), large]);
+    queue.reply([Uint8Array.of(4), Uint8Array.of(5)]);
+    queue.reply([Uint8Array.of(6), large]);
+    pending?.();
+    expect(sizes).toEqual([3, 1 << 16, 3, 1 << 16]);
+    expect(written[1]).toBe(large);
+    expect(written[3]).toBe(large);
+    expect([...written[0]!, ...written[2]!]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
 });
