@@ -61,7 +61,7 @@ describe("CaRepeater", () => {
   it("takes an empty datagram as a registration, as libca sends it", async () => {
     const hub = await repeater();
     const client = await udpClient();
-    client.socket.send(new Uint8Array(0), hub.port, "127.0.0.1");
+    client.socket.send(Buffer.alloc(0), hub.port, "127.0.0.1");
     expect(await client.next()).toMatchObject([{ type: "RepeaterConfirmResponse" }]);
     expect(hub.clientCount).toBe(1);
   });
