@@ -33,7 +33,7 @@ interface Registered {
 
 export class CaRepeater {
   readonly #socket: Socket = createSocket({ type: "udp4", reuseAddr: false });
-  readonly #clients = new Map<string, Registered>();
+  readonly #clients = new Map<number, Registered>();
   readonly #options: CaRepeaterOptions;
   #port = 0;
 
@@ -73,7 +73,7 @@ export class CaRepeater {
     // libca registers with an empty datagram (since R3.12), sent to each local address.
     let registering = datagram.length === 0;
     try {
-      registering = decodeDatagram(datagram, "client").some(
+      registering ||= decodeDatagram(datagram, "client").some(
         (m) => m.type === "RepeaterRegisterRequest",
       );
     } catch (error) {
@@ -90,7 +90,11 @@ export class CaRepeater {
       this.#options.log?.(`CA repeater: ignored a registration from ${peer.address}`);
       return;
     }
-    this.#clients.set(`${peer.address}:${peer.port}`, { address: peer.address, port: peer.port });
+    // By port: libca registers one socket from each local address, and one copy of each
+    // beacon is enough.
+    if (!this.#clients.has(peer.port)) {
+      this.#clients.set(peer.port, { address: peer.address, port: peer.port });
+    }
     const confirm = encode({
       type: "RepeaterConfirmResponse",
       repeaterAddress: ipv4ToU32(peer.address.replace(/^::ffff:/, "")),
