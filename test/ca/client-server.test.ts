@@ -178,6 +178,22 @@ describe("our CA client against our CA server", () => {
     expect(String(error)).toContain("t:nobody");
   });
 
+  it("closing a monitored channel leaves the other channels of its circuit alone", async () => {
+    const closing = client.channel("t:label");
+    const staying = client.channel("t:temp");
+    const updates = new Updates();
+    closing.monitor({}, updates.listener);
+    await updates.next(() => true);
+    let disconnects = 0;
+    staying.on("disconnect", () => disconnects++);
+    await staying.connected();
+    closing.close();
+    // A round trip on the same circuit after the CLEAR_CHANNEL.
+    expect(first(await staying.get())).toBeTypeOf("number");
+    expect(disconnects).toBe(0);
+    expect(server.circuits()[0]).toMatchObject({ subscriptions: 0 });
+  });
+
   it("monitors resume when the server restarts on its port", async () => {
     const channel = client.channel("t:mode");
     const updates = new Updates();

@@ -340,7 +340,12 @@ export class CaChannel {
     this.#state = "closed";
     this.#circuit = undefined;
     this.#host.stopSearch(this);
-    for (const subscription of [...this.#subscriptions]) subscription.cancel();
+    // CLEAR_CHANNEL ends the subscriptions on the server too: no EVENT_CANCEL after it,
+    // which would name a SID the server has just freed.
+    for (const subscription of [...this.#subscriptions]) {
+      subscription.stop();
+      subscription.cancel();
+    }
     this.#host.requests.failWhere(
       (owner) => owner === this,
       (_owner, operation) => new CaClosedError(this.name, operation, closed),

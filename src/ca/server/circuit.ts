@@ -11,6 +11,7 @@ import {
   CA_MINIMUM_MINOR_VERSION,
   CA_MINOR_VERSION,
   CaCommand,
+  caCommandName,
   CaStreamReader,
   dbrLayout,
   dbrPayloadSize,
@@ -286,8 +287,10 @@ export class Circuit {
     const channel = this.#channels.get(request.sid);
     if (channel) {
       this.#freeChannel(channel);
-    } else if (!this.#tombstones.delete(request.sid)) {
-      throw new CircuitFault(`CLEAR_CHANNEL of SID ${request.sid}, which this client never had`);
+      this.#rememberGone(request.sid); // requests already on their way are ignored
+    } else if (!this.#tombstones.has(request.sid)) {
+      this.#channel(request.sid, requestHeader(CaCommand.CLEAR_CHANNEL, request.sid, request.cid));
+      return;
     }
     this.#send({ type: "ClearChannelResponse", sid: request.sid, cid: request.cid });
   }
@@ -305,11 +308,23 @@ export class Circuit {
     this.#tombstones.add(sid);
   }
 
-  /** The channel of `sid`; undefined for one the server dropped; a fault for one never given. */
-  #channel(sid: number, command: string): Channel | undefined {
+  /**
+   * The channel of `sid`. A SID the server dropped is answered by nothing (the client has
+   * been told); any other unknown SID by ERROR ECA_BADCHID, as RSRV does, keeping the
+   * circuit: a client's late request on a channel it cleared is no reason to drop the rest.
+   */
+  #channel(sid: number, offending: CaHeader): Channel | undefined {
     const channel = this.#channels.get(sid);
     if (channel || this.#tombstones.has(sid)) return channel;
-    throw new CircuitFault(`${command} on SID ${sid}, which this client never had`);
+    const command = caCommandName(offending.command);
+    this.#send({
+      type: "ErrorResponse",
+      cid: 0,
+      ecaStatus: ECA.BADCHID,
+      offendingHeader: offending,
+      message: `${command} on SID ${sid}, which this circuit does not have`,
+    });
+    return undefined;
   }
 
   #allocateSid(): number {
@@ -372,7 +387,10 @@ export class Circuit {
   }
 
   #read(request: ReadNotifyRequest): void {
-    const channel = this.#channel(request.sid, "READ_NOTIFY");
+    const channel = this.#channel(
+      request.sid,
+      requestHeader(CaCommand.READ_NOTIFY, request.sid, request.ioid, request),
+    );
     if (!channel) return;
     const reply = this.#replyFor(
       channel,
@@ -402,7 +420,10 @@ export class Circuit {
   }
 
   #subscribe(request: EventAddRequest): void {
-    const channel = this.#channel(request.sid, "EVENT_ADD");
+    const channel = this.#channel(
+      request.sid,
+      requestHeader(CaCommand.EVENT_ADD, request.sid, request.subscriptionId, request, 16),
+    );
     if (!channel) return;
     const { dataType, dataCount, subscriptionId: id } = request;
     const encodeUpdate = (r: DbrReply): Outgoing =>
@@ -446,7 +467,8 @@ export class Circuit {
   }
 
   #unsubscribe(request: EventCancelRequest): void {
-    const channel = this.#channel(request.sid, "EVENT_CANCEL");
+    // A cancel of a subscription that is gone has nothing left to do.
+    const channel = this.#channels.get(request.sid);
     const subscription = channel?.subscriptions.get(request.subscriptionId);
     if (!channel || !subscription) return;
     this.#endSubscription(subscription);
@@ -474,7 +496,7 @@ export class Circuit {
 
   #writeRequest(request: WriteRequest | WriteNotifyRequest): void {
     const notify = request.type === "WriteNotifyRequest";
-    const channel = this.#channel(request.sid, notify ? "WRITE_NOTIFY" : "WRITE");
+    const channel = this.#channel(request.sid, offendingHeader(request));
     if (!channel) return;
     const answer = (ecaStatus: number, message: string): void => {
       if (this.#closed || !this.#channels.has(channel.sid)) return;
@@ -607,6 +629,17 @@ function ecaOf(error: unknown): number {
 }
 
 /** The header of a write as the client sent it, for the ERROR that answers it. */
+/** The header of a request without payload, for an ERROR about it. */
+function requestHeader(
+  command: number,
+  parameter1: number,
+  parameter2: number,
+  typed: { dataType: number; dataCount: number } = { dataType: 0, dataCount: 0 },
+  payloadSize = 0,
+): CaHeader {
+  return { command, payloadSize, ...typed, parameter1, parameter2 };
+}
+
 function offendingHeader(request: WriteRequest | WriteNotifyRequest): CaHeader {
   const layout = dbrLayout(request.dataType);
   return {

@@ -5,6 +5,7 @@ import {
   CaCommand,
   DBE,
   DBR,
+  ECA,
   encodeMessages,
   SoftPv,
   writeHeader,
@@ -189,10 +190,6 @@ describe("a hostile client", () => {
     ["an unknown command", () => header(0x7777)],
     ["garbage", () => new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")],
     [
-      "an unknown SID",
-      (sid) => header(CaCommand.READ_NOTIFY, { parameter1: sid + 1000, dataType: 6, dataCount: 1 }),
-    ],
-    [
       "an oversized payload",
       () => {
         const out = new Uint8Array(24);
@@ -252,6 +249,48 @@ describe("a hostile client", () => {
       expect(server.circuits()).toHaveLength(1);
     });
   }
+
+  it("a request on a SID the circuit does not have gets ERROR ECA_BADCHID, and the circuit stays", async () => {
+    const client = await open();
+    const { sid } = await client.create("R:ai");
+    client.socket.write(
+      header(CaCommand.READ_NOTIFY, {
+        parameter1: sid + 1000,
+        parameter2: 7,
+        dataType: 6,
+        dataCount: 1,
+      }),
+    );
+    const error = await client.next("ErrorResponse");
+    expect(error).toMatchObject({
+      ecaStatus: ECA.BADCHID,
+      offendingHeader: { command: CaCommand.READ_NOTIFY, parameter1: sid + 1000, parameter2: 7 },
+    });
+    client.send({ type: "ReadNotifyRequest", sid, ioid: 8, dataType: DBR.DOUBLE, dataCount: 1 });
+    expect(await client.next("ReadNotifyResponse")).toMatchObject({ ioid: 8 });
+    expect(log).toEqual([]);
+  });
+
+  it("a cancel after the channel was cleared is ignored, and the circuit stays", async () => {
+    const client = await open();
+    const { sid, cid } = await client.create("R:ai");
+    const monitor = { sid, subscriptionId: 3, dataType: DBR.DOUBLE, dataCount: 1 };
+    client.send({ type: "EventAddRequest", ...monitor, mask: DBE.VALUE });
+    await client.next("EventAddResponse");
+    client.send({ type: "ClearChannelRequest", sid, cid });
+    client.send({ type: "EventCancelRequest", ...monitor });
+    await client.next("ClearChannelResponse");
+    const again = await client.create("R:ai");
+    client.send({
+      type: "ReadNotifyRequest",
+      sid: again.sid,
+      ioid: 9,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+    });
+    expect(await client.next("ReadNotifyResponse")).toMatchObject({ ioid: 9 });
+    expect(log).toEqual([]);
+  });
 
   it("a flood of requests without reading replies does not grow the server without bound", async () => {
     const client = await open();
