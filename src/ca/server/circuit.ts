@@ -446,7 +446,16 @@ export class Circuit {
       mask: request.mask,
       active: true,
       pending: undefined,
-      encode: (state) => encodeUpdate(this.#replyFor(channel, state, dataType, dataCount)),
+      // Runs in the deferred flush: a provider's state that cannot be encoded at all (not
+      // just converted) must fail this update, not the process.
+      encode: (state) => {
+        try {
+          return encodeUpdate(this.#replyFor(channel, state, dataType, dataCount));
+        } catch (error) {
+          this.#context.log(`CA server: an update of "${channel.name}" failed: ${describe(error)}`);
+          return encodeUpdate({ ecaStatus: ECA.GETFAIL, dataCount: 0, data: null });
+        }
+      },
       unsubscribe: () => {},
     };
     channel.subscriptions.set(id, subscription);
@@ -463,7 +472,9 @@ export class Circuit {
       return;
     }
     const state = this.#readPv(channel);
+    // The first update goes out at once, a failed one included: clients wait for it.
     if (state !== undefined) this.#queue.monitor(subscription, state);
+    else this.#queue.reply(encodeUpdate({ ecaStatus: ECA.GETFAIL, dataCount: 0, data: null }));
   }
 
   #unsubscribe(request: EventCancelRequest): void {

@@ -9,6 +9,8 @@ import {
   encodeMessages,
   SoftPv,
   writeHeader,
+  type CaPv,
+  type CaPvState,
   type CaServer,
 } from "../../../src/ca/index.js";
 import { RawClient, sleep, startServer } from "./helpers.js";
@@ -182,6 +184,78 @@ describe("a client that vanishes", () => {
     client.close();
     await until(() => server.circuits().length === 0);
     expect(pv.subscriberCount).toBe(0);
+  });
+});
+
+describe("a provider that fails", () => {
+  /** A PV whose reads throw, or whose posted state cannot be encoded at all. */
+  function brokenPv(): { pv: CaPv; post(state: CaPvState): void; failReads: boolean } {
+    const listeners = new Set<(update: { state: CaPvState; events: number }) => void>();
+    const broken = {
+      failReads: false,
+      pv: {
+        nativeType: DBR.DOUBLE,
+        maxCount: 1,
+        read: (): CaPvState => {
+          if (broken.failReads) throw new Error("the device is gone");
+          return { value: 1 };
+        },
+        subscribe: (listener: (update: { state: CaPvState; events: number }) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      } satisfies CaPv,
+      post: (state: CaPvState) => {
+        for (const listener of listeners) listener({ state, events: DBE.VALUE });
+      },
+    };
+    return broken;
+  }
+
+  it("a first read that throws still answers EVENT_ADD at once, with ECA_GETFAIL", async () => {
+    const broken = brokenPv();
+    server.close();
+    server = await startServer({ "B:pv": broken.pv }, { log: (line) => log.push(line) });
+    const client = await open();
+    const { sid } = await client.create("B:pv");
+    broken.failReads = true;
+    client.send({
+      type: "EventAddRequest",
+      sid,
+      subscriptionId: 1,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      mask: DBE.VALUE,
+    });
+    expect(await client.next("EventAddResponse")).toMatchObject({ ecaStatus: ECA.GETFAIL });
+  });
+
+  it("an update that cannot be encoded fails that update, not the server", async () => {
+    const broken = brokenPv();
+    server.close();
+    server = await startServer({ "B:pv": broken.pv }, { log: (line) => log.push(line) });
+    const client = await open();
+    const { sid } = await client.create("B:pv");
+    client.send({
+      type: "EventAddRequest",
+      sid,
+      subscriptionId: 1,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      mask: DBE.VALUE,
+    });
+    await client.next("EventAddResponse");
+    // A value whose length cannot be read: encoding throws a TypeError in the flush.
+    const unreadable = Object.defineProperty({}, "length", {
+      get: () => {
+        throw new TypeError("unreadable");
+      },
+    });
+    broken.post({ value: unreadable as number[] });
+    expect(await client.next("EventAddResponse")).toMatchObject({ ecaStatus: ECA.GETFAIL });
+    expect(log.some((line) => line.includes('an update of "B:pv" failed'))).toBe(true);
+    client.send({ type: "ReadNotifyRequest", sid, ioid: 4, dataType: DBR.DOUBLE, dataCount: 1 });
+    expect(await client.next("ReadNotifyResponse")).toMatchObject({ ioid: 4 });
   });
 });
 
