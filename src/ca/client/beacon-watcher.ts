@@ -1,7 +1,7 @@
 /**
- * Beacon anomalies, as libca sees them: a server's beacon ID that is not the previous one
- * plus one (it restarted, or beacons were lost), or a gap far shorter than its usual period
- * (a restarted server beacons fast at first). On an anomaly the client searches its
+ * Beacon anomalies, as libca sees them: a server's beacon ID that jumps (it restarted, or
+ * many beacons were lost), or a gap far shorter than its usual period (a restarted server
+ * beacons fast at first, which is how a restart whose IDs fall back a little is seen). On an anomaly the client searches its
  * unresolved names again from the start of the back-off. The first beacon of a server only
  * starts its record: every server seems new to a client that has just started.
  */
@@ -14,6 +14,8 @@ interface Record {
 
 /** A gap under this fraction of the average period counts as shortened. */
 const SHORTENED = 1 / 3;
+/** IDs this far behind the last are late copies (a datagram that came two ways), not news. */
+const LATE_WINDOW = 256;
 
 export class BeaconWatcher {
   readonly #servers = new Map<string, Record>();
@@ -23,6 +25,14 @@ export class BeaconWatcher {
     const record = this.#servers.get(server);
     if (!record) {
       this.#servers.set(server, { id, time: now, period: undefined });
+      return undefined;
+    }
+    // libca's filters (bhe.cpp): the same beacon again or an older one arriving late (two
+    // routes, the server listed twice), or a forward step of 2 or 3 (a duplicate route, an
+    // overrun input queue), is neither an alarm nor a gap to average.
+    const advance = (id - record.id) >>> 0;
+    if (advance === 0 || advance > 0x1_0000_0000 - LATE_WINDOW || (advance > 1 && advance < 4)) {
+      record.id = id;
       return undefined;
     }
     const gap = now - record.time;

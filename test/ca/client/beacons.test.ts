@@ -12,11 +12,22 @@ describe("beacon anomalies", () => {
     for (let i = 1; i < 6; i++) expect(watcher.onBeacon("a:1", 10 + i, 15 * i)).toBeUndefined();
   });
 
-  it("an ID that is not the previous plus one is an anomaly (a restart, lost beacons)", () => {
+  it("an ID that jumps is an anomaly (a restart, many beacons lost)", () => {
+    const watcher = new BeaconWatcher();
+    watcher.onBeacon("a:1", 1000, 0);
+    watcher.onBeacon("a:1", 1001, 15);
+    expect(watcher.onBeacon("a:1", 0, 30)).toBe("a:1 beacon ID 0 after 1001");
+    expect(watcher.onBeacon("a:1", 9, 45)).toBe("a:1 beacon ID 9 after 0");
+  });
+
+  it("a repeated, late or slightly skipped beacon is no anomaly, as in libca", () => {
     const watcher = new BeaconWatcher();
     watcher.onBeacon("a:1", 10, 0);
     watcher.onBeacon("a:1", 11, 15);
-    expect(watcher.onBeacon("a:1", 0, 30)).toBe("a:1 beacon ID 0 after 11");
+    expect(watcher.onBeacon("a:1", 11, 15.001)).toBeUndefined(); // the same one again
+    expect(watcher.onBeacon("a:1", 9, 15.002)).toBeUndefined(); // a late copy
+    expect(watcher.onBeacon("a:1", 12, 30)).toBeUndefined(); // 9 -> 12: a step of 3
+    expect(watcher.onBeacon("a:1", 13, 45)).toBeUndefined();
   });
 
   it("a gap far shorter than the usual period is an anomaly", () => {
@@ -87,12 +98,12 @@ describe("beacons through a repeater", () => {
       );
     server.answerSearches = true;
     const seen = new Promise<void>((resolve) => (anomaly = resolve));
-    beacon(41);
-    beacon(42);
+    beacon(1041);
+    beacon(1042);
     beacon(0);
     await seen;
     expect(anomalies).toEqual([
-      `beacon anomaly (127.0.0.1:${server.tcpPort} beacon ID 0 after 42): searching again`,
+      `beacon anomaly (127.0.0.1:${server.tcpPort} beacon ID 0 after 1042): searching again`,
     ]);
     await clock.advance(0);
     await channel.connected(Infinity);
