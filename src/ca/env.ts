@@ -145,9 +145,14 @@ export function readServerEnvironment(env: Environment = process.env): CaServerE
     "EPICS_CAS_BEACON_PORT",
     port(env, "EPICS_CA_REPEATER_PORT", CA_REPEATER_PORT),
   );
+  // The client's search list stands in for a missing beacon list by its hosts only: its
+  // ports are search ports, and beacons go to the beacon (repeater) port.
   const beaconList =
     text(env, "EPICS_CAS_BEACON_ADDR_LIST") === undefined
-      ? addressList(env, "EPICS_CA_ADDR_LIST", beaconPort)
+      ? addressList(env, "EPICS_CA_ADDR_LIST", beaconPort).map(({ host }) => ({
+          host,
+          port: beaconPort,
+        }))
       : addressList(env, "EPICS_CAS_BEACON_ADDR_LIST", beaconPort);
   const interfaces = text(env, "EPICS_CAS_INTF_ADDR_LIST");
   const ignored = text(env, "EPICS_CAS_IGNORE_ADDR_LIST");

@@ -47,7 +47,11 @@ export interface CaPv {
   readonly maxCount: number;
   /** The record type DBR_CLASS_NAME answers ("ai", "motor"); default "ai"-like by type. */
   readonly className?: string;
-  /** The current value and metadata. Cheap and synchronous: monitors and reads call it. */
+  /**
+   * The current value and metadata. Cheap and synchronous: monitors and reads call it. A
+   * state is never changed once returned or posted; a change is a new state object (the
+   * server keeps encoded payloads per state object and would otherwise serve old bytes).
+   */
   read(): CaPvState;
   /**
    * Takes a value already converted to the native type. Resolves when the write is complete
