@@ -4,9 +4,9 @@
  * beacons to notice a server that restarted and search again at once.
  */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { networkInterfaces } from "node:os";
 import { decodeDatagram, encode, ipv4ToU32, RemoteProtocolError } from "./codec/index.js";
 import { readClientEnvironment } from "./env.js";
+import { isLocalAddress } from "./interfaces.js";
 
 export interface CaRepeaterOptions {
   /** UDP port to listen on (default EPICS_CA_REPEATER_PORT, 5065); 0 picks a free one. */
@@ -14,15 +14,6 @@ export interface CaRepeaterOptions {
   /** Address to bind (default every interface, where beacons arrive). */
   address?: string;
   log?: (line: string) => void;
-}
-
-/** Whether `address` is one of this host's: only local clients may register. */
-function isLocal(address: string): boolean {
-  const plain = address.replace(/^::ffff:/, "");
-  if (plain.startsWith("127.")) return true;
-  return Object.values(networkInterfaces()).some((list) =>
-    (list ?? []).some((entry) => entry.address === plain),
-  );
 }
 
 /** A client that registered: where its beacons go. */
@@ -86,7 +77,7 @@ export class CaRepeater {
 
   /** Only clients on this host may register (as in EPICS base). */
   #register(peer: RemoteInfo): void {
-    if (!isLocal(peer.address)) {
+    if (!isLocalAddress(peer.address)) {
       this.#options.log?.(`CA repeater: ignored a registration from ${peer.address}`);
       return;
     }

@@ -18,7 +18,7 @@ import {
 } from "../codec/index.js";
 import { readClientEnvironment, type CaAddress, type CaClientEnvironment } from "../env.js";
 import { BeaconWatcher } from "./beacon-watcher.js";
-import { broadcastAddresses } from "./broadcast.js";
+import { broadcastAddresses } from "../interfaces.js";
 import { CaChannel, type CaChannelOptions, type ChannelHost } from "./channel.js";
 import { Circuit } from "./circuit.js";
 import { CaClosedError, CaDisconnectedError, CaStatusError } from "./errors.js";

@@ -4,9 +4,8 @@
  * quickly; each carries the next beacon id.
  */
 import { createSocket, type Socket } from "node:dgram";
-import { networkInterfaces } from "node:os";
 import type { Clock, Timer } from "../../core/index.js";
-import { CA_MINOR_VERSION, encode, ipv4FromU32, ipv4ToU32 } from "../codec/index.js";
+import { CA_MINOR_VERSION, encode } from "../codec/index.js";
 import type { CaAddress } from "../env.js";
 
 export interface BeaconOptions {
@@ -21,20 +20,6 @@ export interface BeaconOptions {
 }
 
 const FIRST_GAP_SECONDS = 0.02;
-
-/** The broadcast address of every IPv4 interface but loopback, as RSRV's auto list. */
-export function broadcastAddresses(): string[] {
-  const out = new Set<string>();
-  for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) {
-      if (entry.family !== "IPv4" || entry.internal) continue;
-      const address = ipv4ToU32(entry.address);
-      const mask = ipv4ToU32(entry.netmask);
-      out.add(ipv4FromU32((address | ~mask) >>> 0));
-    }
-  }
-  return [...out];
-}
 
 export class Beacons {
   readonly #options: BeaconOptions;
