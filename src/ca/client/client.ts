@@ -295,8 +295,12 @@ export class CaClient {
       }
       case "AccessRightsResponse":
         return this.#channelOn(circuit, m.cid)?.onAccessRights(m.accessRights);
-      case "CreateChanResponse":
-        return this.#channelOn(circuit, m.cid)?.onCreated(m);
+      case "CreateChanResponse": {
+        const channel = this.#channelOn(circuit, m.cid);
+        // Closed while it was being created: the server's channel is let go at once.
+        if (!channel) return circuit.send({ type: "ClearChannelRequest", sid: m.sid, cid: m.cid });
+        return channel.onCreated(m);
+      }
       case "CreateChFailResponse":
         return this.#channelOn(circuit, m.cid)?.onCreateFailed("CREATE_CH_FAIL");
       case "ServerDisconnResponse":
