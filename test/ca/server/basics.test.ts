@@ -144,14 +144,7 @@ describe("channels", () => {
     const client = await open();
     const pv = pvs.get("T:ai")!;
     const { sid, cid } = await client.create("T:ai");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     await client.next("EventAddResponse");
     expect(pv.subscriberCount).toBe(1);
     client.send({ type: "ClearChannelRequest", sid, cid });
@@ -416,14 +409,7 @@ describe("monitors", () => {
     const wave = pvs.get("T:wave")!;
     const client = await open();
     const { sid } = await client.create("T:wave");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.TIME_LONG,
-      dataCount: 0,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid, { dataType: DBR.TIME_LONG, dataCount: 0 });
     expect((await client.next("EventAddResponse")).dataCount).toBe(4);
     wave.post([5, 6, 7, 8, 9, 10]);
     const update = await client.next("EventAddResponse");
@@ -437,14 +423,7 @@ describe("monitors", () => {
     const { sid, rights } = await client.create("T:secret");
     expect(rights).toBe(AccessRights.NONE);
     expect((await client.read(sid, DBR.DOUBLE, 1)).ecaStatus).toBe(ECA.NORDACCESS);
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     const update = await client.next("EventAddResponse");
     expect(update.ecaStatus).toBe(ECA.NORDACCESS);
     expect(update.data).toBeNull();
@@ -513,14 +492,7 @@ describe("monitors", () => {
     const pv = pvs.get("T:ai")!;
     const client = await open();
     const { sid } = await client.create("T:ai");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     await client.next("EventAddResponse");
     for (let i = 1; i <= 5000; i++) {
       pv.post(i);
@@ -537,14 +509,7 @@ describe("monitors", () => {
     const pv = pvs.get("T:ai")!;
     const client = await open();
     const { sid } = await client.create("T:ai");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     await client.next("EventAddResponse");
     client.send({ type: "EventsOffRequest" }, { type: "EchoRequest" });
     await client.next("EchoResponse");

@@ -4,6 +4,7 @@ import { connect, type Socket } from "node:net";
 import {
   CaServer,
   CaStreamReader,
+  DBE,
   DBR,
   decodeDatagram,
   encodeMessages,
@@ -12,6 +13,7 @@ import {
   type CaMessageInput,
   type CaPv,
   type CaServerOptions,
+  type EventAddRequest,
 } from "../../../src/ca/index.js";
 
 export const LOOPBACK = "127.0.0.1";
@@ -80,6 +82,19 @@ export class RawClient {
 
   send(...messages: CaMessageInput[]): void {
     this.socket.write(encodeMessages(messages));
+  }
+
+  /** EVENT_ADD on `sid`: subscription 1, one DOUBLE, DBE_VALUE unless `fields` say otherwise. */
+  monitor(sid: number, fields: Partial<Omit<EventAddRequest, "type" | "sid">> = {}): void {
+    this.send({
+      type: "EventAddRequest",
+      sid,
+      subscriptionId: 1,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      mask: DBE.VALUE,
+      ...fields,
+    });
   }
 
   /** Messages received and not yet taken. */

@@ -83,14 +83,7 @@ describe("shared payloads", () => {
     const again = await b.client.read(b.sid, DBR.TIME_DOUBLE, 1000, 2);
     expect(again.data?.value).toEqual(first.data?.value);
     for (const { client, sid } of [a, b]) {
-      client.send({
-        type: "EventAddRequest",
-        sid,
-        subscriptionId: 5,
-        dataType: DBR.TIME_DOUBLE,
-        dataCount: 1000,
-        mask: DBE.VALUE,
-      });
+      client.monitor(sid, { subscriptionId: 5, dataType: DBR.TIME_DOUBLE, dataCount: 1000 });
       expect((await client.next("EventAddResponse")).data?.value).toEqual(first.data?.value);
     }
     expect(pv.encodings).toBe(1);

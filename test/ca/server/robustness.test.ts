@@ -69,14 +69,7 @@ describe("a slow client", () => {
     const pv = pvs.get("R:wave")!;
     const client = await open();
     const { sid } = await client.create("R:wave");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 0,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid, { dataCount: 0 });
     await client.next("EventAddResponse");
     client.socket.pause();
     const posts = 3000; // 24 MB of updates, far more than the socket buffers hold
@@ -117,14 +110,7 @@ describe("a slow client", () => {
     const pv = pvs.get("R:wave")!;
     const client = await open();
     const { sid } = await client.create("R:wave");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 0,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid, { dataCount: 0 });
     client.socket.pause();
     for (let i = 0; i < 2000 && server.circuits().length > 0; i++) {
       pv.post(new Float64Array(WAVE).fill(i));
@@ -143,14 +129,7 @@ describe("a client that vanishes", () => {
     const other = await open();
     const { sid } = await client.create("R:ai");
     for (let id = 1; id <= 5; id++) {
-      client.send({
-        type: "EventAddRequest",
-        sid,
-        subscriptionId: id,
-        dataType: DBR.TIME_DOUBLE,
-        dataCount: 1,
-        mask: DBE.VALUE,
-      });
+      client.monitor(sid, { subscriptionId: id, dataType: DBR.TIME_DOUBLE });
     }
     await client.next("EventAddResponse");
     expect(pv.subscriberCount).toBe(5);
@@ -168,14 +147,7 @@ describe("a client that vanishes", () => {
     const pv = pvs.get("R:wave")!;
     const client = await open();
     const { sid } = await client.create("R:wave");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 0,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid, { dataCount: 0 });
     client.socket.pause();
     for (let i = 0; i < 1000; i++) {
       pv.post(new Float64Array(WAVE).fill(i));
@@ -219,14 +191,7 @@ describe("a provider that fails", () => {
     const client = await open();
     const { sid } = await client.create("B:pv");
     broken.failReads = true;
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     expect(await client.next("EventAddResponse")).toMatchObject({ ecaStatus: ECA.GETFAIL });
   });
 
@@ -236,14 +201,7 @@ describe("a provider that fails", () => {
     server = await startServer({ "B:pv": broken.pv }, { log: (line) => log.push(line) });
     const client = await open();
     const { sid } = await client.create("B:pv");
-    client.send({
-      type: "EventAddRequest",
-      sid,
-      subscriptionId: 1,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      mask: DBE.VALUE,
-    });
+    client.monitor(sid);
     await client.next("EventAddResponse");
     // A value whose length cannot be read: encoding throws a TypeError in the flush.
     const unreadable = Object.defineProperty({}, "length", {
@@ -290,26 +248,12 @@ describe("a hostile client", () => {
       const pv = pvs.get("R:ai")!;
       const good = await open();
       const goodChannel = await good.create("R:ai");
-      good.send({
-        type: "EventAddRequest",
-        sid: goodChannel.sid,
-        subscriptionId: 1,
-        dataType: DBR.DOUBLE,
-        dataCount: 1,
-        mask: DBE.VALUE,
-      });
+      good.monitor(goodChannel.sid);
       await good.next("EventAddResponse");
 
       const bad = await open();
       const { sid } = await bad.create("R:ai");
-      bad.send({
-        type: "EventAddRequest",
-        sid,
-        subscriptionId: 1,
-        dataType: DBR.DOUBLE,
-        dataCount: 1,
-        mask: DBE.VALUE,
-      });
+      bad.monitor(sid);
       await bad.next("EventAddResponse");
       bad.socket.write(bytes(sid));
       if (what === "a truncated EVENT_ADD") bad.socket.write(new Uint8Array(8));
