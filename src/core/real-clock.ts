@@ -1,10 +1,13 @@
 import type { Clock, Timer } from "./clock.js";
 import { sleepOn } from "./clock.js";
 
+/** Milliseconds since the epoch at which performance.now() counts from; fixed per process. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Wall-clock time for real hardware: sub-millisecond POSIX seconds and Node timers. */
 export class RealClock implements Clock {
   now(): number {
-    return (performance.timeOrigin + performance.now()) / 1000;
+    return (TIME_ORIGIN + performance.now()) / 1000;
   }
 
   sleep(seconds: number, options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -1,3 +1,4 @@
+import Queue from "yocto-queue";
 import type { DocumentCallback, DocumentName, Event, NamedDocument } from "../core/index.js";
 import { packEventPage } from "../core/index.js";
 import { SubscriberError } from "./errors.js";
@@ -27,7 +28,7 @@ interface Subscriber {
   readonly lossy: boolean;
   readonly queueSize: number;
   readonly pageSize: number;
-  readonly queue: NamedDocument[];
+  readonly queue: Queue<NamedDocument>;
   /** Events held back to be packed into a page. */
   pending: Event[];
   draining: Promise<void> | undefined;
@@ -74,7 +75,7 @@ export class Dispatcher {
       lossy: options.lossy ?? false,
       queueSize: options.queueSize ?? 1000,
       pageSize: options.eventPage ?? 0,
-      queue: [],
+      queue: new Queue(),
       pending: [],
       draining: undefined,
       skipped: 0,
@@ -187,18 +188,18 @@ export class Dispatcher {
 
   private enqueue(subscriber: Subscriber, document: NamedDocument): void {
     const isEvent = document[0] === "event" || document[0] === "event_page";
-    if (isEvent && subscriber.queue.length >= subscriber.queueSize) {
+    if (isEvent && subscriber.queue.size >= subscriber.queueSize) {
       subscriber.skipped++;
       return;
     }
-    subscriber.queue.push(document);
+    subscriber.queue.enqueue(document);
     subscriber.draining ??= this.drain(subscriber);
   }
 
   private async drain(subscriber: Subscriber): Promise<void> {
     // Start on a later turn, so the engine's current step is never held up.
     await new Promise((resolve) => setImmediate(resolve));
-    for (let doc = subscriber.queue.shift(); doc; doc = subscriber.queue.shift()) {
+    for (let doc = subscriber.queue.dequeue(); doc; doc = subscriber.queue.dequeue()) {
       try {
         await subscriber.callback(...doc);
       } catch (error) {

@@ -2,6 +2,7 @@
 // writes, the other receives, on a later microtask (as a real port delivers it later), with
 // ways to drop an end and to make it unavailable for a while, as an unplugged adapter is.
 import type { ByteTransport } from "./byte-transport.js";
+import { WRITTEN } from "./byte-transport.js";
 import { TransportClosedError, TransportDroppedError, TransportOpenError } from "./errors.js";
 import { ListenerSet } from "./listener-set.js";
 
@@ -40,16 +41,19 @@ export class MemoryTransport implements ByteTransport {
     this.closeListeners.emit();
   }
 
-  async write(data: Uint8Array): Promise<void> {
-    if (!this.opened)
-      throw new TransportClosedError(this.name, "cannot write: the port is not open");
+  write(data: Uint8Array): Promise<void> {
+    if (!this.opened) {
+      const error = new TransportClosedError(this.name, "cannot write: the port is not open");
+      return Promise.reject(error);
+    }
     const peer = this.peer;
-    if (!peer) return;
+    if (!peer) return WRITTEN;
     // A copy (Uint8Array.from, as Buffer#slice would share memory): the writer may reuse its buffer.
     const copy = Uint8Array.from(data);
     queueMicrotask(() => {
       if (peer.opened) peer.dataListeners.emit(copy);
     });
+    return WRITTEN;
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {

@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import type { Clock } from "../core/index.js";
 import { realClock } from "../core/index.js";
 import type { ByteTransport } from "./byte-transport.js";
+import { WRITTEN } from "./byte-transport.js";
 import {
   TransportClosedError,
   TransportDroppedError,
@@ -12,8 +13,6 @@ import {
   TransportWriteError,
 } from "./errors.js";
 import { ListenerSet } from "./listener-set.js";
-
-const RESOLVED = Promise.resolve();
 
 export interface TcpTransportOptions {
   host: string;
@@ -75,7 +74,7 @@ export class TcpTransport implements ByteTransport {
     // Handed over once the socket takes the bytes; only a full send buffer makes us wait.
     // A failure after that closes the socket and reaches onClose as a drop, so no per-write
     // callback (which costs a tick and a promise per request).
-    if (socket.write(data)) return RESOLVED;
+    if (socket.write(data)) return WRITTEN;
     return new Promise((resolve, reject) => {
       const drained = (): void => {
         socket.off("close", closed);

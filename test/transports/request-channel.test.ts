@@ -15,6 +15,7 @@ import {
   TransportClosedError,
   TransportDroppedError,
   TransportUnavailableError,
+  TransportWriteError,
   UnexpectedReplyError,
   memoryPair,
 } from "../../src/transports/index.js";
@@ -150,6 +151,74 @@ describe("RequestChannel: one request at a time", () => {
     const replies = await Promise.all(["A", "B", "C"].map((c) => channel.query(c)));
     expect(replies).toEqual(["A", "B", "C"]);
     expect(clock.now()).toBeCloseTo(2.4);
+  });
+});
+
+describe("RequestChannel: writes", () => {
+  /** Holds every write of `end` until the test settles it, as a serial port's callback may. */
+  function heldWrites(end: MemoryTransport) {
+    const held: Array<{ pass(): void; fail(error: Error): void }> = [];
+    const write = end.write.bind(end);
+    end.write = (data) =>
+      new Promise<void>((resolve, reject) => {
+        held.push({
+          pass: () => write(data).then(resolve, reject),
+          fail: reject,
+        });
+      });
+    return held;
+  }
+
+  it("sends twenty thousand silent commands queued behind a query, in order", async () => {
+    const { channel, seen, clock } = await setup((command, send) => {
+      if (command === "1TP") clock.schedule(0.1, () => send("1TP5.0\r\n"));
+    });
+    const query = channel.query("1TP");
+    const commands = Array.from({ length: 20_000 }, (_, i) => `1PA${i}`);
+    const writes = commands.map((c) => channel.write(c));
+    expect(await query).toBe("1TP5.0");
+    await Promise.all(writes);
+    await Promise.resolve(); // the last command reaches the instrument a microtask later
+    expect(seen).toEqual(["1TP", ...commands]);
+  });
+
+  it("fails a write the port refuses, naming the port and the request, and retries it", async () => {
+    const { channel, a, seen } = await setup(echo);
+    const held = heldWrites(a);
+    const reply = channel.query("1TP", { retries: 1 });
+    await Promise.resolve();
+    held[0]!.fail(new Error("EIO"));
+    await Promise.resolve();
+    held[1]!.pass();
+    expect(await reply).toBe("1TP5.0");
+    expect(seen).toEqual(["1TP"]);
+
+    const refused = channel.write("1PA1").catch((e: unknown) => e);
+    await Promise.resolve();
+    held[2]!.fail(new Error("EIO"));
+    const error = await refused;
+    expect(error).toBeInstanceOf(TransportWriteError);
+    expect((error as Error).message).toMatch(/^memory:a: .*"1PA1".*EIO/);
+  });
+
+  it("does not let a late failure of an earlier attempt's write fail the retry", async () => {
+    const { channel, a, clock } = await setup(echo, { timeout: 0.5, retries: 1 });
+    const held = heldWrites(a);
+    const reply = channel.query("1TP");
+    await clock.sleep(0.5); // the first write never completes: that attempt times out
+    expect(held).toHaveLength(2);
+    held[0]!.fail(new Error("EIO, too late"));
+    held[1]!.pass();
+    expect(await reply).toBe("1TP5.0");
+  });
+
+  it("fails a silent command the port does not take within the timeout", async () => {
+    const { channel, a, clock } = await setup(echo, { timeout: 0.5 });
+    heldWrites(a);
+    const error = channel.write("1PA1").catch((e: unknown) => e);
+    await clock.sleep(0.5);
+    expect(await error).toBeInstanceOf(TransportWriteError);
+    expect(((await error) as Error).message).toMatch(/not written within 0.5 s/);
   });
 });
 
