@@ -1,4 +1,8 @@
-import type { ModbusClientOptions, ModbusConnectionState, ModbusRTU } from "./modbus-connection.js";
+import type {
+  ModbusClientOptions,
+  ModbusConnectionState,
+  ModbusSend,
+} from "./modbus-connection.js";
 import { ModbusConnection } from "./modbus-connection.js";
 import type { ModbusRequestInfo } from "./modbus-exception-error.js";
 import { describeRequest } from "./modbus-exception-error.js";
@@ -139,11 +143,7 @@ export class ModbusClient {
     functionCode: number,
     address: number,
     count: number,
-    send: (
-      lib: ModbusRTU,
-      unitId: number,
-      done: (error: unknown, result: R | undefined) => void,
-    ) => void,
+    send: ModbusSend<R>,
   ): Promise<R> {
     const request: ModbusRequestInfo = { functionCode, address, count, unitId: this.unitId };
     const limit = LIMITS[functionCode as keyof typeof LIMITS] ?? 1;
@@ -158,9 +158,7 @@ export class ModbusClient {
         new RangeError(`${this.port}: ${what}: count must be 1..${limit} within 0..65535`),
       );
     }
-    return this.connection.transact<R>(request, (lib, done) =>
-      send(lib, this.unitId, (error, result) => done(error, result as R)),
-    );
+    return this.connection.transact(request, send);
   }
 }
 

@@ -34,6 +34,12 @@ const RANGES: Record<RegisterType, readonly [number, number]> = {
   float32: [-3.4028234663852886e38, 3.4028234663852886e38],
 };
 
+/**
+ * Where words become values and back. One for the module: each conversion fills and reads it
+ * without yielding, and a fresh ArrayBuffer per value costs more than the rest of a decode.
+ */
+const scratch = new DataView(new ArrayBuffer(4));
+
 /** Registers a value of `type` takes: 1 or 2. */
 export function registerCount(type: RegisterType): 1 | 2 {
   return type === "int16" || type === "uint16" ? 1 : 2;
@@ -52,7 +58,7 @@ export function decodeRegisters(words: ArrayLike<number>, options: RegisterCodec
   if (words.length !== count) {
     throw new RangeError(`${type} takes ${count} register(s), got ${words.length}`);
   }
-  const view = new DataView(new ArrayBuffer(4));
+  const view = scratch;
   for (let i = 0; i < count; i++) {
     const word = words[i]!;
     if (!Number.isInteger(word) || word < 0 || word > 0xffff) {
@@ -79,7 +85,7 @@ export function encodeRegisters(value: number, options: RegisterCodecOptions): n
     const scaled = raw === value ? "" : ` (raw ${raw} after scaling)`;
     throw new RangeError(`${value}${scaled} is outside the ${type} range [${low}, ${high}]`);
   }
-  const view = new DataView(new ArrayBuffer(4));
+  const view = scratch;
   writeRaw(view, type, raw);
   const count = registerCount(type);
   const words: number[] = [];

@@ -10,6 +10,7 @@ import {
   ModbusExceptionError,
   ReplyTimeoutError,
   TransportClosedError,
+  TransportDroppedError,
   TransportOpenError,
   TransportUnavailableError,
 } from "../../../src/transports/index.js";
@@ -184,6 +185,48 @@ describe("ModbusClient against the Eurotherm emulator", () => {
     expect(c.state).toBe("closed");
     await expect(c.readHoldingRegisters(24)).rejects.toBeInstanceOf(TransportClosedError);
     await expect(c.connect()).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
+  it("close() fails the request in flight and every queued one, naming each", async () => {
+    const emu = await emulator();
+    const c = client(emu.port, { timeout: 5 });
+    await c.connect();
+    emu.stopAnswering();
+    const inFlight = c.readHoldingRegisters(24).catch((e: unknown) => e);
+    const queued = [c.readHoldingRegisters(1), c.writeRegister(2, 100)].map((p) =>
+      p.catch((e: unknown) => e),
+    );
+    while (emu.requestCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    await c.close();
+    const first = await inFlight;
+    expect(first).toBeInstanceOf(TransportDroppedError);
+    expect((first as Error).message).toBe(
+      `modbus-tcp:127.0.0.1:${emu.port}: dropped while waiting for read holding registers ` +
+        "(FC03) unit 1 at 0x0018 (24): the client was closed",
+    );
+    const rest = await Promise.all(queued);
+    expect(rest.map((e) => e instanceof TransportClosedError)).toEqual([true, true]);
+    expect((rest[1] as Error).message).toBe(
+      `modbus-tcp:127.0.0.1:${emu.port}: the client is closed; ` +
+        "write single register (FC06) unit 1 at 0x0002 (2) was not sent",
+    );
+    expect(emu.requestCount).toBe(1);
+  });
+
+  it("fails the request in flight when the connection is cut, then serves the next", async () => {
+    const emu = await emulator();
+    const c = client(emu.port, { timeout: 5 });
+    await c.connect();
+    emu.stopAnswering();
+    const inFlight = c.readHoldingRegisters(24).catch((e: unknown) => e);
+    const next = c.readHoldingRegisters(24);
+    while (emu.requestCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    emu.resumeAnswering();
+    emu.dropConnections();
+    const error = await inFlight;
+    expect(error).toBeInstanceOf(TransportDroppedError);
+    expect((error as Error).message).toContain(`modbus-tcp:127.0.0.1:${emu.port}`);
+    expect(await next).toEqual([1500]);
   });
 
   it("checks addresses, counts and values before sending", async () => {
