@@ -40,6 +40,7 @@ import {
   type CaPvProvider,
   type CaPvState,
 } from "./provider.js";
+import { PutNotifyLine, type PutOutcome } from "./put-notify-line.js";
 import { SendQueue, type MonitorSlot, type Outgoing } from "./send-queue.js";
 
 /** What a circuit needs from its server. */
@@ -53,6 +54,8 @@ export interface CircuitContext {
   maxPayloadSize: number;
   /** Seconds a client may leave its socket full before it is dropped. */
   stuckTimeout: number;
+  /** Seconds a put-callback may hold up the next one on its channel. */
+  putStallTimeout: number;
   /** Bytes waiting for a full socket before the client's requests stop being read. */
   maxBacklogBytes: number;
   /** The TCP port, for searches over TCP. */
@@ -90,10 +93,18 @@ interface Channel {
   readonly pv: CaPv;
   rights: number;
   readonly subscriptions: Map<number, Subscription>;
+  /** Its put-callbacks, one at a time; made at the first. */
+  puts?: PutNotifyLine<WriteNotifyRequest>;
 }
 
 /** A fault that ends the circuit. */
 class CircuitFault extends Error {}
+
+/**
+ * Put-callbacks waiting behind another on their channel, over all of a circuit's channels,
+ * before the circuit's requests stop being read. RSRV stops at the first.
+ */
+const MAX_WAITING_PUTS = 64;
 
 /** Server-disconnected SIDs remembered so a client's late request on one is not a fault. */
 const MAX_TOMBSTONES = 4096;
@@ -114,6 +125,10 @@ export class Circuit {
   #clientMinorVersion = CA_MINOR_VERSION;
   #stuckTimer: Timer | undefined;
   #closed = false;
+  /** Put-callbacks waiting behind another on their channel. */
+  #waitingPuts = 0;
+  /** Reading stopped because too many put-callbacks wait. */
+  #heldForPuts = false;
 
   constructor(socket: Socket, context: CircuitContext) {
     this.#socket = socket;
@@ -191,6 +206,11 @@ export class Circuit {
         if (this.#backlog() > this.#context.maxBacklogBytes) {
           this.#socket.pause();
           if (!this.#queue.blocked) setImmediate(() => this.#process());
+          return;
+        }
+        if (this.#waitingPuts >= MAX_WAITING_PUTS) {
+          this.#socket.pause();
+          this.#heldForPuts = true; // a put leaving its queue goes on with the rest
           return;
         }
         this.#handle(this.#input[this.#inputHead++]!);
@@ -296,6 +316,7 @@ export class Circuit {
   }
 
   #freeChannel(channel: Channel): void {
+    channel.puts?.close();
     for (const subscription of channel.subscriptions.values()) this.#endSubscription(subscription);
     channel.subscriptions.clear();
     this.#channels.delete(channel.sid);
@@ -506,51 +527,87 @@ export class Circuit {
   // ---- writes ----
 
   #writeRequest(request: WriteRequest | WriteNotifyRequest): void {
-    const notify = request.type === "WriteNotifyRequest";
     const channel = this.#channel(request.sid, offendingHeader(request));
     if (!channel) return;
-    const answer = (ecaStatus: number, message: string): void => {
-      if (this.#closed || !this.#channels.has(channel.sid)) return;
-      if (notify) {
-        this.#send({
-          type: "WriteNotifyResponse",
-          dataType: request.dataType,
-          dataCount: request.dataCount,
-          ecaStatus,
-          ioid: request.ioid,
-        });
-      } else if (ecaStatus !== ECA.NORMAL) {
-        this.#send({
-          type: "ErrorResponse",
-          cid: channel.cid,
-          ecaStatus,
-          offendingHeader: offendingHeader(request),
-          message,
-        });
-      }
-    };
-    const pv = channel.pv;
-    if (!(channel.rights & AccessRights.WRITE) || !pv.write) {
-      answer(ECA.NOWTACCESS, `no write access to ${channel.name}`);
+    if (request.type === "WriteRequest") {
+      const outcome = this.#applyWrite(channel, request);
+      if (outcome instanceof Promise)
+        void outcome.then((done) => this.#writeFailed(channel, request, done));
+      else this.#writeFailed(channel, request, outcome);
       return;
     }
+    if (!this.#mayWrite(channel)) {
+      this.#answerPut(channel, request, this.#noWriteAccess(channel));
+      return;
+    }
+    channel.puts ??= new PutNotifyLine({
+      clock: this.#context.clock,
+      stallTimeout: this.#context.putStallTimeout,
+      run: (put) => this.#applyWrite(channel, put),
+      answer: (put, outcome) => this.#answerPut(channel, put, outcome),
+      leftQueue: () => this.#putLeftQueue(),
+    });
+    if (channel.puts.submit(request)) this.#waitingPuts++;
+  }
+
+  #mayWrite(channel: Channel): boolean {
+    return (channel.rights & AccessRights.WRITE) !== 0 && channel.pv.write !== undefined;
+  }
+
+  #noWriteAccess(channel: Channel): PutOutcome {
+    return { eca: ECA.NOWTACCESS, message: `no write access to ${channel.name}` };
+  }
+
+  /** Writes the request's value to the PV; the outcome comes when the write has completed. */
+  #applyWrite(
+    channel: Channel,
+    request: WriteRequest | WriteNotifyRequest,
+  ): PutOutcome | Promise<PutOutcome> {
+    const { pv } = channel;
+    if (!pv.write || !(channel.rights & AccessRights.WRITE)) return this.#noWriteAccess(channel);
     let completion: Promise<void> | void;
     try {
       const state = pv.read();
       const value = nativeWriteValue(pv, state, request.dataType, request.data, request.dataStatus);
       completion = pv.write(value, { ...this.identity });
     } catch (error) {
-      answer(ecaOf(error), describe(error));
-      return;
+      return { eca: ecaOf(error), message: describe(error) };
     }
-    if (completion === undefined) {
-      answer(ECA.NORMAL, "");
-      return;
-    }
-    Promise.resolve(completion).then(
-      () => answer(ECA.NORMAL, ""),
-      (error: unknown) => answer(ecaOf(error), describe(error)),
+    if (completion === undefined) return DONE;
+    return Promise.resolve(completion).then(
+      () => DONE,
+      (error: unknown) => ({ eca: ecaOf(error), message: describe(error) }),
     );
+  }
+
+  /** A plain WRITE has no answer unless it failed: then an ERROR. */
+  #writeFailed(channel: Channel, request: WriteRequest, outcome: PutOutcome): void {
+    if (outcome.eca === ECA.NORMAL || this.#closed || !this.#channels.has(channel.sid)) return;
+    this.#send({
+      type: "ErrorResponse",
+      cid: channel.cid,
+      ecaStatus: outcome.eca,
+      offendingHeader: offendingHeader(request),
+      message: outcome.message,
+    });
+  }
+
+  #answerPut(channel: Channel, request: WriteNotifyRequest, outcome: PutOutcome): void {
+    if (this.#closed || !this.#channels.has(channel.sid)) return;
+    this.#send({
+      type: "WriteNotifyResponse",
+      dataType: request.dataType,
+      dataCount: request.dataCount,
+      ecaStatus: outcome.eca,
+      ioid: request.ioid,
+    });
+  }
+
+  #putLeftQueue(): void {
+    this.#waitingPuts--;
+    if (!this.#heldForPuts || this.#waitingPuts >= MAX_WAITING_PUTS || this.#closed) return;
+    this.#heldForPuts = false;
+    setImmediate(() => this.#process()); // not from inside a request being handled
   }
 
   // ---- searches over TCP (V4.12 name servers) ----
@@ -630,6 +687,8 @@ export class Circuit {
     this.#context.onClosed(this);
   }
 }
+
+const DONE: PutOutcome = { eca: ECA.NORMAL, message: "" };
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -57,6 +57,8 @@ export interface CaPv {
    * Takes a value already converted to the native type. Resolves when the write is complete
    * (a motor at its target), which is when WRITE_NOTIFY answers; rejects with a CaPvError
    * (or any error, answered as ECA_PUTFAIL) to refuse it. Absent: the PV is read-only.
+   * A client's put-callbacks on one channel come one at a time, each after the one before
+   * has completed, as from RSRV; plain writes come as they arrive.
    */
   write?(value: DbrValueInput, client: CaClientIdentity): Promise<void> | void;
   /** Calls `listener` on every change until the returned function is called. */

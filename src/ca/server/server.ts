@@ -43,11 +43,17 @@ export interface CaServerOptions {
   maxArrayBytes?: number;
   /** Seconds a client may leave its socket full before it is dropped (default 10). */
   stuckTimeout?: number;
+  /**
+   * Seconds a put-callback may hold up the next one on its channel before it is answered
+   * ECA_PUTCBINPROG and the next one starts (default 60, as RSRV).
+   */
+  putCallbackStallTimeout?: number;
 }
 
 const WILDCARD = "0.0.0.0";
 const DEFAULT_MAX_ARRAY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_STUCK_TIMEOUT = 10;
+const DEFAULT_PUT_CALLBACK_STALL_TIMEOUT = 60;
 /** Replies waiting for a full socket before a client's requests stop being read. */
 const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
@@ -191,6 +197,7 @@ export class CaServer {
       maxArrayBytes,
       maxPayloadSize: maxArrayBytes + 1024,
       stuckTimeout: options.stuckTimeout ?? DEFAULT_STUCK_TIMEOUT,
+      putStallTimeout: options.putCallbackStallTimeout ?? DEFAULT_PUT_CALLBACK_STALL_TIMEOUT,
       maxBacklogBytes: MAX_BACKLOG_BYTES,
       tcpPort: () => this.#tcpPort,
       onClosed: (closed) => this.#circuits.delete(closed),

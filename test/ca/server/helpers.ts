@@ -60,7 +60,9 @@ export class RawClient {
   }
 
   static async connect(port: number): Promise<RawClient> {
-    const socket = connect({ host: LOOPBACK, port });
+    // Each request goes out when sent, as libca's do: Nagle would hold a second one back
+    // until the server's delayed ACK, tens of milliseconds later.
+    const socket = connect({ host: LOOPBACK, port, noDelay: true });
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("error", reject);

@@ -1,0 +1,125 @@
+// Put-callbacks (WRITE_NOTIFY) on one channel run one at a time, in order, as in RSRV; a put
+// stalling the next is given up on with ECA_PUTCBINPROG; too many waiting stop the reading.
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { VirtualClock } from "../../../src/core/index.js";
+import { DBR, ECA, SoftPv, type CaServer } from "../../../src/ca/index.js";
+import { RawClient, sleep, startServer } from "./helpers.js";
+
+let server: CaServer;
+let client: RawClient;
+let clock: VirtualClock;
+/** Every value written to T:motor, with the function that completes that move. */
+let moves: Array<{ target: number; arrive: () => void }>;
+
+beforeEach(async () => {
+  moves = [];
+  clock = new VirtualClock({ auto: false });
+  const motor = new SoftPv({
+    value: 0,
+    onWrite: (value) =>
+      new Promise<void>((arrive) => moves.push({ target: Number(value[0]), arrive })),
+  });
+  const pvs = new Map([
+    ["T:motor", motor],
+    ["T:other", new SoftPv({ value: 1 })],
+  ]);
+  server = await startServer(pvs, { clock, putCallbackStallTimeout: 60 });
+  client = await RawClient.open(server.tcpPort, 13);
+});
+
+afterEach(async () => {
+  client.close();
+  await server.close();
+});
+
+function putCallback(sid: number, ioid: number, value: number): void {
+  client.send({
+    type: "WriteNotifyRequest",
+    sid,
+    ioid,
+    dataType: DBR.DOUBLE,
+    dataCount: 1,
+    data: { value },
+  });
+}
+
+async function answer(ioid: number): Promise<number> {
+  return (await client.next("WriteNotifyResponse", (m) => m.ioid === ioid)).ecaStatus;
+}
+
+it("starts a put-callback once the one before it on the channel has completed", async () => {
+  const motor = await client.create("T:motor");
+  const other = await client.create("T:other");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  putCallback(other.sid, 3, 5);
+  // Other channels and reads go on while the motor's second put waits.
+  expect(await answer(3)).toBe(ECA.NORMAL);
+  expect((await client.read(motor.sid, DBR.DOUBLE, 1)).data?.value).toEqual(Float64Array.of(10));
+  expect(moves.map((m) => m.target)).toEqual([10]);
+
+  moves[0]!.arrive();
+  expect(await answer(1)).toBe(ECA.NORMAL);
+  await sleep(20);
+  expect(moves.map((m) => m.target)).toEqual([10, 20]);
+  expect(client.inbox.some((m) => m.type === "WriteNotifyResponse")).toBe(false);
+  moves[1]!.arrive();
+  expect(await answer(2)).toBe(ECA.NORMAL);
+});
+
+it("gives up on a put that holds up the next for 60 s, with ECA_PUTCBINPROG", async () => {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  await sleep(20);
+  await clock.advance(59.9);
+  expect(moves).toHaveLength(1);
+  await clock.advance(0.1);
+  expect(await answer(1)).toBe(ECA.PUTCBINPROG);
+  await sleep(20);
+  expect(moves.map((m) => m.target)).toEqual([10, 20]);
+  moves[0]!.arrive(); // too late: already answered
+  moves[1]!.arrive();
+  expect(await answer(2)).toBe(ECA.NORMAL);
+  await sleep(20);
+  expect(client.inbox.filter((m) => m.type === "WriteNotifyResponse")).toEqual([]);
+});
+
+it("stops reading the circuit while 64 put-callbacks wait, and goes on as they start", async () => {
+  const motor = await client.create("T:motor");
+  for (let ioid = 1; ioid <= 70; ioid++) putCallback(motor.sid, ioid, ioid);
+  client.send({
+    type: "ReadNotifyRequest",
+    sid: motor.sid,
+    ioid: 500,
+    dataType: DBR.DOUBLE,
+    dataCount: 1,
+  });
+  await sleep(50);
+  // One moving, 64 waiting: the rest (and the read behind them) are not read yet.
+  expect(moves).toHaveLength(1);
+  expect(server.circuits()[0]!.channels).toBe(1);
+  expect(client.inbox.some((m) => m.type === "ReadNotifyResponse")).toBe(false);
+
+  for (let done = 0; done < 70; done++) {
+    while (moves.length <= done) await sleep(1);
+    moves[done]!.arrive();
+    expect(await answer(done + 1)).toBe(ECA.NORMAL);
+  }
+  expect(moves.map((m) => m.target)).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+  // The read was handled once fewer than 64 waited: it saw a later move's target.
+  const [seen] = (await client.next("ReadNotifyResponse")).data!.value as Float64Array;
+  expect(seen).toBeGreaterThan(1);
+});
+
+it("drops the waiting put-callbacks of a cleared channel without applying them", async () => {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  client.send({ type: "ClearChannelRequest", sid: motor.sid, cid: motor.cid });
+  await client.next("ClearChannelResponse");
+  moves[0]!.arrive();
+  await sleep(50);
+  expect(moves.map((m) => m.target)).toEqual([10]);
+  expect(client.inbox.filter((m) => m.type === "WriteNotifyResponse")).toEqual([]);
+});
