@@ -321,7 +321,7 @@ export class CaClient {
       case CaCommand.WRITE_NOTIFY:
         return this.#requests.fail(circuit, h.parameter2, m.ecaStatus, text);
       case CaCommand.EVENT_ADD:
-        return this.#subscriptions.get(h.parameter2)?.fail(m.ecaStatus, text);
+        return this.#subscriptions.get(h.parameter2)?.refused(circuit, m.ecaStatus, text);
       case CaCommand.CREATE_CHAN:
         return this.#channelOn(circuit, h.parameter1)?.onCreateFailed(
           `${ecaName(m.ecaStatus)}${text ? `: ${text}` : ""}`,

@@ -137,11 +137,18 @@ export class CaSubscription {
       ? (update.dataStatus ?? ECA.NORMAL)
       : update.ecaStatus;
     if (isEcaSuccess(status) && update.data) this.#listener(update.data);
-    else this.fail(status);
+    else this.#fail(status);
   }
 
-  /** @internal An ECA failure for this subscription (an update, an ERROR message). */
-  fail(ecaStatus: number, message?: string): void {
+  /** @internal An ERROR about this subscription's EVENT_ADD, from `circuit`. */
+  refused(circuit: Circuit, ecaStatus: number, message: string): void {
+    // Subscription ids are the client's, not the circuit's: another server's ERROR naming
+    // this id is about something else.
+    if (this.#active?.circuit !== circuit) return;
+    this.#fail(ecaStatus, message);
+  }
+
+  #fail(ecaStatus: number, message?: string): void {
     this.#reportError(new CaStatusError(this.pv, "monitor", ecaStatus, message));
   }
 }

@@ -268,6 +268,50 @@ describe("the server refusing or dropping a channel", () => {
   });
 });
 
+describe("ERROR about a monitor", () => {
+  it("counts only from the circuit the monitor is on", async () => {
+    const other = await startFakeServer({ "far:pv": { type: DBR.DOUBLE, value: 1 } });
+    const both = new CaClient({
+      env: {
+        ...server.env,
+        EPICS_CA_ADDR_LIST: `${server.env.EPICS_CA_ADDR_LIST} ${other.env.EPICS_CA_ADDR_LIST}`,
+      },
+    });
+    try {
+      const errors: string[] = [];
+      const temp = both.channel("sim:temp");
+      temp.monitor({ onError: (error) => errors.push(error.message) }, () => undefined);
+      await both.channel("far:pv").get();
+      await server.waitFor("EventAddRequest");
+      const [add] = server.messages("EventAddRequest");
+      const refusal = (cid: number) =>
+        ({
+          type: "ErrorResponse",
+          cid,
+          ecaStatus: 168,
+          offendingHeader: {
+            command: 1, // EVENT_ADD
+            payloadSize: 16,
+            dataType: add!.dataType,
+            dataCount: 1,
+            parameter1: add!.sid,
+            parameter2: add!.subscriptionId,
+          },
+          message: "no such monitor here",
+        }) as const;
+      other.toChannel("far:pv", (channel) => refusal(channel.cid));
+      await both.channel("far:pv").get(); // the ERROR has arrived by the time this answers
+      expect(errors).toEqual([]);
+      server.toChannel("sim:temp", (channel) => refusal(channel.cid));
+      await temp.get();
+      expect(errors).toEqual(["sim:temp: monitor failed with ECA_ADDFAIL: no such monitor here"]);
+    } finally {
+      await both.close();
+      await other.close();
+    }
+  });
+});
+
 describe("an unresponsive server", () => {
   it("after EPICS_CA_CONN_TMO of silence an ECHO goes out; no answer drops the circuit", async () => {
     await client.close();
