@@ -1,6 +1,7 @@
 // `hil`: validate a beamline config, look at its devices, run plans on it.
 import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
+import { caRepeaterCommand } from "./hil-ca-repeater.js";
 import { devicesCommand } from "./hil-devices.js";
 import { emulateCommand, emulatedDrivers } from "./hil-emulate.js";
 import { recordCommand } from "./hil-record.js";
@@ -103,6 +104,14 @@ program
   .option("--no-strict", "let a request that differs skip ahead to the next matching one")
   .action(async (cassette: string, options: { strict: boolean }) => {
     process.exitCode = await replayCommand(cassette, options);
+  });
+
+program
+  .command("ca-repeater")
+  .description("run this host's Channel Access repeater (caRepeater) until Ctrl-C")
+  .option("--port <n>", "UDP port (default: $EPICS_CA_REPEATER_PORT, else 5065)", integer)
+  .action(async (options: { port?: number }) => {
+    process.exitCode = await caRepeaterCommand(options);
   });
 
 try {

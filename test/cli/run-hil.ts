@@ -14,6 +14,8 @@ export interface HilResult {
 export interface HilProcess {
   /** Resolves once stdout or stderr has shown `text`. */
   waitFor(text: string): Promise<void>;
+  /** What it has printed so far, stdout then stderr. */
+  output(): string;
   write(text: string): void;
   signal(name: NodeJS.Signals): void;
   done: Promise<HilResult>;
@@ -53,6 +55,7 @@ export function startHil(args: string[], env: Record<string, string> = {}): HilP
           reject(new Error(`hil ended before showing "${text}":\n${stdout}\n${stderr}`)),
         );
       }),
+    output: () => stdout + stderr,
     write: (text) => void child.stdin.write(text),
     signal: (name) => void child.kill(name),
     done,
