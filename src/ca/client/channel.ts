@@ -34,8 +34,12 @@ import {
   type SubscriptionTarget,
 } from "./subscription.js";
 
-/** searching → connecting (CREATE_CHAN sent) → connected; closed is final. */
-export type CaChannelState = "searching" | "connecting" | "connected" | "closed";
+/**
+ * searching → connecting (CREATE_CHAN sent) → connected; closed is final. A connected
+ * channel whose server stops answering ECHOes is `unresponsive` (disconnected for requests,
+ * which wait or time out) until the server is heard from again, as in libca.
+ */
+export type CaChannelState = "searching" | "connecting" | "connected" | "unresponsive" | "closed";
 
 export interface CaAccessRights {
   read: boolean;
@@ -317,7 +321,10 @@ export class CaChannel {
         ),
     );
     this.#subscriptions.add(subscription);
-    if (this.#state === "connected") subscription.start(this.#target());
+    // Unresponsive: the EVENT_ADD waits on the circuit like the subscriptions already there.
+    if (this.#state === "connected" || this.#state === "unresponsive") {
+      subscription.start(this.#target());
+    }
     return subscription;
   }
 
@@ -325,7 +332,8 @@ export class CaChannel {
   close(): void {
     if (this.#state === "closed") return;
     const circuit = this.#circuit;
-    if (this.#state === "connected" && circuit && !circuit.closed) {
+    const created = this.#state === "connected" || this.#state === "unresponsive";
+    if (created && circuit && !circuit.closed) {
       circuit.send({ type: "ClearChannelRequest", sid: this.#sid, cid: this.cid });
     }
     this.#shutDown();
@@ -406,16 +414,37 @@ export class CaChannel {
     this.#lose(undefined, true);
   }
 
+  /** @internal The server did not answer an ECHO: the channel waits on the same circuit. */
+  onUnresponsive(reason: string): void {
+    if (this.#state !== "connected") return;
+    this.#state = "unresponsive";
+    this.#problem = reason;
+    this.#events.emit("disconnect", reason);
+  }
+
+  /** @internal The server is heard from again: connected as before, monitors and all. */
+  onResponsive(): void {
+    if (this.#state !== "unresponsive") return;
+    this.#state = "connected";
+    this.#problem = undefined;
+    this.#events.emit("connect", {
+      server: this.#circuit!.address,
+      nativeType: this.#nativeType,
+      nativeCount: this.#nativeCount,
+      accessRights: this.#rights,
+    });
+  }
+
   /** @internal SERVER_DISCONN: the PV went away from its server. */
   onServerDisconnect(): void {
-    if (this.#state !== "connected" && this.#state !== "connecting") return;
+    if (!this.#onServer()) return;
     const reason = `${this.#circuit?.address} dropped the channel (SERVER_DISCONN)`;
     this.#lose(reason, false);
   }
 
   /** @internal The circuit ended. */
   onCircuitLost(reason: string): void {
-    if (this.#state !== "connected" && this.#state !== "connecting") return;
+    if (!this.#onServer()) return;
     this.#problem = reason;
     this.#lose(reason, this.#state === "connecting");
   }
@@ -424,6 +453,12 @@ export class CaChannel {
   reportError(error: Error): void {
     if (this.#events.listenerCount("error") > 0) this.#events.emit("error", error);
     else this.#host.reportListenerError(error);
+  }
+
+  /** Created or being created on a circuit. */
+  #onServer(): boolean {
+    const state = this.#state;
+    return state === "connected" || state === "connecting" || state === "unresponsive";
   }
 
   #lose(reason: string | undefined, failedToConnect: boolean): void {

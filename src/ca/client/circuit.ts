@@ -1,7 +1,8 @@
 /**
  * One TCP circuit to one server (and priority): the handshake, the framing of what comes
  * in, the coalescing of what goes out and the ECHO watchdog. It knows nothing of channels:
- * every decoded message goes to `onMessage`, and the end of the circuit to `onClose`.
+ * every decoded message goes to `onMessage`, a server gone silent to `onUnresponsive` (and
+ * back to `onResponsive`), and the end of the circuit to `onClose`.
  */
 import { Buffer } from "node:buffer";
 import { connect, type Socket } from "node:net";
@@ -25,10 +26,17 @@ export interface CircuitOptions {
   clock: Clock;
   /** Seconds of silence before an ECHO is sent (EPICS_CA_CONN_TMO). */
   connectionTimeout: number;
-  /** Seconds to wait for any answer to that ECHO before giving the circuit up. */
+  /** Seconds to wait for any answer to that ECHO before calling the server unresponsive. */
   echoTimeout: number;
   maxPayloadSize: number;
   onMessage: (circuit: Circuit, message: CaMessage) => void;
+  /**
+   * The server did not answer an ECHO. The circuit stays, as in libca: a busy server or a
+   * congested link may come back, and then `onResponsive` follows.
+   */
+  onUnresponsive: (circuit: Circuit, reason: string) => void;
+  /** An unresponsive server was heard from again. */
+  onResponsive: (circuit: Circuit) => void;
   /** Called once when the circuit ends; `reason` says why (undefined for a local close). */
   onClose: (circuit: Circuit, reason: string | undefined) => void;
 }
@@ -57,6 +65,7 @@ export class Circuit {
   #lastHeard: number;
   #watchdog: Timer | undefined;
   #echoSentAt: number | undefined;
+  #unresponsive = false;
   readonly #flow = new FlowControl(READ_BUFFER_SIZE);
   readonly #socketClosed: Promise<void>;
 
@@ -176,6 +185,10 @@ export class Circuit {
   #receive(chunk: Uint8Array): void {
     this.#lastHeard = this.#options.clock.now();
     this.#echoSentAt = undefined;
+    if (this.#unresponsive) {
+      this.#unresponsive = false;
+      this.#options.onResponsive(this);
+    }
     let messages: CaMessage[];
     try {
       messages = this.#reader.push(chunk, { reused: true });
@@ -208,7 +221,16 @@ export class Circuit {
     }
     if (this.#echoSentAt !== undefined) {
       if (now - this.#echoSentAt >= echoTimeout - 1e-9) {
-        this.#end(`${this.address} did not answer an ECHO within ${echoTimeout} s`, true);
+        // Still silent: another ECHO goes out at once, and again after each echoTimeout.
+        this.#echoSentAt = undefined;
+        if (!this.#unresponsive) {
+          this.#unresponsive = true;
+          this.#options.onUnresponsive(
+            this,
+            `${this.address} did not answer an ECHO within ${echoTimeout} s`,
+          );
+        }
+        this.#check();
         return;
       }
       this.#armWatchdog(this.#echoSentAt + echoTimeout - now);

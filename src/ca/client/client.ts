@@ -46,7 +46,7 @@ export interface CaClientOptions {
   maxArrayBytes?: number;
   /** Seconds between the first and second search of a name (default 0.03); later gaps double. */
   firstSearchPeriod?: number;
-  /** Seconds to wait for the answer to an ECHO before dropping the circuit (default 5). */
+  /** Seconds to wait for the answer to an ECHO before the server is unresponsive (default 5). */
   echoTimeout?: number;
 }
 
@@ -245,6 +245,8 @@ export class CaClient {
         maxPayloadSize: this.environment.maxArrayBytes + METADATA_ROOM,
         onMessage: this.#route,
         onClose: (closed, reason) => this.#onCircuitClosed(key, closed, reason),
+        onUnresponsive: (silent, reason) => this.#onUnresponsive(silent, reason),
+        onResponsive: (heard) => this.#onResponsive(heard),
       },
       minorVersion,
     );
@@ -262,6 +264,25 @@ export class CaClient {
     );
     for (const channel of [...this.#channels.values()]) {
       if (channel.circuit === circuit) channel.onCircuitLost(reason);
+    }
+  }
+
+  /** As libca: requests in flight fail, channels disconnect, monitors stay subscribed. */
+  #onUnresponsive(circuit: Circuit, reason: string): void {
+    this.#log("warn", `server unresponsive: ${reason}`);
+    this.#requests.failWhere(
+      (_owner, on) => on === circuit,
+      (owner, operation) => new CaDisconnectedError(owner.name, operation, reason),
+    );
+    for (const channel of [...this.#channels.values()]) {
+      if (channel.circuit === circuit) channel.onUnresponsive(reason);
+    }
+  }
+
+  #onResponsive(circuit: Circuit): void {
+    this.#log("info", `server responsive again: ${circuit.address}`);
+    for (const channel of [...this.#channels.values()]) {
+      if (channel.circuit === circuit) channel.onResponsive();
     }
   }
 

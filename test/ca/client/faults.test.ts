@@ -313,7 +313,7 @@ describe("ERROR about a monitor", () => {
 });
 
 describe("an unresponsive server", () => {
-  it("after EPICS_CA_CONN_TMO of silence an ECHO goes out; no answer drops the circuit", async () => {
+  it("after EPICS_CA_CONN_TMO of silence an ECHO goes out; no answer: unresponsive until heard again", async () => {
     await client.close();
     const clock = new VirtualClock({ auto: false, start: 1000 });
     client = new CaClient({ env: { ...server.env, EPICS_CA_CONN_TMO: "30" }, clock });
@@ -322,16 +322,40 @@ describe("an unresponsive server", () => {
     await clock.advance(0);
     await connected;
     await server.waitFor("CreateChanRequest");
-    // Answered ECHO: the circuit stays.
+    const updates = watch(temp);
+    expect((await updates.next()).value[0]).toBe(21.5);
+    // Answered ECHO: nothing happens.
     await clock.advance(30);
     await server.waitFor("EchoRequest", 1);
     expect((await temp.get({ timeout: Infinity })).value[0]).toBe(21.5);
+
     server.answerEcho = false;
+    server.holdReads.add("sim:temp");
+    const pending = temp.get({ timeout: Infinity }).catch((e: unknown) => e);
+    await server.waitFor("ReadNotifyRequest", 2);
     await clock.advance(30);
     await server.waitFor("EchoRequest", 2);
     const disconnected = nextEvent(temp, "disconnect");
     await clock.advance(5);
     expect((await disconnected)[0]).toMatch(/did not answer an ECHO within 5 s/);
+    expect(temp.state).toBe("unresponsive");
+    const failed = await pending;
+    expect(failed).toBeInstanceOf(CaDisconnectedError);
+    expect((failed as Error).message).toMatch(/^sim:temp: .*did not answer an ECHO within 5 s/);
+    // It keeps asking, on the same circuit.
+    await clock.advance(5);
+    await server.waitFor("EchoRequest", 4);
+    expect(server.messages("CreateChanRequest")).toHaveLength(1);
+
+    // Heard from again: connected as before, the monitor still subscribed.
+    const reconnected = nextEvent(temp, "connect");
+    server.answerEcho = true;
+    server.post("sim:temp", 22.5);
+    await reconnected;
+    expect(temp.state).toBe("connected");
+    expect((await updates.next()).value[0]).toBe(22.5);
+    expect(server.messages("EventAddRequest")).toHaveLength(1);
+    expect(server.messages("CreateChanRequest")).toHaveLength(1);
   });
 });
 
