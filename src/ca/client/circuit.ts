@@ -89,6 +89,8 @@ export class Circuit {
       host: options.host,
       port: options.port,
       noDelay: true,
+      // As libca: an unresponsive circuit to a host that is gone for good ends some day.
+      keepAlive: true,
       // Reads land in one buffer of ours rather than a fresh allocation per read: a large
       // array then costs one copy and no garbage beyond its own buffer.
       onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE), callback: this.#read },

@@ -170,7 +170,9 @@ export class CaServer {
   }
 
   #listenOne(address: string, port: number): Promise<number> {
-    const server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+    // Keep-alive as RSRV: the circuit of a client host that vanished without a word ends.
+    const options = { noDelay: true, keepAlive: true };
+    const server = createServer(options, (socket) => this.#accept(socket));
     return new Promise<number>((resolve, reject) => {
       server.once("error", reject);
       server.listen({ host: address, port, exclusive: true }, () => {
