@@ -491,7 +491,8 @@ export class RequestChannel {
     // The state changes first, so that a retry of the request in flight waits for the reopen.
     if (error && this.reopener) {
       this.setState("reconnecting", error);
-      this.reopener.start();
+      // A state listener may have closed the channel: then nothing reopens the port.
+      if (!this.ended) this.reopener.start();
     } else {
       this.setState("closed", error);
     }
@@ -504,6 +505,7 @@ export class RequestChannel {
 
   /** The port is back: send the attempt that waited for it, if any. */
   private reopened(): void {
+    if (this.ended) return;
     this.framer.reset();
     this.lastError = undefined;
     this.log?.(`${this.name}: reopened`);

@@ -451,6 +451,17 @@ describe("RequestChannel: close()", () => {
     await channel.close(); // twice is fine
   });
 
+  it("stays closed when a listener closes it as the port drops", async () => {
+    const { channel, a, clock } = await setup(echo);
+    channel.onStateChange((state) => {
+      if (state === "reconnecting") void channel.close();
+    });
+    a.drop();
+    await clock.sleep(10); // the backoff would have reopened the port by now
+    expect(a.isOpen).toBe(false);
+    expect(channel.state).toBe("closed");
+  });
+
   it("fails a request waiting for a reconnecting port", async () => {
     const { channel, a } = await setup(echo);
     a.vanish();

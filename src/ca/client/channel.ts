@@ -414,8 +414,16 @@ export class CaChannel {
     this.#lose(undefined, true);
   }
 
-  /** @internal The server did not answer an ECHO: the channel waits on the same circuit. */
+  /**
+   * @internal The server did not answer an ECHO: a connected channel waits on the same
+   * circuit; one still waiting for CREATE_CHAN searches again.
+   */
   onUnresponsive(reason: string): void {
+    if (this.#state === "connecting") {
+      this.#problem = reason;
+      this.#lose(reason, true);
+      return;
+    }
     if (this.#state !== "connected") return;
     this.#state = "unresponsive";
     this.#problem = reason;
@@ -555,6 +563,7 @@ export class CaChannel {
   }
 
   #waitDetail(): string {
+    if (this.#state === "unresponsive") return this.#problem!;
     if (this.#state === "connecting") {
       return `${this.#circuit?.address} answered the search but not CREATE_CHAN`;
     }

@@ -112,6 +112,11 @@ export class Circuit {
     return this.#closed;
   }
 
+  /** The server has not answered an ECHO and has not been heard from since. */
+  get unresponsive(): boolean {
+    return this.#unresponsive;
+  }
+
   /**
    * Queues `message`; everything queued in one tick leaves in one socket write. Encoding
    * happens here, so a value that cannot be encoded throws to the caller and spoils nothing.

@@ -225,7 +225,11 @@ export class CaClient {
       }
       return;
     }
-    channel.attach(this.#circuitFor(host, reply.port, channel.priority, reply.minorVersion));
+    const circuit = this.#circuitFor(host, reply.port, channel.priority, reply.minorVersion);
+    // A circuit whose server has gone silent would hold the channel in "connecting": it
+    // keeps searching, and attaches once the circuit answers again (or to a new one).
+    if (circuit.unresponsive) return;
+    channel.attach(circuit);
   }
 
   #circuitFor(host: string, port: number, priority: number, minorVersion: number): Circuit {

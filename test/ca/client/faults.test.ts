@@ -357,6 +357,37 @@ describe("an unresponsive server", () => {
     expect(server.messages("EventAddRequest")).toHaveLength(1);
     expect(server.messages("CreateChanRequest")).toHaveLength(1);
   });
+
+  it("a channel still waiting for CREATE_CHAN searches again, and attaches once the server answers", async () => {
+    await client.close();
+    const clock = new VirtualClock({ auto: false, start: 1000 });
+    client = new CaClient({ env: { ...server.env, EPICS_CA_CONN_TMO: "30" }, clock });
+    const temp = client.channel("sim:temp");
+    const connected = nextEvent(temp, "connect");
+    await clock.advance(0);
+    await connected;
+
+    server.answerEcho = false;
+    server.holdCreates.add("sim:other");
+    const other = client.channel("sim:other");
+    await clock.advance(0);
+    await server.waitFor("CreateChanRequest", 2);
+    expect(other.state).toBe("connecting");
+    await clock.advance(35); // the ECHO after 30 s of silence goes unanswered for 5 s
+    expect(temp.state).toBe("unresponsive");
+    expect(other.state).toBe("searching");
+    await clock.advance(2); // searches are answered, but not over the silent circuit
+    expect(other.state).toBe("searching");
+    expect(server.messages("CreateChanRequest")).toHaveLength(2);
+
+    server.answerEcho = true;
+    server.holdCreates.clear();
+    const back = nextEvent(other, "connect");
+    await clock.advance(10); // the next ECHO is answered; the next search attaches
+    await back;
+    expect(temp.state).toBe("connected");
+    expect((await other.get()).value[0]).toBe(3);
+  });
 });
 
 describe("flow control", () => {

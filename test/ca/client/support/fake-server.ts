@@ -85,6 +85,8 @@ export class FakeCaServer extends EventEmitter {
   readonly ignoreSearches = new Map<string, number>();
   /** Names whose CREATE_CHAN gets CREATE_CH_FAIL (N times; Infinity: always). */
   readonly refuseCreate = new Map<string, number>();
+  /** Names whose CREATE_CHAN goes unanswered while they are here. */
+  readonly holdCreates = new Set<string>();
   /** Names whose reads are held (not answered) until released. */
   readonly holdReads = new Set<string>();
   readonly heldReads: HeldRead[] = [];
@@ -309,6 +311,7 @@ export class FakeCaServer extends EventEmitter {
       case "CreateChanRequest": {
         const pv = this.pvs.get(m.name);
         const refusals = this.refuseCreate.get(m.name) ?? 0;
+        if (this.holdCreates.has(m.name)) return;
         if (!pv || refusals > 0) {
           this.refuseCreate.set(m.name, refusals - 1);
           circuit.send({ type: "CreateChFailResponse", cid: m.cid });
