@@ -101,10 +101,11 @@ interface Channel {
 class CircuitFault extends Error {}
 
 /**
- * Put-callbacks waiting behind another on their channel, over all of a circuit's channels,
- * before the circuit's requests stop being read. RSRV stops at the first.
+ * Requests waiting behind a put-callback on their channel (puts, and the channel's requests
+ * after them), over all of a circuit's channels, before the circuit's requests stop being
+ * read. RSRV stops at the first.
  */
-const MAX_WAITING_PUTS = 64;
+const MAX_HELD_REQUESTS = 64;
 
 /** Server-disconnected SIDs remembered so a client's late request on one is not a fault. */
 const MAX_TOMBSTONES = 4096;
@@ -125,9 +126,9 @@ export class Circuit {
   #clientMinorVersion = CA_MINOR_VERSION;
   #stuckTimer: Timer | undefined;
   #closed = false;
-  /** Put-callbacks waiting behind another on their channel. */
-  #waitingPuts = 0;
-  /** Reading stopped because too many put-callbacks wait. */
+  /** Requests waiting behind a put-callback on their channel. */
+  #heldRequests = 0;
+  /** Reading stopped because too many requests wait behind put-callbacks. */
   #heldForPuts = false;
 
   constructor(socket: Socket, context: CircuitContext) {
@@ -208,9 +209,9 @@ export class Circuit {
           if (!this.#queue.blocked) setImmediate(() => this.#process());
           return;
         }
-        if (this.#waitingPuts >= MAX_WAITING_PUTS) {
+        if (this.#heldRequests >= MAX_HELD_REQUESTS) {
           this.#socket.pause();
-          this.#heldForPuts = true; // a put leaving its queue goes on with the rest
+          this.#heldForPuts = true; // a request leaving its line goes on with the rest
           return;
         }
         this.#handle(this.#input[this.#inputHead++]!);
@@ -218,17 +219,57 @@ export class Circuit {
       this.#input = [];
       this.#inputHead = 0;
     } catch (error) {
-      if (error instanceof RemoteProtocolError || error instanceof CircuitFault) {
-        this.#fault(error.message);
-      } else {
-        this.#fault(`internal error: ${describe(error)}`);
-      }
+      this.#faultFor(error);
       return;
     }
     if (this.#socket.isPaused() && !this.#closed) this.#socket.resume();
   }
 
+  #faultFor(error: unknown): void {
+    if (error instanceof RemoteProtocolError || error instanceof CircuitFault) {
+      this.#fault(error.message);
+    } else {
+      this.#fault(`internal error: ${describe(error)}`);
+    }
+  }
+
+  /**
+   * Handles one request, unless its channel has put-callbacks waiting: then it waits behind
+   * them, so that nothing the client sent later overtakes them (RSRV stops reading instead).
+   */
   #handle(message: CaMessage): void {
+    const line = this.#lineOf(message);
+    if (line?.defer(() => this.#handleHeld(message))) {
+      this.#heldRequests++;
+      return;
+    }
+    this.#dispatch(message);
+  }
+
+  #handleHeld(message: CaMessage): void {
+    if (this.#closed) return;
+    try {
+      this.#dispatch(message);
+    } catch (error) {
+      this.#faultFor(error);
+    }
+  }
+
+  /** The put-callback line of the channel a request is about (put-callbacks go into it). */
+  #lineOf(message: CaMessage): PutNotifyLine<WriteNotifyRequest> | undefined {
+    switch (message.type) {
+      case "ReadNotifyRequest":
+      case "WriteRequest":
+      case "EventAddRequest":
+      case "EventCancelRequest":
+      case "ClearChannelRequest":
+        return this.#channels.get(message.sid)?.puts;
+      default:
+        return undefined;
+    }
+  }
+
+  #dispatch(message: CaMessage): void {
     switch (message.type) {
       case "VersionRequest":
         if (message.minorVersion < CA_MINIMUM_MINOR_VERSION) {
@@ -547,7 +588,7 @@ export class Circuit {
       answer: (put, outcome) => this.#answerPut(channel, put, outcome),
       leftQueue: () => this.#putLeftQueue(),
     });
-    if (channel.puts.submit(request)) this.#waitingPuts++;
+    if (channel.puts.submit(request)) this.#heldRequests++;
   }
 
   #mayWrite(channel: Channel): boolean {
@@ -604,8 +645,8 @@ export class Circuit {
   }
 
   #putLeftQueue(): void {
-    this.#waitingPuts--;
-    if (!this.#heldForPuts || this.#waitingPuts >= MAX_WAITING_PUTS || this.#closed) return;
+    this.#heldRequests--;
+    if (!this.#heldForPuts || this.#heldRequests >= MAX_HELD_REQUESTS || this.#closed) return;
     this.#heldForPuts = false;
     setImmediate(() => this.#process()); // not from inside a request being handled
   }

@@ -58,7 +58,8 @@ export interface CaPv {
    * (a motor at its target), which is when WRITE_NOTIFY answers; rejects with a CaPvError
    * (or any error, answered as ECA_PUTFAIL) to refuse it. Absent: the PV is read-only.
    * A client's put-callbacks on one channel come one at a time, each after the one before
-   * has completed, as from RSRV; plain writes come as they arrive.
+   * has completed, as from RSRV; plain writes come as they arrive, except that nothing the
+   * client sent on the channel after a waiting put-callback overtakes it.
    */
   write?(value: DbrValueInput, client: CaClientIdentity): Promise<void> | void;
   /** Calls `listener` on every change until the returned function is called. */

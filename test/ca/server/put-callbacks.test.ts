@@ -1,5 +1,6 @@
-// Put-callbacks (WRITE_NOTIFY) on one channel run one at a time, in order, as in RSRV; a put
-// stalling the next is given up on with ECA_PUTCBINPROG; too many waiting stop the reading.
+// Put-callbacks (WRITE_NOTIFY) on one channel run one at a time, in order, as in RSRV, and the
+// channel's later requests wait behind them; a put stalling the next is given up on with
+// ECA_PUTCBINPROG; too many waiting stop the reading.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { VirtualClock } from "../../../src/core/index.js";
 import { DBR, ECA, SoftPv, type CaServer } from "../../../src/ca/index.js";
@@ -53,9 +54,9 @@ it("starts a put-callback once the one before it on the channel has completed", 
   putCallback(motor.sid, 1, 10);
   putCallback(motor.sid, 2, 20);
   putCallback(other.sid, 3, 5);
-  // Other channels and reads go on while the motor's second put waits.
+  // Other channels go on while the motor's second put waits.
   expect(await answer(3)).toBe(ECA.NORMAL);
-  expect((await client.read(motor.sid, DBR.DOUBLE, 1)).data?.value).toEqual(Float64Array.of(10));
+  await sleep(20);
   expect(moves.map((m) => m.target)).toEqual([10]);
 
   moves[0]!.arrive();
@@ -107,19 +108,57 @@ it("stops reading the circuit while 64 put-callbacks wait, and goes on as they s
     expect(await answer(done + 1)).toBe(ECA.NORMAL);
   }
   expect(moves.map((m) => m.target)).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
-  // The read was handled once fewer than 64 waited: it saw a later move's target.
-  const [seen] = (await client.next("ReadNotifyResponse")).data!.value as Float64Array;
-  expect(seen).toBeGreaterThan(1);
+  // The read waited behind the channel's puts: it saw the last one's target.
+  expect((await client.next("ReadNotifyResponse")).data?.value).toEqual(Float64Array.of(70));
 });
 
-it("drops the waiting put-callbacks of a cleared channel without applying them", async () => {
+it("keeps the channel's later requests behind a waiting put-callback, in order", async () => {
+  const motor = await client.create("T:motor");
+  const other = await client.create("T:other");
+  putCallback(motor.sid, 1, 10); // moving
+  putCallback(motor.sid, 2, 20); // waits for the first
+  client.send(
+    {
+      type: "WriteRequest",
+      sid: motor.sid,
+      ioid: 3,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      data: { value: 30 },
+    },
+    { type: "ReadNotifyRequest", sid: motor.sid, ioid: 4, dataType: DBR.DOUBLE, dataCount: 1 },
+    { type: "ReadNotifyRequest", sid: other.sid, ioid: 5, dataType: DBR.DOUBLE, dataCount: 1 },
+  );
+  // Another channel is not held up; this one's write and read wait their turn.
+  expect((await client.next("ReadNotifyResponse", (m) => m.ioid === 5)).data?.value).toEqual(
+    Float64Array.of(1),
+  );
+  await sleep(20);
+  expect(moves.map((m) => m.target)).toEqual([10]);
+  expect(client.inbox.some((m) => m.type === "ReadNotifyResponse")).toBe(false);
+
+  moves[0]!.arrive();
+  expect(await answer(1)).toBe(ECA.NORMAL);
+  // The second put starts, then the plain write after it, then the read sees that write.
+  const read = await client.next("ReadNotifyResponse", (m) => m.ioid === 4);
+  expect(read.data?.value).toEqual(Float64Array.of(30));
+  expect(moves.map((m) => m.target)).toEqual([10, 20, 30]);
+  moves[1]!.arrive();
+  expect(await answer(2)).toBe(ECA.NORMAL);
+});
+
+it("clears a channel in its turn: the puts ahead start, none is answered after the clear", async () => {
   const motor = await client.create("T:motor");
   putCallback(motor.sid, 1, 10);
   putCallback(motor.sid, 2, 20);
   client.send({ type: "ClearChannelRequest", sid: motor.sid, cid: motor.cid });
-  await client.next("ClearChannelResponse");
+  await sleep(20);
+  expect(client.inbox.some((m) => m.type === "ClearChannelResponse")).toBe(false);
   moves[0]!.arrive();
+  expect(await answer(1)).toBe(ECA.NORMAL);
+  await client.next("ClearChannelResponse");
+  expect(moves.map((m) => m.target)).toEqual([10, 20]);
+  moves[1]!.arrive();
   await sleep(50);
-  expect(moves.map((m) => m.target)).toEqual([10]);
   expect(client.inbox.filter((m) => m.type === "WriteNotifyResponse")).toEqual([]);
 });
