@@ -357,7 +357,10 @@ export class Circuit {
   }
 
   #freeChannel(channel: Channel): void {
-    channel.puts?.close();
+    // Requests held behind its puts are handled once the channel is gone, as any request on
+    // a dropped SID: a CLEAR_CHANNEL among them is still answered.
+    const held = channel.puts?.close() ?? [];
+    if (held.length > 0) queueMicrotask(() => held.forEach((task) => task()));
     for (const subscription of channel.subscriptions.values()) this.#endSubscription(subscription);
     channel.subscriptions.clear();
     this.#channels.delete(channel.sid);
@@ -578,13 +581,17 @@ export class Circuit {
       return;
     }
     if (!this.#mayWrite(channel)) {
-      this.#answerPut(channel, request, this.#noWriteAccess(channel));
+      // Refused at once, but not before the requests the client sent ahead of it.
+      const refuse = (): void => this.#answerPut(channel, request, this.#noWriteAccess(channel));
+      if (channel.puts?.defer(refuse)) this.#heldRequests++;
+      else refuse();
       return;
     }
     channel.puts ??= new PutNotifyLine({
       clock: this.#context.clock,
       stallTimeout: this.#context.putStallTimeout,
-      run: (put) => this.#applyWrite(channel, put),
+      // Its rights were checked as it arrived, as RSRV checks them before a put waits.
+      run: (put) => this.#applyWrite(channel, put, true),
       answer: (put, outcome) => this.#answerPut(channel, put, outcome),
       leftQueue: () => this.#putLeftQueue(),
     });
@@ -603,9 +610,11 @@ export class Circuit {
   #applyWrite(
     channel: Channel,
     request: WriteRequest | WriteNotifyRequest,
+    rightsChecked = false,
   ): PutOutcome | Promise<PutOutcome> {
     const { pv } = channel;
-    if (!pv.write || !(channel.rights & AccessRights.WRITE)) return this.#noWriteAccess(channel);
+    const allowed = rightsChecked || (channel.rights & AccessRights.WRITE) !== 0;
+    if (!pv.write || !allowed) return this.#noWriteAccess(channel);
     let completion: Promise<void> | void;
     try {
       const state = pv.read();

@@ -70,15 +70,21 @@ export class PutNotifyLine<R> {
     return true;
   }
 
-  /** The channel is gone: nothing more is answered or started. */
-  close(): void {
+  /**
+   * The channel is gone: nothing more is answered or started. Returns the requests that
+   * waited behind its puts (the puts themselves are dropped).
+   */
+  close(): Array<() => void> {
     this.#closed = true;
     this.#current = undefined;
     this.#stallTimer?.cancel();
     this.#stallTimer = undefined;
-    const dropped = this.#waiting.size;
-    this.#waiting.clear();
-    for (let i = 0; i < dropped; i++) this.#options.leftQueue();
+    const held: Array<() => void> = [];
+    for (const entry of this.#waiting.drain()) {
+      this.#options.leftQueue();
+      if ("task" in entry) held.push(entry.task);
+    }
+    return held;
   }
 
   #start(request: R): void {
@@ -93,8 +99,12 @@ export class PutNotifyLine<R> {
         message: error instanceof Error ? error.message : String(error),
       };
     }
-    if (outcome instanceof Promise) outcome.then((done) => this.#finished(current, done));
-    else this.#finished(current, outcome);
+    if (outcome instanceof Promise) {
+      // #finished never throws (see #advance); the catch keeps a slip from ending the process.
+      outcome.then((done) => this.#finished(current, done)).catch(() => undefined);
+    } else {
+      this.#finished(current, outcome);
+    }
   }
 
   #finished(put: { readonly request: R }, outcome: PutOutcome): void {
@@ -114,7 +124,7 @@ export class PutNotifyLine<R> {
         this.#waiting.dequeue();
         this.#options.leftQueue();
         if ("put" in head) this.#start(head.put);
-        else head.task();
+        else runTask(head.task);
       }
     } finally {
       this.#advancing = false;
@@ -135,5 +145,14 @@ export class PutNotifyLine<R> {
       this.#options.answer(stalled.request, { eca: ECA.PUTCBINPROG, message });
       this.#advance();
     });
+  }
+}
+
+/** Runs a held request; one that throws must not stop the line behind it. */
+function runTask(task: () => void): void {
+  try {
+    task();
+  } catch {
+    // The circuit's tasks report their own failures (they close the circuit).
   }
 }

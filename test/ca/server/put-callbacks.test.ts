@@ -3,7 +3,7 @@
 // ECA_PUTCBINPROG; too many waiting stop the reading.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { VirtualClock } from "../../../src/core/index.js";
-import { DBR, ECA, SoftPv, type CaServer } from "../../../src/ca/index.js";
+import { AccessRights, DBR, ECA, SoftPv, type CaPv, type CaServer } from "../../../src/ca/index.js";
 import { RawClient, sleep, startServer } from "./helpers.js";
 
 let server: CaServer;
@@ -11,15 +11,26 @@ let client: RawClient;
 let clock: VirtualClock;
 /** Every value written to T:motor, with the function that completes that move. */
 let moves: Array<{ target: number; arrive: () => void }>;
+/** Whether clients may write T:motor (after server.refreshAccessRights()). */
+let writable: boolean;
 
 beforeEach(async () => {
   moves = [];
+  writable = true;
   clock = new VirtualClock({ auto: false });
-  const motor = new SoftPv({
+  const soft = new SoftPv({
     value: 0,
     onWrite: (value) =>
       new Promise<void>((arrive) => moves.push({ target: Number(value[0]), arrive })),
   });
+  const motor: CaPv = {
+    nativeType: soft.nativeType,
+    maxCount: soft.maxCount,
+    read: () => soft.read(),
+    write: soft.write?.bind(soft),
+    subscribe: (listener) => soft.subscribe(listener),
+    accessRights: () => AccessRights.READ | (writable ? AccessRights.WRITE : 0),
+  };
   const pvs = new Map([
     ["T:motor", motor],
     ["T:other", new SoftPv({ value: 1 })],
@@ -161,4 +172,34 @@ it("clears a channel in its turn: the puts ahead start, none is answered after t
   moves[1]!.arrive();
   await sleep(50);
   expect(client.inbox.filter((m) => m.type === "WriteNotifyResponse")).toEqual([]);
+});
+
+it("refuses a put-callback without write access only after the requests ahead of it", async () => {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  await sleep(20);
+  writable = false;
+  server.refreshAccessRights();
+  await client.next("AccessRightsResponse");
+  putCallback(motor.sid, 3, 30);
+  await sleep(20);
+  expect(client.inbox.some((m) => m.type === "WriteNotifyResponse")).toBe(false);
+  moves[0]!.arrive();
+  const order: number[] = [];
+  for (let i = 0; i < 2; i++) order.push((await client.next("WriteNotifyResponse")).ioid);
+  expect(order).toEqual([1, 3]); // 2 started (it was sent with access), 3 refused after it
+  moves[1]!.arrive();
+  expect(await answer(2)).toBe(ECA.NORMAL);
+});
+
+it("still answers a clear held behind puts when the server drops the channel", async () => {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  client.send({ type: "ClearChannelRequest", sid: motor.sid, cid: motor.cid });
+  await sleep(20);
+  server.disconnectChannels("T:motor");
+  expect((await client.next("ServerDisconnResponse")).cid).toBe(motor.cid);
+  expect((await client.next("ClearChannelResponse")).sid).toBe(motor.sid);
 });
