@@ -209,7 +209,7 @@ export class Circuit {
           if (!this.#queue.blocked) setImmediate(() => this.#process());
           return;
         }
-        if (this.#heldRequests >= MAX_HELD_REQUESTS) {
+        if (this.#mustWaitForPuts(this.#input[this.#inputHead]!)) {
           this.#socket.pause();
           this.#heldForPuts = true; // a request leaving its line goes on with the rest
           return;
@@ -653,9 +653,19 @@ export class Circuit {
     });
   }
 
+  /**
+   * Too many requests wait behind put-callbacks; or the client renames itself, which may
+   * change its rights, while requests it sent before still wait to be checked against them.
+   */
+  #mustWaitForPuts(next: CaMessage): boolean {
+    if (this.#heldRequests >= MAX_HELD_REQUESTS) return true;
+    const renames = next.type === "HostNameRequest" || next.type === "ClientNameRequest";
+    return renames && this.#heldRequests > 0;
+  }
+
   #putLeftQueue(): void {
     this.#heldRequests--;
-    if (!this.#heldForPuts || this.#heldRequests >= MAX_HELD_REQUESTS || this.#closed) return;
+    if (!this.#heldForPuts || this.#closed) return;
     this.#heldForPuts = false;
     setImmediate(() => this.#process()); // not from inside a request being handled
   }

@@ -29,7 +29,8 @@ beforeEach(async () => {
     read: () => soft.read(),
     write: soft.write?.bind(soft),
     subscribe: (listener) => soft.subscribe(listener),
-    accessRights: () => AccessRights.READ | (writable ? AccessRights.WRITE : 0),
+    accessRights: (who) =>
+      AccessRights.READ | (writable && who.user !== "guest" ? AccessRights.WRITE : 0),
   };
   const pvs = new Map([
     ["T:motor", motor],
@@ -202,4 +203,28 @@ it("still answers a clear held behind puts when the server drops the channel", a
   server.disconnectChannels("T:motor");
   expect((await client.next("ServerDisconnResponse")).cid).toBe(motor.cid);
   expect((await client.next("ClearChannelResponse")).sid).toBe(motor.sid);
+});
+
+it("takes a new client name, which may change rights, only after the requests held before it", async () => {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  client.send(
+    {
+      type: "WriteRequest",
+      sid: motor.sid,
+      ioid: 3,
+      dataType: DBR.DOUBLE,
+      dataCount: 1,
+      data: { value: 30 },
+    },
+    { type: "ClientNameRequest", name: "guest" },
+  );
+  await sleep(20);
+  expect(client.inbox.some((m) => m.type === "AccessRightsResponse")).toBe(false);
+  moves[0]!.arrive();
+  // The write was sent with write access and is applied; then the rename takes it away.
+  expect((await client.next("AccessRightsResponse")).accessRights).toBe(AccessRights.READ);
+  expect(moves.map((m) => m.target)).toEqual([10, 20, 30]);
+  expect(client.inbox.some((m) => m.type === "ErrorResponse")).toBe(false);
 });
