@@ -313,7 +313,8 @@ describe("ERROR about a monitor", () => {
 });
 
 describe("an unresponsive server", () => {
-  it("after EPICS_CA_CONN_TMO of silence an ECHO goes out; no answer: unresponsive until heard again", async () => {
+  /** A client on a virtual clock with EPICS_CA_CONN_TMO 30, its channel to sim:temp connected. */
+  async function connectedOnVirtualClock(): Promise<{ clock: VirtualClock; temp: CaChannel }> {
     await client.close();
     const clock = new VirtualClock({ auto: false, start: 1000 });
     client = new CaClient({ env: { ...server.env, EPICS_CA_CONN_TMO: "30" }, clock });
@@ -321,6 +322,11 @@ describe("an unresponsive server", () => {
     const connected = nextEvent(temp, "connect");
     await clock.advance(0);
     await connected;
+    return { clock, temp };
+  }
+
+  it("after EPICS_CA_CONN_TMO of silence an ECHO goes out; no answer: unresponsive until heard again", async () => {
+    const { clock, temp } = await connectedOnVirtualClock();
     await server.waitFor("CreateChanRequest");
     const updates = watch(temp);
     expect((await updates.next()).value[0]).toBe(21.5);
@@ -359,13 +365,7 @@ describe("an unresponsive server", () => {
   });
 
   it("a channel still waiting for CREATE_CHAN searches again, and attaches once the server answers", async () => {
-    await client.close();
-    const clock = new VirtualClock({ auto: false, start: 1000 });
-    client = new CaClient({ env: { ...server.env, EPICS_CA_CONN_TMO: "30" }, clock });
-    const temp = client.channel("sim:temp");
-    const connected = nextEvent(temp, "connect");
-    await clock.advance(0);
-    await connected;
+    const { clock, temp } = await connectedOnVirtualClock();
 
     server.answerEcho = false;
     server.holdCreates.add("sim:other");

@@ -56,6 +56,14 @@ function putCallback(sid: number, ioid: number, value: number): void {
   });
 }
 
+/** T:motor moving to 10 (put-callback 1), and a put-callback to 20 (2) waiting behind it. */
+async function oneMovingOneWaiting(): Promise<{ sid: number; cid: number }> {
+  const motor = await client.create("T:motor");
+  putCallback(motor.sid, 1, 10);
+  putCallback(motor.sid, 2, 20);
+  return motor;
+}
+
 async function answer(ioid: number): Promise<number> {
   return (await client.next("WriteNotifyResponse", (m) => m.ioid === ioid)).ecaStatus;
 }
@@ -81,9 +89,7 @@ it("starts a put-callback once the one before it on the channel has completed", 
 });
 
 it("gives up on a put that holds up the next for 60 s, with ECA_PUTCBINPROG", async () => {
-  const motor = await client.create("T:motor");
-  putCallback(motor.sid, 1, 10);
-  putCallback(motor.sid, 2, 20);
+  await oneMovingOneWaiting();
   await sleep(20);
   await clock.advance(59.9);
   expect(moves).toHaveLength(1);
@@ -125,10 +131,8 @@ it("stops reading the circuit while 64 put-callbacks wait, and goes on as they s
 });
 
 it("keeps the channel's later requests behind a waiting put-callback, in order", async () => {
-  const motor = await client.create("T:motor");
+  const motor = await oneMovingOneWaiting();
   const other = await client.create("T:other");
-  putCallback(motor.sid, 1, 10); // moving
-  putCallback(motor.sid, 2, 20); // waits for the first
   client.send(
     {
       type: "WriteRequest",
@@ -160,9 +164,7 @@ it("keeps the channel's later requests behind a waiting put-callback, in order",
 });
 
 it("clears a channel in its turn: the puts ahead start, none is answered after the clear", async () => {
-  const motor = await client.create("T:motor");
-  putCallback(motor.sid, 1, 10);
-  putCallback(motor.sid, 2, 20);
+  const motor = await oneMovingOneWaiting();
   client.send({ type: "ClearChannelRequest", sid: motor.sid, cid: motor.cid });
   await sleep(20);
   expect(client.inbox.some((m) => m.type === "ClearChannelResponse")).toBe(false);
@@ -176,9 +178,7 @@ it("clears a channel in its turn: the puts ahead start, none is answered after t
 });
 
 it("refuses a put-callback without write access only after the requests ahead of it", async () => {
-  const motor = await client.create("T:motor");
-  putCallback(motor.sid, 1, 10);
-  putCallback(motor.sid, 2, 20);
+  const motor = await oneMovingOneWaiting();
   await sleep(20);
   writable = false;
   server.refreshAccessRights();
@@ -195,9 +195,7 @@ it("refuses a put-callback without write access only after the requests ahead of
 });
 
 it("still answers a clear held behind puts when the server drops the channel", async () => {
-  const motor = await client.create("T:motor");
-  putCallback(motor.sid, 1, 10);
-  putCallback(motor.sid, 2, 20);
+  const motor = await oneMovingOneWaiting();
   client.send({ type: "ClearChannelRequest", sid: motor.sid, cid: motor.cid });
   await sleep(20);
   server.disconnectChannels("T:motor");
@@ -206,9 +204,7 @@ it("still answers a clear held behind puts when the server drops the channel", a
 });
 
 it("takes a new client name, which may change rights, only after the requests held before it", async () => {
-  const motor = await client.create("T:motor");
-  putCallback(motor.sid, 1, 10);
-  putCallback(motor.sid, 2, 20);
+  const motor = await oneMovingOneWaiting();
   client.send(
     {
       type: "WriteRequest",
