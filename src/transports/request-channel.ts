@@ -2,7 +2,6 @@
 // reply timeouts on the clock, stale-input flushing, validation with retries, and reconnection
 // with backoff. Drivers say what to send and what a good reply looks like; nothing more.
 import { Buffer } from "node:buffer";
-import Queue from "yocto-queue";
 import type { Clock, Timer } from "../core/index.js";
 import { realClock } from "../core/index.js";
 import type { ByteTransport } from "./byte-transport.js";
@@ -20,6 +19,7 @@ import {
 import { LineFramer, terminatorBytes } from "./line-framer.js";
 import { ListenerSet } from "./listener-set.js";
 import { Reopener } from "./reopener.js";
+import { TurnQueue } from "./turn-queue.js";
 import type {
   ChannelState,
   QueryLinesOptions,
@@ -90,11 +90,8 @@ export class RequestChannel {
   private readonly unsubscribe: Array<() => void>;
   private current: ChannelState;
   private ended = false;
-  /** The request holding the port. */
-  private active: Pending | undefined;
-  /** Requests waiting for the port, oldest first. */
-  private readonly queue = new Queue<Pending>();
-  private starting = false;
+  /** The requests: the one holding the port, then those waiting for it. */
+  private readonly turns = new TurnQueue<Pending>((pending) => this.startAttempt(pending));
   private deadlineTimer: Timer | undefined;
   private deadlineTimerAt = 0;
   private retryTimer: Timer | undefined;
@@ -193,13 +190,14 @@ export class RequestChannel {
     this.retryTimer?.cancel();
     this.retryTimer = undefined;
     for (const off of this.unsubscribe) off();
-    const active = this.active;
-    this.active = undefined;
+    const waiting = this.turns.drain();
+    const active = this.turns.current;
     if (active) {
+      active.inFlight = false; // a late callback of its attempt finds nothing to end
       this.framer.reset();
       active.reject(new TransportClosedError(this.name, `closed during ${quote(active.request)}`));
     }
-    for (const waiting of this.queue.drain()) waiting.reject(this.closedError());
+    for (const pending of waiting) pending.reject(this.closedError());
     this.setState("closed");
     await this.transport.close();
   }
@@ -253,7 +251,7 @@ export class RequestChannel {
       const retries = options.retries ?? this.retries;
       checkRetries(this.name, retries);
       if (this.ended) throw this.closedError();
-      this.queue.enqueue({
+      this.turns.push({
         request: command,
         bytes: this.encode(command),
         expect,
@@ -268,7 +266,6 @@ export class RequestChannel {
         lines: [],
         deadline: 0,
       });
-      this.startNext();
     });
   }
 
@@ -287,32 +284,14 @@ export class RequestChannel {
     return bytes;
   }
 
-  /** Gives the port to the oldest waiting request, if the port is free. */
-  private startNext(): void {
-    // A request that ends within startAttempt (a silent write the port took at once) lands
-    // back here: the loop below goes on with the queue instead of the stack growing with it.
-    if (this.starting) return;
-    this.starting = true;
-    try {
-      while (!this.active) {
-        const next = this.queue.dequeue();
-        if (!next) return;
-        this.startAttempt(next);
-      }
-    } finally {
-      this.starting = false;
-    }
-  }
-
   /** Starts an attempt of `pending`, or fails it at once if the port is closed for good. */
   private startAttempt(pending: Pending): void {
     const refusal = this.refusal(pending.request);
     if (refusal) {
-      if (this.active === pending) this.active = undefined;
       pending.reject(refusal);
+      this.turns.done(pending);
       return;
     }
-    this.active = pending;
     pending.inFlight = true;
     pending.sent = false;
     pending.lines = [];
@@ -353,7 +332,7 @@ export class RequestChannel {
   }
 
   private received(chunk: Uint8Array): void {
-    const pending = this.active;
+    const pending = this.turns.current;
     if (!pending?.inFlight || !pending.sent || pending.expect === 0) {
       // Nobody asked: a late reply to a request that timed out, or chatter. Never keep it.
       this.dropStale(chunk.length, () => Buffer.from(chunk).toString(this.encoding));
@@ -387,7 +366,7 @@ export class RequestChannel {
 
   /** The current attempt is over: the reply is checked, then the request ends or retries. */
   private attemptEnded(pending: Pending, failure?: Error): void {
-    if (this.active !== pending || !pending.inFlight) return;
+    if (this.turns.current !== pending || !pending.inFlight) return;
     pending.inFlight = false;
     this.flushFramer();
     const error = failure ?? this.verdict(pending);
@@ -400,16 +379,11 @@ export class RequestChannel {
     if (this.retryDelay > 0) {
       this.retryTimer = this.clock.schedule(this.retryDelay, () => {
         this.retryTimer = undefined;
-        this.retry(pending);
+        this.startAttempt(pending);
       });
     } else {
-      this.retry(pending);
+      this.startAttempt(pending);
     }
-  }
-
-  private retry(pending: Pending): void {
-    this.startAttempt(pending);
-    this.startNext(); // if the attempt was refused, the port goes to the next request
   }
 
   /** What the validate hook says of a whole reply, as an error; undefined if it is good. */
@@ -428,10 +402,9 @@ export class RequestChannel {
 
   /** Settles the request's promise and hands the port on. */
   private settle(pending: Pending, error?: Error): void {
-    this.active = undefined;
     if (error) pending.reject(error);
     else pending.resolve(pending.lines);
-    this.startNext();
+    this.turns.done(pending);
   }
 
   /**
@@ -448,7 +421,7 @@ export class RequestChannel {
 
   private readonly deadlinePassed = (): void => {
     this.deadlineTimer = undefined;
-    const pending = this.active;
+    const pending = this.turns.current;
     if (!pending?.inFlight) return;
     // A real timer may fire a little before the deadline by the clock (millisecond rounding).
     if (this.clock.now() >= pending.deadline - DEADLINE_SLACK) this.expired(pending);
@@ -485,7 +458,7 @@ export class RequestChannel {
   }
 
   private dropped(error?: Error): void {
-    const pending = this.active;
+    const pending = this.turns.current;
     this.flushFramer();
     this.lastError = error;
     // The state changes first, so that a retry of the request in flight waits for the reopen.
@@ -510,7 +483,7 @@ export class RequestChannel {
     this.lastError = undefined;
     this.log?.(`${this.name}: reopened`);
     this.setState("open");
-    const pending = this.active;
+    const pending = this.turns.current;
     if (pending?.inFlight && !pending.sent) this.send(pending);
   }
 

@@ -2,7 +2,6 @@
 // a timeout, one transaction at a time, a timeout on each, and reopening with backoff after
 // the link drops. ModbusClient is the typed face; this file owns the I/O plumbing.
 import modbusSerial from "modbus-serial";
-import Queue from "yocto-queue";
 import {
   ReplyTimeoutError,
   TransportClosedError,
@@ -12,6 +11,7 @@ import {
   UnexpectedReplyError,
 } from "../errors.js";
 import { ListenerSet } from "../listener-set.js";
+import { TurnQueue } from "../turn-queue.js";
 import type { ReconnectOptions } from "../request-channel.js";
 import type { ModbusRequestInfo } from "./modbus-exception-error.js";
 import { ModbusExceptionError, describeRequest } from "./modbus-exception-error.js";
@@ -93,10 +93,8 @@ export class ModbusConnection {
   readonly connectTimeout: number;
   private readonly options: ModbusClientOptions;
   private readonly reconnect: Required<ReconnectOptions> | undefined;
-  private readonly queue = new Queue<Transaction>();
-  private starting = false;
-  /** The transaction holding the link: waiting for it to open, or for its reply. */
-  private active: Transaction | undefined;
+  /** The transaction holding the link (waiting for it to open, or for its reply), and the rest. */
+  private readonly turns = new TurnQueue<Transaction>((transaction) => this.start(transaction));
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private deadlineTimerAt = 0;
   private readonly stateListeners = new ListenerSet<[ModbusConnectionState]>();
@@ -180,16 +178,17 @@ export class ModbusConnection {
     this.setState("closed");
     clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
-    const active = this.active;
+    const waiting = this.turns.drain();
+    const active = this.turns.current;
     if (active?.sent) {
       const what = describeRequest(active.request);
       const cause = new Error("the client was closed");
       this.finish(active, new TransportDroppedError(this.port, cause, `while waiting for ${what}`));
-    } // one waiting for the link learns of the close from ready(), and the queue after it
-    for (const waiting of this.queue.drain()) {
-      const what = describeRequest(waiting.request);
+    } // one waiting for the link learns of the close from ready()
+    for (const transaction of waiting) {
+      const what = describeRequest(transaction.request);
       this.finish(
-        waiting,
+        transaction,
         new TransportClosedError(this.port, `the client is closed; ${what} was not sent`),
       );
     }
@@ -204,7 +203,7 @@ export class ModbusConnection {
    */
   transact<R>(request: ModbusRequestInfo, send: ModbusSend<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.enqueue({
+      this.turns.push({
         request,
         send,
         settle: settler(resolve, reject),
@@ -212,27 +211,10 @@ export class ModbusConnection {
         sent: false,
         settled: false,
       });
-      this.startNext();
     });
   }
 
-  /** Gives the link to the oldest waiting transaction, if it is free. */
-  private startNext(): void {
-    if (this.starting) return; // a transaction ending as it starts: the loop below goes on
-    this.starting = true;
-    try {
-      while (!this.active) {
-        const next = this.queue.dequeue();
-        if (!next) return;
-        this.start(next);
-      }
-    } finally {
-      this.starting = false;
-    }
-  }
-
   private start(transaction: Transaction): void {
-    this.active = transaction;
     transaction.deadline = performance.now() + this.timeout * 1000;
     this.armDeadline(transaction.deadline);
     if (this.current === "open" && this.lib) {
@@ -265,9 +247,8 @@ export class ModbusConnection {
   private finish(transaction: Transaction, error?: Error, result?: unknown): void {
     if (transaction.settled) return;
     transaction.settled = true;
-    if (this.active === transaction) this.active = undefined;
     transaction.settle(error, result);
-    this.startNext();
+    this.turns.done(transaction);
   }
 
   /**
@@ -285,7 +266,7 @@ export class ModbusConnection {
 
   private readonly deadlinePassed = (): void => {
     this.deadlineTimer = undefined;
-    const transaction = this.active;
+    const transaction = this.turns.current;
     if (!transaction) return;
     // Timers may fire a little early by performance.now() (millisecond rounding).
     if (performance.now() < transaction.deadline - 1) {
@@ -380,7 +361,7 @@ export class ModbusConnection {
     this.lib = undefined;
     this.lastError = cause;
     void shut(lib);
-    const active = this.active;
+    const active = this.turns.current;
     if (active?.sent) {
       const what = describeRequest(active.request);
       this.finish(active, new TransportDroppedError(this.port, cause, `while waiting for ${what}`));

@@ -64,6 +64,18 @@ async function oneMovingOneWaiting(): Promise<{ sid: number; cid: number }> {
   return motor;
 }
 
+/** A WRITE (no callback) of one double. */
+function plainWrite(sid: number, ioid: number, value: number) {
+  return {
+    type: "WriteRequest",
+    sid,
+    ioid,
+    dataType: DBR.DOUBLE,
+    dataCount: 1,
+    data: { value },
+  } as const;
+}
+
 async function answer(ioid: number): Promise<number> {
   return (await client.next("WriteNotifyResponse", (m) => m.ioid === ioid)).ecaStatus;
 }
@@ -134,14 +146,7 @@ it("keeps the channel's later requests behind a waiting put-callback, in order",
   const motor = await oneMovingOneWaiting();
   const other = await client.create("T:other");
   client.send(
-    {
-      type: "WriteRequest",
-      sid: motor.sid,
-      ioid: 3,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      data: { value: 30 },
-    },
+    plainWrite(motor.sid, 3, 30),
     { type: "ReadNotifyRequest", sid: motor.sid, ioid: 4, dataType: DBR.DOUBLE, dataCount: 1 },
     { type: "ReadNotifyRequest", sid: other.sid, ioid: 5, dataType: DBR.DOUBLE, dataCount: 1 },
   );
@@ -205,17 +210,7 @@ it("still answers a clear held behind puts when the server drops the channel", a
 
 it("takes a new client name, which may change rights, only after the requests held before it", async () => {
   const motor = await oneMovingOneWaiting();
-  client.send(
-    {
-      type: "WriteRequest",
-      sid: motor.sid,
-      ioid: 3,
-      dataType: DBR.DOUBLE,
-      dataCount: 1,
-      data: { value: 30 },
-    },
-    { type: "ClientNameRequest", name: "guest" },
-  );
+  client.send(plainWrite(motor.sid, 3, 30), { type: "ClientNameRequest", name: "guest" });
   await sleep(20);
   expect(client.inbox.some((m) => m.type === "AccessRightsResponse")).toBe(false);
   moves[0]!.arrive();
