@@ -1,5 +1,6 @@
 import type { Event, EventDescriptor, RunStart } from "../core/index.js";
 import { CallbackBase } from "./callback-base.js";
+import { numberInEvent } from "./event-field.js";
 
 /** What PeakStats finds in a scan; a point is [x, y]. */
 export interface PeakStatistics {
@@ -110,10 +111,10 @@ export class PeakStats extends CallbackBase {
 
   override event(doc: Event): void {
     if (!this.descriptors.has(doc.descriptor)) return;
-    const x = doc.data[this.x];
-    const y = doc.data[this.y];
+    const x = numberInEvent(doc, this.x);
+    const y = numberInEvent(doc, this.y);
     // Skips rows without both values rather than poisoning the sums.
-    if (typeof x !== "number" || typeof y !== "number" || !isFinite(x) || !isFinite(y)) return;
+    if (x === undefined || y === undefined) return;
     this.xs.push(x);
     this.ys.push(y);
   }

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Event, EventDescriptor, RunStart, RunStop } from "../core/index.js";
 import { CallbackBase } from "./callback-base.js";
+import { numberInEvent } from "./event-field.js";
 
 export interface LinePlot {
   xs: readonly number[];
@@ -154,8 +155,8 @@ export class PlotWriter extends CallbackBase {
 
   override event(doc: Event): void {
     if (doc.descriptor !== this.primary?.uid || !this.x || !this.y) return;
-    const x = valueOf(doc, this.x);
-    const y = valueOf(doc, this.y);
+    const x = numberInEvent(doc, this.x);
+    const y = numberInEvent(doc, this.y);
     if (x === undefined || y === undefined) return;
     this.xs.push(x);
     this.ys.push(y);
@@ -178,12 +179,4 @@ export class PlotWriter extends CallbackBase {
     writeFileSync(this.path, svg);
     this.runStart = undefined;
   }
-}
-
-/** A field's number in an event; "time" and "seq_num" are the event's own when not data. */
-function valueOf(event: Event, field: string): number | undefined {
-  const value =
-    event.data[field] ??
-    (field === "time" ? event.time : field === "seq_num" ? event.seq_num : undefined);
-  return typeof value === "number" ? value : undefined;
 }

@@ -46,6 +46,17 @@ describe("hil run", () => {
     expect(readFileSync(written.plot, "utf8")).toContain("<svg");
   });
 
+  it("fits the peak of a count against time, as bluesky's callbacks take it", async () => {
+    const out = outDir();
+    const args = ["run", "count", "det", "5", "--config", "config/sim-beamline.yaml"];
+    const result = await hil([...args, "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("peak stats of det against time:");
+    expect(result.stdout).not.toContain("too few points");
+    const max = /max\s+\[([\d.e+]+), ([\d.]+)\]/.exec(result.stdout);
+    expect(Number(max?.[1])).toBeGreaterThan(1_000_000_000); // an event time, epoch seconds
+  });
+
   it("runs the same scan through the sim twins of the real beamline", async () => {
     const out = outDir();
     const result = await hil([
