@@ -45,6 +45,8 @@ interface StageSetting {
  */
 export class Device {
   private ownKind: Kind;
+  /** Whether the kind was chosen at construction, so that add() keeps it. */
+  private readonly kindGiven: boolean;
   private ownName: string;
   private composedName: string | undefined;
   /** The hinted and normal children, found once: read() runs at every point of a scan. */
@@ -54,9 +56,15 @@ export class Device {
   private readonly stageSettings: StageSetting[] = [];
   private restoreOnUnstage: Array<() => PromiseLike<void>> | undefined;
 
-  constructor({ name = "", kind = "normal" }: DeviceOptions = {}) {
+  constructor({ name = "", kind }: DeviceOptions = {}) {
     this.ownName = name;
-    this.ownKind = kind;
+    this.kindGiven = kind !== undefined;
+    this.ownKind = kind ?? this.defaultKind();
+  }
+
+  /** The kind of a device made without one; a child added without one is `normal`. */
+  protected defaultKind(): Kind {
+    return "normal";
   }
 
   get kind(): Kind {
@@ -147,17 +155,25 @@ export class Device {
   readConfiguration(): Promise<Readings> {
     return this.gather((child) => {
       if (child.kind === "omitted") return [];
-      const nested = child.readConfiguration();
-      return child.kind === "config" ? [child.read(), nested] : [nested];
+      const own = child.kind === "config" ? [child.read()] : [];
+      return child.isLeaf() ? own : [...own, child.readConfiguration()];
     });
   }
 
   describeConfiguration(): Promise<DataKeys> {
     return this.gather((child) => {
       if (child.kind === "omitted") return [];
-      const nested = child.describeConfiguration();
-      return child.kind === "config" ? [child.describe(), nested] : [nested];
+      const own = child.kind === "config" ? [child.describe()] : [];
+      return child.isLeaf() ? own : [...own, child.describeConfiguration()];
     });
+  }
+
+  /**
+   * Whether this is a leaf such as a signal, whose place in its parent's configuration is
+   * decided by its kind alone (its own readConfiguration() is for when it stands alone).
+   */
+  protected isLeaf(): boolean {
+    return false;
   }
 
   get hints(): Hints {
@@ -231,7 +247,9 @@ export class Device {
     if (child.link) throw new Error(`${child.name} already belongs to ${child.link.parent.name}`);
     child.link = { parent: this, key, primary };
     child.forgetName();
+    // As ophyd's Component: a child is `normal` unless the device or the child says otherwise.
     if (kind) child.ownKind = kind;
+    else if (!child.kindGiven) child.ownKind = "normal";
     this.childMap.set(key, child);
     return child;
   }

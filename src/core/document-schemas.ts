@@ -175,17 +175,40 @@ export const runStopSchema = z
   })
   .superRefine(checkMetadataKeys);
 
+export const streamResourceSchema = z.looseObject({
+  uid: z.string(),
+  run_start: z.string(),
+  data_key: z.string(),
+  mimetype: z.string(),
+  uri: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+
+const streamRangeSchema = z
+  .looseObject({ start: z.int().nonnegative(), stop: z.int().nonnegative() })
+  .refine((range) => range.stop >= range.start, { message: "stop is before start" });
+
+export const streamDatumSchema = z.looseObject({
+  uid: z.string(),
+  stream_resource: z.string(),
+  descriptor: z.string(),
+  indices: streamRangeSchema,
+  seq_nums: streamRangeSchema,
+});
+
 /** A `[name, doc]` pair, as one line of a JSONL file holds it. */
 export const documentSchema = z.union([
   z.tuple([z.literal("start"), runStartSchema]),
   z.tuple([z.literal("descriptor"), eventDescriptorSchema]),
   z.tuple([z.literal("event"), eventSchema]),
   z.tuple([z.literal("event_page"), eventPageSchema]),
+  z.tuple([z.literal("stream_resource"), streamResourceSchema]),
+  z.tuple([z.literal("stream_datum"), streamDatumSchema]),
   z.tuple([z.literal("stop"), runStopSchema]),
 ]);
 
 const pairSchema = z.tuple([
-  z.enum(["start", "descriptor", "event", "event_page", "stop"]),
+  z.enum(["start", "descriptor", "event", "event_page", "stream_resource", "stream_datum", "stop"]),
   z.unknown(),
 ]);
 
@@ -204,6 +227,10 @@ export function parseDocument(line: unknown): NamedDocument {
       return [name, check(eventSchema, doc, name)];
     case "event_page":
       return [name, check(eventPageSchema, doc, name)];
+    case "stream_resource":
+      return [name, check(streamResourceSchema, doc, name)];
+    case "stream_datum":
+      return [name, check(streamDatumSchema, doc, name)];
     case "stop":
       return [name, check(runStopSchema, doc, name)];
   }

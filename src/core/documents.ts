@@ -52,7 +52,7 @@ export interface Event {
   uid: string;
   time: number;
   descriptor: string;
-  /** Counts from 1 within a descriptor. */
+  /** Counts from 1 within a stream, across its descriptors. */
   seq_num: number;
   data: Record<string, unknown>;
   timestamps: Record<string, number>;
@@ -79,11 +79,45 @@ export interface RunStop {
   num_events: Record<string, number>;
 }
 
+/** A file (or set of files) a detector writes one data key's frames to (event-model 1.24). */
+export interface StreamResource {
+  uid: string;
+  run_start: string;
+  /** The data key of the descriptor whose values are in the file. */
+  data_key: string;
+  /** How to read it, e.g. "application/x-hdf5". */
+  mimetype: string;
+  /** Where it is, e.g. "file://localhost/data/run/det.h5". */
+  uri: string;
+  /** What a reader needs besides the file, e.g. `{dataset: "/entry/data/data"}`. */
+  parameters: Record<string, unknown>;
+}
+
+/** A half-open range of integers, [start, stop). */
+export interface StreamRange {
+  start: number;
+  stop: number;
+}
+
+/** Which frames of a stream resource belong to which events of a descriptor. */
+export interface StreamDatum {
+  /** By convention `<stream_resource uid>/<index of this datum>`. */
+  uid: string;
+  stream_resource: string;
+  descriptor: string;
+  /** The frames in the file. */
+  indices: StreamRange;
+  /** The events they belong to. */
+  seq_nums: StreamRange;
+}
+
 export interface DocumentMap {
   start: RunStart;
   descriptor: EventDescriptor;
   event: Event;
   event_page: EventPage;
+  stream_resource: StreamResource;
+  stream_datum: StreamDatum;
   stop: RunStop;
 }
 

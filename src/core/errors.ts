@@ -71,6 +71,17 @@ export class ConfigurationError extends HilError {
 }
 
 /** A write to a signal that cannot be written. */
+/** A signal could not be read, e.g. for a subscriber's first reading; names the signal. */
+export class SignalReadError extends HilError {
+  readonly signal: string;
+
+  constructor(signal: string, cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super("HIL_SIGNAL_READ", `reading ${signal} failed: ${message}`, { cause });
+    this.signal = signal;
+  }
+}
+
 export class ReadOnlyError extends HilError {
   constructor(signal: string) {
     super("HIL_READ_ONLY", `${signal} is read-only`);

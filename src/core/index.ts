@@ -25,13 +25,24 @@ export type { SimSignalBackendOptions } from "./sim-signal-backend.js";
 export { SimSignalBackend } from "./sim-signal-backend.js";
 export type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
 export { Device } from "./device.js";
-export type { SetOptions, SignalOptions } from "./signal.js";
+export type { SetOptions, SignalOptions, SignalSubscribeOptions } from "./signal.js";
 export { SignalR, SignalRW } from "./signal.js";
 export type { SimSignalOptions, SoftSignalOptions } from "./signal-factories.js";
 export { simSignalR, simSignalRW, softSignalRAndSetter, softSignalRW } from "./signal-factories.js";
 export type {
+  Collectable,
   Configurable,
+  EventCollectable,
+  EventPageCollectable,
+  Flyable,
   HasHints,
+  PartialEvent,
+  PartialEventPage,
+  Pausable,
+  Preparable,
+  StreamAsset,
+  Subscribable,
+  WritesStreamAssets,
   Locatable,
   Location,
   Movable,
@@ -46,7 +57,15 @@ export type {
 } from "./protocols.js";
 export {
   hasHints,
+  isCollectable,
   isConfigurable,
+  isEventCollectable,
+  isEventPageCollectable,
+  isFlyable,
+  isPausable,
+  isPreparable,
+  isSubscribable,
+  writesStreamAssets,
   isLocatable,
   isMovable,
   isMoveEstimator,
@@ -69,6 +88,7 @@ export {
   MoveInterruptedError,
   NotConnectedError,
   ReadOnlyError,
+  SignalReadError,
   StagingError,
   StatusTimeoutError,
 } from "./errors.js";
@@ -86,6 +106,9 @@ export type {
   ObjectConfiguration,
   RunStart,
   RunStop,
+  StreamDatum,
+  StreamRange,
+  StreamResource,
 } from "./documents.js";
 export { packEventPage, unpackEventPage } from "./documents.js";
 export type { Command, Msg, MsgOf, Plan } from "./msg.js";
@@ -98,4 +121,6 @@ export {
   parseDocument,
   runStartSchema,
   runStopSchema,
+  streamDatumSchema,
+  streamResourceSchema,
 } from "./document-schemas.js";

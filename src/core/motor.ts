@@ -74,8 +74,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     const highLimit = options.highLimit ?? softSignalRW(datatype.float, 0, soft);
     this.lowLimit = this.add("low_limit", lowLimit, { kind: "config" });
     this.highLimit = this.add("high_limit", highLimit, { kind: "config" });
-    lowLimit.subscribeValue((low) => (this.limits.low = low));
-    highLimit.subscribeValue((high) => (this.limits.high = high));
+    // Unread limits are asked for by set(), whose Status then carries the read's error.
+    const askOnMove = { onError: () => undefined };
+    lowLimit.subscribeValue((low) => (this.limits.low = low), askOnMove);
+    highLimit.subscribeValue((high) => (this.limits.high = high), askOnMove);
     const [moving, setMoving] = softSignalRAndSetter(datatype.boolean, false, { clock });
     this.moving = this.add("moving", moving, { kind: "omitted" });
     this.setMoving = setMoving;

@@ -1,12 +1,16 @@
 import type { DocumentCallback, DocumentName } from "./documents.js";
 import type {
+  Collectable,
   Configurable,
+  Flyable,
   Locatable,
   Movable,
+  Preparable,
   Readable,
   Reconfigurable,
   Stageable,
   Stoppable,
+  Subscribable,
   Triggerable,
 } from "./protocols.js";
 
@@ -39,12 +43,27 @@ export type Msg =
   | { command: "subscribe"; name: DocumentName | "all"; callback: DocumentCallback }
   | { command: "unsubscribe"; token: number }
   | { command: "configure"; obj: Reconfigurable; settings: Record<string, unknown> }
-  /** Emits the descriptor of `stream` before its first event. */
+  /**
+   * Emits the descriptor of `stream` before its first event; with `collect`, from what the
+   * objects will collect (describeCollect) rather than what they read.
+   */
   | {
       command: "declare_stream";
       stream: string;
-      objs: ReadonlyArray<Readable & Partial<Configurable>>;
+      objs: ReadonlyArray<(Readable | Collectable) & Partial<Configurable>>;
+      collect?: boolean;
     }
+  /** Fly scanning: get ready, start, wait to finish (each a Status in `group`)... */
+  | { command: "prepare"; obj: Preparable; value: unknown; group?: string }
+  | { command: "kickoff"; obj: Flyable; group?: string }
+  | { command: "complete"; obj: Flyable; group?: string }
+  /** ...and turn what the objects gathered into event pages (and stream assets) of `stream`. */
+  | { command: "collect"; objs: readonly Collectable[]; stream: string }
+  /** Every change of `obj` becomes an event of its own stream (default: its name) until unmonitor. */
+  | { command: "monitor"; obj: Subscribable; stream?: string }
+  | { command: "unmonitor"; obj: Subscribable }
+  /** Waits for promises made when the message is processed, e.g. a condition on a signal. */
+  | { command: "wait_for"; waitables: ReadonlyArray<() => PromiseLike<unknown>>; timeout?: number }
   | { command: "null" };
 
 export type Command = Msg["command"];

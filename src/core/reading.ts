@@ -29,6 +29,11 @@ export interface DataKey {
   /** The strings of an enumeration. */
   choices?: string[];
   object_name?: string;
+  /**
+   * Where the data are when not in the events: "STREAM:" for frames a detector writes to
+   * files, described by stream_resource and stream_datum documents.
+   */
+  external?: string;
 }
 
 /** EPICS alarm severities: 0 none, 1 minor, 2 major, 3 invalid. */

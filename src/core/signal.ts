@@ -1,12 +1,20 @@
 import type { Datatype } from "./datatype.js";
-import type { ConnectOptions, DeviceOptions, Hints } from "./device.js";
+import type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
 import { Device } from "./device.js";
-import { NotConnectedError, ReadOnlyError } from "./errors.js";
+import { NotConnectedError, ReadOnlyError, SignalReadError } from "./errors.js";
 import type { DataKeys, Reading, Readings } from "./reading.js";
 import type { SignalBackend } from "./signal-backend.js";
 import { Status } from "./status.js";
 
 export type SignalOptions = DeviceOptions;
+
+export interface SignalSubscribeOptions {
+  /**
+   * Told when the first reading cannot be taken, with an error naming the signal. Without
+   * it the error is logged: a subscriber never ends the process with an unhandled rejection.
+   */
+  onError?: (error: SignalReadError) => void;
+}
 
 export interface SetOptions {
   /** Wait for the backend to report the write complete (default true). */
@@ -15,7 +23,11 @@ export interface SetOptions {
   timeout?: number;
 }
 
-/** A named value from a backend that can be read, described and watched. */
+/**
+ * A named value from a backend that can be read, described and watched. As ophyd's Signal, a
+ * signal made on its own is `hinted` (tables and plots show it) and its configuration is its
+ * reading; as a device's child it is `normal` unless the device says otherwise.
+ */
 export class SignalR<T> extends Device {
   readonly backend: SignalBackend<T>;
   /** Each subscriber, and whether it has had a reading yet. */
@@ -56,12 +68,20 @@ export class SignalR<T> extends Device {
     return { [this.name]: await this.backend.getDataKey(this.source) };
   }
 
-  override async readConfiguration(): Promise<Readings> {
-    return {};
+  override readConfiguration(): Promise<Readings> {
+    return this.read();
   }
 
-  override async describeConfiguration(): Promise<DataKeys> {
-    return {};
+  override describeConfiguration(): Promise<DataKeys> {
+    return this.describe();
+  }
+
+  protected override defaultKind(): Kind {
+    return "hinted";
+  }
+
+  protected override isLeaf(): boolean {
+    return true;
   }
 
   override get hints(): Hints {
@@ -83,13 +103,24 @@ export class SignalR<T> extends Device {
   }
 
   /** Calls `callback` with the current reading and then with every change; returns unsubscribe. */
-  subscribe(callback: (reading: Reading<T>) => void): () => void {
+  subscribe(
+    callback: (reading: Reading<T>) => void,
+    { onError }: SignalSubscribeOptions = {},
+  ): () => void {
     if (this.subscribers.size === 0) this.backend.setCallback(this.fanOut);
     this.subscribers.set(callback, false);
-    void this.backend.getReading().then((reading) => {
-      // A change that arrived meanwhile is newer than this first reading.
-      if (this.subscribers.get(callback) === false) this.fanOutTo(callback, reading);
-    });
+    this.backend.getReading().then(
+      (reading) => {
+        // A change that arrived meanwhile is newer than this first reading.
+        if (this.subscribers.get(callback) === false) this.fanOutTo(callback, reading);
+      },
+      (cause: unknown) => {
+        if (!this.subscribers.has(callback)) return;
+        const error = new SignalReadError(this.name, cause);
+        if (onError) onError(error);
+        else console.warn(`${error.message} (a subscriber waits for its first change)`);
+      },
+    );
     return () => {
       this.subscribers.delete(callback);
       if (this.subscribers.size === 0) this.backend.setCallback(undefined);
@@ -97,8 +128,8 @@ export class SignalR<T> extends Device {
   }
 
   /** Like subscribe(), with the bare value. */
-  subscribeValue(callback: (value: T) => void): () => void {
-    return this.subscribe((reading) => callback(reading.value));
+  subscribeValue(callback: (value: T) => void, options?: SignalSubscribeOptions): () => void {
+    return this.subscribe((reading) => callback(reading.value), options);
   }
 
   private readonly fanOut = (reading: Reading<T>): void => {

@@ -10,7 +10,7 @@ import type {
   Stageable,
   Stoppable,
 } from "../core/index.js";
-import { Status, isStoppable } from "../core/index.js";
+import { Status, isReadable, isStoppable } from "../core/index.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { PlanProtocolError } from "./errors.js";
 import { RunBundler } from "./run-bundler.js";
@@ -202,8 +202,13 @@ export class Execution {
         await msg.obj.configure(msg.settings);
         this.bundler?.configurationChanged(msg.obj);
         return undefined;
-      case "declare_stream":
-        return this.requireRun("declare_stream").declareStream(msg.stream, msg.objs);
+      case "declare_stream": {
+        const objs = msg.objs.map((obj) => {
+          if (!isReadable(obj)) throw new PlanProtocolError(`${obj.name} cannot be read`);
+          return obj;
+        });
+        return this.requireRun("declare_stream").declareStream(msg.stream, objs);
+      }
       default:
         throw new PlanProtocolError(`${msg.command} reached the wrong handler`);
     }

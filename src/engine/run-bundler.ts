@@ -20,7 +20,6 @@ interface Stream {
   descriptor: EventDescriptor;
   /** The objects whose reads make up each event, in order. */
   objects: readonly Readable[];
-  seqNum: number;
 }
 
 interface Bundle {
@@ -32,7 +31,7 @@ const METADATA_KEY = /^[^./]+$/;
 
 /**
  * Turns a run's messages into event-model documents: start, one descriptor per stream (and
- * a new one when an object's configuration changes), events numbered per descriptor, stop.
+ * a new one when an object's configuration changes), events numbered per stream, stop.
  */
 export class RunBundler {
   readonly runUid: string;
@@ -40,6 +39,10 @@ export class RunBundler {
   private readonly emit: Emit;
   private readonly newUid: () => string;
   private readonly streams = new Map<string, Stream>();
+  /**
+   * Events so far per stream name, which is also the last seq_num: as in bluesky, the count
+   * goes on across the new descriptor a configuration change brings.
+   */
   private readonly eventsPerStream = new Map<string, number>();
   private bundle: Bundle | undefined;
 
@@ -114,13 +117,13 @@ export class RunBundler {
         timestamps[key] = reading.timestamp;
       }
     }
-    stream.seqNum++;
-    this.eventsPerStream.set(bundle.stream, (this.eventsPerStream.get(bundle.stream) ?? 0) + 1);
+    const seqNum = (this.eventsPerStream.get(bundle.stream) ?? 0) + 1;
+    this.eventsPerStream.set(bundle.stream, seqNum);
     return this.emit("event", {
       uid: this.newUid(),
       time: this.clock.now(),
       descriptor: stream.descriptor.uid,
-      seq_num: stream.seqNum,
+      seq_num: seqNum,
       data,
       timestamps,
       filled: {},
@@ -172,7 +175,7 @@ export class RunBundler {
       }
       return known;
     }
-    const stream: Stream = { descriptor: await this.describe(name, objects), objects, seqNum: 0 };
+    const stream: Stream = { descriptor: await this.describe(name, objects), objects };
     this.streams.set(name, stream);
     this.eventsPerStream.set(name, this.eventsPerStream.get(name) ?? 0);
     await this.emit("descriptor", stream.descriptor);

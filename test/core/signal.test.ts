@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DatatypeError,
+  Device,
   NotConnectedError,
   ReadOnlyError,
   SignalR,
@@ -101,6 +102,40 @@ describe("soft signals", () => {
     expect("set" in moving).toBe(false);
     setMoving(true);
     expect(await moving.get()).toBe(true);
+  });
+});
+
+describe("kinds, as ophyd's Signal and Component", () => {
+  it("hints a signal made on its own, and its configuration is its reading", async () => {
+    const clock = new VirtualClock({ start: 5 });
+    const gain = softSignalRW(datatype.float, 2, { name: "gain", clock });
+    expect(gain.kind).toBe("hinted");
+    expect(gain.hints).toEqual({ fields: ["gain"] });
+    expect(await gain.readConfiguration()).toEqual(await gain.read());
+    expect(await gain.describeConfiguration()).toEqual(await gain.describe());
+  });
+
+  it("makes a child added without a kind normal, and keeps a kind given to it", async () => {
+    const clock = new VirtualClock({ start: 5 });
+    class Amplifier extends Device {
+      readonly gain = this.add("gain", softSignalRW(datatype.float, 2, { clock }));
+      readonly offset = this.add("offset", softSignalRW(datatype.float, 0, { clock }), {
+        kind: "config",
+      });
+      readonly label = this.add(
+        "label",
+        softSignalRW(datatype.string, "a", { clock, kind: "config" }),
+      );
+    }
+    const amp = new Amplifier({ name: "amp" });
+    expect(amp.gain.kind).toBe("normal");
+    expect(amp.hints).toEqual({ fields: [] });
+    expect(Object.keys(await amp.read())).toEqual(["amp_gain"]);
+    expect(Object.keys(await amp.readConfiguration()).sort()).toEqual(["amp_label", "amp_offset"]);
+    expect(Object.keys(await amp.describeConfiguration()).sort()).toEqual([
+      "amp_label",
+      "amp_offset",
+    ]);
   });
 });
 

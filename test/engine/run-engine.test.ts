@@ -174,7 +174,8 @@ describe("RunEngine", () => {
       .filter(([n]) => n === "descriptor")
       .map(([, d]) => d as { configuration: Record<string, { data: Record<string, unknown> }> });
     expect(descriptors.map((d) => d.configuration.det!.data.det_exposure)).toEqual([0.1, 0.2]);
-    expect(eventsOf(docs).map((e) => e.seq_num)).toEqual([1, 1]);
+    // One count per stream name across descriptors, as bluesky's RunBundler keeps it.
+    expect(eventsOf(docs).map((e) => e.seq_num)).toEqual([1, 2]);
     expect(stopOf(docs).num_events).toEqual({ primary: 2 });
     void m1;
   });

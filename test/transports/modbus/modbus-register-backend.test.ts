@@ -1,10 +1,13 @@
 // Modbus signals (ModbusRegisterBackend behind SignalR/SignalRW) against the Eurotherm
 // emulator over TCP loopback: reads, writes, enums, connect errors and polled subscriptions.
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Reading } from "../../../src/core/index.js";
 import {
   DatatypeError,
   NotConnectedError,
+  SignalReadError,
   VirtualClock,
   realClock,
 } from "../../../src/core/index.js";
@@ -230,4 +233,36 @@ describe("Modbus signal subscriptions", () => {
     expect(readings[2]?.alarm_severity).toBeUndefined();
     stop();
   });
+
+  it("tell a subscriber, not the process, that the first read failed, naming the signal", async () => {
+    const client = new ModbusClient({ host: "127.0.0.1", port: await closedPort(), timeout: 0.2 });
+    cleanups.push(() => client.close());
+    const current = modbusSignalR(
+      client,
+      { table: "input", address: 1, type: "int16" },
+      { name: "ring_current", clock: realClock },
+    );
+    const errors: Error[] = [];
+    const stop = current.subscribe(() => undefined, { onError: (error) => errors.push(error) });
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 2000 });
+    expect(errors[0]).toBeInstanceOf(SignalReadError);
+    expect(errors[0]!.message).toMatch(/^reading ring_current failed: /);
+    stop();
+    // Without a listener the error is logged: no unhandled rejection ends the test run.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const unsubscribe = current.subscribeValue(() => undefined);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledOnce(), { timeout: 2000 });
+    expect(String(warn.mock.calls[0]![0])).toContain("reading ring_current failed");
+    warn.mockRestore();
+    unsubscribe();
+  });
 });
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
