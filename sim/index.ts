@@ -1,5 +1,6 @@
 export * from "./models.js";
 export type { PositionSource } from "./devices/position-source.js";
+export type { PulseSource, PulseTrain } from "./devices/pulse-train.js";
 export type { SimMotorOptions } from "./devices/sim-motor.js";
 export { SimMotor } from "./devices/sim-motor.js";
 export type {

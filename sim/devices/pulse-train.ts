@@ -1,0 +1,23 @@
+/**
+ * Hardware trigger pulses on the clock, e.g. a motion controller's position-compare output
+ * (a pulse each time the encoder crosses the next position of an armed list). Pulses are
+ * known ahead as times, not delivered as callbacks: a detector on the train works out which
+ * frames it has taken whenever it is asked, so 10^6 pulses cost no timers.
+ */
+export interface PulseTrain {
+  /** How many pulses the armed train fires in all. */
+  readonly total: number;
+  /** How many have fired by `time` (seconds on the clock). */
+  countAt(time: number): number;
+  /** When pulse `index` (from 0) fires. */
+  timeOf(index: number): number;
+  /** Where the axis was at pulse `index`, when the source is a position compare. */
+  positionOf?(index: number): number;
+}
+
+/** A device with a trigger output: its train for the fly scan it was prepared for. */
+export interface PulseSource {
+  readonly name: string;
+  /** The armed train; undefined until prepared. */
+  readonly pulses: PulseTrain | undefined;
+}
