@@ -6,6 +6,7 @@ export {
   DecelerationProfile,
   type DecelerationProfileOptions,
 } from "./motion/deceleration-profile.js";
+export { FlyProfile, type FlyProfileOptions } from "./motion/fly-profile.js";
 export { AxisModel, type AxisModelOptions, type LimitSide } from "./motion/axis-model.js";
 export { GaussianPeak, type GaussianPeakOptions } from "./detectors/gaussian-peak.js";
 export { CountingModel, type CountingModelOptions } from "./detectors/counting-model.js";

@@ -13,6 +13,12 @@ export interface PulseTrain {
   timeOf(index: number): number;
   /** Where the axis was at pulse `index`, when the source is a position compare. */
   positionOf?(index: number): number;
+  /**
+   * For a train whose times are not fixed when armed: calls back when they change (it starts
+   * at a kickoff, timeOf being Infinity before; a stop cuts it short, lowering `total`), so a
+   * detector can wait for its last frame without polling. Returns the unsubscribe function.
+   */
+  onChange?(listener: () => void): () => void;
 }
 
 /** A device with a trigger output: its train for the fly scan it was prepared for. */

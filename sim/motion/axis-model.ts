@@ -127,6 +127,22 @@ export class AxisModel {
     return { arrival: this.arrival };
   }
 
+  /**
+   * Drive to `target` at `velocity` and `acceleration` in one trapezoid, without a backlash
+   * approach: a fly move, whose constant-velocity part must not be split.
+   */
+  fly(
+    target: number,
+    t: number,
+    speed: { velocity: number; acceleration: number },
+  ): { arrival: number } {
+    requireFinite("target", target);
+    requirePositive("velocity", speed.velocity);
+    requirePositive("acceleration", speed.acceleration);
+    this.replan(t, target, speed);
+    return { arrival: this.arrival };
+  }
+
   /** Brake from the state at t and drop the rest of the plan. */
   stop(t: number): { arrival: number } {
     requireFinite("t", t);
@@ -194,8 +210,15 @@ export class AxisModel {
     return this.legs.find((leg) => t < leg.start + leg.segment.duration);
   }
 
-  /** Replace the plan from time t: brake if moving, then (if given) go to target. */
-  private replan(t: number, target: number | undefined): void {
+  /**
+   * Replace the plan from time t: brake if moving, then (if given) go to target, with the
+   * backlash approach unless a fly `speed` is given.
+   */
+  private replan(
+    t: number,
+    target: number | undefined,
+    speed?: { velocity: number; acceleration: number },
+  ): void {
     requireFinite("t", t);
     if (t < this.planStart) {
       throw new RangeError(`t must be >= the current plan start ${this.planStart}, got ${t}`);
@@ -210,13 +233,14 @@ export class AxisModel {
       here = brake.target;
     }
     if (target !== undefined) {
-      for (const waypoint of this.waypoints(here, target)) {
+      const waypoints = speed === undefined ? this.waypoints(here, target) : [target];
+      for (const waypoint of waypoints) {
         segments.push(
           new TrapezoidProfile({
             start: here,
             target: waypoint,
-            maxVelocity: this.velocity,
-            acceleration: this.accel,
+            maxVelocity: speed?.velocity ?? this.velocity,
+            acceleration: speed?.acceleration ?? this.accel,
           }),
         );
         here = waypoint;
