@@ -15,6 +15,11 @@ export interface DeviceOptions {
 export interface ConnectOptions {
   /** Seconds each backend may take to connect. */
   timeout?: number;
+  /**
+   * Swap every signal's backend for a MockSignalBackend instead of connecting it, so the
+   * device's own logic runs with no transport (ophyd-async's mock mode).
+   */
+  mock?: boolean;
 }
 
 export interface Hints {

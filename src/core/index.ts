@@ -124,3 +124,16 @@ export {
   streamDatumSchema,
   streamResourceSchema,
 } from "./document-schemas.js";
+export type { MockPut, MockPutCallback } from "./mock-signal-backend.js";
+export { MockSignalBackend } from "./mock-signal-backend.js";
+export type { NamedMockPut } from "./mock.js";
+export {
+  callbackOnMockPut,
+  getMockPutLog,
+  getMockPuts,
+  mockOf,
+  resetMockPuts,
+  setMockValue,
+} from "./mock.js";
+export type { ObserveValueOptions, WaitForValueOptions } from "./observe.js";
+export { SignalTimeoutError, observeValue, waitForValue } from "./observe.js";

@@ -1,7 +1,9 @@
 import type { Clock } from "./clock.js";
 import { datatype } from "./datatype.js";
+import type { ConnectOptions } from "./device.js";
 import { Device } from "./device.js";
 import { DatatypeError, LimitError, MoveInterruptedError } from "./errors.js";
+import { callbackOnMockPut, setMockValue } from "./mock.js";
 import type { Locatable, Location, StopOptions, Stoppable } from "./protocols.js";
 import type { SignalR, SignalRW } from "./signal.js";
 import { softSignalRAndSetter, softSignalRW } from "./signal-factories.js";
@@ -49,7 +51,8 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
   readonly units: string | undefined;
   readonly precision: number | undefined;
   private readonly setMoving: (moving: boolean) => void;
-  private readonly recordSetpoint: ((target: number) => void) | undefined;
+  /** The setpoint kept here when the controller holds none; each move writes it. */
+  private readonly keptSetpoint: SignalRW<number> | undefined;
   private activeMove: ActiveMove | undefined;
   /** The soft limits as last reported by their signals, so a move need not read them. */
   private readonly limits: { low?: number; high?: number } = {};
@@ -62,11 +65,10 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     this.precision = precision;
     const soft = { clock, units, precision };
     this.readback = this.add("readback", options.readback, { primary: true, kind: "hinted" });
-    let setpoint = options.setpoint;
-    if (!setpoint) {
-      const initial = options.initialSetpoint ?? 0;
-      [setpoint, this.recordSetpoint] = softSignalRAndSetter(datatype.float, initial, soft);
+    if (!options.setpoint) {
+      this.keptSetpoint = softSignalRW(datatype.float, options.initialSetpoint ?? 0, soft);
     }
+    const setpoint = options.setpoint ?? this.keptSetpoint!;
     this.setpoint = this.add("setpoint", setpoint, { kind: "normal" });
     this.velocity = this.add("velocity", options.velocity, { kind: "config" });
     this.acceleration = this.add("acceleration", options.acceleration, { kind: "config" });
@@ -81,6 +83,18 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
     const [moving, setMoving] = softSignalRAndSetter(datatype.boolean, false, { clock });
     this.moving = this.add("moving", moving, { kind: "omitted" });
     this.setMoving = setMoving;
+  }
+
+  /**
+   * With `mock`, a write to the setpoint also moves the readback there, since a mocked
+   * readback has no hardware to follow (a test may hook the setpoint itself instead).
+   */
+  override async connect(options: ConnectOptions = {}): Promise<void> {
+    await super.connect(options);
+    if (options.mock && this.setpoint.mock && this.readback.mock) {
+      const readback = this.readback;
+      callbackOnMockPut(this.setpoint, (target) => setMockValue(readback, target));
+    }
   }
 
   set(target: number, { timeout }: { timeout?: number } = {}): Status {
@@ -128,7 +142,8 @@ export abstract class Motor extends Device implements Locatable<number>, Stoppab
         };
       }
       this.activeMove = move;
-      this.recordSetpoint?.(target);
+      // A soft write is done at once; its Status has nothing to wait for.
+      this.keptSetpoint?.set(target);
       this.setMoving(true);
       await this.startMove(target, (progress) => status.report(progress));
       const interruption = move.interruption;

@@ -20,6 +20,8 @@ export interface SignalBackend<T> {
   /** Timestamps readings and times out operations. */
   readonly clock: Clock;
   readonly writable: boolean;
+  /** Units, precision and limits known without I/O; a mock keeps them. */
+  readonly metadata?: SignalMetadata;
   /** Where the value comes from, e.g. "soft://m1_velocity" or "ca://XF:31ID-MO{m1}". */
   source(name: string): string;
   connect(timeout: number): Promise<void>;

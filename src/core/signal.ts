@@ -3,6 +3,7 @@ import type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
 import { Device } from "./device.js";
 import { NotConnectedError, ReadOnlyError, SignalReadError } from "./errors.js";
 import type { DataKeys, Reading, Readings } from "./reading.js";
+import { MockSignalBackend } from "./mock-signal-backend.js";
 import type { SignalBackend } from "./signal-backend.js";
 import { Status } from "./status.js";
 
@@ -29,13 +30,29 @@ export interface SetOptions {
  * reading; as a device's child it is `normal` unless the device says otherwise.
  */
 export class SignalR<T> extends Device {
-  readonly backend: SignalBackend<T>;
+  /** The backend the signal was made with: the hardware, model or memory it stands for. */
+  private readonly realBackend: SignalBackend<T>;
+  /** Made by the first connect({mock: true}) and kept, so its puts survive a reconnect. */
+  private mockBackend: MockSignalBackend<T> | undefined;
+  /** The one of the two in use. */
+  private activeBackend: SignalBackend<T>;
   /** Each subscriber, and whether it has had a reading yet. */
   private readonly subscribers = new Map<(reading: Reading<T>) => void, boolean>();
 
   constructor(backend: SignalBackend<T>, options: SignalOptions = {}) {
     super(options);
-    this.backend = backend;
+    this.realBackend = backend;
+    this.activeBackend = backend;
+  }
+
+  /** The backend in use: the real one, or its mock after connect({mock: true}). */
+  get backend(): SignalBackend<T> {
+    return this.activeBackend;
+  }
+
+  /** The mock standing in for the real backend, while connected with {mock: true}. */
+  get mock(): MockSignalBackend<T> | undefined {
+    return this.activeBackend === this.mockBackend ? this.mockBackend : undefined;
   }
 
   get datatype(): Datatype<T> {
@@ -88,9 +105,18 @@ export class SignalR<T> extends Device {
     return { fields: this.kind === "hinted" ? [this.name] : [] };
   }
 
-  override async connect({ timeout = 10 }: ConnectOptions = {}): Promise<void> {
+  /**
+   * Connects the real backend, or with `mock` swaps it for a MockSignalBackend without
+   * connecting it (so no transport is opened); subscribers move to whichever is in use.
+   */
+  override async connect({ timeout = 10, mock = false }: ConnectOptions = {}): Promise<void> {
+    if (mock) {
+      this.useBackend((this.mockBackend ??= new MockSignalBackend(this.realBackend)));
+      return;
+    }
+    this.useBackend(this.realBackend);
     try {
-      await this.backend.connect(timeout);
+      await this.realBackend.connect(timeout);
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       const named = new Error(`${this.source}: ${cause.message}`, { cause });
@@ -100,6 +126,17 @@ export class SignalR<T> extends Device {
 
   override async disconnect(): Promise<void> {
     await this.backend.disconnect?.();
+  }
+
+  /** The one place the backend changes: subscribers follow, and hear the new one's value. */
+  private useBackend(next: SignalBackend<T>): void {
+    const previous = this.activeBackend;
+    if (next === previous) return;
+    this.activeBackend = next;
+    if (this.subscribers.size === 0) return;
+    previous.setCallback(undefined);
+    next.setCallback(this.fanOut);
+    if (next.readingNow) this.fanOut(next.readingNow());
   }
 
   /** Calls `callback` with the current reading and then with every change; returns unsubscribe. */

@@ -25,7 +25,7 @@ export class SimSignalBackend<T> implements SignalBackend<T> {
   private readonly compute: () => T;
   private readonly apply: ((value: T) => void | Promise<void>) | undefined;
   private readonly model: string | undefined;
-  private readonly metadata: SignalMetadata;
+  readonly metadata: SignalMetadata;
   private callback: ReadingCallback<T> | undefined;
 
   constructor(

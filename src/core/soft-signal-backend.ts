@@ -15,7 +15,7 @@ export class SoftSignalBackend<T> implements SignalBackend<T> {
   readonly datatype: Datatype<T>;
   readonly clock: Clock;
   readonly writable = true;
-  private readonly metadata: SignalMetadata;
+  readonly metadata: SignalMetadata;
   private reading: Reading<T>;
   private callback: ReadingCallback<T> | undefined;
 

@@ -37,7 +37,7 @@ export class QuerySignalBackend<T> implements SignalBackend<T> {
   readonly clock: Clock;
   readonly writable: boolean;
   private readonly options: QuerySignalBackendOptions<T>;
-  private readonly metadata: SignalMetadata;
+  readonly metadata: SignalMetadata;
   private reading: Reading<T>;
   private callback: ReadingCallback<T> | undefined;
 

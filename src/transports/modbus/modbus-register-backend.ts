@@ -73,7 +73,7 @@ export class ModbusRegisterBackend<
   readonly writable: boolean;
   readonly client: ModbusClientLike;
   readonly spec: Readonly<ModbusRegisterSpec>;
-  private readonly metadata: SignalMetadata;
+  readonly metadata: SignalMetadata;
   private readonly pollPeriod: number;
   private readonly codec: RegisterCodecOptions | undefined;
   private callback: ReadingCallback<T> | undefined;
