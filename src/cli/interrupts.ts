@@ -7,10 +7,14 @@ type Choice = (typeof choices)[number];
 
 /**
  * Ctrl-C as bluesky's RunEngine takes it in a terminal: once pauses at the next checkpoint,
- * twice pauses at once; when paused, asks whether to resume, stop, abort or halt.
+ * twice pauses at once; when paused, asks whether to resume, stop, abort or halt. While
+ * suspended it pauses at once (waiting for the beam is no reason to be stuck); while a run
+ * ends through its cleanup, a second Ctrl-C halts it.
  */
 export class InterruptHandler {
   private re: RunEngine | undefined;
+  /** A Ctrl-C came while the run was ending: the next one halts. */
+  private haltArmed = false;
   private readonly terminal: Terminal;
   private readonly input: NodeJS.ReadableStream;
 
@@ -29,16 +33,37 @@ export class InterruptHandler {
   /** The RunEngine's state hook: asks what to do once paused. */
   readonly onState = (state: RunEngineState): void => {
     if (state === "paused") void this.ask();
+    if (state !== "stopping" && state !== "aborting") this.haltArmed = false;
   };
 
   private readonly onSigint = (): void => {
     const re = this.re;
-    if (re?.state === "running") {
-      this.terminal.note("Pausing at the next checkpoint. Press Ctrl-C again to pause now.");
-      re.requestPause(true);
-    } else if (re?.state === "pausing") {
-      this.terminal.note("Pausing now.");
-      re.requestPause(false);
+    if (!re) return;
+    switch (re.state) {
+      case "running":
+        this.terminal.note("Pausing at the next checkpoint. Press Ctrl-C again to pause now.");
+        re.requestPause(true);
+        return;
+      case "pausing":
+        this.terminal.note("Pausing now.");
+        re.requestPause(false);
+        return;
+      case "suspending":
+        this.terminal.note("Suspended: pausing now.");
+        re.requestPause(false);
+        return;
+      case "stopping":
+      case "aborting":
+        if (this.haltArmed) {
+          this.terminal.note("Halting: the rest of the cleanup is skipped.");
+          re.halt("halted by a second Ctrl-C during cleanup");
+        } else {
+          this.haltArmed = true;
+          this.terminal.note("The run is ending through its cleanup. Press Ctrl-C again to halt.");
+        }
+        return;
+      default:
+        return;
     }
   };
 

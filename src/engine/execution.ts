@@ -1,5 +1,6 @@
 import type {
   Clock,
+  Flyable,
   DocumentCallback,
   DocumentName,
   ExitStatus,
@@ -10,7 +11,7 @@ import type {
   Stageable,
   Stoppable,
 } from "../core/index.js";
-import { Status, isReadable, isStoppable } from "../core/index.js";
+import { Status, isPausable, isReadable, isStoppable } from "../core/index.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { PlanProtocolError } from "./errors.js";
 import { RunBundler } from "./run-bundler.js";
@@ -44,7 +45,10 @@ export class Execution {
   private bundler: RunBundler | undefined;
   private groups = new Map<string, Status[]>();
   private readonly staged: Stageable[] = [];
-  private readonly moved = new Set<Movable<unknown>>();
+  /** What the run set or kicked off: stopped when it comes to rest and when it ends. */
+  private readonly touched = new Set<Movable<unknown> | Flyable>();
+  /** Every object a message named: told of pauses if Pausable. */
+  private readonly seen = new Set<object>();
   private readonly tokens: number[] = [];
   /** The sleep or wait in progress, and how to break it off. */
   private waiting:
@@ -90,12 +94,16 @@ export class Execution {
     this.replay = [...(this.cache ?? [])];
   }
 
-  /** Stops every device the run has moved, as on a pause, an abort or a halt; counts failures. */
-  async stopMoved(log: (message: string, error: unknown) => void): Promise<number> {
-    const stoppable = [...this.moved].filter((obj): obj is Movable<unknown> & Stoppable =>
+  /**
+   * Stops every device the run has set or kicked off, as bluesky does when a run pauses,
+   * suspends or ends, whatever the outcome: with `success: true`, so what the engine stops
+   * is not reported as a failed move. Counts the devices that failed to stop.
+   */
+  async stopTouched(log: (message: string, error: unknown) => void): Promise<number> {
+    const stoppable = [...this.touched].filter((obj): obj is typeof obj & Stoppable =>
       isStoppable(obj),
     );
-    const results = await Promise.allSettled(stoppable.map((obj) => obj.stop()));
+    const results = await Promise.allSettled(stoppable.map((obj) => obj.stop({ success: true })));
     let failures = 0;
     results.forEach((result, i) => {
       if (result.status === "fulfilled") return;
@@ -103,6 +111,21 @@ export class Execution {
       log(`stopping ${stoppable[i]!.name} failed`, result.reason);
     });
     return failures;
+  }
+
+  /** Tells every Pausable device the run has come to rest. */
+  async pauseObjects(log: (message: string, error: unknown) => void): Promise<void> {
+    for (const obj of this.seen) {
+      if (!isPausable(obj)) continue;
+      await Promise.resolve()
+        .then(() => obj.pause())
+        .catch((error: unknown) => log(`pausing ${obj.name} failed`, error));
+    }
+  }
+
+  /** Tells every Pausable device the run goes on (not when it ends: that is no resume). */
+  async resumeObjects(): Promise<void> {
+    for (const obj of this.seen) if (isPausable(obj)) await obj.resume();
   }
 
   async unstageAll(log: (message: string, error: unknown) => void): Promise<void> {
@@ -129,9 +152,10 @@ export class Execution {
    * thenable but no Promise, so it is handed over as it is, not waited on.
    */
   process(msg: Msg): unknown {
+    if ("obj" in msg) this.seen.add(msg.obj);
     switch (msg.command) {
       case "set":
-        this.moved.add(msg.obj);
+        this.touched.add(msg.obj);
         return this.addToGroup(msg.group, msg.obj.set(msg.value));
       case "trigger":
         return this.addToGroup(msg.group, msg.obj.trigger());

@@ -27,6 +27,11 @@ export type RunSubscriptions =
 
 type Request = { kind: "pause"; defer: boolean } | Exclude<Decision, { kind: "resume" }>;
 
+/** What wakes a run at rest: a decision, or a pause asked for while suspended. */
+type Wake = Decision | { kind: "pause" };
+
+const RESUME: Decision = { kind: "resume" };
+
 /** Where the loop ended: the plan returned (or raised), or a halt abandoned it. */
 type LoopEnd = "finished" | { halted: string };
 
@@ -47,7 +52,9 @@ export class RunEngine {
   private currentState: RunEngineState = "idle";
   private execution: Execution | undefined;
   private request: Request | undefined;
-  private decide: ((decision: Decision) => void) | undefined;
+  private decide: ((wake: Wake) => void) | undefined;
+  /** A wake that came while nothing was waiting for one, e.g. during a suspender's pre-plan. */
+  private pendingWake: Wake | undefined;
   /** A device failed to stop on a halt: nothing runs until clearPanic(). */
   private panicked = false;
 
@@ -104,7 +111,8 @@ export class RunEngine {
   /**
    * Runs a plan to its end and returns the uids of the runs it opened. Rejects with the
    * plan's error (the run closed with exit_status "fail"), or a RunInterruptedError after
-   * abort() or halt(). A paused run keeps this promise pending until resumed or ended.
+   * abort() or halt(). A paused run keeps this promise pending until resumed or ended. While
+   * a suspender is tripped the plan does not start: it waits for them to clear, as bluesky's.
    */
   async run(plan: Plan<unknown>, subscriptions?: RunSubscriptions): Promise<string[]> {
     if (this.currentState !== "idle")
@@ -121,11 +129,20 @@ export class RunEngine {
     });
     this.execution = execution;
     this.request = undefined;
+    this.pendingWake = undefined;
     this.setState("running");
     let end: LoopEnd = "finished";
     let failure: unknown;
     try {
-      end = await this.loop(execution);
+      const start = await this.startWhenClear();
+      if (start.kind === "resume") {
+        this.setState("running");
+        end = await this.loop(execution);
+      } else {
+        plan.return(undefined);
+        if (start.kind === "halt") end = { halted: start.reason };
+        else failure = start.kind === "stop" ? new RequestStop() : new RequestAbort(start.reason);
+      }
     } catch (error) {
       failure = error;
     }
@@ -146,8 +163,15 @@ export class RunEngine {
     return uids;
   }
 
-  /** Pauses at the next checkpoint (`defer`) or at once, stopping what moves. */
+  /**
+   * Pauses at the next checkpoint (`defer`) or at once, stopping what moves. While suspended
+   * it pauses at once, so a person can choose to stop, abort or halt instead of waiting.
+   */
   requestPause(defer = false): void {
+    if (this.currentState === "suspending") {
+      this.wake({ kind: "pause" });
+      return;
+    }
     if (this.currentState !== "running" && this.currentState !== "pausing") {
       throw new EngineStateError(`cannot pause while ${this.currentState}`);
     }
@@ -162,7 +186,7 @@ export class RunEngine {
   resume(): void {
     if (this.currentState !== "paused")
       throw new EngineStateError(`cannot resume while ${this.currentState}`);
-    this.decide?.({ kind: "resume" });
+    this.wake(RESUME);
   }
 
   /** Ends the run as a success after the plan's cleanup. */
@@ -190,10 +214,12 @@ export class RunEngine {
   private control(decision: Exclude<Decision, { kind: "resume" }>): void {
     const state = this.currentState;
     if (state === "paused" || state === "suspending") {
-      this.decide?.(decision);
+      this.wake(decision);
       return;
     }
-    if (state !== "running" && state !== "pausing") {
+    // A run ending through its cleanup may still be halted, which skips the rest of it.
+    const ending = state === "stopping" || state === "aborting";
+    if (!(state === "running" || state === "pausing" || (ending && decision.kind === "halt"))) {
       throw new EngineStateError(`cannot ${decision.kind} while ${state}`);
     }
     this.request = decision;
@@ -257,15 +283,21 @@ export class RunEngine {
         reason: "paused where the plan has no checkpoint",
       });
     }
-    await execution.stopMoved(this.log);
+    await this.comeToRest(execution);
     execution.rewind();
     this.setState("paused");
     const decision = await this.awaitDecision();
-    if (decision.kind === "resume") {
-      this.setState("running");
-      return undefined;
-    }
-    return this.end(execution, decision);
+    if (decision.kind === "pause") return this.pause(execution);
+    if (decision.kind !== "resume") return this.end(execution, decision);
+    await execution.resumeObjects();
+    this.setState("running");
+    return undefined;
+  }
+
+  /** What bluesky does on a pause or a suspension: stop what the run moved, tell devices. */
+  private async comeToRest(execution: Execution): Promise<void> {
+    await execution.stopTouched(this.log);
+    await execution.pauseObjects(this.log);
   }
 
   private async suspend(
@@ -281,17 +313,50 @@ export class RunEngine {
     const resumeState = this.currentState;
     this.setState("suspending");
     this.log(`suspending: ${suspension.justification}`);
+    await this.comeToRest(execution);
     execution.rewind();
     if (suspension.prePlan) await execution.runInline(suspension.prePlan());
-    const decision = await Promise.race([
-      suspension.cleared.then((): Decision => ({ kind: "resume" })),
-      this.awaitDecision(),
-    ]);
-    this.decide = undefined;
+    const decision = await this.waitOut(suspension);
     if (decision.kind !== "resume") return this.end(execution, decision);
+    await execution.resumeObjects();
     if (suspension.postPlan) await execution.runInline(suspension.postPlan());
     this.setState(resumeState);
     return undefined;
+  }
+
+  /** Before the plan's first message: waits while a suspender is tripped. */
+  private async startWhenClear(): Promise<Decision> {
+    if (this.suspenders.size === 0) return RESUME;
+    await Promise.all([...this.suspenders].map((suspender) => suspender.ready));
+    const suspension = this.trippedSuspension();
+    if (!suspension) return RESUME;
+    this.setState("suspending");
+    this.log(`waiting for the suspenders to clear before starting: ${suspension.justification}`);
+    return this.waitOut(suspension);
+  }
+
+  /**
+   * Waits until no suspender is tripped, unless a decision comes first. A pause asked for
+   * meanwhile (Ctrl-C) rests in "paused" until resumed, then waits on if still tripped.
+   */
+  private async waitOut(first: Suspension): Promise<Decision> {
+    for (let suspension: Suspension | undefined = first; suspension; ) {
+      const wake = await Promise.race([
+        suspension.cleared.then((): Wake => RESUME),
+        this.awaitDecision(),
+      ]);
+      this.decide = undefined;
+      if (wake.kind === "pause") {
+        this.setState("paused");
+        const decision = await this.awaitDecision();
+        if (decision.kind !== "resume" && decision.kind !== "pause") return decision;
+        this.setState("suspending");
+      } else if (wake.kind !== "resume") {
+        return wake;
+      }
+      suspension = this.trippedSuspension();
+    }
+    return RESUME;
   }
 
   /** Stop and abort end through the plan's own cleanup; halt abandons the plan. */
@@ -303,7 +368,7 @@ export class RunEngine {
     this.setState(
       decision.kind === "stop" ? "stopping" : decision.kind === "abort" ? "aborting" : "halting",
     );
-    const failures = await execution.stopMoved(this.log);
+    const failures = await execution.stopTouched(this.log);
     if (decision.kind === "halt") {
       this.panicked ||= failures > 0;
       return { halted: decision.reason };
@@ -311,13 +376,24 @@ export class RunEngine {
     return decision.kind === "stop" ? new RequestStop() : new RequestAbort(decision.reason);
   }
 
-  private awaitDecision(): Promise<Decision> {
-    return new Promise<Decision>((resolve) => {
-      this.decide = (decision) => {
+  private awaitDecision(): Promise<Wake> {
+    const pending = this.pendingWake;
+    if (pending) {
+      this.pendingWake = undefined;
+      return Promise.resolve(pending);
+    }
+    return new Promise<Wake>((resolve) => {
+      this.decide = (wake) => {
         this.decide = undefined;
-        resolve(decision);
+        resolve(wake);
       };
     });
+  }
+
+  /** Hands a decision to whoever waits for one, or keeps it for the next to wait. */
+  private wake(wake: Wake): void {
+    if (this.decide) this.decide(wake);
+    else this.pendingWake = wake;
   }
 
   private trippedSuspension(): Suspension | undefined {
@@ -328,15 +404,19 @@ export class RunEngine {
     return undefined;
   }
 
+  /**
+   * As bluesky's RunEngine on the way out, whatever the outcome: stop everything the run set
+   * or kicked off (a move the plan never waited for must not outlive it), unstage, close.
+   */
   private async cleanUp(execution: Execution, end: LoopEnd, failure: unknown): Promise<void> {
     try {
+      const failures = await execution.stopTouched(this.log);
+      if (end !== "finished") this.panicked ||= failures > 0;
+      await execution.unstageAll(this.log);
       if (end !== "finished") {
         await execution.closeRun("abort", end.halted);
         return;
       }
-      if (failure !== undefined && !(failure instanceof RequestStop))
-        await execution.stopMoved(this.log);
-      await execution.unstageAll(this.log);
       if (failure === undefined || failure instanceof RequestStop)
         await execution.closeRun("success", "");
       else if (failure instanceof RequestAbort) await execution.closeRun("abort", failure.message);

@@ -3,7 +3,10 @@ import type { Clock, Plan, Timer } from "../core/index.js";
 /** What a suspender watches: any signal. */
 export interface Watchable<T> {
   readonly name: string;
-  subscribeValue(callback: (value: T) => void): () => void;
+  subscribeValue(
+    callback: (value: T) => void,
+    options?: { onError?: (error: Error) => void },
+  ): () => void;
 }
 
 export interface SuspenderOptions {
@@ -30,6 +33,8 @@ export type TripListener = () => void;
 /** What the engine needs of any suspender. */
 export interface SuspenderLike {
   readonly suspension: Suspension | undefined;
+  /** Settles once the first value (or a failed read) has been judged after attach(). */
+  readonly ready: Promise<void>;
   attach(clock: Clock, onTrip: TripListener): void;
   detach(): void;
 }
@@ -37,7 +42,8 @@ export interface SuspenderLike {
 /**
  * Watches a signal and suspends the run while its value is bad: the engine rewinds to the
  * last checkpoint, waits until the value has been good for `resumeDelay` seconds on its
- * clock, and replays from there, by itself.
+ * clock, and replays from there, by itself. A signal that cannot be read counts as bad: a
+ * suspender that cannot see the beam must not let a scan go on without it.
  */
 export abstract class Suspender<T> implements SuspenderLike {
   private readonly signal: Watchable<T>;
@@ -47,10 +53,16 @@ export abstract class Suspender<T> implements SuspenderLike {
   private onTrip: TripListener | undefined;
   private current: (Suspension & { resolve: () => void }) | undefined;
   private resumeTimer: Timer | undefined;
+  private firstJudged: (() => void) | undefined;
+  private readyPromise: Promise<void> = Promise.resolve();
 
   constructor(signal: Watchable<T>, options: SuspenderOptions = {}) {
     this.signal = signal;
     this.options = options;
+  }
+
+  get ready(): Promise<void> {
+    return this.readyPromise;
   }
 
   /** The suspension in force, while the value is bad or settling. */
@@ -62,7 +74,10 @@ export abstract class Suspender<T> implements SuspenderLike {
   attach(clock: Clock, onTrip: TripListener): void {
     this.clock = clock;
     this.onTrip = onTrip;
-    this.unsubscribe = this.signal.subscribeValue((value) => this.update(value));
+    this.readyPromise = new Promise<void>((resolve) => (this.firstJudged = resolve));
+    this.unsubscribe = this.signal.subscribeValue((value) => this.update(value), {
+      onError: (error) => this.unreadable(error),
+    });
   }
 
   detach(): void {
@@ -72,6 +87,7 @@ export abstract class Suspender<T> implements SuspenderLike {
     this.onTrip = undefined;
     this.current?.resolve();
     this.current = undefined;
+    this.judged();
   }
 
   /** Whether `value` should suspend the run. */
@@ -83,19 +99,34 @@ export abstract class Suspender<T> implements SuspenderLike {
   /** Says why, for logs and the engine's state. */
   protected abstract describe(value: T): string;
 
+  private judged(): void {
+    this.firstJudged?.();
+    this.firstJudged = undefined;
+  }
+
+  private trip(justification: string): void {
+    if (this.current) return;
+    let resolve!: () => void;
+    const cleared = new Promise<void>((r) => (resolve = r));
+    this.current = {
+      justification,
+      cleared,
+      resolve,
+      prePlan: this.options.prePlan,
+      postPlan: this.options.postPlan,
+    };
+    this.onTrip?.();
+  }
+
+  private unreadable(error: Error): void {
+    this.trip(error.message);
+    this.judged();
+  }
+
   private update(value: T): void {
     if (!this.current) {
-      if (!this.shouldSuspend(value)) return;
-      let resolve!: () => void;
-      const cleared = new Promise<void>((r) => (resolve = r));
-      this.current = {
-        justification: `${this.signal.name} ${this.describe(value)}`,
-        cleared,
-        resolve,
-        prePlan: this.options.prePlan,
-        postPlan: this.options.postPlan,
-      };
-      this.onTrip?.();
+      if (this.shouldSuspend(value)) this.trip(`${this.signal.name} ${this.describe(value)}`);
+      this.judged();
       return;
     }
     if (!this.shouldResume(value)) {
