@@ -12,6 +12,7 @@ export type {
   SimDetectorOptions,
 } from "./devices/sim-detector.js";
 export { SimDetector } from "./devices/sim-detector.js";
+export type { DetectorTriggerInfo } from "./devices/triggered-frames.js";
 export type { SimTemperatureControllerOptions } from "./devices/sim-temperature-controller.js";
 export { SimTemperatureController } from "./devices/sim-temperature-controller.js";
 export type { SimSlitsOptions } from "./devices/sim-slits.js";

@@ -68,12 +68,15 @@ export class GaussianPeak {
     if (x.length !== this.centre.length) {
       throw new RangeError(`position must have ${this.centre.length} value(s), got ${x.length}`);
     }
-    let exponent = 0;
-    for (let i = 0; i < x.length; i++) {
-      const offset = (x[i] ?? 0) - (this.centre[i] ?? 0);
-      const s = this.sigma[i] ?? 1;
-      exponent += (offset * offset) / (2 * s * s);
-    }
+    return this.rateAtPoint(x[0] ?? 0, x[1]);
+  }
+
+  /** rateAt() without an array per call, for many points: `y` only for a 2-D peak. */
+  rateAtPoint(x: number, y?: number): number {
+    const [cx = 0, cy = 0] = this.centre;
+    const [sx = 1, sy = 1] = this.sigma;
+    let exponent = ((x - cx) * (x - cx)) / (2 * sx * sx);
+    if (y !== undefined) exponent += ((y - cy) * (y - cy)) / (2 * sy * sy);
     return this.background + this.amplitude * Math.exp(-exponent);
   }
 }

@@ -1,10 +1,28 @@
-import type { Clock, TriggerEstimator } from "../../src/core/index.js";
-import { Detector, datatype, softSignalRAndSetter, softSignalRW } from "../../src/core/index.js";
+import type {
+  Clock,
+  DataKeys,
+  EventPageCollectable,
+  Flyable,
+  PartialEventPage,
+  Preparable,
+  StopOptions,
+  Stoppable,
+  TriggerEstimator,
+} from "../../src/core/index.js";
+import {
+  Detector,
+  Status,
+  datatype,
+  softSignalRAndSetter,
+  softSignalRW,
+} from "../../src/core/index.js";
 import { CountingModel, type CountingModelOptions } from "../detectors/counting-model.js";
 import { GaussianPeak, type GaussianPeakOptions } from "../detectors/gaussian-peak.js";
 import { NoisyValueModel } from "../detectors/noisy-value-model.js";
 import { SeededRandom } from "../random.js";
+import { FlyScanError } from "./fly-plan.js";
 import type { PositionSource } from "./position-source.js";
+import { TriggeredFrames, type DetectorTriggerInfo, type FrameValue } from "./triggered-frames.js";
 
 /** A counting detector looking at a Gaussian peak over the true positions of 1 or 2 motors. */
 export interface PeakSource extends GaussianPeakOptions {
@@ -36,16 +54,35 @@ interface SimDetectorBase {
 export type SimDetectorOptions = SimDetectorBase &
   ({ peak: PeakSource; counting?: CountingOptions } | { noise: NoiseSource });
 
+/** A model's two ways of measuring: over a software-triggered exposure, or a frame per pulse. */
+interface Measurement {
+  exposure(start: number, end: number, exposure: number): number;
+  frame: FrameValue;
+}
+
 /**
  * A point detector on a model. A peak detector counts over the exposure: the expected rate is
  * averaged over the exposure's start and end (so a moving motor smears the peak), then dark
  * current, dead time, Poisson noise and saturation apply. A noise detector reads its model
  * once the exposure ends.
+ *
+ * It can also take a frame per pulse of a trigger source (hardware triggering for a fly
+ * scan): prepare({trigger}), kickoff(), complete(), and collectPages() for the frames, each
+ * with the source's position at its pulse when the source is a position compare.
  */
-export class SimDetector extends Detector<number> implements TriggerEstimator {
-  private readonly measure: (start: number, end: number, exposure: number) => number;
+export class SimDetector
+  extends Detector<number>
+  implements
+    TriggerEstimator,
+    Preparable<DetectorTriggerInfo>,
+    Flyable,
+    EventPageCollectable,
+    Stoppable
+{
+  private readonly measure: Measurement;
   private readonly setValue: (value: number) => void;
   private exposureSetting: number;
+  private frames: TriggeredFrames | undefined;
 
   constructor(options: SimDetectorOptions) {
     const { name, clock, units = "counts" } = options;
@@ -70,11 +107,67 @@ export class SimDetector extends Detector<number> implements TriggerEstimator {
     return this.exposureSetting;
   }
 
+  /** Arms a frame per pulse of `info.trigger`; resolves at once. */
+  prepare(info: DetectorTriggerInfo): Status {
+    const status = new Status({ name: `${this.name} prepare`, clock: this.clock });
+    try {
+      this.frames?.stop(this.clock.now(), true);
+      this.frames = new TriggeredFrames(this.name, info, this.exposureSetting);
+      status.finish();
+    } catch (error) {
+      this.frames = undefined;
+      status.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+    return status;
+  }
+
+  /** Takes the trigger source's armed train; resolves at once. */
+  kickoff(): Status {
+    const status = new Status({ name: `${this.name} kickoff`, clock: this.clock });
+    try {
+      this.preparedFrames().arm();
+      status.finish();
+    } catch (error) {
+      status.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+    return status;
+  }
+
+  /** Resolves when the last frame of the train has been taken. */
+  complete(): Status {
+    const frames = this.frames;
+    if (frames) return frames.complete(this.clock);
+    const error = new FlyScanError(this.name, "was not prepared for hardware triggering");
+    return Status.failed(error, { name: `${this.name} complete`, clock: this.clock });
+  }
+
+  async describeCollect(): Promise<DataKeys> {
+    const frames = this.preparedFrames();
+    const value = (await this.value.describe())[this.name];
+    if (!value) throw new FlyScanError(this.name, "its value has no data key");
+    return frames.describe(value);
+  }
+
+  /** The frames taken since the last call: time of each pulse, counts, and its position. */
+  async collectPages(): Promise<PartialEventPage[]> {
+    return this.frames?.collect(this.clock.now(), this.measure.frame) ?? [];
+  }
+
+  /** Ends a hardware-triggered acquisition: no frames after now. */
+  async stop({ success = false }: StopOptions = {}): Promise<void> {
+    this.frames?.stop(this.clock.now(), success);
+  }
+
   protected async acquire(): Promise<void> {
     const exposure = this.exposureSetting; // kept current by a subscription: no read per trigger
     const start = this.clock.now();
     await this.clock.sleep(exposure);
-    this.setValue(this.measure(start, this.clock.now(), exposure));
+    this.setValue(this.measure.exposure(start, this.clock.now(), exposure));
+  }
+
+  private preparedFrames(): TriggeredFrames {
+    if (this.frames) return this.frames;
+    throw new FlyScanError(this.name, "was not prepared for hardware triggering");
   }
 }
 
@@ -82,7 +175,7 @@ function peakMeasure(
   { peak, counting = {} }: { peak: PeakSource; counting?: CountingOptions },
   poisson: boolean,
   random: SeededRandom,
-): (start: number, end: number, exposure: number) => number {
+): Measurement {
   const { motors, ...shape } = peak;
   const model = new GaussianPeak(shape);
   if (motors.length !== model.dimensions) {
@@ -94,8 +187,18 @@ function peakMeasure(
     saturation: counting.saturation,
     random: poisson ? random : undefined,
   });
-  const rateAt = (t: number): number => model.rateAt(motors.map((m) => m.positionAt(t)));
-  return (start, end, exposure) => counter.count((rateAt(start) + rateAt(end)) / 2, exposure);
+  const [x, y] = motors;
+  if (x === undefined) throw new RangeError("the peak has no motors");
+  // No array per call: a fly scan asks for a rate per frame.
+  const rateAt =
+    y === undefined
+      ? (t: number): number => model.rateAtPoint(x.positionAt(t))
+      : (t: number): number => model.rateAtPoint(x.positionAt(t), y.positionAt(t));
+  return {
+    exposure: (start, end, exposure) => counter.count((rateAt(start) + rateAt(end)) / 2, exposure),
+    // At the pulse: a position-compare frame belongs to the position it fired at.
+    frame: (time, livetime) => counter.count(rateAt(time), livetime),
+  };
 }
 
 /** Drift counts from `origin`, so a clock on POSIX time does not offset the mean. */
@@ -103,7 +206,10 @@ function noiseMeasure(
   { noise }: { noise: NoiseSource },
   random: SeededRandom,
   origin: number,
-): (start: number, end: number) => number {
+): Measurement {
   const model = new NoisyValueModel({ ...noise, random });
-  return (_start, end) => model.valueAt(end - origin);
+  return {
+    exposure: (_start, end) => model.valueAt(end - origin),
+    frame: (time, livetime) => model.valueAt(time + livetime - origin),
+  };
 }

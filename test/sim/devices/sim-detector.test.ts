@@ -162,3 +162,183 @@ describe("SimDetector estimates", () => {
     expect(det.estimateTriggerDuration()).toBe(3);
   });
 });
+
+/** m1 flying -1 → 1 in 2 s (1 mm/s) with a pulse every 0.01 mm, det over a peak at 0.3. */
+async function flySetup({ poisson = true, auto = false, seed = 1 } = {}) {
+  const clock = new VirtualClock({ auto });
+  const m1 = new SimMotor({ name: "m1", clock, velocity: 2, acceleration: 4, limits: [-5, 5] });
+  const det = new SimDetector({
+    name: "det",
+    clock,
+    seed,
+    exposure: 0.1,
+    peak: { motors: [m1], centre: 0.3, sigma: 0.25, amplitude: 10000, background: 100 },
+    counting: { poisson },
+  });
+  const prepared = m1.prepare({ startPosition: -1, endPosition: 1, timeForMove: 2, pulses: 201 });
+  if (auto) await prepared;
+  else await clock.advance(10);
+  expect(prepared.success).toBe(true);
+  await det.prepare({ trigger: m1, livetime: 0.01 });
+  await det.kickoff();
+  const kickoff = m1.kickoff();
+  if (!auto) await clock.advance(0);
+  await kickoff;
+  return { clock, m1, det, t0: clock.now() };
+}
+
+function rows(pages: Awaited<ReturnType<SimDetector["collectPages"]>>) {
+  expect(pages.length).toBeLessThanOrEqual(1);
+  const page = pages[0] ?? { time: [], data: { det: [], m1: [] }, timestamps: {} };
+  return { ...page, det: page.data.det as number[], m1: page.data.m1 as number[] };
+}
+
+describe("SimDetector on hardware triggers", () => {
+  it("takes a frame per pulse, collected progressively with the motor position", async () => {
+    const { clock, m1, det, t0 } = await flySetup();
+    const train = m1.pulses;
+    if (!train) throw new Error("no train");
+    expect(await det.collectPages()).toEqual([]);
+    await clock.advance(1.25); // half way: frames 0..99 have ended
+    const first = rows(await det.collectPages());
+    expect(first.time).toHaveLength(100);
+    expect(await det.collectPages()).toEqual([]); // nothing new
+    first.time.forEach((time, i) => {
+      expect(time).toBe(train.timeOf(i));
+      expect(time).toBeCloseTo(t0 + 0.25 + 0.01 * i, 9);
+      expect(first.m1[i]).toBe(train.positionOf(i));
+    });
+    expect(first.timestamps).toEqual({ det: first.time, m1: first.time });
+    expect(first.det.every(Number.isInteger)).toBe(true);
+    const complete = det.complete();
+    await clock.advance(0.5);
+    expect(complete.done).toBe(false);
+    await clock.advance(1);
+    expect(complete.success).toBe(true);
+    const rest = rows(await det.collectPages());
+    expect(rest.time).toHaveLength(101);
+    expect(rest.m1[100]).toBe(1);
+    expect(train.total).toBe(201);
+  });
+
+  it("resolves complete() when the last frame's livetime has passed", async () => {
+    const { clock, m1, det } = await flySetup({ auto: true });
+    await det.complete();
+    expect(clock.now()).toBeCloseTo((m1.pulses?.timeOf(200) ?? NaN) + 0.01, 9);
+  });
+
+  it("counts the model's rate at each pulse position: the peak is where the model's is", async () => {
+    const { det } = await flySetup({ poisson: false, auto: true });
+    await det.complete();
+    const { det: counts, m1 } = rows(await det.collectPages());
+    counts.forEach((value, i) => {
+      const x = m1[i] ?? NaN;
+      const rate = 10000 * Math.exp(-((x - 0.3) ** 2) / (2 * 0.25 ** 2)) + 100;
+      expect(value).toBeCloseTo(rate * 0.01, 9);
+    });
+    expect(m1[counts.indexOf(Math.max(...counts))]).toBeCloseTo(0.3, 9);
+  });
+
+  it("keeps Poisson statistics: the same seed gives the same frames, the peak stays put", async () => {
+    const frames = async (seed: number) => {
+      const { det } = await flySetup({ auto: true, seed });
+      await det.complete();
+      return rows(await det.collectPages());
+    };
+    const a = await frames(7);
+    expect(a.det).toEqual((await frames(7)).det);
+    expect(a.det).not.toEqual((await frames(8)).det);
+    // centroid of the counts above background
+    let sum = 0;
+    let weighted = 0;
+    a.det.forEach((value, i) => {
+      sum += value - 1;
+      weighted += (value - 1) * (a.m1[i] ?? NaN);
+    });
+    expect(weighted / sum).toBeCloseTo(0.3, 1);
+  });
+
+  it("describes the collected fields: det and the trigger source's position", async () => {
+    const { det } = await flySetup({ auto: true });
+    expect(await det.describeCollect()).toEqual({
+      det: {
+        source: "m1 pulses",
+        dtype: "integer",
+        dtype_numpy: "<i8",
+        shape: [],
+        units: "counts",
+      },
+      m1: {
+        source: "m1 position compare",
+        dtype: "number",
+        dtype_numpy: "<f8",
+        shape: [],
+        units: "mm",
+      },
+    });
+  });
+
+  it("takes only the frames asked for", async () => {
+    const { m1, det } = await flySetup({ auto: true });
+    await det.prepare({ trigger: m1, frames: 50, livetime: 0.01 });
+    await det.kickoff();
+    await det.complete();
+    expect(rows(await det.collectPages()).time).toHaveLength(50);
+  });
+
+  it("completes with the frames fired when the motor is stopped mid-fly", async () => {
+    const { clock, m1, det } = await flySetup();
+    const complete = det.complete();
+    await clock.advance(1.25);
+    const stopped = m1.stop();
+    await clock.advance(1);
+    await stopped;
+    expect(complete.success).toBe(true);
+    expect(rows(await det.collectPages()).time).toHaveLength(m1.pulses?.total ?? NaN);
+    expect(m1.pulses?.total).toBe(101);
+  });
+
+  it("stop() ends the acquisition and fails a waiting complete()", async () => {
+    const { clock, det } = await flySetup();
+    const complete = det.complete();
+    await clock.advance(0.75);
+    await det.stop();
+    await expect(complete).rejects.toThrow("det: was stopped before its last frame");
+    await clock.advance(5);
+    expect(rows(await det.collectPages()).time).toHaveLength(50);
+  });
+
+  it("refuses to fly unprepared, on an unarmed source, or for more frames than pulses", async () => {
+    const clock = new VirtualClock();
+    const m1 = new SimMotor({ name: "m1", clock });
+    const det = new SimDetector({ name: "det", clock, noise: { mean: 1, sd: 0 } });
+    await expect(det.kickoff()).rejects.toThrow("det: was not prepared for hardware triggering");
+    await expect(det.complete()).rejects.toThrow("det: was not prepared");
+    await det.prepare({ trigger: m1 });
+    await expect(det.kickoff()).rejects.toThrow(
+      "det: its trigger source m1 has no armed pulse train: prepare m1 first",
+    );
+    await expect(det.prepare({ trigger: m1, livetime: 0 })).rejects.toThrow("det: livetime");
+    await m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 1, pulses: 3 });
+    await det.prepare({ trigger: m1, frames: 4 });
+    await expect(det.kickoff()).rejects.toThrow("det: 4 frames asked for but m1 arms 3 pulses");
+  });
+
+  it("collects a million frames in one page", async () => {
+    const clock = new VirtualClock();
+    const m1 = new SimMotor({ name: "m1", clock, acceleration: 100 });
+    const det = new SimDetector({
+      name: "det",
+      clock,
+      peak: { motors: [m1], centre: 0.5, sigma: 0.1, amplitude: 1e6 },
+    });
+    await m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 10, pulses: 1_000_000 });
+    await det.prepare({ trigger: m1, livetime: 1e-5 });
+    await det.kickoff();
+    await m1.kickoff();
+    await Promise.all([m1.complete(), det.complete()]);
+    const page = rows(await det.collectPages());
+    expect(page.time).toHaveLength(1_000_000);
+    expect(page.m1[999_999]).toBe(1);
+  });
+});
