@@ -1,8 +1,16 @@
 import { QuerySignalBackend } from "../../src/transports/index.js";
 import type { Clock, ConnectOptions, ProgressReport } from "../../src/core/index.js";
-import { Motor, NotConnectedError, SignalR, SignalRW, datatype } from "../../src/core/index.js";
-import type { Mnemonic, Smc100Status } from "./protocol.js";
 import {
+  Motor,
+  NotConnectedError,
+  SignalR,
+  SignalRW,
+  datatype,
+  setMockValue,
+} from "../../src/core/index.js";
+import type { ControllerState, Mnemonic, Smc100Status } from "./protocol.js";
+import {
+  CONTROLLER_STATES,
   echoProblem,
   NO_ERROR,
   Smc100Error,
@@ -51,16 +59,36 @@ interface Motion {
 
 type Setting = "VA" | "AC" | "SL" | "SR";
 
+/** What one poll (TS then TP) tells: the state, its error bits and the position. */
+interface Polled {
+  readonly state: ControllerState;
+  readonly errorWord: number;
+  readonly position: number;
+}
+
+/** The state a mocked controller rests in, so that a plan's moves complete. */
+const MOCK_AT_REST = "READY from MOVING";
+
 /**
  * One axis of a Newport SMC100CC/PP over a request channel. A move sends PA, checks TE
  * (set commands are silent: a refusal only shows there), then polls TS and TP on the clock
  * until the controller is READY, reporting progress and updating the readback on the way.
  * A TE letter, new positioner error bits or an end state other than READY fails the move
  * with an Smc100Error that names them. See README.md for the protocol as implemented.
+ *
+ * The move runs through signals (setpoint = PA, stopCommand = ST, state and
+ * positionerErrors = TS, readback = TP), so with connect({mock: true}) it runs the same
+ * sequence against mock signals, with no port.
  */
 export class Smc100Motor extends Motor {
+  /** The target: reads PA?, and a write sends PA with its TE checked. */
+  declare readonly setpoint: SignalRW<number>;
   /** The controller state by name ("READY from MOVING"), read with TS. */
   readonly state: SignalR<string>;
+  /** The positioner error bits of the last TS (each read of `state` renews them). */
+  readonly positionerErrors: SignalR<number>;
+  /** Writing it sends ST (with its TE checked): the axis decelerates to rest. */
+  readonly stopCommand: SignalRW<boolean>;
   readonly address: number;
   readonly port: string;
   private readonly channel: Smc100Channel;
@@ -73,8 +101,11 @@ export class Smc100Motor extends Motor {
     readback: QuerySignalBackend<number>;
     setpoint: QuerySignalBackend<number>;
     state: QuerySignalBackend<string>;
+    positionerErrors: QuerySignalBackend<number>;
   };
   private connected = false;
+  /** Connected with {mock: true}: the channel was never opened, so it is not closed either. */
+  private mocked = false;
   private identity: Smc100Identity | undefined;
   /** The tail of the queue of exchanges, which never interleave (see exclusive()). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -115,12 +146,24 @@ export class Smc100Motor extends Motor {
         }),
       );
     const readback = number("TP");
-    const setpoint = number("PA");
+    const setpoint = new QuerySignalBackend(datatype.float, {
+      clock,
+      units,
+      precision,
+      source: source("PA"),
+      initial: Number.NaN,
+      live,
+      read: () => self().askNumber("PA"),
+      write: async (target) => {
+        await self().command(commands.PA(address, target));
+        return undefined; // the controller takes the target as sent
+      },
+    });
     super({
       name,
       clock,
       readback: new SignalR(readback),
-      setpoint: new SignalR(setpoint),
+      setpoint: new SignalRW(setpoint),
       velocity: setting("VA", `${units}/s`),
       acceleration: setting("AC", `${units}/s^2`),
       lowLimit: setting("SL", units),
@@ -145,7 +188,28 @@ export class Smc100Motor extends Motor {
       read: async () => (await this.askStatus()).state.name,
     });
     this.state = this.add("state", new SignalR(state), { kind: "omitted" });
-    this.backends = { readback, setpoint, state };
+    // Recorded by each TS: reading it on its own would send a TS of its own.
+    const positionerErrors = new QuerySignalBackend(datatype.int, {
+      clock,
+      source: source("TS/errors"),
+      initial: 0,
+      live,
+    });
+    this.positionerErrors = this.add("positioner_errors", new SignalR(positionerErrors), {
+      kind: "omitted",
+    });
+    const stopCommand = new QuerySignalBackend(datatype.boolean, {
+      clock,
+      source: source("ST"),
+      initial: false,
+      live,
+      write: async () => {
+        await this.command(commands.ST(this.address));
+        return undefined;
+      },
+    });
+    this.stopCommand = this.add("stop_command", new SignalRW(stopCommand), { kind: "omitted" });
+    this.backends = { readback, setpoint, state, positionerErrors };
   }
 
   /** The stage identifier and firmware version, once connected. */
@@ -156,10 +220,20 @@ export class Smc100Motor extends Motor {
   /**
    * Asks ID?, VE and TS; reads the settings so the limits are known before the first move;
    * homes when NOT REFERENCED and `homeOnConnect` is set. Fails with a NotConnectedError
-   * naming the port and address.
+   * naming the port and address. With `mock`, opens nothing: the mocked axis rests READY
+   * with the configured soft limits.
    */
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
+    this.mocked = options.mock ?? false;
+    if (this.mocked) {
+      setMockValue(this.state, MOCK_AT_REST);
+      if (this.connectLimits) {
+        setMockValue(this.lowLimit, this.connectLimits[0]);
+        setMockValue(this.highLimit, this.connectLimits[1]);
+      }
+      return;
+    }
     const { timeout = 10 } = options;
     try {
       const introduce = async (): Promise<Smc100Status> => {
@@ -179,7 +253,7 @@ export class Smc100Motor extends Motor {
   /** Closes the channel, which other axes on the same port may share. */
   override async disconnect(): Promise<void> {
     await super.disconnect();
-    await this.channel.close();
+    if (!this.mocked) await this.channel.close();
   }
 
   /** Runs the home search (OR) and resolves READY from HOMING; only from NOT REFERENCED. */
@@ -203,17 +277,14 @@ export class Smc100Motor extends Motor {
     try {
       // The SMC100 refuses PA while MOVING (TE M): a new target first stops the old move.
       if (previous) {
-        await this.command(commands.ST(this.address));
+        await this.stopCommand.set(true);
         await previous.ended;
       }
       if (this.motion !== motion) return; // taken over before it began
-      const [before, initial] = await this.exclusive(async () => [
-        await this.askStatusNow(),
-        await this.askNumberNow("TP"),
-      ]);
+      const before = await this.poll();
+      const initial = before.position;
       const command = commands.PA(this.address, target);
-      await this.command(command);
-      this.backends.setpoint.update(target);
+      await this.setpoint.set(target);
       const after = await this.waitWhile("MOVING", before.errorWord, command, (current) =>
         report({ current, initial, target }),
       );
@@ -228,8 +299,25 @@ export class Smc100Motor extends Motor {
 
   protected async haltMotion(): Promise<void> {
     const motion = this.motion;
-    await this.command(commands.ST(this.address));
+    await this.stopCommand.set(true);
     await motion?.ended;
+  }
+
+  /**
+   * Reads state (TS) and readback (TP), asked back to back since both are queued at once,
+   * then the error bits that TS recorded.
+   */
+  private async poll(): Promise<Polled> {
+    const [stateName, position] = await Promise.all([this.state.get(), this.readback.get()]);
+    const errorWord = await this.positionerErrors.get();
+    const state = [...CONTROLLER_STATES.values()].find((s) => s.name === stateName);
+    if (!state) {
+      throw this.error(
+        commands.TS(this.address),
+        `${this.state.name} holds ${JSON.stringify(stateName)}, which is no SMC100 state`,
+      );
+    }
+    return { state, errorWord, position };
   }
 
   // ---- exchanges ----------------------------------------------------------------------
@@ -278,6 +366,7 @@ export class Smc100Motor extends Motor {
   private async askStatusNow(): Promise<Smc100Status> {
     const reply = await this.ask(commands.TS(this.address), "TS");
     const status = this.parse(() => parseStatusReply(reply, this.address));
+    this.backends.positionerErrors.update(status.errorWord);
     this.backends.state.update(status.state.name);
     return status;
   }
@@ -359,18 +448,16 @@ export class Smc100Motor extends Motor {
     command: string,
     tick: (position: number) => void,
     deadline = Infinity,
-  ): Promise<Smc100Status> {
+  ): Promise<Polled> {
     for (;;) {
-      const [status, position] = await this.exclusive(async () => [
-        await this.askStatusNow(),
-        await this.askNumberNow("TP"),
-      ]);
+      const status = await this.poll();
+      const { position } = status;
       const fresh = status.errorWord & ~baseline;
       const late = this.clock.now() > deadline;
       if (fresh !== 0 || late) {
         // Best effort: the failure below is the news, not a refused stop.
         if (status.state.group === group) {
-          await this.command(commands.ST(this.address)).catch(() => undefined);
+          await this.stopCommand.set(true).then(undefined, () => undefined);
         }
         const problem = late
           ? `did not finish within ${this.homeTimeout} s (at ${position}, ${describeStatus(status)})`
@@ -409,7 +496,10 @@ export class Smc100Motor extends Motor {
 }
 
 /** "DISABLE from MOVING (positive end of run)". */
-function describeStatus(status: Smc100Status, word = status.errorWord): string {
+function describeStatus(
+  status: Pick<Smc100Status, "state" | "errorWord">,
+  word = status.errorWord,
+): string {
   const errors = describePositionerErrors(word);
   return errors.length === 0 ? status.state.name : `${status.state.name} (${errors.join(", ")})`;
 }
