@@ -15,3 +15,11 @@ export { FirstOrderPlant, type FirstOrderPlantOptions } from "./thermal/first-or
 export { PidController, type PidControllerOptions } from "./thermal/pid-controller.js";
 export { SetpointRamp, type SetpointRampOptions } from "./thermal/setpoint-ramp.js";
 export { ThermalLoop, isSettled, type ThermalLoopOptions } from "./thermal/thermal-loop.js";
+export {
+  BeamImage,
+  type BeamImageOptions,
+  type SlitAxisName,
+  type SlitOpening,
+} from "./detectors/beam-image.js";
+export { PoissonFrameSampler } from "./detectors/poisson-frame-sampler.js";
+export { BeamCameraModel } from "./detectors/beam-camera-model.js";

@@ -1,0 +1,161 @@
+import type { SeededRandom } from "../random.js";
+
+/** Mean counts above which a pixel is drawn by SeededRandom.poisson instead of a table. */
+const TABLE_LIMIT = 4096;
+/** Step in √mean between the means that share a table: 0.1 sd of the counts. */
+const ROOT_STEP = 0.05;
+/** Sds covered by each table either side of its mean; the tails beyond fold into its ends. */
+const TABLE_SDS = 8;
+/** A uint16 pixel saturates here. */
+const MAX_COUNT = 65535;
+const LEVELS = Math.ceil(Math.sqrt(TABLE_LIMIT) / ROOT_STEP) + 1;
+/** The tables hold probabilities times 2^32, to compare with random 32-bit words. */
+const WORDS = 2 ** 32;
+
+/**
+ * Poisson noise over a whole frame at one random word per pixel. Means up to TABLE_LIMIT are
+ * rounded to a grid of levels in √mean (steps of a tenth of the noise), each level with its
+ * cumulative distribution tabled once, and a pixel is drawn by searching its level's table;
+ * brighter pixels, few in a frame, are drawn exactly by SeededRandom.poisson. Counts saturate
+ * at 65535.
+ */
+export class PoissonFrameSampler {
+  readonly size: number;
+  /** Per pixel: its table level, or -1 for a direct draw from `means`. */
+  private readonly levels: Int32Array;
+  private readonly means: Float64Array;
+  private readonly words: Uint32Array;
+  /** All tables, end to end: level j spans [starts[j], ends[j]) and begins at count lows[j]. */
+  private cdfs = new Float64Array(4096);
+  private used = 0;
+  private readonly starts = new Int32Array(LEVELS).fill(-1);
+  private readonly ends = new Int32Array(LEVELS);
+  private readonly lows = new Int32Array(LEVELS);
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`size must be an integer >= 1, got ${size}`);
+    }
+    this.size = size;
+    this.levels = new Int32Array(size);
+    this.means = new Float64Array(size);
+    this.words = new Uint32Array(size);
+  }
+
+  /** The mean a pixel expecting `mean` counts is drawn with: its level's, or itself. */
+  static levelMean(mean: number): number {
+    if (mean > TABLE_LIMIT) return mean;
+    const root = Math.round(Math.sqrt(mean) / ROOT_STEP) * ROOT_STEP;
+    return root * root;
+  }
+
+  /** Sets the expected counts of each pixel; the tables of new levels are built here. */
+  setExpected(expected: Float64Array): void {
+    if (expected.length !== this.size) {
+      throw new RangeError(`expected has ${expected.length} values for ${this.size} pixels`);
+    }
+    const { levels, means, starts } = this;
+    for (let i = 0; i < expected.length; i++) {
+      const mean = expected[i]!;
+      if (!(mean >= 0) || !Number.isFinite(mean)) {
+        throw new RangeError(`pixel ${i} expects ${mean} counts: must be finite and >= 0`);
+      }
+      means[i] = mean;
+      if (mean > TABLE_LIMIT) {
+        levels[i] = -1;
+        continue;
+      }
+      const level = Math.round(Math.sqrt(mean) / ROOT_STEP);
+      if (starts[level] === -1) this.buildLevel(level);
+      levels[i] = level;
+    }
+  }
+
+  /** One frame of counts for the expected counts last set, drawn from `random`. */
+  sample(random: SeededRandom, out: Uint16Array = new Uint16Array(this.size)): Uint16Array {
+    if (out.length !== this.size) {
+      throw new RangeError(`out has ${out.length} values for ${this.size} pixels`);
+    }
+    const { levels, means, cdfs, starts, ends, lows } = this;
+    const words = random.fillUint32(this.words);
+    for (let i = 0; i < out.length; i++) {
+      const level = levels[i]!;
+      if (level < 0) {
+        const count = random.poisson(means[i]!);
+        out[i] = count > MAX_COUNT ? MAX_COUNT : count;
+        continue;
+      }
+      const u = words[i]!;
+      const start = starts[level]!;
+      if (u < cdfs[start]!) {
+        out[i] = lows[level]!; // a dark pixel's usual case: one comparison
+        continue;
+      }
+      // The first entry above u; the last is 2^32, above every word, so there is one.
+      let low = start + 1;
+      let high = ends[level]! - 1;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (cdfs[mid]! > u) high = mid;
+        else low = mid + 1;
+      }
+      out[i] = lows[level]! + (low - start);
+    }
+    return out;
+  }
+
+  /** Tables the cumulative distribution of the level's mean over mean ± TABLE_SDS sd. */
+  private buildLevel(level: number): void {
+    const root = level * ROOT_STEP;
+    const mean = root * root;
+    const low = Math.max(0, Math.floor(mean - TABLE_SDS * root - 2));
+    const high = Math.ceil(mean + TABLE_SDS * root + 8);
+    const length = high - low + 1;
+    const pmf = new Float64Array(length);
+    // From the mode outward by the ratios of neighbours, so no term over- or underflows early.
+    const mode = Math.floor(mean);
+    pmf[mode - low] = mean === 0 ? 1 : Math.exp(-mean + mode * Math.log(mean) - logFactorial(mode));
+    for (let k = mode + 1; k <= high; k++) pmf[k - low] = (pmf[k - 1 - low]! * mean) / k;
+    for (let k = mode - 1; k >= low; k--) pmf[k - low] = (pmf[k + 1 - low]! * (k + 1)) / mean;
+    let total = 0;
+    for (let i = 0; i < length; i++) total += pmf[i]!;
+    const start = this.reserve(length);
+    let sum = 0;
+    for (let i = 0; i < length; i++) {
+      sum += pmf[i]!;
+      this.cdfs[start + i] = (sum / total) * WORDS;
+    }
+    this.cdfs[start + length - 1] = WORDS;
+    this.starts[level] = start;
+    this.ends[level] = start + length;
+    this.lows[level] = low;
+  }
+
+  private reserve(length: number): number {
+    const start = this.used;
+    if (start + length > this.cdfs.length) {
+      const grown = new Float64Array(Math.max(this.cdfs.length * 2, start + length));
+      grown.set(this.cdfs.subarray(0, start));
+      this.cdfs = grown;
+    }
+    this.used += length;
+    return start;
+  }
+}
+
+/** ln(k!): summed below 20, else Stirling's series (error < 1e-15 there). */
+function logFactorial(k: number): number {
+  if (k < 20) {
+    let sum = 0;
+    for (let i = 2; i <= k; i++) sum += Math.log(i);
+    return sum;
+  }
+  const inv = 1 / k;
+  const inv2 = inv * inv;
+  return (
+    k * Math.log(k) -
+    k +
+    0.5 * Math.log(2 * Math.PI * k) +
+    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
+  );
+}
