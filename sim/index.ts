@@ -18,3 +18,12 @@ export { SimTemperatureController } from "./devices/sim-temperature-controller.j
 export type { SimSlitsOptions } from "./devices/sim-slits.js";
 export { SimSlits, SlitAxis } from "./devices/sim-slits.js";
 export * from "./emulators/index.js";
+export type { CameraSlit, SimCameraOptions, SimCameraPrepare } from "./devices/sim-camera.js";
+export { SimCamera } from "./devices/sim-camera.js";
+export { PeriodicPulseTrain } from "./devices/periodic-pulse-train.js";
+export {
+  FRAME_DATASET,
+  Hdf5FrameWriter,
+  TIMESTAMP_DATASET,
+  type Hdf5FrameWriterOptions,
+} from "./files/hdf5-frame-writer.js";
