@@ -22,6 +22,7 @@ import { NoisyValueModel } from "../detectors/noisy-value-model.js";
 import { SeededRandom } from "../random.js";
 import { FlyScanError } from "./fly-plan.js";
 import type { PositionSource } from "./position-source.js";
+import type { PulseSource } from "./pulse-train.js";
 import { TriggeredFrames, type DetectorTriggerInfo, type FrameValue } from "./triggered-frames.js";
 
 /** A counting detector looking at a Gaussian peak over the true positions of 1 or 2 motors. */
@@ -49,6 +50,8 @@ interface SimDetectorBase {
   exposure?: number;
   seed?: number;
   units?: string;
+  /** What triggers a frame per pulse when prepare() names no trigger, e.g. a motor's compare. */
+  triggerSource?: PulseSource;
 }
 
 export type SimDetectorOptions = SimDetectorBase &
@@ -83,6 +86,8 @@ export class SimDetector
   private readonly setValue: (value: number) => void;
   private exposureSetting: number;
   private frames: TriggeredFrames | undefined;
+  /** The default trigger of prepare(). */
+  readonly triggerSource: PulseSource | undefined;
 
   constructor(options: SimDetectorOptions) {
     const { name, clock, units = "counts" } = options;
@@ -96,6 +101,7 @@ export class SimDetector
     super({ name, clock, value, exposure });
     this.setValue = setValue;
     this.exposureSetting = options.exposure ?? 1;
+    this.triggerSource = options.triggerSource;
     this.exposure.subscribeValue((seconds) => (this.exposureSetting = seconds));
     this.measure =
       "peak" in options
@@ -107,12 +113,13 @@ export class SimDetector
     return this.exposureSetting;
   }
 
-  /** Arms a frame per pulse of `info.trigger`; resolves at once. */
+  /** Arms a frame per pulse of `info.trigger` (or the trigger source); resolves at once. */
   prepare(info: DetectorTriggerInfo): Status {
     const status = new Status({ name: `${this.name} prepare`, clock: this.clock });
     try {
       this.frames?.stop(this.clock.now(), true);
-      this.frames = new TriggeredFrames(this.name, info, this.exposureSetting);
+      const defaults = { exposure: this.exposureSetting, trigger: this.triggerSource };
+      this.frames = new TriggeredFrames(this.name, info, defaults);
       status.finish();
     } catch (error) {
       this.frames = undefined;

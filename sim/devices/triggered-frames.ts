@@ -5,8 +5,11 @@ import type { PulseSource, PulseTrain } from "./pulse-train.js";
 
 /** What a detector is prepared with to take a frame per hardware pulse. */
 export interface DetectorTriggerInfo {
-  /** Whose pulses trigger the frames, e.g. a SimMotor prepared with `pulses`. */
-  trigger: PulseSource;
+  /**
+   * Whose pulses trigger the frames, e.g. a SimMotor prepared with `pulses` (default: the
+   * detector's configured trigger source).
+   */
+  trigger?: PulseSource;
   /** Frames to take, from the first pulse (default: one per pulse of the train). */
   frames?: number;
   /** Seconds each frame counts for from its pulse (default: the detector's exposure). */
@@ -37,8 +40,15 @@ export class TriggeredFrames {
   private unwatch: (() => void) | undefined;
   private timer: Timer | undefined;
 
-  constructor(detector: string, info: DetectorTriggerInfo, exposure: number) {
-    const { frames, livetime = exposure } = info;
+  constructor(
+    detector: string,
+    info: DetectorTriggerInfo,
+    defaults: { exposure: number; trigger: PulseSource | undefined },
+  ) {
+    const { frames, livetime = defaults.exposure, trigger = defaults.trigger } = info;
+    if (trigger === undefined) {
+      throw new FlyScanError(detector, "has no trigger source: pass `trigger` to prepare()");
+    }
     if (frames !== undefined && !(Number.isInteger(frames) && frames >= 1)) {
       throw new FlyScanError(detector, `frames must be an integer >= 1, got ${frames}`);
     }
@@ -46,7 +56,7 @@ export class TriggeredFrames {
       throw new FlyScanError(detector, `livetime must be > 0 s, got ${livetime}`);
     }
     this.detector = detector;
-    this.trigger = info.trigger;
+    this.trigger = trigger;
     this.requested = frames;
     this.livetime = livetime;
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Device } from "../../core/index.js";
-import type { PositionSource } from "../../../sim/index.js";
+import type { PositionSource, PulseSource } from "../../../sim/index.js";
 import { SimDetector, SimMotor, SimSlits, SimTemperatureController } from "../../../sim/index.js";
 import type { DriverSpec } from "../registry.js";
 import { configNumber, identifierSchema, rangeSchema } from "../value-schemas.js";
@@ -25,6 +25,8 @@ const axisShape = {
 
 const motorParams = z.strictObject({
   position: number.optional(),
+  /** Fastest constant velocity a fly scan may ask for, units/s. */
+  maxVelocity: positive.optional(),
   /** Limit switch positions [low, high]; a move across one stops there and fails. */
   hardLimits: rangeSchema.optional(),
   ...axisShape,
@@ -76,8 +78,10 @@ const detectorParams = z
   .strictObject({
     peak: peakSchema.optional(),
     noise: z.strictObject({ mean: number, sd: nonNegative, drift: number.optional() }).optional(),
-    /** Seconds per trigger. */
+    /** Seconds per trigger, and per frame on hardware triggers unless a livetime is given. */
     exposure: positive.optional(),
+    /** The device whose pulses trigger a frame each in a fly scan, e.g. a motor's compare. */
+    triggerSource: identifierSchema.optional(),
     counting: z
       .strictObject({
         poisson: z.boolean().optional(),
@@ -100,6 +104,11 @@ const detectorParams = z
     }
   });
 
+function pulseSource(device: Device): PulseSource {
+  if ("pulses" in device) return device as Device & PulseSource;
+  throw new Error(`${device.name} has no pulse output, so it cannot trigger the detector`);
+}
+
 function positionSource(device: Device): PositionSource {
   if ("positionAt" in device && typeof device.positionAt === "function") {
     return device as Device & PositionSource;
@@ -112,9 +121,17 @@ export const simDetectorDriver: DriverSpec<z.infer<typeof detectorParams>> = {
   description: "a counting detector over a Gaussian peak on simulated motors, or a noisy monitor",
   params: detectorParams,
   takes: { units: true },
-  references: (params) => params.peak?.motors ?? [],
+  references: ({ peak, triggerSource }) => {
+    const names = [
+      ...(peak?.motors ?? []),
+      ...(triggerSource === undefined ? [] : [triggerSource]),
+    ];
+    return [...new Set(names)];
+  },
   build: ({ name, clock, seed, params, units, device }) => {
-    const common = { name, clock, seed, units, exposure: params.exposure };
+    const { exposure, triggerSource } = params;
+    const trigger = triggerSource === undefined ? undefined : pulseSource(device(triggerSource));
+    const common = { name, clock, seed, units, exposure, triggerSource: trigger };
     if (params.peak) {
       const motors = params.peak.motors.map((motor) => positionSource(device(motor)));
       return new SimDetector({

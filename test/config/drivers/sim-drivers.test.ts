@@ -54,6 +54,18 @@ describe("sim.motor", () => {
     await expect(motor.set(2.5)).rejects.toThrow("outside the limits");
   });
 
+  it("bounds the velocity of a fly scan by maxVelocity", async () => {
+    const params = simMotorDriver.params.parse({ velocity: 2, maxVelocity: "0.5" });
+    const m1 = (await simMotorDriver.build({
+      ...context("m1", params),
+      limits: [-5, 5],
+    })) as SimMotor;
+    await expect(
+      m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 1, pulses: 2 }),
+    ).rejects.toThrow("m1: flying 0 to 1 in 1 s needs 1 units/s, above the maximum velocity 0.5");
+    expect(simMotorDriver.params.safeParse({ maxVelocity: -1 }).success).toBe(false);
+  });
+
   it("refuses unknown and bad parameters", () => {
     expect(simMotorDriver.params.safeParse({ velocity: 0 }).success).toBe(false);
     expect(simMotorDriver.params.safeParse({ hardLimits: [3, -3] }).success).toBe(false);
@@ -108,6 +120,51 @@ describe("sim.detector", () => {
     const tc = new SimTemperatureController({ name: "tc", clock });
     expect(() => simDetectorDriver.build(context("det", params, { m1: tc }))).toThrow(
       "tc is not a simulated motor, so the peak cannot follow it",
+    );
+  });
+});
+
+describe("sim.detector on a trigger source", () => {
+  const yaml = {
+    exposure: 0.01,
+    triggerSource: "m1",
+    peak: { motors: ["m1"], centre: 0.5, sigma: 0.2, amplitude: 1000 },
+    counting: { poisson: false },
+  };
+
+  it("references its trigger source once, beside the peak's motors", () => {
+    const params = simDetectorDriver.params.parse(yaml);
+    expect(simDetectorDriver.references?.(params)).toEqual(["m1"]);
+    const other = simDetectorDriver.params.parse({ ...yaml, triggerSource: "m2" });
+    expect(simDetectorDriver.references?.(other)).toEqual(["m1", "m2"]);
+    expect(simDetectorDriver.params.safeParse({ ...yaml, triggerSource: 3 }).success).toBe(false);
+  });
+
+  it("takes a frame per pulse of the motor's position compare, with its position", async () => {
+    const clock = new VirtualClock();
+    const m1 = new SimMotor({ name: "m1", clock });
+    const params = simDetectorDriver.params.parse(yaml);
+    const det = (await simDetectorDriver.build({
+      ...context("det", params, { m1 }),
+      clock,
+    })) as SimDetector;
+    await m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 1, pulses: 5 });
+    await det.prepare({});
+    await det.kickoff();
+    await m1.kickoff();
+    await Promise.all([m1.complete(), det.complete()]);
+    const [page] = await det.collectPages();
+    expect(page?.data.m1).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(page?.data.det?.[2]).toBeCloseTo(1000 * 0.01, 9);
+  });
+
+  it("refuses a trigger source with no pulse output", () => {
+    const clock = new VirtualClock();
+    const m1 = new SimMotor({ name: "m1", clock });
+    const tc = new SimTemperatureController({ name: "tc", clock });
+    const params = simDetectorDriver.params.parse({ ...yaml, triggerSource: "tc" });
+    expect(() => simDetectorDriver.build(context("det", params, { m1, tc }))).toThrow(
+      "tc has no pulse output, so it cannot trigger the detector",
     );
   });
 });

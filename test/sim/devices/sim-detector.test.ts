@@ -324,6 +324,28 @@ describe("SimDetector on hardware triggers", () => {
     await expect(det.kickoff()).rejects.toThrow("det: 4 frames asked for but m1 arms 3 pulses");
   });
 
+  it("takes its configured trigger source when prepare() names none", async () => {
+    const clock = new VirtualClock();
+    const m1 = new SimMotor({ name: "m1", clock });
+    const det = new SimDetector({
+      name: "det",
+      clock,
+      exposure: 0.05,
+      triggerSource: m1,
+      noise: { mean: 5, sd: 0 },
+    });
+    await m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 1, pulses: 11 });
+    await det.prepare({});
+    await det.kickoff();
+    await m1.kickoff();
+    await det.complete();
+    const page = rows(await det.collectPages());
+    expect(page.det).toEqual(new Array(11).fill(5));
+    expect(clock.now()).toBeCloseTo((m1.pulses?.timeOf(10) ?? NaN) + 0.05, 9); // livetime: exposure
+    const alone = new SimDetector({ name: "i0", clock, noise: { mean: 5, sd: 0 } });
+    await expect(alone.prepare({})).rejects.toThrow("i0: has no trigger source");
+  });
+
   it("collects a million frames in one page", async () => {
     const clock = new VirtualClock();
     const m1 = new SimMotor({ name: "m1", clock, acceleration: 100 });
