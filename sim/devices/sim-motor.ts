@@ -5,12 +5,12 @@ import type {
   Preparable,
   ProgressReport,
   SignalR,
+  Status,
   Timer,
 } from "../../src/core/index.js";
 import {
   Motor,
   MoveInterruptedError,
-  Status,
   datatype,
   simSignalR,
   simSignalRW,
@@ -18,9 +18,9 @@ import {
 } from "../../src/core/index.js";
 import { AxisModel, type AxisModelOptions } from "../motion/axis-model.js";
 import { SeededRandom } from "../random.js";
-import type { FlyProfile } from "../motion/fly-profile.js";
-import { FlyScanError, planFly, type FlyMotorInfo } from "./fly-plan.js";
-import { PositionCompareTrain } from "./position-compare.js";
+import type { FlyMotorInfo } from "./fly-plan.js";
+import { MotorFlyer } from "./motor-flyer.js";
+import type { PositionCompareTrain } from "./position-compare.js";
 import type { PositionSource } from "./position-source.js";
 import type { PulseSource } from "./pulse-train.js";
 
@@ -81,14 +81,6 @@ class Move {
   }
 }
 
-/** A fly move from prepare() on: its profile, its train, and once kicked off its motion. */
-interface PreparedFly {
-  readonly profile: FlyProfile;
-  readonly train: PositionCompareTrain | undefined;
-  kickoff?: Status;
-  motion?: Status;
-}
-
 /**
  * A motor on a physics model: trapezoidal moves on the clock with backlash, limit switches,
  * encoder resolution and readback noise. While it moves, the readback updates its
@@ -110,13 +102,7 @@ export class SimMotor
   private readonly notifyReadback: () => void;
   private readonly notifySwitches: Array<() => void>;
   private move: Move | undefined;
-  private readonly maxVelocity: number | undefined;
-  private readonly compareRandom: SeededRandom;
-  private fly: PreparedFly | undefined;
-  /** The fly awaiting its move's start in startMove(). */
-  private launching: PreparedFly | undefined;
-  /** The train of the fly move in motion: disarmed when that move is stopped or taken over. */
-  private firing: PositionCompareTrain | undefined;
+  private readonly flyer: MotorFlyer;
 
   constructor(options: SimMotorOptions) {
     const { name, clock, units = "mm", precision = 3, updatePeriod = 0.1 } = options;
@@ -179,82 +165,32 @@ export class SimMotor
     this.lowLimitSwitch = this.add("low_limit_switch", lowSwitch, { kind: "omitted" });
     this.highLimitSwitch = this.add("high_limit_switch", highSwitch, { kind: "omitted" });
     this.notifySwitches = [notifyLow, notifyHigh];
-    this.maxVelocity = options.maxVelocity;
-    this.compareRandom = seeded.fork(`${name}.compare`);
+    this.flyer = new MotorFlyer(this, {
+      maxVelocity: options.maxVelocity,
+      encoderResolution: axisOptions.encoderResolution,
+      readbackNoise: axisOptions.readbackNoise,
+      random: seeded.fork(`${name}.compare`),
+    });
   }
 
   /** The position-compare train of the last prepare() with pulses. */
   get pulses(): PositionCompareTrain | undefined {
-    return this.fly?.train;
+    return this.flyer.pulses;
   }
 
   /** Checks the fly move, arms its train and goes to the run-up position at the normal speed. */
   prepare(info: FlyMotorInfo): Status {
-    const status = new Status({ name: `${this.name} prepare`, clock: this.clock });
-    void this.runPrepare(info, status);
-    return status;
+    return this.flyer.prepare(info);
   }
 
   /** Starts the constant-velocity move to the run-out position; resolves once moving. */
   kickoff(): Status {
-    const status = new Status({ name: `${this.name} kickoff`, clock: this.clock });
-    const fly = this.fly;
-    const now = this.clock.now();
-    const { axis } = this;
-    let refusal: string | undefined;
-    if (!fly) refusal = "was not prepared for a fly scan";
-    else if (fly.motion) refusal = "was already kicked off: prepare it again";
-    else if (axis.isMoving(now) || axis.positionAt(now) !== fly.profile.runUp) {
-      refusal =
-        `is not at rest at its run-up position ${fly.profile.runUp} ` +
-        `(at ${axis.positionAt(now)}): wait for prepare() to finish`;
-    }
-    if (!fly || refusal !== undefined) {
-      status.fail(new FlyScanError(this.name, refusal ?? "was not prepared for a fly scan"));
-      return status;
-    }
-    fly.kickoff = status;
-    this.launching = fly;
-    const motion = this.set(fly.profile.runOut);
-    fly.motion = motion;
-    // A move refused before it starts fails the kickoff too.
-    motion.addCallback(() => {
-      if (!motion.success) status.fail(motion.error ?? new FlyScanError(this.name, "fly failed"));
-    });
-    return status;
+    return this.flyer.kickoff();
   }
 
   /** Resolves when the fly move is at rest at the run-out; fails if it was stopped. */
   complete(): Status {
-    const motion = this.fly?.motion;
-    if (motion) return motion;
-    const error = new FlyScanError(this.name, "was not kicked off");
-    return Status.failed(error, { name: `${this.name} complete`, clock: this.clock });
-  }
-
-  private async runPrepare(info: FlyMotorInfo, status: Status): Promise<void> {
-    try {
-      this.fly = undefined;
-      const [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
-      const { axis, axisOptions, maxVelocity } = this;
-      const bounds = { acceleration: axis.acceleration, maxVelocity, low, high };
-      const profile = planFly(this.name, info, bounds);
-      const train =
-        info.pulses === undefined
-          ? undefined
-          : new PositionCompareTrain({
-              profile,
-              pulses: info.pulses,
-              encoderResolution: axisOptions.encoderResolution,
-              readbackNoise: axisOptions.readbackNoise,
-              random: this.compareRandom,
-            });
-      this.fly = { profile, train };
-      await this.set(profile.runUp);
-      status.finish();
-    } catch (error) {
-      status.fail(error instanceof Error ? error : new Error(String(error)));
-    }
+    return this.flyer.complete();
   }
 
   /** The true position at time t, free of encoder steps and noise. */
@@ -278,12 +214,8 @@ export class SimMotor
   protected startMove(target: number, report: (progress: ProgressReport) => void): Promise<void> {
     this.endMove(); // a move still running is taken over by this one
     const now = this.clock.now();
-    this.disarm(now);
     const initial = this.axis.positionAt(now);
-    const fly = this.launching;
-    this.launching = undefined;
-    if (fly && target === fly.profile.runOut) this.startFly(fly, now);
-    else this.axis.move(target, now);
+    if (!this.flyer.startMove(target, now)) this.axis.move(target, now);
     const move = new Move(initial, target, report);
     this.move = move;
     this.scheduleUpdates(move);
@@ -293,30 +225,10 @@ export class SimMotor
   protected async haltMotion(): Promise<void> {
     const move = this.move;
     if (!move) return;
-    this.disarm(this.clock.now());
+    this.flyer.disarm(this.clock.now());
     this.axis.stop(this.clock.now());
     this.scheduleUpdates(move);
     await move.ended.catch(() => undefined);
-  }
-
-  /** The fly's one trapezoid from run-up to run-out; its train fires from now on. */
-  private startFly(fly: PreparedFly, now: number): void {
-    const { axis } = this;
-    const { runOut, velocity, acceleration } = fly.profile;
-    axis.fly(runOut, now, { velocity, acceleration });
-    if (fly.train) {
-      fly.train.start(now);
-      // A limit switch on the way ends the move early: later pulses never fire.
-      if (axis.positionAt(axis.arrivalTime) !== runOut) fly.train.cut(axis.arrivalTime);
-      this.firing = fly.train;
-    }
-    fly.kickoff?.finish();
-  }
-
-  /** A fly move stopped or taken over at `time` fires no more pulses. */
-  private disarm(time: number): void {
-    this.firing?.cut(time);
-    this.firing = undefined;
   }
 
   /** Progress updates every updatePeriod and the arrival of the current plan. */
@@ -357,7 +269,7 @@ export class SimMotor
     const move = this.move;
     if (!move) return;
     const now = this.clock.now();
-    this.firing = undefined; // its train fired in full
+    this.flyer.arrived();
     this.notifyReadback();
     for (const notify of this.notifySwitches) notify();
     const side = this.axis.stoppedByLimitAt(now);
