@@ -42,3 +42,7 @@ export const pyepics = (): Peer =>
       "import epics.ca; epics.ca.initialize_libca()",
     ]),
   );
+
+/** Debian's h5py, on its own libhdf5: reads the HDF5 files our detectors write. */
+export const h5py = (): Peer =>
+  once("python3-h5py", () => probe("python3-h5py", "/usr/bin/python3", ["-c", "import h5py"]));
