@@ -1,5 +1,6 @@
 import type {
   Clock,
+  ConnectOptions,
   Locatable,
   Location,
   SignalR,
@@ -95,6 +96,8 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   private readonly localRemote: SignalRW<(typeof LOCAL_REMOTE_CHOICES)[number]> | undefined;
   private readonly pollPeriod: number;
   private settling: Settling | undefined;
+  /** Connected with {mock: true}: the link was never opened, so it is not closed either. */
+  private mocked = false;
 
   constructor(options: Eurotherm3200Options) {
     super({ name: options.name });
@@ -200,10 +203,16 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
     return decodeStatus(await this.status.get());
   }
 
+  /** With `mock`, every register is a mock signal and the Modbus link is never opened. */
+  override async connect(options: ConnectOptions = {}): Promise<void> {
+    await super.connect(options);
+    this.mocked = options.mock ?? false;
+  }
+
   /** Closes the Modbus link, which other controllers on the same port may share. */
   override async disconnect(): Promise<void> {
     await super.disconnect();
-    await this.client.close();
+    if (!this.mocked) await this.client.close();
   }
 
   /**

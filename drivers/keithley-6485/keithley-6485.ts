@@ -79,6 +79,8 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
     nplc: QuerySignalBackend<number>;
   };
   private connected = false;
+  /** Connected with {mock: true}: nothing was opened, and a trigger reads nothing. */
+  private mocked = false;
   private identity: Keithley6485Identity | undefined;
   private last: Keithley6485Reading | undefined;
   /** The NPLC READ? timeouts are derived from: the last one read or written. */
@@ -161,10 +163,12 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
    * Opens the channel and asks *IDN? (a reply that is not a Keithley 6485 fails); *CLS;
    * [*RST]; FORM:ELEM READ,UNIT,TIME,STAT; the configured autorange/range and NPLC; [zero
    * correction]; SYST:ZCH OFF (or ON); then reads the settings back. Fails with a
-   * NotConnectedError whose cause names the port and command.
+   * NotConnectedError whose cause names the port and command. With `mock`, opens nothing.
    */
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
+    this.mocked = options.mock ?? false;
+    if (this.mocked) return;
     const { timeout = 10 } = options;
     try {
       await this.withinTimeout(this.introduce(), timeout);
@@ -191,6 +195,8 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
   }
 
   protected async acquire(): Promise<void> {
+    // Mocked, the value is whatever the test set (setMockValue): there is no READ? to send.
+    if (this.mocked) return;
     const command = commands.read();
     if (!this.connected) throw this.error(command, "was not sent: connect() first");
     const timeout = this.currentReadTimeout();

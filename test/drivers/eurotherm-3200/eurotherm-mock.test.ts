@@ -1,0 +1,91 @@
+// The Eurotherm 3200's own ramp-and-settle logic run in mock mode: no Modbus server, only
+// mock signals that the test drives as the furnace would.
+import { describe, expect, it } from "vitest";
+import {
+  LimitError,
+  VirtualClock,
+  callbackOnMockPut,
+  getMockPutLog,
+  setMockValue,
+} from "../../../src/core/index.js";
+import type { ModbusClientLike } from "../../../src/transports/index.js";
+import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
+
+/** A Modbus client that counts every use: mock mode must leave it alone. */
+function untouchedClient(): ModbusClientLike & { uses: string[] } {
+  const uses: string[] = [];
+  const refuse = (what: string) => () => {
+    uses.push(what);
+    return Promise.reject(new Error(`${what} on a mocked device's client`));
+  };
+  return {
+    unitId: 1,
+    port: "modbus-tcp:192.0.2.1:502",
+    url: "modbus://192.0.2.1:502",
+    uses,
+    connect: refuse("connect"),
+    close: refuse("close"),
+    readHoldingRegisters: refuse("readHoldingRegisters"),
+    readInputRegisters: refuse("readInputRegisters"),
+    readCoils: refuse("readCoils"),
+    readDiscreteInputs: refuse("readDiscreteInputs"),
+    writeRegister: refuse("writeRegister"),
+    writeRegisters: refuse("writeRegisters"),
+    writeCoil: refuse("writeCoil"),
+    writeCoils: refuse("writeCoils"),
+  };
+}
+
+async function mockedFurnace() {
+  const clock = new VirtualClock();
+  const client = untouchedClient();
+  const furnace = new Eurotherm3200({
+    name: "furnace",
+    clock,
+    client,
+    tolerance: 0.5,
+    settleTime: 5,
+    pollPeriod: 0.5,
+  });
+  await furnace.connect({ mock: true });
+  setMockValue(furnace.setpointLow, 0);
+  setMockValue(furnace.setpointHigh, 1000);
+  setMockValue(furnace.temperature, 20);
+  return { clock, client, furnace };
+}
+
+describe("Eurotherm3200 connected with {mock: true}", () => {
+  it("ramps: writes the setpoint, then completes once the temperature has settled", async () => {
+    const { clock, client, furnace } = await mockedFurnace();
+    // The furnace heats at 10 degrees per second towards each setpoint written.
+    callbackOnMockPut(furnace.setpoint, (target) => {
+      const heat = (): void => {
+        const now = furnace.temperature.mock!.readingNow().value;
+        setMockValue(furnace.temperature, Math.min(target, now + 1));
+        if (now + 1 < target) clock.schedule(0.1, heat);
+      };
+      clock.schedule(0.1, heat);
+    });
+    await furnace.set(100);
+    // 8 s to heat 80 degrees, then 5 s inside the tolerance, polled every 0.5 s.
+    expect(clock.now()).toBeGreaterThanOrEqual(13);
+    expect(clock.now()).toBeLessThanOrEqual(13.5 + 1e-9);
+    expect(await furnace.temperature.get()).toBe(100);
+    expect(getMockPutLog(furnace)).toEqual([
+      { signal: "furnace_setpoint", value: 100, wait: true },
+    ]);
+    expect(client.uses).toEqual([]);
+  });
+
+  it("refuses a target outside the mocked setpoint limits before writing anything", async () => {
+    const { furnace } = await mockedFurnace();
+    await expect(furnace.set(2000)).rejects.toThrow(LimitError);
+    expect(getMockPutLog(furnace)).toEqual([]);
+  });
+
+  it("disconnects without touching the Modbus client", async () => {
+    const { client, furnace } = await mockedFurnace();
+    await furnace.disconnect();
+    expect(client.uses).toEqual([]);
+  });
+});
