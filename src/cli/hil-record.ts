@@ -79,6 +79,12 @@ export async function recordCommand(
       loaded.file,
     );
   }
+  if (loaded.profile === "mock") {
+    throw new UsageError(
+      `${device} is mocked under --profile mock: there is no traffic to record ` +
+        "(record the real device, without --profile mock)",
+    );
+  }
   if (entry.simulated) {
     throw new UsageError(
       `${device} is simulated (driver ${entry.driver}) in ${loaded.file}: there is no traffic ` +

@@ -67,7 +67,9 @@ function chooseClock(requested: string | undefined, simulated: boolean): Clock {
   if (kind === "real") return realClock;
   if (kind !== "virtual") throw new UsageError(`--clock ${kind}: expected "virtual" or "real"`);
   if (!simulated) {
-    throw new UsageError("--clock virtual needs every device simulated (try --profile sim)");
+    throw new UsageError(
+      "--clock virtual needs every device simulated or mocked (try --profile sim or --profile mock)",
+    );
   }
   // Simulated time that starts now, so documents carry believable timestamps.
   return new VirtualClock({ start: realClock.now() });

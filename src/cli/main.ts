@@ -26,7 +26,9 @@ const program = new Command("hil")
   .showHelpAfterError();
 
 const profileOption = "--profile <name>";
-const profileHelp = 'swap devices to their "sim:" twins with "sim" (default: $HIL_PROFILE)';
+const profileHelp =
+  '"sim" swaps devices to their "sim:" twins, "mock" connects the real drivers to mock ' +
+  "signals with no transport (default: $HIL_PROFILE)";
 
 program
   .command("validate")

@@ -37,6 +37,6 @@ export interface BeamlineConfig {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** In file order (included devices first, in include order). */
   readonly devices: readonly DeviceConfig[];
-  /** Every device is built by a sim.* driver: pick a VirtualClock. */
+  /** Every device is built by a sim.* driver, or all are mocked: pick a VirtualClock. */
   readonly isSimulated: boolean;
 }

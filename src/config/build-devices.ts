@@ -1,4 +1,4 @@
-import type { Clock, Device } from "../core/index.js";
+import type { Clock, ConnectOptions, Device } from "../core/index.js";
 import { NotConnectedError, VirtualClock, realClock } from "../core/index.js";
 import { Beamline } from "./beamline.js";
 import type { BeamlineConfig, DeviceConfig } from "./beamline-config.js";
@@ -39,7 +39,8 @@ interface BuildState {
 }
 
 /**
- * Builds every device of a loaded config, references first, then connects them all.
+ * Builds every device of a loaded config, references first, then connects them all (with
+ * {mock: true} under the "mock" profile).
  * Devices that fail to build are reported together as a ConfigError at their entries;
  * devices that fail to connect together as one NotConnectedError naming each.
  */
@@ -63,7 +64,10 @@ export async function buildDevices(
   if (problems.length > 0) throw new ConfigError(problems);
   // Config order, whatever order they were built in.
   const devices = new Map(config.devices.map((d) => [d.name, built.get(d.name)!]));
-  await connectAll(config.file, devices, connectTimeout);
+  await connectAll(config.file, devices, {
+    timeout: connectTimeout,
+    mock: config.profile === "mock",
+  });
   return new Beamline(config, clock, devices);
 }
 
@@ -143,13 +147,13 @@ async function buildOne(
 async function connectAll(
   file: string,
   devices: ReadonlyMap<string, Device>,
-  timeout: number,
+  options: ConnectOptions,
 ): Promise<void> {
   const failures = new Map<string, Error>();
   await Promise.all(
     [...devices].map(async ([name, device]) => {
       try {
-        await device.connect({ timeout });
+        await device.connect(options);
       } catch (error) {
         failures.set(name, error instanceof Error ? error : new Error(String(error)));
       }

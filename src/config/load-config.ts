@@ -50,7 +50,8 @@ export async function loadConfig(
     profile,
     metadata: tree.metadata,
     devices,
-    isSimulated: devices.every((d) => d.simulated),
+    // Mocked devices wait on nothing real either: the run may take virtual time.
+    isSimulated: profile === "mock" || devices.every((d) => d.simulated),
   };
 }
 
@@ -58,7 +59,7 @@ function checkProfile(profile: string | undefined, file: string, problems: Probl
   if (profile === undefined || profile === "") return "real";
   const parsed = profileSchema.safeParse(profile);
   if (parsed.success) return parsed.data;
-  problems.addFileProblem(file, `unknown profile "${profile}" (expected "sim" or "real")`);
+  problems.addFileProblem(file, `unknown profile "${profile}" (expected "sim", "real" or "mock")`);
   return "real";
 }
 

@@ -94,7 +94,7 @@ describe("loadConfig", () => {
   it("refuses an unknown profile before reading further", async () => {
     const file = fixture("profile.yaml");
     expect(await problemLines(loadConfig(file, { profile: "lab" }))).toEqual([
-      `${file}:1:1: unknown profile "lab" (expected "sim" or "real")`,
+      `${file}:1:1: unknown profile "lab" (expected "sim", "real" or "mock")`,
     ]);
   });
 

@@ -1,0 +1,68 @@
+// `--profile mock`: the real drivers of a config, connected to mock signals, run a plan with
+// no port, no server and no emulator.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { readJsonl } from "../../src/callbacks/index.js";
+import { driverRegistry } from "../../src/config/index.js";
+import { hil, root } from "./run-hil.js";
+
+/**
+ * config/beamline.yaml without the devices whose drivers are not registered yet (their real
+ * profile cannot be built either), so the test follows the file as drivers are added.
+ */
+function realBeamline(dir: string): { path: string; kept: string[] } {
+  const config = parse(readFileSync(join(root, "config/beamline.yaml"), "utf8")) as {
+    include?: string[];
+    devices: Record<string, { driver: string }>;
+  };
+  const kept = Object.entries(config.devices).filter(([, d]) => driverRegistry.has(d.driver));
+  config.devices = Object.fromEntries(kept);
+  config.include = (config.include ?? []).map((file) => join(root, "config", file));
+  const path = join(dir, "beamline.yaml");
+  writeFileSync(path, stringify(config));
+  return { path, kept: kept.map(([name]) => name) };
+}
+
+describe("hil run --profile mock", () => {
+  it("scans the real beamline's drivers with no transport, on the virtual clock", async () => {
+    const out = mkdtempSync(join(tmpdir(), "hil-mock-"));
+    const { path, kept } = realBeamline(out);
+    expect(kept).toEqual(expect.arrayContaining(["m1", "det"]));
+    const args = ["run", "scan", "det", "m1", "-1", "1", "5", "--config", path];
+    // Ports that cannot exist: any attempt to open one fails the run.
+    const env = {
+      HIL_SERIAL_PORT: "/dev/hil-mock-none-0",
+      HIL_KEITHLEY_PORT: "/dev/hil-mock-none-1",
+    };
+    const result = await hil([...args, "--profile", "mock", "--out", out], env);
+    expect(result.code, result.stderr).toBe(0);
+    const jsonl = /(\S+\.jsonl)/.exec(result.stderr)?.[1];
+    const docs = readJsonl(jsonl!);
+    const start = docs.flatMap((d) => (d[0] === "start" ? [d[1]] : []))[0]!;
+    const primary = docs.find(([name, doc]) => name === "descriptor" && doc.name === "primary")![1];
+    const events = docs.flatMap((d) =>
+      d[0] === "event" && d[1].descriptor === primary.uid ? [d[1]] : [],
+    );
+    expect(docs.at(-1)).toMatchObject(["stop", { exit_status: "success" }]);
+    // The mocked SMC100 ran its move sequence and its readback followed each setpoint.
+    expect(events.map((event) => event.data.m1)).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(events.every((event) => event.data.det === 0)).toBe(true);
+    // Virtual time: the run is stamped from when it began, not from 1970.
+    expect(start.time).toBeGreaterThan(1_000_000_000);
+  });
+
+  it("is listed by validate and in the help of run", async () => {
+    const validated = await hil(["validate", "config/sim-beamline.yaml", "--profile", "mock"]);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stdout).toContain("in profile mock");
+    const unknown = await hil(["validate", "config/sim-beamline.yaml", "--profile", "lab"]);
+    expect(unknown.stderr).toContain('(expected "sim", "real" or "mock")');
+    const help = await hil(["run", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      '"mock" connects the real drivers to mock signals',
+    );
+  });
+});
