@@ -1,20 +1,9 @@
+import type { FlyMotorInfo } from "../../src/core/index.js";
 import { HilError } from "../../src/core/index.js";
 import { FlyProfile } from "../motion/fly-profile.js";
 
-/** What a motor is prepared with for a fly scan, as ophyd-async's FlyMotorInfo. */
-export interface FlyMotorInfo {
-  /** Where the constant velocity begins: the first pulse. */
-  startPosition: number;
-  /** Where it ends: the last pulse. */
-  endPosition: number;
-  /** Seconds from startPosition to endPosition; sets the velocity. */
-  timeForMove: number;
-  /**
-   * Position-compare pulses evenly spaced from startPosition to endPosition inclusive (one
-   * pulse means one at startPosition). Without it, no train is armed.
-   */
-  pulses?: number;
-}
+/** What a motor is prepared with for a fly scan: one type shared with the plans, in core. */
+export type { FlyMotorInfo };
 
 /** A fly scan the device cannot do as asked; nothing was moved. */
 export class FlyScanError extends HilError {

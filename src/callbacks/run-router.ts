@@ -66,10 +66,16 @@ export class RunRouter extends CallbackBase {
       case "descriptor":
         return this.startStream(doc);
       case "event":
-      case "event_page": {
+      case "event_page":
+      case "stream_datum": {
         const stream = this.streams.get(doc.descriptor);
         if (!stream) return;
         return deliver([...stream.run.callbacks, ...stream.callbacks], document);
+      }
+      case "stream_resource": {
+        const run = this.runs.get(doc.run_start);
+        if (!run) return;
+        return deliver([...run.callbacks, ...run.streamCallbacks], document);
       }
       case "stop": {
         const run = this.runs.get(doc.run_start);

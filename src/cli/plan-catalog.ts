@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Device, Movable, Plan, Readable } from "../core/index.js";
-import { isMovable, isReadable } from "../core/index.js";
+import { isCollectable, isFlyable, isMovable, isPreparable, isReadable } from "../core/index.js";
+import type { FlyingMotor, TriggeredDetector } from "../plans/index.js";
 import {
   adaptiveScan,
   count,
+  flyScan,
   gridScan,
   listScan,
   relGridScan,
@@ -66,6 +68,24 @@ function motor(devices: DeviceLookup, n: string): Motor {
   return device as Motor;
 }
 
+function flyingMotor(devices: DeviceLookup, n: string): FlyingMotor {
+  const device = devices.get(n);
+  if (!isPreparable(device) || !isFlyable(device) || !isReadable(device)) {
+    throw new UsageError(`${n} cannot fly (it has no prepare, kickoff and complete)`);
+  }
+  return device as FlyingMotor;
+}
+
+function triggeredDetectors(devices: DeviceLookup, list: string[]): TriggeredDetector[] {
+  return list.map((n) => {
+    const device = devices.get(n);
+    if (!isPreparable(device) || !isFlyable(device) || !isCollectable(device)) {
+      throw new UsageError(`${n} cannot take frames on triggers, so it cannot fly`);
+    }
+    return device as TriggeredDetector;
+  });
+}
+
 type StepScan = typeof scan;
 
 function stepScan(planName: string, plan: StepScan): CatalogEntry {
@@ -108,6 +128,28 @@ export const planCatalog: Record<string, CatalogEntry> = {
       listScan(detectors(d, dets), motor(d, m), positions),
   },
   grid_scan: grid("grid_scan", gridScan),
+  fly_scan: {
+    usage: "fly_scan <detectors> <motor> <start> <stop> <num> [time=num×2 ms] [livetime=1 ms]",
+    args: z
+      .tuple([names, name, number, number, points], number)
+      .refine((a) => a.length <= 7, "at most time and livetime after num"),
+    build: (
+      d,
+      [dets, m, start, stop, num, time, livetime]: [
+        string[],
+        string,
+        number,
+        number,
+        number,
+        number?,
+        number?,
+      ],
+    ) =>
+      flyScan(triggeredDetectors(d, dets), flyingMotor(d, m), start, stop, num, {
+        ...(time === undefined ? {} : { time }),
+        ...(livetime === undefined ? {} : { livetime }),
+      }),
+  },
   rel_grid_scan: grid("rel_grid_scan", relGridScan),
   tune_centroid: {
     usage: "tune_centroid <detectors> <field> <motor> <start> <stop> <min_step>",

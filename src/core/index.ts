@@ -76,6 +76,7 @@ export {
   isTriggerEstimator,
   isTriggerable,
 } from "./protocols.js";
+export type { FlyMotorInfo, TriggerInfo } from "./fly-info.js";
 export type { MotorOptions } from "./motor.js";
 export { Motor } from "./motor.js";
 export type { DetectorOptions } from "./detector.js";

@@ -1,6 +1,7 @@
 import type {
   Clock,
   Flyable,
+  Preparable,
   DocumentCallback,
   DocumentName,
   ExitStatus,
@@ -11,7 +12,7 @@ import type {
   Stageable,
   Stoppable,
 } from "../core/index.js";
-import { Status, isPausable, isReadable, isStoppable } from "../core/index.js";
+import { Status, StatusTimeoutError, isPausable, isStoppable } from "../core/index.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { PlanProtocolError } from "./errors.js";
 import { RunBundler } from "./run-bundler.js";
@@ -28,6 +29,7 @@ export interface ExecutionContext {
   newUid: () => string;
   waitingHook: ((statuses: readonly Status[] | undefined) => void) | undefined;
   requestPause: (defer: boolean) => void;
+  log: (message: string, error?: unknown) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export class Execution {
   private groups = new Map<string, Status[]>();
   private readonly staged: Stageable[] = [];
   /** What the run set or kicked off: stopped when it comes to rest and when it ends. */
-  private readonly touched = new Set<Movable<unknown> | Flyable>();
+  private readonly touched = new Set<Movable<unknown> | Flyable | Preparable>();
   /** Every object a message named: told of pauses if Pausable. */
   private readonly seen = new Set<object>();
   private readonly tokens: number[] = [];
@@ -113,8 +115,9 @@ export class Execution {
     return failures;
   }
 
-  /** Tells every Pausable device the run has come to rest. */
+  /** Tells every Pausable device the run has come to rest; its monitors fall silent. */
   async pauseObjects(log: (message: string, error: unknown) => void): Promise<void> {
+    this.bundler?.suspendMonitors();
     for (const obj of this.seen) {
       if (!isPausable(obj)) continue;
       await Promise.resolve()
@@ -126,6 +129,7 @@ export class Execution {
   /** Tells every Pausable device the run goes on (not when it ends: that is no resume). */
   async resumeObjects(): Promise<void> {
     for (const obj of this.seen) if (isPausable(obj)) await obj.resume();
+    this.bundler?.restoreMonitors();
   }
 
   async unstageAll(log: (message: string, error: unknown) => void): Promise<void> {
@@ -159,6 +163,15 @@ export class Execution {
         return this.addToGroup(msg.group, msg.obj.set(msg.value));
       case "trigger":
         return this.addToGroup(msg.group, msg.obj.trigger());
+      case "prepare":
+        // Preparing moves a flyer to its run-up: stopped like a set if the run comes to rest.
+        this.touched.add(msg.obj);
+        return this.addToGroup(msg.group, msg.obj.prepare(msg.value));
+      case "kickoff":
+        this.touched.add(msg.obj);
+        return this.addToGroup(msg.group, msg.obj.kickoff());
+      case "complete":
+        return this.addToGroup(msg.group, msg.obj.complete());
       case "create":
         this.requireRun("create").create(msg.stream);
         return undefined;
@@ -226,13 +239,21 @@ export class Execution {
         await msg.obj.configure(msg.settings);
         this.bundler?.configurationChanged(msg.obj);
         return undefined;
-      case "declare_stream": {
-        const objs = msg.objs.map((obj) => {
-          if (!isReadable(obj)) throw new PlanProtocolError(`${obj.name} cannot be read`);
-          return obj;
-        });
-        return this.requireRun("declare_stream").declareStream(msg.stream, objs);
-      }
+      case "declare_stream":
+        return this.requireRun("declare_stream").declareStream(
+          msg.stream,
+          msg.objs,
+          msg.collect ? "collect" : "read",
+        );
+      case "collect":
+        return this.requireRun("collect").collect(msg.stream, msg.objs);
+      case "monitor":
+        return this.requireRun("monitor").monitor(msg.obj, msg.stream ?? `${msg.obj.name}_monitor`);
+      case "unmonitor":
+        this.requireRun("unmonitor").unmonitor(msg.obj);
+        return undefined;
+      case "wait_for":
+        return this.waitFor(msg.waitables, msg.timeout);
       default:
         throw new PlanProtocolError(`${msg.command} reached the wrong handler`);
     }
@@ -257,7 +278,7 @@ export class Execution {
       context.dispatcher.emit(...doc);
     this.bundler = await RunBundler.open(
       { ...context.md, ...md, scan_id: scanId },
-      { clock: context.clock, emit, newUid: context.newUid },
+      { clock: context.clock, emit, newUid: context.newUid, log: context.log },
     );
     this.uids.push(this.bundler.runUid);
     return this.bundler.runUid;
@@ -355,6 +376,27 @@ export class Execution {
       if (!waitFor.success) await this.interruptible(waitFor);
     } finally {
       waitingHook?.(undefined);
+    }
+  }
+
+  /** Waits for the promises the waitables make now, interruptibly, with an optional timeout. */
+  private async waitFor(
+    waitables: ReadonlyArray<() => PromiseLike<unknown>>,
+    timeout: number | undefined,
+  ): Promise<void> {
+    const all = Promise.all(waitables.map((make) => make()));
+    if (timeout === undefined) {
+      await this.interruptible(all);
+      return;
+    }
+    const controller = new AbortController();
+    const expired = this.context.clock
+      .sleep(timeout, { signal: controller.signal })
+      .then(() => Promise.reject(new StatusTimeoutError("wait_for", timeout)));
+    try {
+      await this.interruptible(Promise.race([all, expired]));
+    } finally {
+      controller.abort();
     }
   }
 

@@ -1,6 +1,8 @@
 import type {
   Clock,
+  Collectable,
   Configurable,
+  DataKeys,
   DescriptorDataKey,
   EventDescriptor,
   ExitStatus,
@@ -9,18 +11,26 @@ import type {
   Readable,
   Readings,
   RunStart,
+  Subscribable,
 } from "../core/index.js";
 import { hasHints, isConfigurable } from "../core/index.js";
+import { Collector } from "./collector.js";
 import { PlanProtocolError } from "./errors.js";
+import { Monitors } from "./monitors.js";
 
 /** Delivers a document; undefined when that is done at once. */
 type Emit = (...document: NamedDocument) => Promise<void> | undefined;
 
-interface Stream {
+type Log = (message: string, error?: unknown) => void;
+
+/** A stream's descriptor and the objects whose reads (or collects) make up its events. */
+export interface Stream {
   descriptor: EventDescriptor;
-  /** The objects whose reads make up each event, in order. */
-  objects: readonly Readable[];
+  objects: readonly object[];
 }
+
+/** Whether a stream's data keys come from describe() (read) or describeCollect() (collect). */
+export type StreamSource = "read" | "collect";
 
 interface Bundle {
   readonly stream: string;
@@ -35,9 +45,13 @@ const METADATA_KEY = /^[^./]+$/;
  */
 export class RunBundler {
   readonly runUid: string;
-  private readonly clock: Clock;
   private readonly emit: Emit;
-  private readonly newUid: () => string;
+  /** The delivery of documents sent from outside the message loop (monitors), in order. */
+  private inFlight: Promise<void> | undefined;
+  private readonly collector: Collector;
+  private readonly monitors: Monitors;
+  readonly newUid: () => string;
+  readonly clock: Clock;
   private readonly streams = new Map<string, Stream>();
   /**
    * Events so far per stream name, which is also the last seq_num: as in bluesky, the count
@@ -46,24 +60,26 @@ export class RunBundler {
   private readonly eventsPerStream = new Map<string, number>();
   private bundle: Bundle | undefined;
 
-  private constructor(runUid: string, clock: Clock, emit: Emit, newUid: () => string) {
+  private constructor(runUid: string, clock: Clock, emit: Emit, newUid: () => string, log: Log) {
     this.runUid = runUid;
     this.clock = clock;
     this.emit = emit;
     this.newUid = newUid;
+    this.collector = new Collector(this);
+    this.monitors = new Monitors(this, log);
   }
 
   /** Emits the start document and returns the bundler of the new run. */
   static async open(
     md: Record<string, unknown>,
-    { clock, emit, newUid }: { clock: Clock; emit: Emit; newUid: () => string },
+    { clock, emit, newUid, log }: { clock: Clock; emit: Emit; newUid: () => string; log: Log },
   ): Promise<RunBundler> {
     const bad = Object.keys(md).filter((key) => !METADATA_KEY.test(key));
     if (bad.length > 0) {
       throw new PlanProtocolError(`metadata keys may not hold "." or "/": ${bad.join(", ")}`);
     }
     const start: RunStart = { ...md, uid: newUid(), time: clock.now() };
-    const bundler = new RunBundler(start.uid, clock, emit, newUid);
+    const bundler = new RunBundler(start.uid, clock, emit, newUid, log);
     await emit("start", start);
     return bundler;
   }
@@ -103,7 +119,7 @@ export class RunBundler {
   }
 
   private async saveFirst(bundle: Bundle): Promise<void> {
-    const stream = await this.streamFor(bundle.stream, [...bundle.reads.keys()]);
+    const stream = await this.streamFor(bundle.stream, [...bundle.reads.keys()], "read");
     await this.emitEvent(stream, bundle);
   }
 
@@ -117,9 +133,8 @@ export class RunBundler {
         timestamps[key] = reading.timestamp;
       }
     }
-    const seqNum = (this.eventsPerStream.get(bundle.stream) ?? 0) + 1;
-    this.eventsPerStream.set(bundle.stream, seqNum);
-    return this.emit("event", {
+    const seqNum = this.advance(bundle.stream, 1);
+    return this.send("event", {
       uid: this.newUid(),
       time: this.clock.now(),
       descriptor: stream.descriptor.uid,
@@ -140,10 +155,66 @@ export class RunBundler {
     this.bundle = undefined;
   }
 
-  async declareStream(stream: string, objects: readonly Readable[]): Promise<void> {
+  async declareStream(
+    stream: string,
+    objects: readonly object[],
+    source: StreamSource = "read",
+  ): Promise<void> {
     if (this.streams.has(stream))
       throw new PlanProtocolError(`stream "${stream}" is already declared`);
-    await this.streamFor(stream, objects);
+    await this.streamFor(stream, objects, source);
+  }
+
+  /** Turns what `objects` gathered while flying into event pages and stream assets. */
+  collect(stream: string, objects: readonly Collectable[]): Promise<number> {
+    return this.collector.collect(stream, objects);
+  }
+
+  /** Every change of `obj` becomes an event of `stream` until unmonitor(). */
+  monitor(obj: Subscribable, stream: string): Promise<void> {
+    return this.monitors.monitor(obj, stream);
+  }
+
+  unmonitor(obj: Subscribable): void {
+    this.monitors.unmonitor(obj);
+  }
+
+  /** While a run is at rest (paused, suspended) its monitors make no events. */
+  suspendMonitors(): void {
+    this.monitors.suspend();
+  }
+
+  restoreMonitors(): void {
+    this.monitors.restore();
+  }
+
+  /** Events of `stream` so far. */
+  eventCount(stream: string): number {
+    return this.eventsPerStream.get(stream) ?? 0;
+  }
+
+  /** Counts `n` new events of `stream` and gives the seq_num of the first. */
+  advance(stream: string, n: number): number {
+    const before = this.eventsPerStream.get(stream) ?? 0;
+    this.eventsPerStream.set(stream, before + n);
+    return before + 1;
+  }
+
+  /**
+   * Delivers a document after any still on its way, so a monitor's event never overtakes
+   * (or is overtaken by) a document of the message loop.
+   */
+  send(...document: NamedDocument): Promise<void> | undefined {
+    const before = this.inFlight;
+    // Without monitors nothing is sent from outside the loop: no need to keep track.
+    if (before === undefined && !this.monitors.active) return this.emit(...document);
+    const delivery = before ? before.then(() => this.emit(...document)) : this.emit(...document);
+    if (!delivery) return undefined;
+    const tracked = delivery.finally(() => {
+      if (this.inFlight === tracked) this.inFlight = undefined;
+    });
+    this.inFlight = tracked.catch(() => undefined);
+    return tracked;
   }
 
   /** The next event with `obj` gets a new descriptor carrying its new configuration. */
@@ -155,6 +226,8 @@ export class RunBundler {
 
   async close(exitStatus: ExitStatus, reason: string): Promise<void> {
     if (this.bundle) this.bundle = undefined;
+    this.monitors.clear();
+    await this.inFlight;
     await this.emit("stop", {
       uid: this.newUid(),
       time: this.clock.now(),
@@ -165,24 +238,35 @@ export class RunBundler {
     });
   }
 
-  private async streamFor(name: string, objects: readonly Readable[]): Promise<Stream> {
+  /** The stream of that name if its descriptor has been sent. */
+  known(name: string): Stream | undefined {
+    return this.streams.get(name);
+  }
+
+  /** The stream of that name, made (its descriptor emitted) on first use. */
+  async streamFor(name: string, objects: readonly object[], source: StreamSource): Promise<Stream> {
     const known = this.streams.get(name);
     if (known) {
       if (!sameObjects(known.objects, objects)) {
-        const was = known.objects.map((o) => o.name).join(", ");
-        const now = objects.map((o) => o.name).join(", ");
+        const was = known.objects.map(nameOf).join(", ");
+        const now = objects.map(nameOf).join(", ");
         throw new PlanProtocolError(`stream "${name}" holds [${was}]; an event read [${now}]`);
       }
       return known;
     }
-    const stream: Stream = { descriptor: await this.describe(name, objects), objects };
+    const descriptor = await this.describe(name, objects, source);
+    const stream: Stream = { descriptor, objects };
     this.streams.set(name, stream);
     this.eventsPerStream.set(name, this.eventsPerStream.get(name) ?? 0);
-    await this.emit("descriptor", stream.descriptor);
+    await this.send("descriptor", stream.descriptor);
     return stream;
   }
 
-  private async describe(name: string, objects: readonly Readable[]): Promise<EventDescriptor> {
+  private async describe(
+    name: string,
+    objects: readonly object[],
+    source: StreamSource,
+  ): Promise<EventDescriptor> {
     const descriptor: EventDescriptor = {
       uid: this.newUid(),
       time: this.clock.now(),
@@ -194,21 +278,37 @@ export class RunBundler {
       hints: {},
     };
     for (const obj of objects) {
-      const keys = await obj.describe();
+      const keys = await dataKeysOf(obj, source, name);
+      const objName = nameOf(obj);
       for (const [field, key] of Object.entries(keys)) {
         if (field in descriptor.data_keys) {
           throw new PlanProtocolError(
-            `field ${field} of ${obj.name} is already in stream "${name}"`,
+            `field ${field} of ${objName} is already in stream "${name}"`,
           );
         }
-        descriptor.data_keys[field] = { ...key, object_name: obj.name } satisfies DescriptorDataKey;
+        descriptor.data_keys[field] = { ...key, object_name: objName } satisfies DescriptorDataKey;
       }
-      descriptor.object_keys[obj.name] = Object.keys(keys);
-      if (isConfigurable(obj)) descriptor.configuration[obj.name] = await configurationOf(obj);
-      if (hasHints(obj)) descriptor.hints[obj.name] = { fields: [...obj.hints.fields] };
+      descriptor.object_keys[objName] = Object.keys(keys);
+      if (isConfigurable(obj)) descriptor.configuration[objName] = await configurationOf(obj);
+      if (hasHints(obj)) descriptor.hints[objName] = { fields: [...obj.hints.fields] };
     }
     return descriptor;
   }
+}
+
+function nameOf(obj: object): string {
+  const name = (obj as { name?: unknown }).name;
+  return typeof name === "string" ? name : String(obj);
+}
+
+function dataKeysOf(obj: object, source: StreamSource, stream: string): Promise<DataKeys> {
+  const how = source === "collect" ? "describeCollect" : "describe";
+  const describe = (obj as Partial<Record<typeof how, () => Promise<DataKeys>>>)[how];
+  if (typeof describe !== "function") {
+    const can = source === "collect" ? "be collected" : "be read";
+    throw new PlanProtocolError(`${nameOf(obj)} cannot ${can} into stream "${stream}"`);
+  }
+  return describe.call(obj);
 }
 
 async function configurationOf(obj: Configurable): Promise<ObjectConfiguration> {
@@ -226,15 +326,12 @@ async function configurationOf(obj: Configurable): Promise<ObjectConfiguration> 
 }
 
 /** Whether the event read exactly the objects of the stream. */
-function holdsExactly(
-  objects: readonly Readable[],
-  reads: ReadonlyMap<Readable, Readings>,
-): boolean {
+function holdsExactly(objects: readonly object[], reads: ReadonlyMap<Readable, Readings>): boolean {
   if (objects.length !== reads.size) return false;
-  for (const obj of objects) if (!reads.has(obj)) return false;
+  for (const obj of objects) if (!reads.has(obj as Readable)) return false;
   return true;
 }
 
-function sameObjects(a: readonly Readable[], b: readonly Readable[]): boolean {
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((obj) => b.includes(obj));
 }

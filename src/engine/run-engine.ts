@@ -126,6 +126,7 @@ export class RunEngine {
       newUid: this.options.newUid ?? (() => crypto.randomUUID()),
       waitingHook: this.options.waitingHook,
       requestPause: (defer) => this.requestPause(defer),
+      log: this.log,
     });
     this.execution = execution;
     this.request = undefined;
@@ -340,7 +341,7 @@ export class RunEngine {
    * meanwhile (Ctrl-C) rests in "paused" until resumed, then waits on if still tripped.
    */
   private async waitOut(first: Suspension): Promise<Decision> {
-    for (let suspension: Suspension | undefined = first; suspension; ) {
+    for (let suspension: Suspension | undefined = first; suspension;) {
       const wake = await Promise.race([
         suspension.cleared.then((): Wake => RESUME),
         this.awaitDecision(),

@@ -43,6 +43,23 @@ export {
   stageWrapper,
   subsWrapper,
 } from "./preprocessors.js";
+export type { CollectWhileCompletingOptions, StatusStubOptions } from "./fly-stubs.js";
+export {
+  collect,
+  collectWhileCompleting,
+  complete,
+  completeAll,
+  kickoff,
+  kickoffAll,
+  monitor,
+  prepare,
+  rd,
+  unmonitor,
+  waitFor,
+} from "./fly-stubs.js";
+export { SupplementalData, flyDuringWrapper, monitorDuringWrapper } from "./supplemental-data.js";
+export type { FlyScanOptions, FlyingMotor, TriggeredDetector } from "./fly.js";
+export { fly, flyScan } from "./fly.js";
 export type { Metadata } from "./plan-metadata.js";
 export type { CountOptions } from "./count.js";
 export { count } from "./count.js";

@@ -1,4 +1,5 @@
 import type {
+  Collectable,
   Configurable,
   DocumentCallback,
   DocumentName,
@@ -110,12 +111,18 @@ export function* configure(obj: Reconfigurable, settings: Record<string, unknown
   return yield { command: "configure", obj, settings };
 }
 
-/** Emits the descriptor of `stream` before its first event. */
+/**
+ * Emits the descriptor of `stream` before its first event; with `collect`, from what the
+ * objects will collect rather than what they read (bluesky's declare_stream(collect=True)).
+ */
 export function* declareStream(
   stream: string,
-  objs: ReadonlyArray<Readable & Partial<Configurable>>,
+  objs: ReadonlyArray<(Readable | Collectable) & Partial<Configurable>>,
+  { collect = false }: { collect?: boolean } = {},
 ): Plan<void> {
-  yield { command: "declare_stream", stream, objs };
+  yield collect
+    ? { command: "declare_stream", stream, objs, collect }
+    : { command: "declare_stream", stream, objs };
 }
 
 /** Subscribes `callback` to documents named `name`; returns the token to unsubscribe. */

@@ -1,0 +1,190 @@
+import type {
+  Collectable,
+  EventPage,
+  PartialEventPage,
+  StreamAsset,
+  WritesStreamAssets,
+} from "../core/index.js";
+import { isEventCollectable, isEventPageCollectable, writesStreamAssets } from "../core/index.js";
+import { PlanProtocolError } from "./errors.js";
+import type { RunBundler, Stream } from "./run-bundler.js";
+
+/** Rows an object has given that are not yet in an event page. */
+interface Rows {
+  time: number[];
+  data: Record<string, unknown[]>;
+  timestamps: Record<string, number[]>;
+}
+
+/**
+ * The `collect` messages of a run: what flyers gathered becomes event pages of one stream,
+ * and the frames a detector wrote to files become stream_resource/stream_datum documents.
+ *
+ * Objects collected into one stream take one row each per trigger, so row i of every
+ * object makes event i together; rows an object gave ahead of the others wait for the next
+ * collect. Frame i of a file-writing detector belongs to event i + 1 (seq_num) of the
+ * stream, which is what its stream_datum says.
+ */
+export class Collector {
+  private readonly bundler: RunBundler;
+  private readonly waiting = new Map<Collectable, Rows>();
+  /** Per file-writing detector: the uid of its stream_resource documents already sent. */
+  private readonly resources = new Map<WritesStreamAssets, Set<string>>();
+
+  constructor(bundler: RunBundler) {
+    this.bundler = bundler;
+  }
+
+  /** Sends what is ready; gives the number of events made. */
+  async collect(streamName: string, objects: readonly Collectable[]): Promise<number> {
+    if (objects.length === 0) throw new PlanProtocolError("collect needs at least one object");
+    const stream = await this.bundler.streamFor(streamName, objects, "collect");
+    const rowGivers: Collectable[] = [];
+    let frames = 0;
+    for (const obj of objects) {
+      if (writesStreamAssets(obj)) {
+        frames = Math.max(frames, await this.collectAssets(obj, stream));
+      } else {
+        await this.gather(obj);
+        rowGivers.push(obj);
+      }
+    }
+    if (rowGivers.length === 0) {
+      // Only files: the events are the frames, counted for num_events and seq_num.
+      const added = frames - this.bundler.eventCount(streamName);
+      if (added > 0) this.bundler.advance(streamName, added);
+      return Math.max(0, added);
+    }
+    return this.emitRows(streamName, stream, rowGivers);
+  }
+
+  private async gather(obj: Collectable): Promise<void> {
+    let pages: PartialEventPage[];
+    if (isEventPageCollectable(obj)) pages = await obj.collectPages();
+    else if (isEventCollectable(obj)) pages = (await obj.collect()).map(pageOfOne);
+    else
+      throw new PlanProtocolError(
+        `${obj.name} has nothing to collect (no collect or collectPages)`,
+      );
+    let rows = this.waiting.get(obj);
+    for (const page of pages) {
+      if (!rows) {
+        rows = { time: page.time, data: page.data, timestamps: page.timestamps };
+        continue;
+      }
+      rows = append(rows, page);
+    }
+    if (rows) this.waiting.set(obj, rows);
+  }
+
+  /** Emits the rows every object has, as one event page. */
+  private async emitRows(
+    streamName: string,
+    stream: Stream,
+    objects: readonly Collectable[],
+  ): Promise<number> {
+    let count = Infinity;
+    for (const obj of objects) count = Math.min(count, this.waiting.get(obj)?.time.length ?? 0);
+    if (count === 0) return 0;
+    const page: EventPage = {
+      uid: [],
+      time: [],
+      descriptor: stream.descriptor.uid,
+      seq_num: [],
+      data: {},
+      timestamps: {},
+      filled: {},
+    };
+    for (const [i, obj] of objects.entries()) {
+      const rows = this.waiting.get(obj)!;
+      const taken = take(rows, count);
+      if (i === 0) page.time = taken.time;
+      Object.assign(page.data, taken.data);
+      Object.assign(page.timestamps, taken.timestamps);
+      if (rows.time.length === 0) this.waiting.delete(obj);
+    }
+    const first = this.bundler.advance(streamName, count);
+    const uids = new Array<string>(count);
+    const seqNums = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      uids[i] = this.bundler.newUid();
+      seqNums[i] = first + i;
+    }
+    page.uid = uids;
+    page.seq_num = seqNums;
+    await this.bundler.send("event_page", page);
+    return count;
+  }
+
+  /** Sends the detector's new stream assets; gives how many frames are in its files. */
+  private async collectAssets(obj: WritesStreamAssets, stream: Stream): Promise<number> {
+    const index = await obj.getIndex();
+    const assets = await obj.collectAssetDocs(index);
+    let sent = this.resources.get(obj);
+    if (!sent) this.resources.set(obj, (sent = new Set()));
+    for (const asset of assets) await this.sendAsset(asset, stream, sent, obj.name);
+    return index;
+  }
+
+  private async sendAsset(
+    asset: StreamAsset,
+    stream: Stream,
+    resources: Set<string>,
+    device: string,
+  ): Promise<void> {
+    if (asset[0] === "stream_resource") {
+      resources.add(asset[1].uid);
+      await this.bundler.send("stream_resource", { ...asset[1], run_start: this.bundler.runUid });
+      return;
+    }
+    const datum = asset[1];
+    if (!resources.has(datum.stream_resource)) {
+      throw new PlanProtocolError(
+        `${device} sent a stream_datum of resource ${datum.stream_resource} before the resource`,
+      );
+    }
+    const { indices } = datum;
+    await this.bundler.send("stream_datum", {
+      ...datum,
+      descriptor: stream.descriptor.uid,
+      seq_nums: { start: indices.start + 1, stop: indices.stop + 1 },
+    });
+  }
+}
+
+function pageOfOne(event: {
+  time: number;
+  data: Record<string, unknown>;
+  timestamps: Record<string, number>;
+}): PartialEventPage {
+  const data: Record<string, unknown[]> = {};
+  const timestamps: Record<string, number[]> = {};
+  for (const key in event.data) data[key] = [event.data[key]];
+  for (const key in event.timestamps) timestamps[key] = [event.timestamps[key]!];
+  return { time: [event.time], data, timestamps };
+}
+
+function append(rows: Rows, page: PartialEventPage): Rows {
+  const data: Record<string, unknown[]> = {};
+  const timestamps: Record<string, number[]> = {};
+  for (const key in rows.data) data[key] = rows.data[key]!.concat(page.data[key] ?? []);
+  for (const key in rows.timestamps) {
+    timestamps[key] = rows.timestamps[key]!.concat(page.timestamps[key] ?? []);
+  }
+  return { time: rows.time.concat(page.time), data, timestamps };
+}
+
+/** The first `count` rows, removed from `rows` (no copy when that is all of them). */
+function take(rows: Rows, count: number): Rows {
+  if (count === rows.time.length) {
+    const all = { time: rows.time, data: rows.data, timestamps: rows.timestamps };
+    rows.time = [];
+    rows.data = {};
+    rows.timestamps = {};
+    return all;
+  }
+  const taken: Rows = { time: rows.time.splice(0, count), data: {}, timestamps: {} };
+  for (const key in rows.data) taken.data[key] = rows.data[key]!.splice(0, count);
+  for (const key in rows.timestamps) taken.timestamps[key] = rows.timestamps[key]!.splice(0, count);
+  return taken;
+}
