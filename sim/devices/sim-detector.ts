@@ -132,7 +132,7 @@ export class SimDetector
   kickoff(): Status {
     const status = new Status({ name: `${this.name} kickoff`, clock: this.clock });
     try {
-      this.preparedFrames().arm();
+      this.preparedFrames().arm(this.clock.now());
       status.finish();
     } catch (error) {
       status.fail(error instanceof Error ? error : new Error(String(error)));

@@ -1,16 +1,18 @@
 import type { Clock, DataKey, DataKeys, PartialEventPage, Timer } from "../../src/core/index.js";
 import { Status } from "../../src/core/index.js";
 import { FlyScanError } from "./fly-plan.js";
+import { PeriodicTrain } from "./periodic-train.js";
 import type { PulseSource, PulseTrain } from "./pulse-train.js";
 
 /** What a detector is prepared with to take a frame per hardware pulse. */
 export interface DetectorTriggerInfo {
   /**
-   * Whose pulses trigger the frames, e.g. a SimMotor prepared with `pulses` (default: the
-   * detector's configured trigger source).
+   * Whose pulses trigger the frames: a PulseSource such as a SimMotor prepared with `pulses`,
+   * or "internal" for frames back to back from the kickoff (default: the detector's
+   * configured trigger source). Typed loosely as plans hand over any device.
    */
-  trigger?: PulseSource;
-  /** Frames to take, from the first pulse (default: one per pulse of the train). */
+  trigger?: object | "internal";
+  /** Frames to take, from the first pulse (default: one per pulse; needed with "internal"). */
   frames?: number;
   /** Seconds each frame counts for from its pulse (default: the detector's exposure). */
   livetime?: number;
@@ -28,7 +30,7 @@ const TIME_TOLERANCE = 1e-9;
  * train's times whenever they are collected, column by column.
  */
 export class TriggeredFrames {
-  readonly trigger: PulseSource;
+  readonly trigger: PulseSource | "internal";
   readonly livetime: number;
   private readonly detector: string;
   private readonly requested: number | undefined;
@@ -45,9 +47,10 @@ export class TriggeredFrames {
     info: DetectorTriggerInfo,
     defaults: { exposure: number; trigger: PulseSource | undefined },
   ) {
-    const { frames, livetime = defaults.exposure, trigger = defaults.trigger } = info;
-    if (trigger === undefined) {
-      throw new FlyScanError(detector, "has no trigger source: pass `trigger` to prepare()");
+    const { frames, livetime = defaults.exposure } = info;
+    const trigger = pulseSource(detector, info.trigger ?? defaults.trigger);
+    if (trigger === "internal" && frames === undefined) {
+      throw new FlyScanError(detector, "takes frames on internal triggers only when told how many");
     }
     if (frames !== undefined && !(Number.isInteger(frames) && frames >= 1)) {
       throw new FlyScanError(detector, `frames must be an integer >= 1, got ${frames}`);
@@ -61,9 +64,13 @@ export class TriggeredFrames {
     this.livetime = livetime;
   }
 
-  /** Takes the trigger's armed train; fails when there is none or it is too short. */
-  arm(): void {
-    const train = this.currentTrain();
+  /** Takes the trigger's armed train (or starts its own at `now`); fails when it is too short. */
+  arm(now: number): void {
+    if (this.trigger === "internal") {
+      this.train = new PeriodicTrain(this.requested ?? 0, this.livetime, now);
+      return;
+    }
+    const train = this.currentTrain(this.trigger);
     if (this.requested !== undefined && this.requested > train.total) {
       throw new FlyScanError(
         this.detector,
@@ -75,10 +82,11 @@ export class TriggeredFrames {
 
   /** The data keys of a page: the detector's value, and the position when the train has one. */
   describe(value: DataKey): DataKeys {
-    const source = `${this.trigger.name} pulses`;
+    const { trigger } = this;
+    const source =
+      trigger === "internal" ? `${this.detector} internal trigger` : `${trigger.name} pulses`;
     const keys: DataKeys = { [this.detector]: { ...value, source, shape: [] } };
-    if (typeof this.currentTrain().positionOf === "function") {
-      const { trigger } = this;
+    if (trigger !== "internal" && typeof this.currentTrain(trigger).positionOf === "function") {
       const position: DataKey = {
         source: `${trigger.name} position compare`,
         dtype: "number",
@@ -111,7 +119,7 @@ export class TriggeredFrames {
     const data: Record<string, number[]> = { [this.detector]: values };
     const timestamps: Record<string, number[]> = { [this.detector]: time.slice() };
     const positionOf = train.positionOf?.bind(train);
-    if (positionOf) {
+    if (positionOf && this.trigger !== "internal") {
       const positions = new Array<number>(count);
       for (let i = 0; i < count; i++) positions[i] = positionOf(from + i);
       data[this.trigger.name] = positions;
@@ -180,10 +188,10 @@ export class TriggeredFrames {
     return count;
   }
 
-  private currentTrain(): PulseTrain {
-    const train = this.train ?? this.trigger.pulses;
+  private currentTrain(trigger: PulseSource): PulseTrain {
+    const train = this.train ?? trigger.pulses;
     if (train) return train;
-    const source = this.trigger.name;
+    const source = trigger.name;
     throw new FlyScanError(
       this.detector,
       `its trigger source ${source} has no armed pulse train: prepare ${source} first`,
@@ -196,4 +204,20 @@ export class TriggeredFrames {
     this.unwatch?.();
     this.unwatch = undefined;
   }
+}
+
+/** The trigger as given, checked: "internal", or a device with a pulse output. */
+function pulseSource(
+  detector: string,
+  trigger: object | "internal" | undefined,
+): PulseSource | "internal" {
+  if (trigger === "internal") return trigger;
+  if (trigger === undefined) {
+    throw new FlyScanError(detector, "has no trigger source: pass `trigger` to prepare()");
+  }
+  if ("pulses" in trigger && "name" in trigger && typeof trigger.name === "string") {
+    return trigger as PulseSource;
+  }
+  const name = "name" in trigger && typeof trigger.name === "string" ? trigger.name : "its trigger";
+  throw new FlyScanError(detector, `${name} has no pulse output, so it cannot trigger frames`);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { SimDetector, SimMotor, VirtualClock, type CountingOptions } from "../../../src/index.js";
+import {
+  SimDetector,
+  SimMotor,
+  SimTemperatureController,
+  VirtualClock,
+  type CountingOptions,
+} from "../../../src/index.js";
 
 function peakSetup(counting: CountingOptions = {}, seed = 1) {
   const clock = new VirtualClock();
@@ -344,6 +350,42 @@ describe("SimDetector on hardware triggers", () => {
     expect(clock.now()).toBeCloseTo((m1.pulses?.timeOf(10) ?? NaN) + 0.05, 9); // livetime: exposure
     const alone = new SimDetector({ name: "i0", clock, noise: { mean: 5, sd: 0 } });
     await expect(alone.prepare({})).rejects.toThrow("i0: has no trigger source");
+  });
+
+  it("takes frames back to back on internal triggers, without a position", async () => {
+    const clock = new VirtualClock({ start: 100 });
+    const det = new SimDetector({ name: "i0", clock, noise: { mean: 7, sd: 0 } });
+    await expect(det.prepare({ trigger: "internal" })).rejects.toThrow(
+      "i0: takes frames on internal triggers only when told how many",
+    );
+    await det.prepare({ trigger: "internal", frames: 4, livetime: 0.5 });
+    expect(await det.describeCollect()).toEqual({
+      i0: {
+        source: "i0 internal trigger",
+        dtype: "number",
+        dtype_numpy: "<f8",
+        shape: [],
+        units: "counts",
+      },
+    });
+    await det.kickoff();
+    await det.complete();
+    expect(clock.now()).toBe(102);
+    const [page] = await det.collectPages();
+    expect(page).toEqual({
+      time: [100, 100.5, 101, 101.5],
+      data: { i0: [7, 7, 7, 7] },
+      timestamps: { i0: [100, 100.5, 101, 101.5] },
+    });
+  });
+
+  it("refuses a trigger with no pulse output", async () => {
+    const clock = new VirtualClock();
+    const det = new SimDetector({ name: "det", clock, noise: { mean: 1, sd: 0 } });
+    const tc = new SimTemperatureController({ name: "tc", clock });
+    await expect(det.prepare({ trigger: tc })).rejects.toThrow(
+      "det: tc has no pulse output, so it cannot trigger frames",
+    );
   });
 
   it("collects a million frames in one page", async () => {
