@@ -5,6 +5,10 @@ import {
   SimTemperatureController,
   VirtualClock,
   type CountingOptions,
+  type EventPageCollectable,
+  type Flyable,
+  type Preparable,
+  type TriggerInfo,
 } from "../../../src/index.js";
 
 function peakSetup(counting: CountingOptions = {}, seed = 1) {
@@ -377,6 +381,15 @@ describe("SimDetector on hardware triggers", () => {
       data: { i0: [7, 7, 7, 7] },
       timestamps: { i0: [100, 100.5, 101, 101.5] },
     });
+  });
+
+  it("takes the TriggerInfo a fly plan prepares detectors with", async () => {
+    const { m1, det } = await flySetup({ auto: true });
+    const planned: Preparable<TriggerInfo> & Flyable & EventPageCollectable = det;
+    await planned.prepare({ trigger: m1, frames: 201, livetime: 0.01 });
+    await planned.kickoff();
+    await planned.complete();
+    expect((await planned.collectPages())[0]?.time).toHaveLength(201);
   });
 
   it("refuses a trigger with no pulse output", async () => {
