@@ -207,6 +207,8 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
     this.mocked = options.mock ?? false;
+    // Not a child, so the device mocks it itself; for real, it shares the children's link.
+    if (this.mocked) await this.localRemote?.connect(options);
   }
 
   /** Closes the Modbus link, which other controllers on the same port may share. */

@@ -17,6 +17,7 @@ import {
   checkAddress,
   commands,
   describePositionerErrors,
+  positionerErrors,
   parseErrorReply,
   parseNumberReply,
   parseStatusReply,
@@ -89,6 +90,8 @@ export class Smc100Motor extends Motor {
   readonly positionerErrors: SignalR<number>;
   /** Writing it sends ST (with its TE checked): the axis decelerates to rest. */
   readonly stopCommand: SignalRW<boolean>;
+  /** Writing it sends OR (with its TE checked): the home search, from NOT REFERENCED only. */
+  readonly homeCommand: SignalRW<boolean>;
   readonly address: number;
   readonly port: string;
   private readonly channel: Smc100Channel;
@@ -209,6 +212,17 @@ export class Smc100Motor extends Motor {
       },
     });
     this.stopCommand = this.add("stop_command", new SignalRW(stopCommand), { kind: "omitted" });
+    const homeCommand = new QuerySignalBackend(datatype.boolean, {
+      clock,
+      source: source("OR"),
+      initial: false,
+      live,
+      write: async () => {
+        await this.command(commands.OR(this.address));
+        return undefined;
+      },
+    });
+    this.homeCommand = this.add("home_command", new SignalRW(homeCommand), { kind: "omitted" });
     this.backends = { readback, setpoint, state, positionerErrors };
   }
 
@@ -261,9 +275,11 @@ export class Smc100Motor extends Motor {
     await this.runHome();
   }
 
-  /** Reads TS: the positioner errors and the controller state. */
+  /** Reads TS (through `state`): the positioner errors and the controller state. */
   async status(): Promise<Smc100Status> {
-    return this.askStatus();
+    const state = this.stateNamed(await this.state.get());
+    const errorWord = await this.positionerErrors.get();
+    return { state, errorWord, errors: positionerErrors(errorWord) };
   }
 
   protected async startMove(
@@ -310,14 +326,19 @@ export class Smc100Motor extends Motor {
   private async poll(): Promise<Polled> {
     const [stateName, position] = await Promise.all([this.state.get(), this.readback.get()]);
     const errorWord = await this.positionerErrors.get();
-    const state = [...CONTROLLER_STATES.values()].find((s) => s.name === stateName);
+    return { state: this.stateNamed(stateName), errorWord, position };
+  }
+
+  /** The state `state` holds by name; a mock may hold any text, so it is checked. */
+  private stateNamed(name: string): ControllerState {
+    const state = [...CONTROLLER_STATES.values()].find((s) => s.name === name);
     if (!state) {
       throw this.error(
         commands.TS(this.address),
-        `${this.state.name} holds ${JSON.stringify(stateName)}, which is no SMC100 state`,
+        `${this.state.name} holds ${JSON.stringify(name)}, which is no SMC100 state`,
       );
     }
-    return { state, errorWord, position };
+    return state;
   }
 
   // ---- exchanges ----------------------------------------------------------------------
@@ -420,8 +441,8 @@ export class Smc100Motor extends Motor {
 
   private async runHome(): Promise<void> {
     const command = commands.OR(this.address);
-    const { errorWord } = await this.askStatus();
-    await this.command(command);
+    const { errorWord } = await this.status();
+    await this.homeCommand.set(true);
     const deadline = this.clock.now() + this.homeTimeout;
     const after = await this.waitWhile("HOMING", errorWord, command, () => undefined, deadline);
     if (after.state.code !== 0x32) {

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { readJsonl } from "../../src/callbacks/index.js";
+import { recordCommand } from "../../src/cli/hil-record.js";
+import { UsageError } from "../../src/cli/usage-error.js";
 import { driverRegistry } from "../../src/config/index.js";
 import { hil, root } from "./run-hil.js";
 
@@ -64,5 +66,15 @@ describe("hil run --profile mock", () => {
     expect(help.stdout.replace(/\s+/g, " ")).toContain(
       '"mock" connects the real drivers to mock signals',
     );
+  });
+});
+
+describe("hil record --profile mock", () => {
+  it("refuses: a mocked device has no traffic to record", async () => {
+    const out = mkdtempSync(join(tmpdir(), "hil-mock-"));
+    const { path } = realBeamline(out);
+    const recording = recordCommand(path, "m1", join(out, "m1.jsonl"), { profile: "mock" });
+    await expect(recording).rejects.toThrow(UsageError);
+    await expect(recording).rejects.toThrow("m1 is mocked under --profile mock");
   });
 });

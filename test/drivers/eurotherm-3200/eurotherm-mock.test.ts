@@ -36,13 +36,14 @@ function untouchedClient(): ModbusClientLike & { uses: string[] } {
   };
 }
 
-async function mockedFurnace() {
+async function mockedFurnace(remoteSetpoint = false) {
   const clock = new VirtualClock();
   const client = untouchedClient();
   const furnace = new Eurotherm3200({
     name: "furnace",
     clock,
     client,
+    remoteSetpoint,
     tolerance: 0.5,
     settleTime: 5,
     pollPeriod: 0.5,
@@ -74,6 +75,16 @@ describe("Eurotherm3200 connected with {mock: true}", () => {
     expect(getMockPutLog(furnace)).toEqual([
       { signal: "furnace_setpoint", value: 100, wait: true },
     ]);
+    expect(client.uses).toEqual([]);
+  });
+
+  it("switches to the remote setpoint on a mock too, never on the client", async () => {
+    const { clock, client, furnace } = await mockedFurnace(true);
+    callbackOnMockPut(furnace.setpoint, (target) => {
+      clock.schedule(1, () => setMockValue(furnace.temperature, target));
+    });
+    await furnace.set(50);
+    expect(getMockPutLog(furnace)).toEqual([{ signal: "furnace_setpoint", value: 50, wait: true }]);
     expect(client.uses).toEqual([]);
   });
 

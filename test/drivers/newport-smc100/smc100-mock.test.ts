@@ -99,6 +99,25 @@ describe("Smc100Motor connected with {mock: true}", () => {
     expect(getMockPuts(m1.stopCommand)).toEqual([]);
   });
 
+  it("homes through its signals too: OR, then polls until READY from HOMING", async () => {
+    const { m1, clock, arriveAt } = await mockedMotor();
+    arriveAt(3, "NOT REFERENCED from RESET");
+    callbackOnMockPut(m1.homeCommand, () => {
+      setMockValue(m1.state, "HOMING commanded from RS-232");
+      clock.schedule(2, () => arriveAt(0, "READY from HOMING"));
+    });
+    await m1.home();
+    expect(clock.now()).toBeGreaterThanOrEqual(2);
+    expect(getMockPutLog(m1)).toEqual([{ signal: "m1_home_command", value: true, wait: true }]);
+    expect(await m1.status()).toMatchObject({ state: { code: 0x32 }, errorWord: 0 });
+  });
+
+  it("names the state signal when a mock holds text that is no SMC100 state", async () => {
+    const { m1, arriveAt } = await mockedMotor();
+    arriveAt(0, "RESTING");
+    await expect(m1.set(1)).rejects.toThrow('m1_state holds "RESTING", which is no SMC100 state');
+  });
+
   it("checks the configured soft limits before any put", async () => {
     const { m1 } = await mockedMotor(1, [-3, 3]);
     await expect(m1.set(5)).rejects.toThrow(LimitError);
