@@ -15,7 +15,7 @@ export interface BeamImageOptions {
   height: number;
   /** Side of a square pixel, mm (default 0.01). */
   pixelSize?: number;
-  /** Photons per second in the whole beam before the slit (default 1e9). */
+  /** Photons/s in the whole beam before the slit (default 3e8: a 3000-count peak in 0.1 s). */
   flux?: number;
   /** Beam centre [x, y] in mm; [0, 0] is the middle of the detector (default). */
   centre?: readonly [number, number];
@@ -56,7 +56,7 @@ export class BeamImage {
     this.width = width;
     this.height = height;
     this.pixelSize = positive("pixelSize", options.pixelSize ?? 0.01);
-    this.flux = nonNegative("flux", options.flux ?? 1e9);
+    this.flux = nonNegative("flux", options.flux ?? 3e8);
     this.centre = options.centre ?? [0, 0];
     const sigma = options.sigma ?? [0.5, 0.3];
     this.sigma = [positive("sigma[0]", sigma[0]), positive("sigma[1]", sigma[1])];

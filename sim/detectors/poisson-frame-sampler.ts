@@ -15,7 +15,8 @@ const WORDS = 2 ** 32;
 /**
  * Poisson noise over a whole frame at one random word per pixel. Means up to TABLE_LIMIT are
  * rounded to a grid of levels in √mean (steps of a tenth of the noise), each level with its
- * cumulative distribution tabled once, and a pixel is drawn by searching its level's table;
+ * cumulative distribution tabled once, and a pixel is drawn by inverting its level's table
+ * from a guide (the first entry of each bin of words), so a draw costs a step or two;
  * brighter pixels, few in a frame, are drawn exactly by SeededRandom.poisson. Counts saturate
  * at 65535.
  */
@@ -25,12 +26,17 @@ export class PoissonFrameSampler {
   private readonly levels: Int32Array;
   private readonly means: Float64Array;
   private readonly words: Uint32Array;
-  /** All tables, end to end: level j spans [starts[j], ends[j]) and begins at count lows[j]. */
+  /** All tables, end to end: level j starts at starts[j], at count lows[j]. */
   private cdfs = new Float64Array(4096);
-  private used = 0;
+  private cdfsUsed = 0;
+  /** Per level 2^b bins of words, at guideStarts[j]: where in cdfs to start for a word. */
+  private guides = new Int32Array(4096);
+  private guidesUsed = 0;
   private readonly starts = new Int32Array(LEVELS).fill(-1);
-  private readonly ends = new Int32Array(LEVELS);
   private readonly lows = new Int32Array(LEVELS);
+  private readonly guideStarts = new Int32Array(LEVELS);
+  /** 32 - b: a word shifted right by it is its bin. */
+  private readonly guideShifts = new Int32Array(LEVELS);
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) {
@@ -76,7 +82,7 @@ export class PoissonFrameSampler {
     if (out.length !== this.size) {
       throw new RangeError(`out has ${out.length} values for ${this.size} pixels`);
     }
-    const { levels, means, cdfs, starts, ends, lows } = this;
+    const { levels, means, cdfs, guides, starts, lows, guideStarts, guideShifts } = this;
     const words = random.fillUint32(this.words);
     for (let i = 0; i < out.length; i++) {
       const level = levels[i]!;
@@ -86,20 +92,10 @@ export class PoissonFrameSampler {
         continue;
       }
       const u = words[i]!;
-      const start = starts[level]!;
-      if (u < cdfs[start]!) {
-        out[i] = lows[level]!; // a dark pixel's usual case: one comparison
-        continue;
-      }
       // The first entry above u; the last is 2^32, above every word, so there is one.
-      let low = start + 1;
-      let high = ends[level]! - 1;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (cdfs[mid]! > u) high = mid;
-        else low = mid + 1;
-      }
-      out[i] = lows[level]! + (low - start);
+      let k = guides[guideStarts[level]! + (u >>> guideShifts[level]!)]!;
+      while (cdfs[k]! <= u) k++;
+      out[i] = lows[level]! + (k - starts[level]!);
     }
     return out;
   }
@@ -119,28 +115,43 @@ export class PoissonFrameSampler {
     for (let k = mode - 1; k >= low; k--) pmf[k - low] = (pmf[k + 1 - low]! * (k + 1)) / mean;
     let total = 0;
     for (let i = 0; i < length; i++) total += pmf[i]!;
-    const start = this.reserve(length);
+    const start = this.cdfsUsed;
+    this.cdfs = room(this.cdfs, start + length);
+    this.cdfsUsed += length;
+    const cdfs = this.cdfs;
     let sum = 0;
     for (let i = 0; i < length; i++) {
       sum += pmf[i]!;
-      this.cdfs[start + i] = (sum / total) * WORDS;
+      cdfs[start + i] = (sum / total) * WORDS;
     }
-    this.cdfs[start + length - 1] = WORDS;
+    cdfs[start + length - 1] = WORDS;
+    // About one bin per entry: a draw then starts within a step or two of its count.
+    const bits = Math.min(16, Math.floor(Math.log2(length)));
+    const bins = 2 ** bits;
+    const guideStart = this.guidesUsed;
+    this.guides = room(this.guides, guideStart + bins);
+    this.guidesUsed += bins;
+    let k = start;
+    for (let bin = 0; bin < bins; bin++) {
+      const first = bin * 2 ** (32 - bits); // the smallest word of the bin
+      while (cdfs[k]! <= first) k++;
+      this.guides[guideStart + bin] = k;
+    }
     this.starts[level] = start;
-    this.ends[level] = start + length;
     this.lows[level] = low;
+    this.guideStarts[level] = guideStart;
+    this.guideShifts[level] = 32 - bits;
   }
+}
 
-  private reserve(length: number): number {
-    const start = this.used;
-    if (start + length > this.cdfs.length) {
-      const grown = new Float64Array(Math.max(this.cdfs.length * 2, start + length));
-      grown.set(this.cdfs.subarray(0, start));
-      this.cdfs = grown;
-    }
-    this.used += length;
-    return start;
-  }
+/** `array`, or a copy twice as long when it has fewer than `length` entries. */
+function room<A extends Float64Array | Int32Array>(array: A, length: number): A {
+  if (length <= array.length) return array;
+  const grown = new (array.constructor as new (length: number) => A)(
+    Math.max(array.length * 2, length),
+  );
+  grown.set(array);
+  return grown;
 }
 
 /** ln(k!): summed below 20, else Stirling's series (error < 1e-15 there). */
