@@ -1,7 +1,7 @@
 import { closeSync, openSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type * as H5wasmModule from "h5wasm";
-import type { Dataset, File as H5File } from "h5wasm";
+import type { File as H5File } from "h5wasm";
 import { HilError } from "../../src/core/index.js";
 
 /** Where the frames are, as area detectors' HDF5 plugin and NeXus put them. */
@@ -17,15 +17,17 @@ export interface Hdf5FrameWriterOptions {
 }
 
 type H5wasm = typeof H5wasmModule;
+/** The HDF5 library compiled to WebAssembly, as h5wasm exposes it. */
+type H5Module = Awaited<H5wasm["ready"]>;
 
-let loading: Promise<H5wasm> | undefined;
+let loading: Promise<{ h5wasm: H5wasm; library: H5Module }> | undefined;
 
 /** h5wasm's WebAssembly is loaded on the first file, not when the package is imported. */
-function loadH5wasm(): Promise<H5wasm> {
-  return (loading ??= import("h5wasm/node").then(async (module) => {
-    await module.ready;
-    return module;
-  }));
+function loadH5wasm(): Promise<{ h5wasm: H5wasm; library: H5Module }> {
+  return (loading ??= import("h5wasm/node").then(async (h5wasm) => ({
+    h5wasm,
+    library: await h5wasm.ready,
+  })));
 }
 
 /**
@@ -34,28 +36,30 @@ function loadH5wasm(): Promise<H5wasm> {
  * in `/entry/data/timestamps`. The file is in SWMR mode and flushed after each append, so a
  * reader (h5py with `swmr=True`) sees whole frames while it is written, and the frames
  * written so far stay readable if the process stops without closing it.
+ *
+ * Appends go through h5wasm's library calls (resize_dataset, set_dataset_data) from one
+ * buffer kept in WebAssembly memory: Dataset.write_slice would allocate a buffer and re-read
+ * the dataset's metadata on every call, which costs more than writing a frame.
  */
 export class Hdf5FrameWriter {
   readonly path: string;
   readonly height: number;
   readonly width: number;
   private file: H5File | undefined;
-  private readonly data: Dataset;
-  private readonly timestamps: Dataset;
+  private readonly library: H5Module;
+  private readonly fileId: bigint;
   private count = 0;
+  /** Bytes at `buffer` in WebAssembly memory: frames, then their times (8-byte aligned). */
+  private buffer = 0;
+  private capacity = 0;
 
-  private constructor(
-    options: Hdf5FrameWriterOptions,
-    file: H5File,
-    data: Dataset,
-    timestamps: Dataset,
-  ) {
+  private constructor(options: Hdf5FrameWriterOptions, file: H5File, library: H5Module) {
     this.path = options.path;
     this.height = options.height;
     this.width = options.width;
     this.file = file;
-    this.data = data;
-    this.timestamps = timestamps;
+    this.library = library;
+    this.fileId = file.file_id;
   }
 
   /** Creates the file and its datasets; fails naming the file if it exists or cannot be made. */
@@ -70,7 +74,7 @@ export class Hdf5FrameWriter {
         throw new RangeError(`${path}: ${key} must be an integer >= 1, got ${value}`);
       }
     }
-    const h5wasm = await loadH5wasm();
+    const { h5wasm, library } = await loadH5wasm();
     let file: H5File | undefined;
     try {
       // Made here first: h5wasm reports a file it cannot make only on HDF5's stderr.
@@ -82,7 +86,7 @@ export class Hdf5FrameWriter {
       const group = entry.create_group("data");
       group.create_attribute("NX_class", "NXdata");
       group.create_attribute("signal", "data");
-      const data = group.create_dataset({
+      group.create_dataset({
         name: "data",
         data: new Uint16Array(0),
         shape: [0, height, width],
@@ -101,7 +105,7 @@ export class Hdf5FrameWriter {
       timestamps.create_attribute("units", "s");
       file.start_swmr_write();
       file.flush();
-      return new Hdf5FrameWriter(options, file, data, timestamps);
+      return new Hdf5FrameWriter(options, file, library);
     } catch (error) {
       try {
         file?.close();
@@ -143,16 +147,62 @@ export class Hdf5FrameWriter {
     if (n === 0) return;
     const start = this.count;
     const stop = start + n;
+    const { library, fileId } = this;
+    const [h, w] = [BigInt(this.height), BigInt(this.width)];
+    const [first, count] = [BigInt(start), BigInt(n)];
     try {
-      this.data.resize([stop, this.height, this.width]);
-      this.data.write_slice([[start, stop]], pixels);
-      this.timestamps.resize([stop]);
-      this.timestamps.write_slice([[start, stop]], Float64Array.from(times));
-      file.flush();
+      const timesAt = this.reserve(pixels.byteLength, n * 8);
+      // Views are made after reserve(): a grown memory detaches the old ones.
+      library.HEAPU8.set(
+        new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength),
+        this.buffer,
+      );
+      new Float64Array(library.HEAPU8.buffer, timesAt, n).set(times);
+      check(library.resize_dataset(fileId, FRAME_DATASET, [BigInt(stop), h, w]), "resize");
+      check(
+        library.set_dataset_data(
+          fileId,
+          FRAME_DATASET,
+          [count, h, w],
+          [first, 0n, 0n],
+          [1n, 1n, 1n],
+          BigInt(this.buffer),
+        ),
+        "write",
+      );
+      check(library.resize_dataset(fileId, TIMESTAMP_DATASET, [BigInt(stop)]), "resize");
+      check(
+        library.set_dataset_data(
+          fileId,
+          TIMESTAMP_DATASET,
+          [count],
+          [first],
+          [1n],
+          BigInt(timesAt),
+        ),
+        "write",
+      );
+      check(library.flush(fileId), "flush");
     } catch (error) {
       throw writeError(this.path, `cannot write frames ${start}..${stop - 1} to`, error);
     }
     this.count = stop;
+  }
+
+  /** Room for `frameBytes` then `timeBytes` in WebAssembly memory; where the times go. */
+  private reserve(frameBytes: number, timeBytes: number): number {
+    const timesAt = Math.ceil(frameBytes / 8) * 8;
+    const needed = timesAt + timeBytes;
+    if (needed > this.capacity) {
+      if (this.buffer) this.library._free(this.buffer);
+      this.buffer = 0;
+      this.capacity = 0;
+      const buffer = this.library._malloc(needed);
+      if (!buffer) throw new Error(`no room for ${needed} bytes in WebAssembly memory`);
+      this.buffer = buffer;
+      this.capacity = needed;
+    }
+    return this.buffer + timesAt;
   }
 
   /** Closes the file; closing again does nothing. */
@@ -160,12 +210,20 @@ export class Hdf5FrameWriter {
     const file = this.file;
     if (!file) return;
     this.file = undefined;
+    if (this.buffer) this.library._free(this.buffer);
+    this.buffer = 0;
+    this.capacity = 0;
     try {
       file.close();
     } catch (error) {
       throw writeError(this.path, "cannot close", error);
     }
   }
+}
+
+/** h5wasm's library calls return HDF5's status: negative when it failed. */
+function check(status: number, what: string): void {
+  if (status < 0) throw new Error(`HDF5 ${what} failed (status ${status})`);
 }
 
 function writeError(path: string, what: string, cause: unknown): HilError {
