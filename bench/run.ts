@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printing its figures against a baseline or target.
 import { caBench } from "./ca.bench.js";
 import { engineBench } from "./engine.bench.js";
+import { hdf5Bench } from "./hdf5.bench.js";
 import { modbusBench } from "./modbus.bench.js";
 import { simBench } from "./sim.bench.js";
 import { transportsBench } from "./transports.bench.js";
@@ -15,3 +16,5 @@ console.log("\n# Modbus TCP register reads\n");
 await modbusBench();
 console.log("\n# Channel Access over loopback\n");
 await caBench();
+console.log("\n# HDF5 frames: writer against raw writes, camera frames per second\n");
+await hdf5Bench();
