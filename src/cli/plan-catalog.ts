@@ -129,7 +129,8 @@ export const planCatalog: Record<string, CatalogEntry> = {
   },
   grid_scan: grid("grid_scan", gridScan),
   fly_scan: {
-    usage: "fly_scan <detectors> <motor> <start> <stop> <num> [time=num×2 ms] [livetime=1 ms]",
+    usage:
+      "fly_scan <detectors> <motor> <start> <stop> <num> [time=2×num×livetime] [livetime=0.01]",
     args: z
       .tuple([names, name, number, number, points], number)
       .refine((a) => a.length <= 7, "at most time and livetime after num"),

@@ -88,5 +88,9 @@ function pointCounter(terminal: Terminal, total: number | undefined): DocumentCa
   return (name, doc) => {
     if (name === "descriptor" && doc.name === "primary") primary = doc.uid;
     if (name === "event" && doc.descriptor === primary) terminal.setPoint(doc.seq_num, total);
+    if (name === "event_page" && doc.descriptor === primary) {
+      const last = doc.seq_num.at(-1);
+      if (last !== undefined) terminal.setPoint(last, total);
+    }
   };
 }

@@ -281,7 +281,10 @@ export class RunBundler {
       const keys = await dataKeysOf(obj, source, name);
       const objName = nameOf(obj);
       for (const [field, key] of Object.entries(keys)) {
-        if (field in descriptor.data_keys) {
+        const known = descriptor.data_keys[field];
+        // Detectors on one trigger each give its positions: one source, one field.
+        if (known && source === "collect" && known.source === key.source) continue;
+        if (known) {
           throw new PlanProtocolError(
             `field ${field} of ${objName} is already in stream "${name}"`,
           );

@@ -36,7 +36,7 @@ export type TriggeredDetector = Preparable<TriggerInfo> & Flyable & Collectable;
 export interface FlyScanOptions {
   /** Seconds from start to stop at constant velocity (default: num × livetime × 2). */
   time?: number;
-  /** Seconds each frame integrates (default 1 ms). */
+  /** Seconds each frame integrates (default 10 ms). */
   livetime?: number;
   /** Seconds between collects while flying, so tables and plots follow (default 1). */
   flushPeriod?: number;
@@ -56,7 +56,7 @@ export function flyScan(
   start: number,
   stop: number,
   num: number,
-  { livetime = 0.001, time = num * livetime * 2, flushPeriod = 1, md }: FlyScanOptions = {},
+  { livetime = 0.01, time = num * livetime * 2, flushPeriod = 1, md }: FlyScanOptions = {},
 ): Plan<string> {
   if (!(Number.isInteger(num) && num >= 2)) {
     throw new RangeError(`fly_scan needs a whole number of frames ≥ 2, not ${num}`);
