@@ -11,9 +11,12 @@ import type {
   Preparable,
   Readings,
   SignalRW,
+  StopOptions,
+  Stoppable,
   StreamAsset,
   StreamDatum,
   StreamResource,
+  TriggerInfo,
   Triggerable,
   TriggerEstimator,
   WritesStreamAssets,
@@ -66,15 +69,18 @@ export interface SimCameraOptions {
   slit?: CameraSlit;
 }
 
-/** What prepare() takes for a fly scan. */
-export interface SimCameraPrepare {
-  /** Frames to take after kickoff. */
+/** What prepare() takes for a fly scan: core's TriggerInfo, as the fly plans hand it. */
+export interface SimCameraPrepare extends TriggerInfo {
+  /** Frames to take after kickoff (fewer if the trigger's train is cut short). */
   frames: number;
-  /** Seconds each frame exposes for, from its trigger. */
-  livetime: number;
-  /** A frame at each pulse of the source's armed train, or free-running at `period`. */
-  trigger: PulseSource | "internal";
-  /** Seconds between internal triggers, >= livetime (default livetime). */
+  /** Seconds each frame exposes for from its trigger (default: the exposure setting). */
+  livetime?: number;
+  /**
+   * A frame at each pulse of this device's armed train (a PulseSource such as a SimMotor
+   * prepared with pulses; its `pulses` are looked up at kickoff), or free-running at `period`.
+   */
+  trigger: object | "internal";
+  /** Seconds between internal triggers, >= livetime (default: livetime). */
   period?: number;
 }
 
@@ -86,22 +92,22 @@ const isPulseSource = (value: unknown): value is PulseSource =>
 
 const finitePositive = z.number().positive();
 
-const prepareSchema = z
-  .object({
-    frames: z.int().positive(),
-    livetime: finitePositive,
-    trigger: z.union([
-      z.literal("internal"),
-      z.custom<PulseSource>(isPulseSource, {
-        message: 'must be "internal" or a PulseSource (a device with `pulses`)',
-      }),
-    ]),
-    period: finitePositive.optional(),
-  })
-  .refine((p) => p.period === undefined || p.period >= p.livetime, {
-    message: "period must be >= livetime",
-    path: ["period"],
-  });
+const prepareSchema = z.object({
+  frames: z.int().positive(),
+  livetime: finitePositive.optional(),
+  trigger: z.custom<PulseSource | "internal">((v) => v === "internal" || isPulseSource(v), {
+    message: 'must be "internal" or a PulseSource (a device with `pulses`)',
+  }),
+  period: finitePositive.optional(),
+});
+
+/** A prepare() value once checked, with its defaults. */
+interface Prepared {
+  frames: number;
+  livetime: number;
+  trigger: PulseSource | "internal";
+  period: number;
+}
 
 /** Frames computed and written per append when catching up with a fly scan. */
 const BATCH = 8;
@@ -109,7 +115,7 @@ const BATCH = 8;
 const TOLERANCE = 1e-9;
 const MIMETYPE = "application/x-hdf5";
 
-/** One kickoff to complete: `frames` frames at the train's pulses, appended after `base`. */
+/** One kickoff to complete: a frame at each pulse of the train, up to `frames`. */
 interface Flight {
   readonly frames: number;
   readonly livetime: number;
@@ -119,6 +125,11 @@ interface Flight {
   /** Frames of this flight in the file so far. */
   written: number;
   completion?: Status;
+  /** When stop() ended it: frames not exposed by then are never taken. */
+  stoppedAt: number;
+  stopSuccess: boolean;
+  /** Wakes a complete() waiting on the clock or the train. */
+  wake?: () => void;
 }
 
 /** The file of the current run and how much of it documents describe. */
@@ -140,7 +151,8 @@ interface RunFile {
  * Fly scans: prepare({frames, livetime, trigger}) then kickoff()/complete(). On a pulse train
  * a frame is taken at each pulse, computed from the model at the pulse's time; nothing runs
  * per pulse: the frames exposed by now are computed and written when getIndex(),
- * collectAssetDocs(), complete() or unstage() is called.
+ * collectAssetDocs(), complete(), stop() or unstage() is called. As SimDetector: a train cut
+ * short ends the flight with the frames it triggered; stop() takes no frame after it.
  */
 export class SimCamera
   extends Device
@@ -149,7 +161,8 @@ export class SimCamera
     TriggerEstimator,
     WritesStreamAssets,
     Preparable<SimCameraPrepare>,
-    Flyable
+    Flyable,
+    Stoppable
 {
   readonly clock: Clock;
   readonly exposure: SignalRW<number>;
@@ -163,7 +176,7 @@ export class SimCamera
   private exposureSetting: number;
   private runs = 0;
   private file: RunFile | undefined;
-  private prepared: SimCameraPrepare | undefined;
+  private prepared: Prepared | undefined;
   private flight: Flight | undefined;
   private acquiring = false;
   private scratch: Uint16Array | undefined;
@@ -263,9 +276,17 @@ export class SimCamera
       );
       return Status.failed(this.flyError(`cannot prepare: ${problems.join("; ")}`), options);
     }
+    const { frames, trigger, livetime = this.exposureSetting, period = livetime } = parsed.data;
+    if (!(livetime > 0) || !Number.isFinite(livetime)) {
+      return Status.failed(this.flyError(`livetime must be > 0 s, got ${livetime}`), options);
+    }
+    if (period < livetime) {
+      const message = `period ${period} s must be >= livetime ${livetime} s`;
+      return Status.failed(this.flyError(`cannot prepare: ${message}`), options);
+    }
     const refusal = this.busy();
     if (refusal) return Status.failed(refusal, options);
-    this.prepared = parsed.data;
+    this.prepared = { frames, trigger, livetime, period };
     return Status.finished(options);
   }
 
@@ -276,7 +297,7 @@ export class SimCamera
     const refusal = this.busy() ?? (file ? undefined : this.notStaged());
     if (refusal) return Status.failed(refusal, options);
     if (!prepared) return Status.failed(this.flyError("was not prepared for a fly scan"), options);
-    const { frames, livetime, trigger, period = livetime } = prepared;
+    const { frames, trigger, livetime, period } = prepared;
     const train =
       trigger === "internal"
         ? new PeriodicPulseTrain(this.clock.now(), period, frames)
@@ -287,8 +308,21 @@ export class SimCamera
     }
     const source = trigger === "internal" ? `${this.name} (internal)` : trigger.name;
     this.prepared = undefined; // each kickoff needs its own prepare
-    this.flight = { frames, livetime, train, source, written: 0 };
+    this.flight = {
+      ...{ frames, livetime, train, source },
+      ...{ written: 0, stoppedAt: Infinity, stopSuccess: false },
+    };
     return Status.finished(options);
+  }
+
+  /** Ends a flight: no frame after now; a waiting complete() fails unless `success`. */
+  async stop({ success = false }: StopOptions = {}): Promise<void> {
+    const flight = this.flight;
+    if (!flight || flight.stoppedAt !== Infinity) return;
+    flight.stoppedAt = this.clock.now();
+    flight.stopSuccess = success;
+    this.catchUp();
+    flight.wake?.();
   }
 
   /** Resolves once the last frame's exposure has ended and every frame is in the file. */
@@ -379,30 +413,37 @@ export class SimCamera
 
   /** Waits for the train's last frame to be exposed, then writes what is left. */
   private async finish(flight: Flight): Promise<void> {
-    const { train, frames, livetime } = flight;
+    const { train, livetime } = flight;
     for (;;) {
       if (this.flight !== flight) throw this.flyError("was unstaged or kicked off again");
-      if (train.total < frames) {
-        throw this.flyError(
-          `${flight.source} fires ${train.total} pulses, fewer than the ${frames} frames prepared`,
-        );
+      const target = framesOf(flight);
+      if (flight.stoppedAt !== Infinity) {
+        this.catchUp();
+        if (flight.written < target && !flight.stopSuccess) {
+          throw this.flyError("was stopped before its last frame");
+        }
+        return;
       }
-      const end = train.timeOf(frames - 1) + livetime;
-      const wait = end - this.clock.now();
+      const wait = target === 0 ? 0 : train.timeOf(target - 1) + livetime - this.clock.now();
       if (wait <= TOLERANCE) break;
       await this.waitOnTrain(flight, wait);
     }
     this.catchUp();
   }
 
-  /** Sleeps `seconds`, or until the train changes (a start, a cut) when it tells of changes. */
+  /**
+   * Sleeps `seconds`, or until the train changes (a start, a cut) when it tells of changes,
+   * or until stop().
+   */
   private async waitOnTrain(flight: Flight, seconds: number): Promise<void> {
     const onChange = (flight.train as { onChange?: (listener: () => void) => () => void }).onChange;
     if (seconds === Infinity && !onChange) {
       throw this.flyError(`${flight.source} has no pulse times yet: kick it off first`);
     }
     const controller = new AbortController();
-    const unsubscribe = onChange?.call(flight.train, () => controller.abort());
+    const wake = (): void => controller.abort();
+    flight.wake = wake;
+    const unsubscribe = onChange?.call(flight.train, wake);
     try {
       if (seconds === Infinity) {
         await new Promise((done) => controller.signal.addEventListener("abort", done));
@@ -413,6 +454,7 @@ export class SimCamera
       if (!controller.signal.aborted) throw error;
     } finally {
       unsubscribe?.();
+      if (flight.wake === wake) flight.wake = undefined;
     }
   }
 
@@ -421,7 +463,8 @@ export class SimCamera
     const { flight, file } = this;
     if (!flight || !file) return;
     const { train, livetime } = flight;
-    const exposed = Math.min(flight.frames, train.countAt(this.clock.now() - livetime + TOLERANCE));
+    const end = Math.min(this.clock.now(), flight.stoppedAt);
+    const exposed = Math.min(framesOf(flight), train.countAt(end - livetime + TOLERANCE));
     while (flight.written < exposed) {
       const n = Math.min(BATCH, exposed - flight.written);
       const buffer = this.frameBuffer(n);
@@ -469,7 +512,7 @@ export class SimCamera
   private busy(): HilError | undefined {
     if (this.acquiring) return new HilError("HIL_BUSY", `${this.name} is already acquiring`);
     const flight = this.flight;
-    if (flight && !(flight.completion?.done ?? false)) {
+    if (flight && flight.stoppedAt === Infinity && !(flight.completion?.done ?? false)) {
       return new HilError("HIL_BUSY", `${this.name} is flying: complete() it first`);
     }
     return undefined;
@@ -482,4 +525,9 @@ export class SimCamera
   private flyError(message: string): FlyScanError {
     return new FlyScanError(this.name, message);
   }
+}
+
+/** Frames the flight takes: as prepared, or fewer when its train fires fewer pulses. */
+function framesOf(flight: Flight): number {
+  return Math.min(flight.frames, flight.train.total);
 }

@@ -4,8 +4,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock, parseDocument, type StreamAsset } from "../../../src/index.js";
-import { SimCamera, type PulseSource, type PulseTrain } from "../../../sim/index.js";
+import {
+  RunEngine,
+  VirtualClock,
+  flyScan,
+  parseDocument,
+  type NamedDocument,
+  type StreamAsset,
+  type StreamDatum,
+  type TriggeredDetector,
+} from "../../../src/index.js";
+import { SimCamera, SimMotor, type PulseSource, type PulseTrain } from "../../../sim/index.js";
 
 let directory: string;
 
@@ -287,7 +296,7 @@ describe("SimCamera in fly scans", () => {
     expect(readFile(path).frames).toHaveLength(2 + 3);
   });
 
-  it("refuses a bad prepare, a kickoff without a train, and a train cut short", async () => {
+  it("refuses a bad prepare and a kickoff without a train; a short train ends with fewer frames", async () => {
     const { cam } = camera();
     await cam.stage();
     await expect(cam.prepare({ frames: 0, livetime: 0.1, trigger: "internal" })).rejects.toThrow(
@@ -295,7 +304,10 @@ describe("SimCamera in fly scans", () => {
     );
     await expect(
       cam.prepare({ frames: 2, livetime: 0.5, period: 0.1, trigger: "internal" }),
-    ).rejects.toThrow("period must be >= livetime");
+    ).rejects.toThrow("cam: cannot prepare: period 0.1 s must be >= livetime 0.5 s");
+    await expect(cam.prepare({ frames: 2, trigger: { name: "m1" } })).rejects.toThrow(
+      'trigger must be "internal" or a PulseSource',
+    );
     await expect(cam.kickoff()).rejects.toThrow("cam: was not prepared");
     await expect(cam.complete()).rejects.toThrow("cam: was not kicked off");
 
@@ -304,7 +316,9 @@ describe("SimCamera in fly scans", () => {
 
     await cam.prepare({ frames: 3, livetime: 0.1, trigger: pulsesAt([1, 2]) });
     await cam.kickoff();
-    await expect(cam.complete()).rejects.toThrow("pco fires 2 pulses, fewer than the 3 frames");
+    await cam.complete();
+    expect(cam.clock.now()).toBeCloseTo(2.1);
+    expect(await cam.getIndex()).toBe(2);
     await cam.unstage();
   });
 
@@ -349,9 +363,81 @@ describe("SimCamera in fly scans", () => {
       fired = 2;
       changed();
     });
-    await expect(cut).rejects.toThrow("m1 fires 2 pulses");
+    await cut; // with the two frames the train fired
     expect(clock.now()).toBeCloseTo(8.1 + 2.5);
     expect(await cam.getIndex()).toBe(4 + 2);
     await cam.unstage();
+  });
+
+  it("takes no frame after stop(); a waiting complete() fails unless the stop is a success", async () => {
+    const clock = new VirtualClock();
+    const { cam } = camera({ clock, exposure: 0.1 });
+    await cam.stage();
+    // livetime defaults to the exposure setting
+    await cam.prepare({ frames: 10, trigger: "internal" });
+    await cam.kickoff();
+    const failed = cam.complete();
+    clock.schedule(0.35, () => void cam.stop());
+    await expect(failed).rejects.toThrow("cam: was stopped before its last frame");
+    expect(await cam.getIndex()).toBe(3);
+    await clock.sleep(1);
+    expect(await cam.getIndex()).toBe(3);
+
+    await cam.prepare({ frames: 10, livetime: 0.2, trigger: "internal" });
+    await cam.kickoff();
+    const finished = cam.complete();
+    clock.schedule(0.5, () => void cam.stop({ success: true }));
+    await finished;
+    expect(await cam.getIndex()).toBe(3 + 2);
+    await cam.unstage();
+  });
+
+  it("is a detector the fly plans can drive", () => {
+    const { cam } = camera();
+    const detector: TriggeredDetector = cam;
+    expect(detector.name).toBe("cam");
+  });
+});
+
+describe("SimCamera in a fly_scan through the RunEngine", () => {
+  it("writes a frame per pulse of the motor's position compare, described for the run", async () => {
+    const clock = new VirtualClock({ start: 1_700_000_000 });
+    const m1 = new SimMotor({ name: "m1", clock, velocity: 2, acceleration: 8 });
+    // the slit opens with m1: shut below 0
+    const gap = { name: "m1", positionAt: (t: number) => Math.max(0, m1.positionAt(t)) * 2 };
+    const { cam } = camera({ clock, slit: { gap } });
+    const docs: NamedDocument[] = [];
+    const re = new RunEngine({ clock });
+    const num = 41;
+    await re.run(
+      flyScan([cam], m1, -1, 1, num, { time: 4, livetime: 0.05, flushPeriod: 1 }),
+      (...doc) => void docs.push(doc),
+    );
+    for (const doc of docs) parseDocument(doc);
+    const descriptor = docs.find(([name]) => name === "descriptor")![1];
+    expect(descriptor).toMatchObject({ data_keys: { cam: { external: "STREAM:" } } });
+    const resources = docs.filter(([name]) => name === "stream_resource");
+    expect(resources).toHaveLength(1);
+    const datums = docs
+      .filter(([name]) => name === "stream_datum")
+      .map(([, doc]) => doc as StreamDatum);
+    expect(datums.length).toBeGreaterThan(1); // one per flush while flying
+    expect(datums[0]!.indices.start).toBe(0);
+    expect(datums.at(-1)!.indices.stop).toBe(num);
+    datums.slice(1).forEach((d, i) => expect(d.indices.start).toBe(datums[i]!.indices.stop));
+    const stop = docs.find(([name]) => name === "stop")![1];
+    expect(stop).toMatchObject({ exit_status: "success", num_events: { primary: num } });
+
+    const uri = (resources[0]![1] as { uri: string }).uri;
+    const { frames, timestamps } = readFile(
+      fileURLToPath(uri.replace("file://localhost/", "file:///")),
+    );
+    expect(frames).toHaveLength(num);
+    expect(m1.pulses!.total).toBe(num);
+    for (let i = 0; i < num; i++) expect(timestamps[i]).toBeCloseTo(m1.pulses!.timeOf(i), 9);
+    // frames taken while m1 was below 0 see the shut slit
+    const lit = frames.map((f) => total(f) > 1e4);
+    expect(lit.slice(0, 19).some(Boolean)).toBe(false);
+    expect(lit.slice(22).every(Boolean)).toBe(true);
   });
 });
