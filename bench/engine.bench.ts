@@ -1,7 +1,9 @@
 // Events per second of the RunEngine on sim devices and the virtual clock, bare and with a
 // LiveTable (to nowhere) and a JSONL writer attached, and the resident memory over a long
 // count, which must stay flat. Each rate is the median of five runs of 10,000 events after
-// one run to warm up, so that one slow moment of a shared machine does not decide it.
+// one run to warm up, so that one slow moment of a shared machine does not decide it. Then
+// fly scans: readings per second collected as event pages, against the detector's own
+// collectPages() of the same frames with no engine.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,13 +11,78 @@ import { JsonlWriter, LiveTable } from "../src/callbacks/index.js";
 import type { DocumentCallback, Plan } from "../src/core/index.js";
 import { VirtualClock } from "../src/core/index.js";
 import { RunEngine } from "../src/engine/index.js";
-import { count, scan } from "../src/plans/index.js";
+import { count, flyScan, scan } from "../src/plans/index.js";
 import { SimDetector, SimMotor } from "../sim/index.js";
 import { printTable, timeIt } from "./table.js";
 
 const EVENTS = 10_000;
 const RUNS = 5;
 const LONG_COUNT = 1_000_000;
+const FLY_FRAMES = 1_000_000;
+const FLY_RUNS = 3;
+const FLY_TARGET = 1_000_000; // readings/s
+
+function flyingBeamline() {
+  const clock = new VirtualClock();
+  const m1 = new SimMotor({ name: "m1", clock, acceleration: 100 });
+  const peak = { motors: [m1], centre: 0.5, sigma: 0.1, amplitude: 5e6 };
+  const det = new SimDetector({ name: "det", clock, peak, triggerSource: m1 });
+  return { clock, m1, det, re: new RunEngine({ clock }) };
+}
+
+/** Wall ms of a 1 mm fly scan of FLY_FRAMES frames through the engine, collected each 1 s. */
+async function flyThroughEngine(): Promise<number> {
+  const { m1, det, re } = flyingBeamline();
+  const plan = flyScan([det], m1, 0, 1, FLY_FRAMES, { time: 10, livetime: 1e-5 });
+  return timeIt(async () => void (await re.run(plan)));
+}
+
+/** Wall ms of the same frames from the devices alone: fly, then one collectPages(). */
+async function flyDevicesAlone(): Promise<number> {
+  const { m1, det } = flyingBeamline();
+  const info = { startPosition: 0, endPosition: 1, timeForMove: 10, pulses: FLY_FRAMES };
+  return timeIt(async () => {
+    await m1.prepare(info);
+    await det.prepare({ trigger: m1, frames: FLY_FRAMES, livetime: 1e-5 });
+    await det.kickoff();
+    await m1.kickoff();
+    await Promise.all([m1.complete(), det.complete()]);
+    const [page] = await det.collectPages();
+    if (page?.time.length !== FLY_FRAMES) throw new Error("frames missing");
+  });
+}
+
+async function flyBench(): Promise<void> {
+  await flyThroughEngine(); // warm up
+  const engine: number[] = [];
+  const alone: number[] = [];
+  for (let run = 0; run < FLY_RUNS; run++) {
+    alone.push(await flyDevicesAlone());
+    engine.push(await flyThroughEngine());
+  }
+  const readings = FLY_FRAMES * 2; // det and m1 per frame
+  const f = (ms: number): string => Math.round((readings / ms) * 1000).toLocaleString("en");
+  const [engineMs, aloneMs] = [median(engine), median(alone)];
+  console.log();
+  printTable(
+    [
+      `fly scan, ${FLY_FRAMES.toLocaleString("en")} frames (median of ${FLY_RUNS})`,
+      "wall ms",
+      "readings/s",
+      "ratio",
+    ],
+    [
+      ["devices alone: fly + collectPages (baseline)", aloneMs.toFixed(0), f(aloneMs), "1.00"],
+      [
+        "fly_scan through the RunEngine, event pages",
+        engineMs.toFixed(0),
+        f(engineMs),
+        (aloneMs / engineMs).toFixed(2),
+      ],
+      ["target", "", FLY_TARGET.toLocaleString("en"), ""],
+    ],
+  );
+}
 
 function beamline() {
   const clock = new VirtualClock();
@@ -102,4 +169,5 @@ export async function engineBench(): Promise<void> {
     ],
   );
   rmSync(dir, { recursive: true, force: true });
+  await flyBench();
 }

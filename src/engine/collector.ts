@@ -104,13 +104,9 @@ export class Collector {
       if (rows.time.length === 0) this.waiting.delete(obj);
     }
     const first = this.bundler.advance(streamName, count);
-    const uids = new Array<string>(count);
     const seqNums = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      uids[i] = this.bundler.newUid();
-      seqNums[i] = first + i;
-    }
-    page.uid = uids;
+    for (let i = 0; i < count; i++) seqNums[i] = first + i;
+    page.uid = this.bundler.newUids(count);
     page.seq_num = seqNums;
     await this.bundler.send("event_page", page);
     return count;

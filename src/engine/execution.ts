@@ -27,6 +27,7 @@ export interface ExecutionContext {
   md: Record<string, unknown>;
   scanIdFile: string | undefined;
   newUid: () => string;
+  newUids: (count: number) => string[];
   waitingHook: ((statuses: readonly Status[] | undefined) => void) | undefined;
   requestPause: (defer: boolean) => void;
   log: (message: string, error?: unknown) => void;
@@ -278,7 +279,13 @@ export class Execution {
       context.dispatcher.emit(...doc);
     this.bundler = await RunBundler.open(
       { ...context.md, ...md, scan_id: scanId },
-      { clock: context.clock, emit, newUid: context.newUid, log: context.log },
+      {
+        clock: context.clock,
+        emit,
+        newUid: context.newUid,
+        newUids: context.newUids,
+        log: context.log,
+      },
     );
     this.uids.push(this.bundler.runUid);
     return this.bundler.runUid;

@@ -23,6 +23,12 @@ type Emit = (...document: NamedDocument) => Promise<void> | undefined;
 
 type Log = (message: string, error?: unknown) => void;
 
+/** How a run makes uids: one at a time, and many at once for an event page. */
+interface Uids {
+  newUid: () => string;
+  newUids: (count: number) => string[];
+}
+
 /** A stream's descriptor and the objects whose reads (or collects) make up its events. */
 export interface Stream {
   descriptor: EventDescriptor;
@@ -51,6 +57,7 @@ export class RunBundler {
   private readonly collector: Collector;
   private readonly monitors: Monitors;
   readonly newUid: () => string;
+  readonly newUids: (count: number) => string[];
   readonly clock: Clock;
   private readonly streams = new Map<string, Stream>();
   /**
@@ -60,11 +67,12 @@ export class RunBundler {
   private readonly eventsPerStream = new Map<string, number>();
   private bundle: Bundle | undefined;
 
-  private constructor(runUid: string, clock: Clock, emit: Emit, newUid: () => string, log: Log) {
+  private constructor(runUid: string, clock: Clock, emit: Emit, uids: Uids, log: Log) {
     this.runUid = runUid;
     this.clock = clock;
     this.emit = emit;
-    this.newUid = newUid;
+    this.newUid = uids.newUid;
+    this.newUids = uids.newUids;
     this.collector = new Collector(this);
     this.monitors = new Monitors(this, log);
   }
@@ -72,14 +80,14 @@ export class RunBundler {
   /** Emits the start document and returns the bundler of the new run. */
   static async open(
     md: Record<string, unknown>,
-    { clock, emit, newUid, log }: { clock: Clock; emit: Emit; newUid: () => string; log: Log },
+    { clock, emit, log, ...uids }: { clock: Clock; emit: Emit; log: Log } & Uids,
   ): Promise<RunBundler> {
     const bad = Object.keys(md).filter((key) => !METADATA_KEY.test(key));
     if (bad.length > 0) {
       throw new PlanProtocolError(`metadata keys may not hold "." or "/": ${bad.join(", ")}`);
     }
-    const start: RunStart = { ...md, uid: newUid(), time: clock.now() };
-    const bundler = new RunBundler(start.uid, clock, emit, newUid, log);
+    const start: RunStart = { ...md, uid: uids.newUid(), time: clock.now() };
+    const bundler = new RunBundler(start.uid, clock, emit, uids, log);
     await emit("start", start);
     return bundler;
   }

@@ -5,6 +5,7 @@ import { EngineStateError, RequestAbort, RequestStop, RunInterruptedError } from
 import { Execution, INTERRUPTED } from "./execution.js";
 import type { Decision, RunEngineState, StateHook } from "./state.js";
 import type { SuspenderLike, Suspension } from "./suspenders.js";
+import { randomUuids } from "./uids.js";
 
 export interface RunEngineOptions {
   clock: Clock;
@@ -66,6 +67,12 @@ export class RunEngine {
     this.dispatcher = new Dispatcher(this.log);
   }
 
+  /** uids for the rows of an event page: many at once, unless the caller makes its own. */
+  private readonly newUids = (count: number): string[] => {
+    const newUid = this.options.newUid;
+    return newUid ? Array.from({ length: count }, newUid) : randomUuids(count);
+  };
+
   get state(): RunEngineState {
     return this.currentState;
   }
@@ -124,6 +131,7 @@ export class RunEngine {
       md: this.md,
       scanIdFile: this.options.scanIdFile,
       newUid: this.options.newUid ?? (() => crypto.randomUUID()),
+      newUids: this.newUids,
       waitingHook: this.options.waitingHook,
       requestPause: (defer) => this.requestPause(defer),
       log: this.log,
