@@ -57,6 +57,25 @@ describe("hil run", () => {
     expect(Number(max?.[1])).toBeGreaterThan(1_000_000_000); // an event time, epoch seconds
   });
 
+  it("flies m1 through 10,000 frames of det, as the README shows, with valid JSONL", async () => {
+    const out = outDir();
+    const args = ["run", "fly_scan", "det", "m1", "-1", "1", "10000"];
+    const result = await hil([...args, "--config", "config/sim-beamline.yaml", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const docs = readJsonl(files(result.stderr).jsonl); // every line checked by the schemas
+    const pages = docs.flatMap(([name, doc]) => (name === "event_page" ? [doc] : []));
+    const m1 = pages.flatMap((page) => page.data.m1 as number[]);
+    expect(m1).toHaveLength(10_000);
+    expect(m1[0]).toBeCloseTo(-1, 6);
+    expect(m1.at(-1)).toBeCloseTo(1, 6);
+    expect(docs.at(-1)).toMatchObject([
+      "stop",
+      { exit_status: "success", num_events: { primary: 10_000 } },
+    ]);
+    const cen = Number(/cen\s+(-?[\d.]+)/.exec(result.stdout)?.[1]);
+    expect(Math.abs(cen - 0.3)).toBeLessThan(0.1);
+  });
+
   it("runs the same scan through the sim twins of the real beamline", async () => {
     const out = outDir();
     const result = await hil([
