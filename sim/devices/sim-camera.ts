@@ -236,7 +236,6 @@ export class SimCamera
       this.runs += 1;
       const random = this.random.fork(`run ${this.runs}`);
       this.file = { writer, random, described: 0, datums: 0 };
-      this.prepared = undefined;
       this.flight = undefined;
     } catch (error) {
       await super.unstage();
@@ -245,15 +244,16 @@ export class SimCamera
     }
   }
 
-  /** Writes the frames taken so far and closes the file. */
+  /** Writes the frames taken so far and closes the file; a waiting complete() fails. */
   override async unstage(): Promise<void> {
-    const file = this.file;
+    const { file, flight } = this;
     try {
       if (file) this.catchUp();
     } finally {
       this.file = undefined;
       this.prepared = undefined;
       this.flight = undefined;
+      flight?.wake?.();
       file?.writer.close();
       await super.unstage();
     }

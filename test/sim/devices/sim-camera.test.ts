@@ -291,8 +291,10 @@ describe("SimCamera in fly scans", () => {
     await cam.complete();
     await cam.prepare({ frames: 10, livetime: 0.1, trigger: "internal" });
     await cam.kickoff();
+    const complete = cam.complete();
     await clock.advance(0.35);
     await cam.unstage();
+    await expect(complete).rejects.toThrow("cam: was unstaged");
     expect(readFile(path).frames).toHaveLength(2 + 3);
   });
 
