@@ -218,6 +218,33 @@ describe("parseDocument", () => {
     expect(documentSchema.safeParse(line).success).toBe(false);
   });
 
+  it("checks the stream assets of frames written to files (event-model 1.24)", () => {
+    const resource = {
+      uid: "res-1",
+      run_start: "run-1",
+      data_key: "cam",
+      mimetype: "application/x-hdf5",
+      uri: "file://localhost/data/cam.h5",
+      parameters: { dataset: "/entry/data/data" },
+    };
+    const datum = {
+      uid: "res-1/0",
+      stream_resource: "res-1",
+      descriptor: "desc-1",
+      indices: { start: 0, stop: 10 },
+      seq_nums: { start: 1, stop: 11 },
+    };
+    expect(parseDocument(["stream_resource", resource])).toEqual(["stream_resource", resource]);
+    expect(parseDocument(["stream_datum", datum])).toEqual(["stream_datum", datum]);
+    expect(() =>
+      parseDocument(["stream_resource", edit(resource, { mimetype: undefined })]),
+    ).toThrow("invalid stream_resource.mimetype");
+    const backwards = edit(datum, { indices: { start: 5, stop: 2 } });
+    expect(() => parseDocument(["stream_datum", backwards])).toThrow(
+      "invalid stream_datum.indices: stop is before start",
+    );
+  });
+
   it("gives the error a stable code", () => {
     expect(() => parseDocument(["event", edit(event, { seq_num: 0 })])).toThrow(
       expect.objectContaining({ code: "HIL_INVALID_DOCUMENT" }),
