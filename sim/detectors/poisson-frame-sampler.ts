@@ -22,9 +22,16 @@ const WORDS = 2 ** 32;
  */
 export class PoissonFrameSampler {
   readonly size: number;
-  /** Per pixel: its table level, or -1 for a direct draw from `means`. */
-  private readonly levels: Int32Array;
+  /**
+   * Per pixel, looked up once per setExpected so a draw follows no level: where its level's
+   * guide starts, the shift giving a word's bin, and what turns an index into cdfs into a
+   * count. Pixels drawn directly are listed in `direct` and overwritten after the tables.
+   */
+  private readonly pixelGuides: Int32Array;
+  private readonly pixelShifts: Uint8Array;
+  private readonly pixelOffsets: Int32Array;
   private readonly means: Float64Array;
+  private direct: Int32Array;
   private readonly words: Uint32Array;
   /** All tables, end to end: level j starts at starts[j], at count lows[j]. */
   private cdfs = new Float64Array(4096);
@@ -43,7 +50,10 @@ export class PoissonFrameSampler {
       throw new RangeError(`size must be an integer >= 1, got ${size}`);
     }
     this.size = size;
-    this.levels = new Int32Array(size);
+    this.pixelGuides = new Int32Array(size);
+    this.pixelShifts = new Uint8Array(size);
+    this.pixelOffsets = new Int32Array(size);
+    this.direct = new Int32Array(0);
     this.means = new Float64Array(size);
     this.words = new Uint32Array(size);
   }
@@ -60,21 +70,24 @@ export class PoissonFrameSampler {
     if (expected.length !== this.size) {
       throw new RangeError(`expected has ${expected.length} values for ${this.size} pixels`);
     }
-    const { levels, means, starts } = this;
+    const { pixelGuides, pixelShifts, pixelOffsets, means, starts } = this;
+    const direct: number[] = [];
+    if (starts[0] === -1) this.buildLevel(0);
     for (let i = 0; i < expected.length; i++) {
       const mean = expected[i]!;
       if (!(mean >= 0) || !Number.isFinite(mean)) {
         throw new RangeError(`pixel ${i} expects ${mean} counts: must be finite and >= 0`);
       }
       means[i] = mean;
-      if (mean > TABLE_LIMIT) {
-        levels[i] = -1;
-        continue;
-      }
-      const level = Math.round(Math.sqrt(mean) / ROOT_STEP);
+      // A direct pixel goes through level 0's table too, to keep the loop free of branches.
+      const level = mean > TABLE_LIMIT ? 0 : Math.round(Math.sqrt(mean) / ROOT_STEP);
+      if (mean > TABLE_LIMIT) direct.push(i);
       if (starts[level] === -1) this.buildLevel(level);
-      levels[i] = level;
+      pixelGuides[i] = this.guideStarts[level]!;
+      pixelShifts[i] = this.guideShifts[level]!;
+      pixelOffsets[i] = this.lows[level]! - starts[level]!;
     }
+    this.direct = Int32Array.from(direct);
   }
 
   /** One frame of counts for the expected counts last set, drawn from `random`. */
@@ -82,20 +95,19 @@ export class PoissonFrameSampler {
     if (out.length !== this.size) {
       throw new RangeError(`out has ${out.length} values for ${this.size} pixels`);
     }
-    const { levels, means, cdfs, guides, starts, lows, guideStarts, guideShifts } = this;
+    const { pixelGuides, pixelShifts, pixelOffsets, means, cdfs, guides, direct } = this;
     const words = random.fillUint32(this.words);
     for (let i = 0; i < out.length; i++) {
-      const level = levels[i]!;
-      if (level < 0) {
-        const count = random.poisson(means[i]!);
-        out[i] = count > MAX_COUNT ? MAX_COUNT : count;
-        continue;
-      }
       const u = words[i]!;
       // The first entry above u; the last is 2^32, above every word, so there is one.
-      let k = guides[guideStarts[level]! + (u >>> guideShifts[level]!)]!;
+      let k = guides[pixelGuides[i]! + (u >>> pixelShifts[i]!)]!;
       while (cdfs[k]! <= u) k++;
-      out[i] = lows[level]! + (k - starts[level]!);
+      out[i] = pixelOffsets[i]! + k;
+    }
+    for (let j = 0; j < direct.length; j++) {
+      const i = direct[j]!;
+      const count = random.poisson(means[i]!);
+      out[i] = count > MAX_COUNT ? MAX_COUNT : count;
     }
     return out;
   }
