@@ -15,6 +15,7 @@ export {
   simSlitsDriver,
   simTemperatureDriver,
 } from "./drivers/sim-drivers.js";
+export { simCameraDriver } from "./drivers/sim-camera-driver.js";
 export type { Environment } from "./env-substitution.js";
 export { substituteEnv } from "./env-substitution.js";
 export type { LoadBeamlineOptions } from "./load-beamline.js";

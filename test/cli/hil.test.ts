@@ -1,9 +1,12 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readJsonl } from "../../src/callbacks/index.js";
-import { socat } from "../support/peers.js";
+import type { EventDescriptor } from "../../src/core/index.js";
+import { h5py, socat } from "../support/peers.js";
 import { hil, startHil } from "./run-hil.js";
 
 const outDir = (): string => mkdtempSync(join(tmpdir(), "hil-cli-"));
@@ -57,10 +60,12 @@ describe("hil run", () => {
     expect(Number(max?.[1])).toBeGreaterThan(1_000_000_000); // an event time, epoch seconds
   });
 
-  it("flies m1 through 10,000 frames of det, as the README shows, with valid JSONL", async () => {
+  it("flies m1 through 10,000 frames of det and cam, as the README shows", async () => {
     const out = outDir();
-    const args = ["run", "fly_scan", "det", "m1", "-1", "1", "10000"];
-    const result = await hil([...args, "--config", "config/sim-beamline.yaml", "--out", out]);
+    const frames = join(out, "frames");
+    const args = ["run", "fly_scan", "det,cam", "m1", "-1", "1", "10000"];
+    const config = ["--config", "config/sim-beamline.yaml", "--out", out];
+    const result = await hil([...args, ...config], { HIL_FRAMES_DIR: frames });
     expect(result.code, result.stderr).toBe(0);
     const docs = readJsonl(files(result.stderr).jsonl); // every line checked by the schemas
     const pages = docs.flatMap(([name, doc]) => (name === "event_page" ? [doc] : []));
@@ -68,12 +73,32 @@ describe("hil run", () => {
     expect(m1).toHaveLength(10_000);
     expect(m1[0]).toBeCloseTo(-1, 6);
     expect(m1.at(-1)).toBeCloseTo(1, 6);
-    expect(docs.at(-1)).toMatchObject([
-      "stop",
-      { exit_status: "success", num_events: { primary: 10_000 } },
-    ]);
+    const stop = { exit_status: "success", num_events: { primary: 10_000 } };
+    expect(docs.at(-1)).toMatchObject(["stop", stop]);
     const cen = Number(/cen\s+(-?[\d.]+)/.exec(result.stdout)?.[1]);
     expect(Math.abs(cen - 0.3)).toBeLessThan(0.1);
+    // The camera's frames: one file, described frame by frame, with the declared shape.
+    const descriptor = docs.find(
+      ([name, doc]) => name === "descriptor" && doc.name === "primary",
+    )![1] as EventDescriptor;
+    expect(descriptor.data_keys.cam).toMatchObject({ shape: [48, 64], external: "STREAM:" });
+    const resources = docs.flatMap(([name, doc]) => (name === "stream_resource" ? [doc] : []));
+    const datums = docs.flatMap(([name, doc]) => (name === "stream_datum" ? [doc] : []));
+    expect(resources).toHaveLength(1);
+    expect(datums.map((d) => [d.seq_nums.start, d.seq_nums.stop])).toEqual(
+      datums.map((d) => [d.indices.start + 1, d.indices.stop + 1]),
+    );
+    expect(datums.at(-1)!.indices.stop).toBe(10_000);
+    if (!h5py().available) return;
+    const file = fileURLToPath(resources[0]!.uri.replace("file://localhost", "file://"));
+    const dataset = String(resources[0]!.parameters.dataset);
+    const shape = execFileSync("/usr/bin/python3", [
+      "-c",
+      "import sys, h5py; d = h5py.File(sys.argv[1], 'r')[sys.argv[2]]; print(list(d.shape), d.dtype)",
+      file,
+      dataset,
+    ]).toString();
+    expect(shape.trim()).toBe("[10000, 48, 64] uint16");
   });
 
   it("runs the same scan through the sim twins of the real beamline", async () => {

@@ -44,12 +44,12 @@ async function countsAlong(
 describe("buildDevices", () => {
   it("builds config/sim-beamline.yaml into connected devices that move, count and read", async () => {
     const beamline = await loadBeamline("config/sim-beamline.yaml", { clock: new VirtualClock() });
-    expect([...beamline.devices.keys()]).toEqual(["m1", "m2", "slits", "det", "i0", "tc1"]);
+    expect([...beamline.devices.keys()]).toEqual(["m1", "m2", "slits", "det", "cam", "i0", "tc1"]);
     expect(beamline.isSimulated).toBe(true);
     expect(beamline.metadata).toMatchObject({ beamline_id: "SIM-1" });
     expect(beamline.withLabel("motors").map((d) => d.name)).toEqual(["m1", "m2", "slits"]);
     expect(beamline.withLabel("baseline").map((d) => d.name)).toEqual(["i0", "tc1"]);
-    expect(beamline.withLabel("detectors").map((d) => d.name)).toEqual(["det"]);
+    expect(beamline.withLabel("detectors").map((d) => d.name)).toEqual(["det", "cam"]);
     const [away, peak] = await countsAlong(beamline.get("m1"), beamline.get("det"), [-2, 0.3]);
     // background 100/s, plus 10000/s at the centre, for 0.1 s, with Poisson noise.
     expect(away).toBeGreaterThan(0);

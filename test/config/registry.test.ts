@@ -9,6 +9,7 @@ describe("DriverRegistry", () => {
       "eurotherm.3200",
       "keithley.6485",
       "newport.smc100",
+      "sim.camera",
       "sim.detector",
       "sim.motor",
       "sim.slits",
@@ -37,7 +38,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("acme.widget")).toBe(
-      'unknown driver "acme.widget" (known drivers: eurotherm.3200, keithley.6485, newport.smc100, sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "acme.widget" (known drivers: eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   simSlitsDriver,
   simTemperatureDriver,
 } from "./sim-drivers.js";
+import { simCameraDriver } from "./sim-camera-driver.js";
 import { eurothermDriver } from "./eurotherm-driver.js";
 import { keithley6485Driver } from "./keithley-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
@@ -16,6 +17,7 @@ export const driverRegistry = new DriverRegistry()
   .register(simDetectorDriver)
   .register(simTemperatureDriver)
   .register(simSlitsDriver)
+  .register(simCameraDriver)
   .register(smc100Driver)
   .register(eurothermDriver)
   .register(keithley6485Driver);

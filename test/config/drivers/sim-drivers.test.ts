@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuildContext } from "../../../src/config/index.js";
 import {
+  simCameraDriver,
   simDetectorDriver,
   simMotorDriver,
   simSlitsDriver,
@@ -8,7 +10,13 @@ import {
 } from "../../../src/config/index.js";
 import type { Device } from "../../../src/core/index.js";
 import { VirtualClock } from "../../../src/core/index.js";
-import { SimDetector, SimMotor, SimSlits, SimTemperatureController } from "../../../sim/index.js";
+import {
+  SimCamera,
+  SimDetector,
+  SimMotor,
+  SimSlits,
+  SimTemperatureController,
+} from "../../../sim/index.js";
 
 function context<P>(name: string, params: P, others: Record<string, Device> = {}): BuildContext<P> {
   return {
@@ -192,5 +200,24 @@ describe("sim.temperature and sim.slits", () => {
     expect(await slits.gap.readback.get()).toBe(2);
     expect(await slits.gap.highLimit.get()).toBe(3);
     expect(slits.gap.units).toBe("um");
+  });
+});
+
+describe("sim.camera", () => {
+  it("builds a camera writing to its directory, resolved from the working directory", () => {
+    const params = { directory: "out/frames", width: 64, height: 48, exposure: 0.2 };
+    const parsed = simCameraDriver.params.parse(params);
+    const cam = simCameraDriver.build(context("cam", parsed)) as SimCamera;
+    expect(cam).toBeInstanceOf(SimCamera);
+    expect([cam.width, cam.height]).toEqual([64, 48]);
+    expect(cam.directory).toBe(resolve("out/frames"));
+  });
+
+  it("refuses a frame size that is not whole pixels, and unknown keys", () => {
+    const result = simCameraDriver.params.safeParse({ width: 6.5, lens: "f/2" });
+    expect(issues(result)).toEqual([
+      expect.stringMatching(/^width: /),
+      expect.stringMatching(/^: Unrecognized key: "lens"/),
+    ]);
   });
 });
