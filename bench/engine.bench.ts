@@ -13,7 +13,7 @@ import { VirtualClock } from "../src/core/index.js";
 import { RunEngine } from "../src/engine/index.js";
 import { count, flyScan, scan } from "../src/plans/index.js";
 import { SimDetector, SimMotor } from "../sim/index.js";
-import { printTable, timeIt } from "./table.js";
+import { median, printTable, timeIt } from "./table.js";
 
 const EVENTS = 10_000;
 const RUNS = 5;
@@ -116,12 +116,6 @@ async function rate(
     rates.push((EVENTS / ms) * 1000);
   }
   return median(rates);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function rssMiB(): number {

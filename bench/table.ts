@@ -17,3 +17,10 @@ export async function timeIt(work: () => Promise<void>): Promise<number> {
   await work();
   return performance.now() - start;
 }
+
+/** The middle of some timings: one slow moment of a shared machine does not decide it. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { InterruptHandler } from "../../src/cli/interrupts.js";
 import { Terminal } from "../../src/cli/terminal.js";
 import { datatype, softSignalRW } from "../../src/core/index.js";
-import type { RunEngineState } from "../../src/engine/index.js";
 import { RunEngine, SuspendFloor } from "../../src/engine/index.js";
-import { beamline, collector, rawScan, stopOf } from "../engine/fixtures.js";
+import { beamline, collector, rawScan, stopOf, until } from "../engine/fixtures.js";
 
 const uninstalls: Array<() => void> = [];
 afterEach(() => uninstalls.splice(0).forEach((uninstall) => uninstall()));
@@ -26,11 +25,6 @@ function rig() {
   const re = new RunEngine({ clock, stateHook: handler.onState, log: () => undefined });
   uninstalls.push(handler.install(re));
   return { clock, m1, det, re, input, notes: () => notes };
-}
-
-async function until(re: RunEngine, state: RunEngineState): Promise<void> {
-  for (let i = 0; i < 10_000 && re.state !== state; i++) await new Promise((r) => setImmediate(r));
-  expect(re.state).toBe(state);
 }
 
 describe("Ctrl-C", () => {

@@ -1,6 +1,8 @@
 // A small beamline and hand-written plans for the engine's tests, so they depend on no
 // plan library: just the messages.
+import { expect } from "vitest";
 import type { Msg, NamedDocument, Plan } from "../../src/core/index.js";
+import type { RunEngine, RunEngineState } from "../../src/engine/index.js";
 import { SimDetector, SimMotor, VirtualClock } from "../../src/index.js";
 
 export function beamline() {
@@ -76,4 +78,10 @@ export function stopOf(docs: NamedDocument[]) {
   const stop = docs.find(([name]) => name === "stop");
   if (!stop || stop[0] !== "stop") throw new Error("no stop document");
   return stop[1];
+}
+
+/** Waits until the engine reaches `state`, stepping the event loop (not the clock). */
+export async function until(re: RunEngine, state: RunEngineState): Promise<void> {
+  for (let i = 0; i < 10_000 && re.state !== state; i++) await new Promise((r) => setImmediate(r));
+  expect(re.state).toBe(state);
 }

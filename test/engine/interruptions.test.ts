@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Msg } from "../../src/core/index.js";
 import { RunEngine, RunInterruptedError } from "../../src/engine/index.js";
-import { beamline, collector, eventsOf, rawScan, stopOf } from "./fixtures.js";
-
-/** Waits until the engine reaches `state`, stepping the event loop (not the clock). */
-async function until(re: RunEngine, state: string): Promise<void> {
-  for (let i = 0; i < 10_000 && re.state !== state; i++) await new Promise((r) => setImmediate(r));
-  expect(re.state).toBe(state);
-}
+import { beamline, collector, eventsOf, rawScan, stopOf, until } from "./fixtures.js";
 
 const cleanupMarker: Msg = { command: "null" };
 

@@ -1,21 +1,14 @@
 // What the engine promises the hardware, as bluesky's RunEngine does: nothing it set keeps
 // moving once the run is at rest or over, suspenders hold a run back before it starts, and
 // a signal that cannot be read suspends rather than ends the process.
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import type { Msg, Plan, Status } from "../../src/core/index.js";
 import { datatype, softSignalRW } from "../../src/core/index.js";
 import type { RunEngineState } from "../../src/engine/index.js";
 import { RunEngine, RunInterruptedError, SuspendFloor } from "../../src/engine/index.js";
 import { ModbusClient, modbusSignalR } from "../../src/transports/index.js";
-import { beamline, collector, eventsOf, names, rawScan, stopOf } from "./fixtures.js";
-
-/** Waits until the engine reaches `state`, stepping the event loop (not the clock). */
-async function until(re: RunEngine, state: RunEngineState): Promise<void> {
-  for (let i = 0; i < 10_000 && re.state !== state; i++) await new Promise((r) => setImmediate(r));
-  expect(re.state).toBe(state);
-}
+import { beamline, collector, eventsOf, names, rawScan, stopOf, until } from "./fixtures.js";
+import { unusedPort } from "../support/unused-port.js";
 
 /** A device that says what the engine told it, as bluesky's Pausable sees it. */
 class Shutter {
@@ -92,7 +85,7 @@ describe("a suspension", () => {
 
   it("on a signal that cannot be read holds the run, naming the signal, until aborted", async () => {
     const { clock, m1, det } = beamline();
-    const client = new ModbusClient({ host: "127.0.0.1", port: await closedPort(), timeout: 0.2 });
+    const client = new ModbusClient({ host: "127.0.0.1", port: await unusedPort(), timeout: 0.2 });
     const current = modbusSignalR(
       client,
       { table: "input", address: 1, type: "int16" },
@@ -175,12 +168,3 @@ describe("the end of a run", () => {
     expect(stops.every((options) => (options as { success: boolean }).success)).toBe(true);
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,7 +1,5 @@
 // ModbusClient over real TCP loopback: against the Eurotherm emulator for exceptions, faults
 // and reconnection, and against a bare modbus-serial server that counts requests in flight.
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import modbusSerial from "modbus-serial";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ModbusClientOptions, ModbusConnectionState } from "../../../src/transports/index.js";
@@ -15,6 +13,7 @@ import {
   TransportUnavailableError,
 } from "../../../src/transports/index.js";
 import { Eurotherm3200Emulator } from "../../../sim/index.js";
+import { unusedPort } from "../../support/unused-port.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -48,14 +47,6 @@ function waitForState(c: ModbusClient, state: ModbusConnectionState): Promise<vo
       resolve();
     });
   });
-}
-
-async function unusedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe("ModbusClient against the Eurotherm emulator", () => {

@@ -1,7 +1,5 @@
 // Modbus signals (ModbusRegisterBackend behind SignalR/SignalRW) against the Eurotherm
 // emulator over TCP loopback: reads, writes, enums, connect errors and polled subscriptions.
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Reading } from "../../../src/core/index.js";
 import {
@@ -19,6 +17,7 @@ import {
   modbusSignalRW,
 } from "../../../src/transports/index.js";
 import { Eurotherm3200Emulator } from "../../../sim/index.js";
+import { unusedPort } from "../../support/unused-port.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -235,7 +234,7 @@ describe("Modbus signal subscriptions", () => {
   });
 
   it("tell a subscriber, not the process, that the first read failed, naming the signal", async () => {
-    const client = new ModbusClient({ host: "127.0.0.1", port: await closedPort(), timeout: 0.2 });
+    const client = new ModbusClient({ host: "127.0.0.1", port: await unusedPort(), timeout: 0.2 });
     cleanups.push(() => client.close());
     const current = modbusSignalR(
       client,
@@ -257,12 +256,3 @@ describe("Modbus signal subscriptions", () => {
     unsubscribe();
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
