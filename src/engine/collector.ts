@@ -170,7 +170,10 @@ function append(rows: Rows, page: PartialEventPage): Rows {
   return { time: rows.time.concat(page.time), data, timestamps };
 }
 
-/** The first `count` rows, removed from `rows` (no copy when that is all of them). */
+/**
+ * The first `count` rows, leaving the rest in `rows`. Copies rather than splices: a device
+ * may hand over one array as two columns (its times as timestamps too).
+ */
 function take(rows: Rows, count: number): Rows {
   if (count === rows.time.length) {
     const all = { time: rows.time, data: rows.data, timestamps: rows.timestamps };
@@ -179,8 +182,15 @@ function take(rows: Rows, count: number): Rows {
     rows.timestamps = {};
     return all;
   }
-  const taken: Rows = { time: rows.time.splice(0, count), data: {}, timestamps: {} };
-  for (const key in rows.data) taken.data[key] = rows.data[key]!.splice(0, count);
-  for (const key in rows.timestamps) taken.timestamps[key] = rows.timestamps[key]!.splice(0, count);
+  const taken: Rows = { time: rows.time.slice(0, count), data: {}, timestamps: {} };
+  rows.time = rows.time.slice(count);
+  for (const key in rows.data) {
+    taken.data[key] = rows.data[key]!.slice(0, count);
+    rows.data[key] = rows.data[key]!.slice(count);
+  }
+  for (const key in rows.timestamps) {
+    taken.timestamps[key] = rows.timestamps[key]!.slice(0, count);
+    rows.timestamps[key] = rows.timestamps[key]!.slice(count);
+  }
   return taken;
 }
