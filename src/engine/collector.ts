@@ -30,6 +30,8 @@ export class Collector {
   private readonly waiting = new Map<Collectable, Rows>();
   /** Per file-writing detector: the uid of its stream_resource documents already sent. */
   private readonly resources = new Map<WritesStreamAssets, Set<string>>();
+  /** The objects of each stream collected so far, for the last collect as the run ends. */
+  private readonly collected = new Map<string, readonly Collectable[]>();
 
   constructor(bundler: RunBundler) {
     this.bundler = bundler;
@@ -39,6 +41,7 @@ export class Collector {
   async collect(streamName: string, objects: readonly Collectable[]): Promise<number> {
     if (objects.length === 0) throw new PlanProtocolError("collect needs at least one object");
     const stream = await this.bundler.streamFor(streamName, objects, "collect");
+    this.collected.set(streamName, objects);
     const rowGivers: Collectable[] = [];
     let frames = 0;
     for (const obj of objects) {
@@ -56,6 +59,18 @@ export class Collector {
       return Math.max(0, added);
     }
     return this.emitRows(streamName, stream, rowGivers);
+  }
+
+  /**
+   * Collects every stream once more, as bluesky's backstop collect when a run ends: what
+   * flyers gathered after the plan's last collect (an abort mid-flight) is not lost.
+   */
+  async collectRest(log: (message: string, error?: unknown) => void): Promise<void> {
+    for (const [stream, objects] of this.collected) {
+      await this.collect(stream, objects).catch((error: unknown) =>
+        log(`the last collect of stream "${stream}" failed`, error),
+      );
+    }
   }
 
   private async gather(obj: Collectable): Promise<void> {

@@ -133,6 +133,11 @@ export class Execution {
     this.bundler?.restoreMonitors();
   }
 
+  /** bluesky's backstop: collects what flyers gathered after the plan's last collect. */
+  async collectRest(): Promise<void> {
+    await this.bundler?.collectRest();
+  }
+
   async unstageAll(log: (message: string, error: unknown) => void): Promise<void> {
     for (const obj of this.staged.splice(0).reverse()) {
       await obj.unstage().catch((error: unknown) => log(`unstaging ${obj.name} failed`, error));

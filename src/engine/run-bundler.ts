@@ -56,6 +56,7 @@ export class RunBundler {
   private inFlight: Promise<void> | undefined;
   private readonly collector: Collector;
   private readonly monitors: Monitors;
+  private readonly log: Log;
   readonly newUid: () => string;
   readonly newUids: (count: number) => string[];
   readonly clock: Clock;
@@ -73,6 +74,7 @@ export class RunBundler {
     this.emit = emit;
     this.newUid = uids.newUid;
     this.newUids = uids.newUids;
+    this.log = log;
     this.collector = new Collector(this);
     this.monitors = new Monitors(this, log);
   }
@@ -176,6 +178,11 @@ export class RunBundler {
   /** Turns what `objects` gathered while flying into event pages and stream assets. */
   collect(stream: string, objects: readonly Collectable[]): Promise<number> {
     return this.collector.collect(stream, objects);
+  }
+
+  /** Collects what flyers gathered since the plan's last collect, before the run closes. */
+  collectRest(): Promise<void> {
+    return this.collector.collectRest(this.log);
   }
 
   /** Every change of `obj` becomes an event of `stream` until unmonitor(). */

@@ -415,12 +415,14 @@ export class RunEngine {
 
   /**
    * As bluesky's RunEngine on the way out, whatever the outcome: stop everything the run set
-   * or kicked off (a move the plan never waited for must not outlive it), unstage, close.
+   * or kicked off (a move the plan never waited for must not outlive it), collect what
+   * flyers gathered since the last collect, unstage, close.
    */
   private async cleanUp(execution: Execution, end: LoopEnd, failure: unknown): Promise<void> {
     try {
       const failures = await execution.stopTouched(this.log);
       if (end !== "finished") this.panicked ||= failures > 0;
+      await execution.collectRest();
       await execution.unstageAll(this.log);
       if (end !== "finished") {
         await execution.closeRun("abort", end.halted);

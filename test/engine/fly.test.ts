@@ -62,12 +62,13 @@ describe("fly_scan", () => {
     expect(await m1.moving.get()).toBe(false);
   });
 
-  it("aborts on a pause (a flight has no checkpoint to go back to), leaving m1 at rest", async () => {
+  it("aborts on a pause (no checkpoint in a flight): m1 at rest, every frame taken kept", async () => {
     const { clock, m1, det, re } = flyingBeamline();
     const { docs, callback } = collector();
     const running = re.run(flyScan([det], m1, -1, 1, 1001, { time: 20 }), callback);
-    await clock.sleep(8);
+    await clock.sleep(8.5); // half way between two collects of the plan
     expect(await m1.moving.get()).toBe(true);
+    const pausedAt = clock.now();
     re.requestPause();
     await expect(running).rejects.toBeInstanceOf(RunInterruptedError);
     expect(await m1.moving.get()).toBe(false);
@@ -75,6 +76,9 @@ describe("fly_scan", () => {
     expect(await m1.moving.get()).toBe(false);
     for (const doc of docs) parseDocument(doc);
     const rows = pagesOf(docs).reduce((n, page) => n + page.uid.length, 0);
+    // The frames taken up to the pause are all there, not only those of the last collect.
+    const lastFrame = pagesOf(docs).at(-1)!.time.at(-1)!;
+    expect(pausedAt - lastFrame).toBeLessThan(0.021); // one pulse spacing
     expect(rows).toBeGreaterThan(0);
     expect(stopOf(docs)).toMatchObject({ exit_status: "abort", num_events: { primary: rows } });
   });
