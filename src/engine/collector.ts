@@ -2,7 +2,7 @@ import type {
   Collectable,
   EventPage,
   PartialEventPage,
-  StreamAsset,
+  StreamRange,
   WritesStreamAssets,
 } from "../core/index.js";
 import { isEventCollectable, isEventPageCollectable, writesStreamAssets } from "../core/index.js";
@@ -28,8 +28,6 @@ interface Rows {
 export class Collector {
   private readonly bundler: RunBundler;
   private readonly waiting = new Map<Collectable, Rows>();
-  /** Per file-writing detector: the uid of its stream_resource documents already sent. */
-  private readonly resources = new Map<WritesStreamAssets, Set<string>>();
   /** The objects of each stream collected so far, for the last collect as the run ends. */
   private readonly collected = new Map<string, readonly Collectable[]>();
 
@@ -130,36 +128,13 @@ export class Collector {
   /** Sends the detector's new stream assets; gives how many frames are in its files. */
   private async collectAssets(obj: WritesStreamAssets, stream: Stream): Promise<number> {
     const index = await obj.getIndex();
-    const assets = await obj.collectAssetDocs(index);
-    let sent = this.resources.get(obj);
-    if (!sent) this.resources.set(obj, (sent = new Set()));
-    for (const asset of assets) await this.sendAsset(asset, stream, sent, obj.name);
-    return index;
-  }
-
-  private async sendAsset(
-    asset: StreamAsset,
-    stream: Stream,
-    resources: Set<string>,
-    device: string,
-  ): Promise<void> {
-    if (asset[0] === "stream_resource") {
-      resources.add(asset[1].uid);
-      await this.bundler.send("stream_resource", { ...asset[1], run_start: this.bundler.runUid });
-      return;
-    }
-    const datum = asset[1];
-    if (!resources.has(datum.stream_resource)) {
-      throw new PlanProtocolError(
-        `${device} sent a stream_datum of resource ${datum.stream_resource} before the resource`,
-      );
-    }
-    const { indices } = datum;
-    await this.bundler.send("stream_datum", {
-      ...datum,
-      descriptor: stream.descriptor.uid,
-      seq_nums: { start: indices.start + 1, stop: indices.stop + 1 },
+    // Frame i of a flight belongs to event i + 1, as the rows of the other collectables.
+    const seqNumsOf = ({ start, stop }: StreamRange): StreamRange => ({
+      start: start + 1,
+      stop: stop + 1,
     });
+    await this.bundler.assets.send(obj, await obj.collectAssetDocs(index), stream, seqNumsOf);
+    return index;
   }
 }
 

@@ -11,12 +11,16 @@ import type {
   Readable,
   Readings,
   RunStart,
+  StreamAsset,
+  StreamRange,
   Subscribable,
+  WritesStreamAssets,
 } from "../core/index.js";
-import { hasHints, isConfigurable } from "../core/index.js";
+import { hasHints, isConfigurable, writesStreamAssets } from "../core/index.js";
 import { Collector } from "./collector.js";
 import { PlanProtocolError } from "./errors.js";
 import { Monitors } from "./monitors.js";
+import { StreamAssets } from "./stream-assets.js";
 
 /** Delivers a document; undefined when that is done at once. */
 type Emit = (...document: NamedDocument) => Promise<void> | undefined;
@@ -41,6 +45,8 @@ export type StreamSource = "read" | "collect";
 interface Bundle {
   readonly stream: string;
   readonly reads: Map<Readable, Readings>;
+  /** Frames that readers wrote to files, to describe before the event. */
+  readonly assets: Array<[WritesStreamAssets, StreamAsset[]]>;
 }
 
 const METADATA_KEY = /^[^./]+$/;
@@ -55,6 +61,7 @@ export class RunBundler {
   /** The delivery of documents sent from outside the message loop (monitors), in order. */
   private inFlight: Promise<void> | undefined;
   private readonly collector: Collector;
+  readonly assets: StreamAssets;
   private readonly monitors: Monitors;
   private readonly log: Log;
   readonly newUid: () => string;
@@ -75,6 +82,7 @@ export class RunBundler {
     this.newUid = uids.newUid;
     this.newUids = uids.newUids;
     this.log = log;
+    this.assets = new StreamAssets(this);
     this.collector = new Collector(this);
     this.monitors = new Monitors(this, log);
   }
@@ -104,7 +112,7 @@ export class RunBundler {
         `create "${stream}" while the "${this.bundle.stream}" bundle is open`,
       );
     }
-    this.bundle = { stream, reads: new Map() };
+    this.bundle = { stream, reads: new Map(), assets: [] };
   }
 
   async read(obj: Readable): Promise<Readings> {
@@ -114,6 +122,8 @@ export class RunBundler {
       throw new PlanProtocolError(`${obj.name} was read twice in one event`);
     const readings = await obj.read();
     bundle.reads.set(obj, readings);
+    // A camera in a step scan: its frame is in a file, described by stream assets.
+    if (writesAssets(obj)) bundle.assets.push([obj, await obj.collectAssetDocs()]);
     return readings;
   }
 
@@ -124,12 +134,23 @@ export class RunBundler {
     this.bundle = undefined;
     const known = this.streams.get(bundle.stream);
     // After the first event of a stream its descriptor is known: no need to wait for one.
-    if (known && holdsExactly(known.objects, bundle.reads)) return this.emitEvent(known, bundle);
-    return this.saveFirst(bundle);
+    const ready = known && holdsExactly(known.objects, bundle.reads) && bundle.assets.length === 0;
+    if (ready) return this.emitEvent(known, bundle);
+    return this.saveSlowly(bundle);
   }
 
-  private async saveFirst(bundle: Bundle): Promise<void> {
+  /** Saves an event that needs its descriptor made first, or stream assets sent first. */
+  private async saveSlowly(bundle: Bundle): Promise<void> {
     const stream = await this.streamFor(bundle.stream, [...bundle.reads.keys()], "read");
+    const seqNum = this.eventCount(bundle.stream) + 1;
+    // The frames of this event belong to it (bluesky counts from the stream's next seq_num).
+    const seqNumsOf = ({ start, stop }: StreamRange): StreamRange => ({
+      start: seqNum,
+      stop: seqNum + stop - start,
+    });
+    for (const [obj, assets] of bundle.assets) {
+      await this.assets.send(obj, assets, stream, seqNumsOf);
+    }
     await this.emitEvent(stream, bundle);
   }
 
@@ -312,6 +333,14 @@ export class RunBundler {
     }
     return descriptor;
   }
+}
+
+/** Whether a reader writes its frames to files, asked once per object: reads are hot. */
+const assetWriters = new WeakMap<object, boolean>();
+function writesAssets(obj: object): obj is WritesStreamAssets {
+  let writes = assetWriters.get(obj);
+  if (writes === undefined) assetWriters.set(obj, (writes = writesStreamAssets(obj)));
+  return writes;
 }
 
 function nameOf(obj: object): string {
