@@ -1,7 +1,7 @@
 import type { Clock, DataKey, DataKeys, PartialEventPage, Timer } from "../../src/core/index.js";
 import { Status } from "../../src/core/index.js";
 import { FlyScanError } from "./fly-plan.js";
-import { PeriodicTrain } from "./periodic-train.js";
+import { PeriodicPulseTrain } from "./periodic-pulse-train.js";
 import type { PulseSource, PulseTrain } from "./pulse-train.js";
 
 /** What a detector is prepared with to take a frame per hardware pulse. */
@@ -67,7 +67,7 @@ export class TriggeredFrames {
   /** Takes the trigger's armed train (or starts its own at `now`); fails when it is too short. */
   arm(now: number): void {
     if (this.trigger === "internal") {
-      this.train = new PeriodicTrain(this.requested ?? 0, this.livetime, now);
+      this.train = new PeriodicPulseTrain(now, this.livetime, this.requested ?? 0);
       return;
     }
     const train = this.currentTrain(this.trigger);
