@@ -39,7 +39,8 @@ export {
   positionerErrors,
   stripEcho,
 } from "./protocol.js";
-export type { Smc100Identity, Smc100MotorOptions } from "./smc100-motor.js";
+export type { Smc100Identity } from "./smc100-exchanges.js";
+export type { Smc100MotorOptions } from "./smc100-motor.js";
 export { Smc100Motor } from "./smc100-motor.js";
 export type { Smc100Channel, Smc100ChannelOptions } from "./smc100-channel.js";
 export { SMC100_SERIAL, smc100Channel } from "./smc100-channel.js";

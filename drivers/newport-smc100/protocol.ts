@@ -1,5 +1,5 @@
 // The Newport SMC100 (CC/PP) RS-232 protocol as data and pure functions: command strings
-// out, reply lines in. No I/O here; smc100-motor.ts is the shell. See README.md.
+// out, reply lines in. No I/O here; smc100-exchanges.ts is the shell. See README.md.
 import { HilError } from "../../src/core/index.js";
 
 /** Line settings of the RS-232 port; commands and replies both end in CR LF. */

@@ -8,37 +8,16 @@ import {
   getMockPutLog,
   setMockValue,
 } from "../../../src/core/index.js";
-import type { ModbusClientLike } from "../../../src/transports/index.js";
 import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
-
-/** A Modbus client that counts every use: mock mode must leave it alone. */
-function untouchedClient(): ModbusClientLike & { uses: string[] } {
-  const uses: string[] = [];
-  const refuse = (what: string) => () => {
-    uses.push(what);
-    return Promise.reject(new Error(`${what} on a mocked device's client`));
-  };
-  return {
-    unitId: 1,
-    port: "modbus-tcp:192.0.2.1:502",
-    url: "modbus://192.0.2.1:502",
-    uses,
-    connect: refuse("connect"),
-    close: refuse("close"),
-    readHoldingRegisters: refuse("readHoldingRegisters"),
-    readInputRegisters: refuse("readInputRegisters"),
-    readCoils: refuse("readCoils"),
-    readDiscreteInputs: refuse("readDiscreteInputs"),
-    writeRegister: refuse("writeRegister"),
-    writeRegisters: refuse("writeRegisters"),
-    writeCoil: refuse("writeCoil"),
-    writeCoils: refuse("writeCoils"),
-  };
-}
+import {
+  expectDisconnectUntouched,
+  expectRefusedBeforeAnyPut,
+  untouchedModbusClient,
+} from "../mock-mode.js";
 
 async function mockedFurnace(remoteSetpoint = false) {
   const clock = new VirtualClock();
-  const client = untouchedClient();
+  const client = untouchedModbusClient();
   const furnace = new Eurotherm3200({
     name: "furnace",
     clock,
@@ -90,13 +69,11 @@ describe("Eurotherm3200 connected with {mock: true}", () => {
 
   it("refuses a target outside the mocked setpoint limits before writing anything", async () => {
     const { furnace } = await mockedFurnace();
-    await expect(furnace.set(2000)).rejects.toThrow(LimitError);
-    expect(getMockPutLog(furnace)).toEqual([]);
+    await expectRefusedBeforeAnyPut(furnace, furnace.set(2000), LimitError);
   });
 
   it("disconnects without touching the Modbus client", async () => {
     const { client, furnace } = await mockedFurnace();
-    await furnace.disconnect();
-    expect(client.uses).toEqual([]);
+    await expectDisconnectUntouched(furnace, client);
   });
 });

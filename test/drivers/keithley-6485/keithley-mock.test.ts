@@ -1,24 +1,8 @@
 // The Keithley 6485 connected with {mock: true}: no port, its value whatever the test sets.
 import { describe, expect, it } from "vitest";
 import { VirtualClock, setMockValue } from "../../../src/core/index.js";
-import type { Keithley6485Channel } from "../../../drivers/keithley-6485/index.js";
 import { Keithley6485 } from "../../../drivers/keithley-6485/index.js";
-
-/** A channel that counts every use: mock mode must leave it alone. */
-function untouchedChannel(): Keithley6485Channel & { uses: string[] } {
-  const uses: string[] = [];
-  const refuse = (what: string) => {
-    uses.push(what);
-    return Promise.reject(new Error(`${what} on a mocked detector's channel`));
-  };
-  return {
-    name: "serial:/dev/nowhere",
-    uses,
-    open: () => refuse("open"),
-    query: (command) => refuse(`query ${command}`),
-    write: (command) => refuse(`write ${command}`),
-  };
-}
+import { untouchedChannel } from "../mock-mode.js";
 
 describe("Keithley6485 connected with {mock: true}", () => {
   it("connects and triggers without the channel, reading the mock's value", async () => {

@@ -9,25 +9,12 @@ import {
   getMockPuts,
   setMockValue,
 } from "../../../src/core/index.js";
-import type { Smc100Channel } from "../../../drivers/newport-smc100/index.js";
 import { Smc100Error, Smc100Motor } from "../../../drivers/newport-smc100/index.js";
-
-/** A channel that counts every use: mock mode must leave it alone. */
-function untouchedChannel(): Smc100Channel & { uses: string[] } {
-  const uses: string[] = [];
-  const refuse = (what: string) => {
-    uses.push(what);
-    return Promise.reject(new Error(`${what} on a mocked motor's channel`));
-  };
-  return {
-    name: "serial:/dev/nowhere",
-    uses,
-    open: () => refuse("open"),
-    query: (command) => refuse(`query ${command}`),
-    write: (command) => refuse(`write ${command}`),
-    close: () => refuse("close"),
-  };
-}
+import {
+  expectDisconnectUntouched,
+  expectRefusedBeforeAnyPut,
+  untouchedChannel,
+} from "../mock-mode.js";
 
 /** A mocked motor whose PA starts a motion of `seconds` that ends READY at the target. */
 async function mockedMotor(seconds = 1, limits?: readonly [number, number]) {
@@ -120,13 +107,11 @@ describe("Smc100Motor connected with {mock: true}", () => {
 
   it("checks the configured soft limits before any put", async () => {
     const { m1 } = await mockedMotor(1, [-3, 3]);
-    await expect(m1.set(5)).rejects.toThrow(LimitError);
-    expect(getMockPutLog(m1)).toEqual([]);
+    await expectRefusedBeforeAnyPut(m1, m1.set(5), LimitError);
   });
 
   it("disconnects without touching the channel", async () => {
     const { m1, channel } = await mockedMotor();
-    await m1.disconnect();
-    expect(channel.uses).toEqual([]);
+    await expectDisconnectUntouched(m1, channel);
   });
 });
