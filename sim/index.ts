@@ -18,7 +18,9 @@ export { SimTemperatureController } from "./devices/sim-temperature-controller.j
 export type { SimSlitsOptions } from "./devices/sim-slits.js";
 export { SimSlits, SlitAxis } from "./devices/sim-slits.js";
 export * from "./emulators/index.js";
-export type { CameraSlit, SimCameraOptions, SimCameraPrepare } from "./devices/sim-camera.js";
+export type { CameraSlit } from "./devices/camera-slit.js";
+export type { SimCameraPrepare } from "./devices/camera-prepare.js";
+export type { SimCameraOptions } from "./devices/sim-camera.js";
 export { SimCamera } from "./devices/sim-camera.js";
 export { PeriodicPulseTrain } from "./devices/periodic-pulse-train.js";
 export {

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { z } from "zod";
 import type {
   Clock,
   DataKey,
@@ -14,9 +12,6 @@ import type {
   StopOptions,
   Stoppable,
   StreamAsset,
-  StreamDatum,
-  StreamResource,
-  TriggerInfo,
   Triggerable,
   TriggerEstimator,
   WritesStreamAssets,
@@ -30,27 +25,22 @@ import {
   softSignalRW,
 } from "../../src/core/index.js";
 import { BeamCameraModel } from "../detectors/beam-camera-model.js";
-import {
-  BeamImage,
-  type BeamImageOptions,
-  type SlitAxisName,
-  type SlitOpening,
-} from "../detectors/beam-image.js";
-import { FRAME_DATASET, Hdf5FrameWriter } from "../files/hdf5-frame-writer.js";
+import { BeamImage, type BeamImageOptions } from "../detectors/beam-image.js";
+import { Hdf5FrameWriter } from "../files/hdf5-frame-writer.js";
 import { SeededRandom } from "../random.js";
+import {
+  exposedBy,
+  framesOf,
+  timeToLastFrame,
+  waitOnTrain,
+  type CameraFlight,
+} from "./camera-flight.js";
+import { checkPrepare, type CameraPrepared, type SimCameraPrepare } from "./camera-prepare.js";
+import { CameraRunFile } from "./camera-run-file.js";
+import { CameraFrameRenderer } from "./camera-frame-renderer.js";
+import type { CameraSlit } from "./camera-slit.js";
 import { FlyScanError } from "./fly-plan.js";
 import { PeriodicPulseTrain } from "./periodic-pulse-train.js";
-import type { PositionSource } from "./position-source.js";
-import type { PulseSource, PulseTrain } from "./pulse-train.js";
-
-/** A slit in the beam before the camera; each value a number or a motor's true position. */
-export interface CameraSlit {
-  gap: PositionSource | number;
-  /** Default 0. */
-  centre?: PositionSource | number;
-  /** Which way the blades close (default "y": they limit rows). */
-  axis?: SlitAxisName;
-}
 
 export interface SimCameraOptions {
   name: string;
@@ -69,77 +59,8 @@ export interface SimCameraOptions {
   slit?: CameraSlit;
 }
 
-/** What prepare() takes for a fly scan: core's TriggerInfo, as the fly plans hand it. */
-export interface SimCameraPrepare extends TriggerInfo {
-  /** Frames to take after kickoff (fewer if the trigger's train is cut short). */
-  frames: number;
-  /** Seconds each frame exposes for from its trigger (default: the exposure setting). */
-  livetime?: number;
-  /**
-   * A frame at each pulse of this device's armed train (a PulseSource such as a SimMotor
-   * prepared with pulses; its `pulses` are looked up at kickoff), or free-running at `period`.
-   */
-  trigger: object | "internal";
-  /** Seconds between internal triggers, >= livetime (default: livetime). */
-  period?: number;
-}
-
-const isPulseSource = (value: unknown): value is PulseSource =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as { name?: unknown }).name === "string" &&
-  "pulses" in value;
-
-const finitePositive = z.number().positive();
-
-const prepareSchema = z.object({
-  frames: z.int().positive(),
-  livetime: finitePositive.optional(),
-  trigger: z.custom<PulseSource | "internal">((v) => v === "internal" || isPulseSource(v), {
-    message: 'must be "internal" or a PulseSource (a device with `pulses`)',
-  }),
-  period: finitePositive.optional(),
-});
-
-/** A prepare() value once checked, with its defaults. */
-interface Prepared {
-  frames: number;
-  livetime: number;
-  trigger: PulseSource | "internal";
-  period: number;
-}
-
 /** Frames computed and written per append when catching up with a fly scan. */
 const BATCH = 8;
-/** Slack for times computed by adding periods and exposures, seconds. */
-const TOLERANCE = 1e-9;
-const MIMETYPE = "application/x-hdf5";
-
-/** One kickoff to complete: a frame at each pulse of the train, up to `frames`. */
-interface Flight {
-  readonly frames: number;
-  readonly livetime: number;
-  readonly train: PulseTrain;
-  /** Names the trigger source in errors. */
-  readonly source: string;
-  /** Frames of this flight in the file so far. */
-  written: number;
-  completion?: Status;
-  /** When stop() ended it: frames not exposed by then are never taken. */
-  stoppedAt: number;
-  stopSuccess: boolean;
-  /** Wakes a complete() waiting on the clock or the train. */
-  wake?: () => void;
-}
-
-/** The file of the current run and how much of it documents describe. */
-interface RunFile {
-  readonly writer: Hdf5FrameWriter;
-  readonly random: SeededRandom;
-  resource?: Omit<StreamResource, "run_start">;
-  described: number;
-  datums: number;
-}
 
 /**
  * An area detector on a simulated beam, writing uint16 frames to one HDF5 file per run
@@ -170,26 +91,24 @@ export class SimCamera
   readonly height: number;
   /** Absolute directory the files go to. */
   readonly directory: string;
-  private readonly model: BeamCameraModel;
-  private readonly slit: CameraSlit | undefined;
+  private readonly renderer: CameraFrameRenderer;
   private readonly random: SeededRandom;
   private exposureSetting: number;
   private runs = 0;
-  private file: RunFile | undefined;
-  private prepared: Prepared | undefined;
-  private flight: Flight | undefined;
+  private file: CameraRunFile | undefined;
+  private prepared: CameraPrepared | undefined;
+  private flight: CameraFlight | undefined;
   private acquiring = false;
-  private scratch: Uint16Array | undefined;
 
   constructor(options: SimCameraOptions) {
     const { name, clock, width = 512, height = 512, exposure = 0.1 } = options;
     super({ name });
     this.clock = clock;
-    this.model = new BeamCameraModel(new BeamImage({ ...options.beam, width, height }));
+    const model = new BeamCameraModel(new BeamImage({ ...options.beam, width, height }));
+    this.renderer = new CameraFrameRenderer(model, options.slit);
     this.width = width;
     this.height = height;
     this.directory = resolve(options.directory);
-    this.slit = options.slit;
     this.random = new SeededRandom(options.seed ?? 0).fork(name);
     this.exposureSetting = exposure;
     this.exposure = this.add(
@@ -202,7 +121,7 @@ export class SimCamera
 
   /** The file of the current run; undefined while not staged. */
   get filePath(): string | undefined {
-    return this.file?.writer.path;
+    return this.file?.path;
   }
 
   /** The frame itself is external: only its data key, never its value. */
@@ -235,7 +154,7 @@ export class SimCamera
       });
       this.runs += 1;
       const random = this.random.fork(`run ${this.runs}`);
-      this.file = { writer, random, described: 0, datums: 0 };
+      this.file = new CameraRunFile(writer, random, this.name);
       this.flight = undefined;
     } catch (error) {
       await super.unstage();
@@ -254,7 +173,7 @@ export class SimCamera
       this.prepared = undefined;
       this.flight = undefined;
       flight?.wake?.();
-      file?.writer.close();
+      file?.close();
       await super.unstage();
     }
   }
@@ -269,24 +188,11 @@ export class SimCamera
 
   prepare(value: SimCameraPrepare): Status {
     const options = { name: `${this.name} prepare`, clock: this.clock };
-    const parsed = prepareSchema.safeParse(value);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map(
-        (i) => `${i.path.join(".") || "value"} ${i.message}`,
-      );
-      return Status.failed(this.flyError(`cannot prepare: ${problems.join("; ")}`), options);
-    }
-    const { frames, trigger, livetime = this.exposureSetting, period = livetime } = parsed.data;
-    if (!(livetime > 0) || !Number.isFinite(livetime)) {
-      return Status.failed(this.flyError(`livetime must be > 0 s, got ${livetime}`), options);
-    }
-    if (period < livetime) {
-      const message = `period ${period} s must be >= livetime ${livetime} s`;
-      return Status.failed(this.flyError(`cannot prepare: ${message}`), options);
-    }
+    const prepared = checkPrepare(value, this.exposureSetting);
+    if (typeof prepared === "string") return Status.failed(this.flyError(prepared), options);
     const refusal = this.busy();
     if (refusal) return Status.failed(refusal, options);
-    this.prepared = { frames, trigger, livetime, period };
+    this.prepared = prepared;
     return Status.finished(options);
   }
 
@@ -338,43 +244,19 @@ export class SimCamera
     }));
   }
 
+  /** Frames in the file that readers can see: the ones exposed by now are written first. */
   async getIndex(): Promise<number> {
     this.catchUp();
-    return this.file?.writer.frames ?? 0;
+    return this.file?.flush() ?? 0;
   }
 
   async collectAssetDocs(index?: number): Promise<StreamAsset[]> {
     if (index !== undefined && !(Number.isInteger(index) && index >= 0)) {
       throw new RangeError(`${this.name}: index must be an integer >= 0, got ${index}`);
     }
-    const file = this.file;
-    if (!file) return [];
+    if (!this.file) return [];
     this.catchUp();
-    const stop = Math.min(index ?? file.writer.frames, file.writer.frames);
-    const start = file.described;
-    if (stop <= start) return [];
-    const assets: StreamAsset[] = [];
-    if (!file.resource) {
-      file.resource = {
-        uid: randomUUID(),
-        data_key: this.name,
-        mimetype: MIMETYPE,
-        uri: `file://localhost${pathToFileURL(file.writer.path).pathname}`,
-        parameters: { dataset: FRAME_DATASET, chunk_shape: file.writer.chunkShape },
-      };
-      assets.push(["stream_resource", file.resource]);
-    }
-    const datum: Omit<StreamDatum, "descriptor"> = {
-      uid: `${file.resource.uid}/${file.datums}`,
-      stream_resource: file.resource.uid,
-      indices: { start, stop },
-      // one event per frame, counted from 1
-      seq_nums: { start: start + 1, stop: stop + 1 },
-    };
-    assets.push(["stream_datum", datum]);
-    file.datums += 1;
-    file.described = stop;
-    return assets;
+    return this.file.assetDocs(index);
   }
 
   private dataKey(): DataKey {
@@ -401,8 +283,7 @@ export class SimCamera
       await this.clock.sleep(exposure);
       const file = this.file;
       if (!file) throw new StagingError(this.name, "was unstaged during its exposure");
-      const frame = this.frame(file, file.writer.frames, start, exposure, this.frameBuffer(1));
-      file.writer.append(frame, [start]);
+      file.append(this.renderer.render(file.random, file.frames, [start], exposure), [start]);
       status.finish();
     } catch (error) {
       status.fail(error instanceof Error ? error : new Error(String(error)));
@@ -412,50 +293,23 @@ export class SimCamera
   }
 
   /** Waits for the train's last frame to be exposed, then writes what is left. */
-  private async finish(flight: Flight): Promise<void> {
-    const { train, livetime } = flight;
+  private async finish(flight: CameraFlight): Promise<void> {
     for (;;) {
       if (this.flight !== flight) throw this.flyError("was unstaged or kicked off again");
-      const target = framesOf(flight);
       if (flight.stoppedAt !== Infinity) {
         this.catchUp();
-        if (flight.written < target && !flight.stopSuccess) {
+        if (flight.written < framesOf(flight) && !flight.stopSuccess) {
           throw this.flyError("was stopped before its last frame");
         }
         return;
       }
-      const wait = target === 0 ? 0 : train.timeOf(target - 1) + livetime - this.clock.now();
-      if (wait <= TOLERANCE) break;
-      await this.waitOnTrain(flight, wait);
+      const wait = timeToLastFrame(flight, this.clock.now());
+      if (wait <= 0) break;
+      await waitOnTrain(flight, this.clock, wait, () =>
+        this.flyError(`${flight.source} has no pulse times yet: kick it off first`),
+      );
     }
     this.catchUp();
-  }
-
-  /**
-   * Sleeps `seconds`, or until the train changes (a start, a cut) when it tells of changes,
-   * or until stop().
-   */
-  private async waitOnTrain(flight: Flight, seconds: number): Promise<void> {
-    const onChange = (flight.train as { onChange?: (listener: () => void) => () => void }).onChange;
-    if (seconds === Infinity && !onChange) {
-      throw this.flyError(`${flight.source} has no pulse times yet: kick it off first`);
-    }
-    const controller = new AbortController();
-    const wake = (): void => controller.abort();
-    flight.wake = wake;
-    const unsubscribe = onChange?.call(flight.train, wake);
-    try {
-      if (seconds === Infinity) {
-        await new Promise((done) => controller.signal.addEventListener("abort", done));
-      } else {
-        await this.clock.sleep(seconds, { signal: controller.signal });
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-    } finally {
-      unsubscribe?.();
-      if (flight.wake === wake) flight.wake = undefined;
-    }
   }
 
   /** Computes and writes the frames of the flight whose exposure has ended by now. */
@@ -463,50 +317,14 @@ export class SimCamera
     const { flight, file } = this;
     if (!flight || !file) return;
     const { train, livetime } = flight;
-    const end = Math.min(this.clock.now(), flight.stoppedAt);
-    const exposed = Math.min(framesOf(flight), train.countAt(end - livetime + TOLERANCE));
+    const exposed = exposedBy(flight, this.clock.now());
     while (flight.written < exposed) {
       const n = Math.min(BATCH, exposed - flight.written);
-      const buffer = this.frameBuffer(n);
-      const size = this.width * this.height;
       const times = new Float64Array(n);
-      for (let k = 0; k < n; k++) {
-        const time = train.timeOf(flight.written + k);
-        times[k] = time;
-        const out = buffer.subarray(k * size, (k + 1) * size);
-        this.frame(file, file.writer.frames + k, time, livetime, out);
-      }
-      file.writer.append(buffer, times);
+      for (let k = 0; k < n; k++) times[k] = train.timeOf(flight.written + k);
+      file.append(this.renderer.render(file.random, file.frames, times, livetime), times);
       flight.written += n;
     }
-  }
-
-  /** Frame `index` of the file: its noise depends on the seed, the run and the index only. */
-  private frame(
-    file: RunFile,
-    index: number,
-    time: number,
-    exposure: number,
-    out: Uint16Array,
-  ): Uint16Array {
-    return this.model.frame(exposure, this.slitAt(time), file.random.fork(`${index}`), out);
-  }
-
-  private slitAt(time: number): SlitOpening | undefined {
-    const slit = this.slit;
-    if (!slit) return undefined;
-    const at = (value: PositionSource | number | undefined): number =>
-      typeof value === "object" ? value.positionAt(time) : (value ?? 0);
-    return { gap: at(slit.gap), centre: at(slit.centre), axis: slit.axis ?? "y" };
-  }
-
-  /** Room for n frames end to end, reused from call to call. */
-  private frameBuffer(n: number): Uint16Array {
-    const size = this.width * this.height;
-    if (!this.scratch || this.scratch.length < n * size) {
-      this.scratch = new Uint16Array(Math.max(n, 1) * size);
-    }
-    return this.scratch.subarray(0, n * size);
   }
 
   private busy(): HilError | undefined {
@@ -525,9 +343,4 @@ export class SimCamera
   private flyError(message: string): FlyScanError {
     return new FlyScanError(this.name, message);
   }
-}
-
-/** Frames the flight takes: as prepared, or fewer when its train fires fewer pulses. */
-function framesOf(flight: Flight): number {
-  return Math.min(flight.frames, flight.train.total);
 }

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, unlinkSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type * as H5wasmModule from "h5wasm";
 import type { File as H5File } from "h5wasm";
@@ -31,15 +31,31 @@ function loadH5wasm(): Promise<{ h5wasm: H5wasm; library: H5Module }> {
 }
 
 /**
+ * HDF5's default chunk cache, bytes. A chunk too big for it is written straight from the
+ * caller's buffer once it exists in the file; a smaller one is copied into the cache and out
+ * again, which costs twice what writing the frame does.
+ */
+const CHUNK_CACHE_BYTES = 1 << 20;
+/** Bytes of frames held in WebAssembly memory before they are written in one call. */
+const BATCH_BYTES = 8 << 20;
+
+/** Frames per chunk: the fewest whose bytes overflow the chunk cache. */
+function chunkFrames(frameBytes: number): number {
+  return Math.floor(CHUNK_CACHE_BYTES / frameBytes) + 1;
+}
+
+/**
  * Appends uint16 frames to a new HDF5 file: a chunked dataset `/entry/data/data` of shape
- * [frames, height, width], one frame per chunk, growing as frames come, and their start times
- * in `/entry/data/timestamps`. The file is in SWMR mode and flushed after each append, so a
- * reader (h5py with `swmr=True`) sees whole frames while it is written, and the frames
- * written so far stay readable if the process stops without closing it.
+ * [frames, height, width], growing as frames come, and their start times in
+ * `/entry/data/timestamps`. The file is in SWMR mode: after flush(), a reader (h5py with
+ * `swmr=True`) sees every frame appended before it, and those frames stay readable if the
+ * process stops without closing the file.
  *
- * Appends go through h5wasm's library calls (resize_dataset, set_dataset_data) from one
- * buffer kept in WebAssembly memory: Dataset.write_slice would allocate a buffer and re-read
- * the dataset's metadata on every call, which costs more than writing a frame.
+ * Frames are gathered in one buffer in WebAssembly memory and written together when it holds
+ * whole chunks, at flush() and at close(): each HDF5 call (resize, write, flush) costs about as
+ * much as writing a frame, so calls are made per batch, not per frame. A crash loses the frames
+ * appended since the last flush(); the camera flushes before a stream_datum tells of frames,
+ * so every document written stays true of the file.
  */
 export class Hdf5FrameWriter {
   readonly path: string;
@@ -48,10 +64,16 @@ export class Hdf5FrameWriter {
   private file: H5File | undefined;
   private readonly library: H5Module;
   private readonly fileId: bigint;
-  private count = 0;
-  /** Bytes at `buffer` in WebAssembly memory: frames, then their times (8-byte aligned). */
-  private buffer = 0;
-  private capacity = 0;
+  /** Frames in the file's datasets. */
+  private written = 0;
+  /** Frames waiting in the buffer, and their times. */
+  private pending = 0;
+  private readonly times: Float64Array;
+  private readonly framesPerChunk: number;
+  /** The buffer in WebAssembly memory: `batch` frames, then their times (8-byte aligned). */
+  private readonly batch: number;
+  private readonly buffer: number;
+  private readonly timesAt: number;
 
   private constructor(options: Hdf5FrameWriterOptions, file: H5File, library: H5Module) {
     this.path = options.path;
@@ -60,6 +82,16 @@ export class Hdf5FrameWriter {
     this.file = file;
     this.library = library;
     this.fileId = file.file_id;
+    const frameBytes = this.height * this.width * 2;
+    this.framesPerChunk = chunkFrames(frameBytes);
+    // whole chunks, so that a batch never leaves a chunk half written for the next to complete
+    const chunks = Math.max(1, Math.floor(BATCH_BYTES / (this.framesPerChunk * frameBytes)));
+    this.batch = chunks * this.framesPerChunk;
+    this.times = new Float64Array(this.batch);
+    this.timesAt = Math.ceil((this.batch * frameBytes) / 8) * 8;
+    const buffer = library._malloc(this.timesAt + this.batch * 8);
+    if (!buffer) throw new Error(`no room for ${this.batch} frames in WebAssembly memory`);
+    this.buffer = buffer;
   }
 
   /** Creates the file and its datasets; fails naming the file if it exists or cannot be made. */
@@ -77,10 +109,13 @@ export class Hdf5FrameWriter {
     const { h5wasm, library } = await loadH5wasm();
     let file: H5File | undefined;
     try {
-      // Made here first: h5wasm reports a file it cannot make only on HDF5's stderr.
+      // Tried here first: h5wasm reports a file it cannot make only on HDF5's stderr. Removed
+      // again so that HDF5 creates it rather than truncates it: ext4 writes a truncated file's
+      // data back at close, which would make close() wait for the disk.
       closeSync(openSync(path, "wx"));
+      unlinkSync(path);
       // SWMR needs the HDF5 1.10 file format; h5py on HDF5 >= 1.10 reads it.
-      file = new h5wasm.File(path, "w", { libver: "v110" });
+      file = new h5wasm.File(path, "x", { libver: "v110" });
       const entry = file.create_group("entry");
       entry.create_attribute("NX_class", "NXentry");
       const group = entry.create_group("data");
@@ -91,7 +126,7 @@ export class Hdf5FrameWriter {
         data: new Uint16Array(0),
         shape: [0, height, width],
         maxshape: [null, height, width],
-        chunks: [1, height, width],
+        chunks: [chunkFrames(height * width * 2), height, width],
         dtype: "<H",
       });
       const timestamps = group.create_dataset({
@@ -116,14 +151,14 @@ export class Hdf5FrameWriter {
     }
   }
 
-  /** Frames in the file. */
+  /** Frames appended, written or still in the buffer. */
   get frames(): number {
-    return this.count;
+    return this.written + this.pending;
   }
 
-  /** The shape of each chunk of the frame dataset: one frame. */
+  /** The shape of each chunk of the frame dataset: whole frames, just over 1 MiB. */
   get chunkShape(): [number, number, number] {
-    return [1, this.height, this.width];
+    return [this.framesPerChunk, this.height, this.width];
   }
 
   get closed(): boolean {
@@ -132,11 +167,10 @@ export class Hdf5FrameWriter {
 
   /**
    * Appends frames given end to end in `pixels` (row by row, frame after frame), with the
-   * start time of each, and flushes them to the file.
+   * start time of each. Readers see them after flush() or close().
    */
   append(pixels: Uint16Array, times: ArrayLike<number>): void {
-    const file = this.file;
-    if (!file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
+    if (!this.file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
     const frameSize = this.height * this.width;
     const n = times.length;
     if (pixels.length !== n * frameSize) {
@@ -144,20 +178,42 @@ export class Hdf5FrameWriter {
         `${this.path}: ${pixels.length} pixels are not ${n} frames of ${this.height}x${this.width}`,
       );
     }
+    for (let done = 0; done < n;) {
+      if (this.pending === this.batch) this.writePending();
+      const k = Math.min(n - done, this.batch - this.pending);
+      // A view made now: HDF5 growing its memory detaches older ones.
+      new Uint16Array(this.library.HEAPU8.buffer, this.buffer, this.batch * frameSize).set(
+        pixels.subarray(done * frameSize, (done + k) * frameSize),
+        this.pending * frameSize,
+      );
+      for (let i = 0; i < k; i++) this.times[this.pending + i] = times[done + i]!;
+      this.pending += k;
+      done += k;
+    }
+  }
+
+  /** Writes the frames appended so far and flushes the file, so that readers see them. */
+  flush(): void {
+    if (!this.file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
+    this.writePending();
+    try {
+      check(this.library.flush(this.fileId), "flush");
+    } catch (error) {
+      throw writeError(this.path, "cannot flush", error);
+    }
+  }
+
+  /** Grows both datasets once and writes the buffered frames and times in one call each. */
+  private writePending(): void {
+    const n = this.pending;
     if (n === 0) return;
-    const start = this.count;
-    const stop = start + n;
     const { library, fileId } = this;
+    const start = this.written;
+    const stop = start + n;
     const [h, w] = [BigInt(this.height), BigInt(this.width)];
     const [first, count] = [BigInt(start), BigInt(n)];
     try {
-      const timesAt = this.reserve(pixels.byteLength, n * 8);
-      // Views are made after reserve(): a grown memory detaches the old ones.
-      library.HEAPU8.set(
-        new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength),
-        this.buffer,
-      );
-      new Float64Array(library.HEAPU8.buffer, timesAt, n).set(times);
+      new Float64Array(library.HEAPU8.buffer, this.timesAt, n).set(this.times.subarray(0, n));
       check(library.resize_dataset(fileId, FRAME_DATASET, [BigInt(stop), h, w]), "resize");
       check(
         library.set_dataset_data(
@@ -178,46 +234,35 @@ export class Hdf5FrameWriter {
           [count],
           [first],
           [1n],
-          BigInt(timesAt),
+          BigInt(this.timesAt),
         ),
         "write",
       );
-      check(library.flush(fileId), "flush");
     } catch (error) {
       throw writeError(this.path, `cannot write frames ${start}..${stop - 1} to`, error);
     }
-    this.count = stop;
+    this.written = stop;
+    this.pending = 0;
   }
 
-  /** Room for `frameBytes` then `timeBytes` in WebAssembly memory; where the times go. */
-  private reserve(frameBytes: number, timeBytes: number): number {
-    const timesAt = Math.ceil(frameBytes / 8) * 8;
-    const needed = timesAt + timeBytes;
-    if (needed > this.capacity) {
-      if (this.buffer) this.library._free(this.buffer);
-      this.buffer = 0;
-      this.capacity = 0;
-      const buffer = this.library._malloc(needed);
-      if (!buffer) throw new Error(`no room for ${needed} bytes in WebAssembly memory`);
-      this.buffer = buffer;
-      this.capacity = needed;
-    }
-    return this.buffer + timesAt;
-  }
-
-  /** Closes the file; closing again does nothing. */
+  /** Writes what is buffered and closes the file; closing again does nothing. */
   close(): void {
     const file = this.file;
     if (!file) return;
+    let failure: unknown;
+    try {
+      this.writePending();
+    } catch (error) {
+      failure = error;
+    }
     this.file = undefined;
-    if (this.buffer) this.library._free(this.buffer);
-    this.buffer = 0;
-    this.capacity = 0;
+    this.library._free(this.buffer);
     try {
       file.close();
     } catch (error) {
-      throw writeError(this.path, "cannot close", error);
+      failure ??= writeError(this.path, "cannot close", error);
     }
+    if (failure !== undefined) throw failure;
   }
 }
 
