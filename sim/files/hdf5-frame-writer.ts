@@ -66,6 +66,8 @@ export class Hdf5FrameWriter {
   private readonly fileId: bigint;
   /** Frames in the file's datasets. */
   private written = 0;
+  /** Frames readers could see at the last flush. */
+  private flushed = 0;
   /** Frames waiting in the buffer, and their times. */
   private pending = 0;
   private readonly times: Float64Array;
@@ -195,12 +197,15 @@ export class Hdf5FrameWriter {
   /** Writes the frames appended so far and flushes the file, so that readers see them. */
   flush(): void {
     if (!this.file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
+    // the camera asks at every getIndex(): most often there is nothing new
+    if (this.frames === this.flushed) return;
     this.writePending();
     try {
       check(this.library.flush(this.fileId), "flush");
     } catch (error) {
       throw writeError(this.path, "cannot flush", error);
     }
+    this.flushed = this.written;
   }
 
   /** Grows both datasets once and writes the buffered frames and times in one call each. */
