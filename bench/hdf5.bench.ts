@@ -19,7 +19,7 @@ import {
   SimCamera,
   VirtualClock,
 } from "../src/index.js";
-import { printTable } from "./table.js";
+import { median, printTable } from "./table.js";
 
 const SIDE = 512;
 const FRAME_BYTES = SIDE * SIDE * 2;
@@ -27,12 +27,6 @@ const FRAMES = 100;
 const ROUNDS = 9;
 /** Frames per append in the batched case: what SimCamera appends when catching up. */
 const BATCH = 8;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const mbPerSecond = (frames: number, ms: number): number =>
   (frames * FRAME_BYTES) / 1e6 / (ms / 1e3);

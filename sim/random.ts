@@ -35,7 +35,7 @@ for (let k = 1; k < 64; k++) {
 }
 
 /** ln(k!) from the table, or Stirling's series (error < 1e-15 for k >= 64). */
-function logFactorial(k: number): number {
+export function logFactorial(k: number): number {
   const exact = LOG_FACTORIAL_TABLE[k];
   if (exact !== undefined) return exact;
   const inv = 1 / k;

@@ -1,4 +1,5 @@
 import type { SeededRandom } from "../random.js";
+import { logFactorial } from "../random.js";
 
 /** Mean counts above which a pixel is drawn by SeededRandom.poisson instead of a table. */
 const TABLE_LIMIT = 4096;
@@ -164,21 +165,4 @@ function room<A extends Float64Array | Int32Array>(array: A, length: number): A 
   );
   grown.set(array);
   return grown;
-}
-
-/** ln(k!): summed below 20, else Stirling's series (error < 1e-15 there). */
-function logFactorial(k: number): number {
-  if (k < 20) {
-    let sum = 0;
-    for (let i = 2; i <= k; i++) sum += Math.log(i);
-    return sum;
-  }
-  const inv = 1 / k;
-  const inv2 = inv * inv;
-  return (
-    k * Math.log(k) -
-    k +
-    0.5 * Math.log(2 * Math.PI * k) +
-    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
-  );
 }

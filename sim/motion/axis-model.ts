@@ -3,6 +3,7 @@ import { DecelerationProfile } from "./deceleration-profile.js";
 import type { MotionSegment } from "./motion-segment.js";
 import { TrapezoidProfile } from "./trapezoid-profile.js";
 import { cutAtLimits, type LimitSide } from "./truncated-segment.js";
+import { requireFinite, requireNonNegative, requirePositive } from "./checks.js";
 
 export type { LimitSide } from "./truncated-segment.js";
 
@@ -27,22 +28,6 @@ export interface AxisModelOptions {
 interface Leg {
   readonly start: number;
   readonly segment: MotionSegment;
-}
-
-function requirePositive(name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be > 0, got ${value}`);
-  }
-}
-
-function requireNonNegative(name: string, value: number): void {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be >= 0, got ${value}`);
-  }
-}
-
-function requireFinite(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { requireFinite, requirePositive } from "./checks.js";
+
 export interface FlyProfileOptions {
   /** Where constant velocity begins. */
   startPosition: number;
@@ -7,16 +9,6 @@ export interface FlyProfileOptions {
   timeForMove: number;
   /** units/s² of the ramps before and after the range, > 0. */
   acceleration: number;
-}
-
-function requireFinite(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
-}
-
-function requirePositive(name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be > 0, got ${value}`);
-  }
 }
 
 /**

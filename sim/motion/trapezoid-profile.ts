@@ -1,4 +1,5 @@
 import type { MotionSegment } from "./motion-segment.js";
+import { requireFinite, requirePositive } from "./checks.js";
 
 export interface TrapezoidProfileOptions {
   start: number;
@@ -7,16 +8,6 @@ export interface TrapezoidProfileOptions {
   maxVelocity: number;
   /** Used both to speed up and to slow down, units/s², > 0. */
   acceleration: number;
-}
-
-function requireFinite(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
-}
-
-function requirePositive(name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be > 0, got ${value}`);
-  }
 }
 
 /**

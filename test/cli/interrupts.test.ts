@@ -4,9 +4,8 @@ import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { InterruptHandler } from "../../src/cli/interrupts.js";
 import { Terminal } from "../../src/cli/terminal.js";
-import { datatype, softSignalRW } from "../../src/core/index.js";
-import { RunEngine, SuspendFloor } from "../../src/engine/index.js";
-import { beamline, collector, rawScan, stopOf, until } from "../engine/fixtures.js";
+import { RunEngine } from "../../src/engine/index.js";
+import { beamline, collector, rawScan, stopOf, suspendedScan, until } from "../engine/fixtures.js";
 
 const uninstalls: Array<() => void> = [];
 afterEach(() => uninstalls.splice(0).forEach((uninstall) => uninstall()));
@@ -29,14 +28,9 @@ function rig() {
 
 describe("Ctrl-C", () => {
   it("while suspended pauses at once and offers stop, abort and halt", async () => {
-    const { clock, m1, det, re, input, notes } = rig();
-    const beam = softSignalRW(datatype.float, 300, { name: "ring_current", clock });
-    re.installSuspender(new SuspendFloor(beam, 100));
+    const { re, input, notes, ...devices } = rig();
     const { docs, callback } = collector();
-    const running = re.run(rawScan([det], m1, -1, 1, 21), callback);
-    clock.schedule(2, () => void beam.set(5));
-    await clock.sleep(5);
-    expect(re.state).toBe("suspending");
+    const { running } = await suspendedScan(re, devices, callback);
     process.emit("SIGINT");
     await until(re, "paused");
     expect(notes()).toContain("Suspended: pausing now.");

@@ -2,7 +2,9 @@
 // plan library: just the messages.
 import { expect } from "vitest";
 import type { Msg, NamedDocument, Plan } from "../../src/core/index.js";
+import { datatype, softSignalRW } from "../../src/core/index.js";
 import type { RunEngine, RunEngineState } from "../../src/engine/index.js";
+import { SuspendFloor } from "../../src/engine/index.js";
 import { SimDetector, SimMotor, VirtualClock } from "../../src/index.js";
 
 export function beamline() {
@@ -84,4 +86,22 @@ export function stopOf(docs: NamedDocument[]) {
 export async function until(re: RunEngine, state: RunEngineState): Promise<void> {
   for (let i = 0; i < 10_000 && re.state !== state; i++) await new Promise((r) => setImmediate(r));
   expect(re.state).toBe(state);
+}
+
+/**
+ * Starts a 21-point scan with a beam suspender that trips 2 s in, and waits until the run is
+ * suspended; gives the run's promise (wrapped, so that awaiting this does not await the run).
+ */
+export async function suspendedScan(
+  re: RunEngine,
+  { clock, m1, det }: ReturnType<typeof beamline>,
+  callback: (...doc: NamedDocument) => void,
+): Promise<{ running: Promise<string[]> }> {
+  const beam = softSignalRW(datatype.float, 300, { name: "ring_current", clock });
+  re.installSuspender(new SuspendFloor(beam, 100));
+  const running = re.run(rawScan([det], m1, -1, 1, 21), callback);
+  clock.schedule(2, () => void beam.set(5));
+  await clock.sleep(5);
+  expect(re.state).toBe("suspending");
+  return { running };
 }

@@ -7,7 +7,16 @@ import { datatype, softSignalRW } from "../../src/core/index.js";
 import type { RunEngineState } from "../../src/engine/index.js";
 import { RunEngine, RunInterruptedError, SuspendFloor } from "../../src/engine/index.js";
 import { ModbusClient, modbusSignalR } from "../../src/transports/index.js";
-import { beamline, collector, eventsOf, names, rawScan, stopOf, until } from "./fixtures.js";
+import {
+  beamline,
+  collector,
+  eventsOf,
+  names,
+  rawScan,
+  stopOf,
+  suspendedScan,
+  until,
+} from "./fixtures.js";
 import { unusedPort } from "../support/unused-port.js";
 
 /** A device that says what the engine told it, as bluesky's Pausable sees it. */
@@ -105,15 +114,11 @@ describe("a suspension", () => {
   });
 
   it("can be paused (Ctrl-C), and then resumed, stopped, aborted or halted", async () => {
-    const { clock, m1, det } = beamline();
-    const beam = softSignalRW(datatype.float, 300, { name: "ring_current", clock });
-    const re = new RunEngine({ clock, log: () => undefined });
-    re.installSuspender(new SuspendFloor(beam, 100));
+    const devices = beamline();
+    const { m1 } = devices;
+    const re = new RunEngine({ clock: devices.clock, log: () => undefined });
     const { docs, callback } = collector();
-    const running = re.run(rawScan([det], m1, -1, 1, 21), callback);
-    clock.schedule(2, () => void beam.set(5));
-    await clock.sleep(5);
-    expect(re.state).toBe("suspending");
+    const { running } = await suspendedScan(re, devices, callback);
     re.requestPause();
     await until(re, "paused");
     re.resume(); // the beam is still down: back to waiting for it
