@@ -1,39 +1,19 @@
 // `--profile mock`: the real drivers of a config, connected to mock signals, run a plan with
 // no port, no server and no emulator.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { readJsonl } from "../../src/callbacks/index.js";
 import { recordCommand } from "../../src/cli/hil-record.js";
 import { UsageError } from "../../src/cli/usage-error.js";
-import { driverRegistry } from "../../src/config/index.js";
-import { hil, root } from "./run-hil.js";
-
-/**
- * config/beamline.yaml without the devices whose drivers are not registered yet (their real
- * profile cannot be built either), so the test follows the file as drivers are added.
- */
-function realBeamline(dir: string): { path: string; kept: string[] } {
-  const config = parse(readFileSync(join(root, "config/beamline.yaml"), "utf8")) as {
-    include?: string[];
-    devices: Record<string, { driver: string }>;
-  };
-  const kept = Object.entries(config.devices).filter(([, d]) => driverRegistry.has(d.driver));
-  config.devices = Object.fromEntries(kept);
-  config.include = (config.include ?? []).map((file) => join(root, "config", file));
-  const path = join(dir, "beamline.yaml");
-  writeFileSync(path, stringify(config));
-  return { path, kept: kept.map(([name]) => name) };
-}
+import { hil } from "./run-hil.js";
 
 describe("hil run --profile mock", () => {
-  it("scans the real beamline's drivers with no transport, on the virtual clock", async () => {
+  it("scans the stand's real drivers with no transport, on the virtual clock", async () => {
     const out = mkdtempSync(join(tmpdir(), "hil-mock-"));
-    const { path, kept } = realBeamline(out);
-    expect(kept).toEqual(expect.arrayContaining(["m1", "det"]));
-    const args = ["run", "scan", "det", "m1", "-1", "1", "5", "--config", path];
+    // As the README shows it.
+    const args = ["run", "scan", "det", "m1", "-1", "1", "5", "--config", "config/stand.yaml"];
     // Ports that cannot exist: any attempt to open one fails the run.
     const env = {
       HIL_SERIAL_PORT: "/dev/hil-mock-none-0",
@@ -72,8 +52,8 @@ describe("hil run --profile mock", () => {
 describe("hil record --profile mock", () => {
   it("refuses: a mocked device has no traffic to record", async () => {
     const out = mkdtempSync(join(tmpdir(), "hil-mock-"));
-    const { path } = realBeamline(out);
-    const recording = recordCommand(path, "m1", join(out, "m1.jsonl"), { profile: "mock" });
+    const cassette = join(out, "m1.jsonl");
+    const recording = recordCommand("config/stand.yaml", "m1", cassette, { profile: "mock" });
     await expect(recording).rejects.toThrow(UsageError);
     await expect(recording).rejects.toThrow("m1 is mocked under --profile mock");
   });

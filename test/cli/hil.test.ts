@@ -212,13 +212,14 @@ describe("hil validate", () => {
   });
 
   it("accepts the example configs", async () => {
-    for (const args of [
-      ["config/sim-beamline.yaml"],
-      ["config/beamline.yaml", "--profile", "sim"],
-    ]) {
+    for (const [args, m1] of [
+      [["config/sim-beamline.yaml"], "sim.motor"],
+      [["config/beamline.yaml", "--profile", "sim"], "sim.motor"],
+      [["config/stand.yaml"], "newport.smc100"],
+    ] as const) {
       const result = await hil(["validate", ...args]);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain("m1 (sim.motor)");
+      expect(result.stdout).toContain(`m1 (${m1})`);
     }
     expect(existsSync("config/sim-beamline.yaml")).toBe(true);
   });
