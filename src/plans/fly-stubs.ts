@@ -97,15 +97,16 @@ export function* collectWhileCompleting(
   collectables: readonly Collectable[],
   { flushPeriod = 1, name = "primary" }: CollectWhileCompletingOptions = {},
 ): Plan<number> {
+  const group = shortUid("complete");
   const statuses: Status[] = [];
-  for (const obj of flyers) statuses.push(yield* complete(obj));
+  for (const obj of flyers) statuses.push(yield* complete(obj, { group }));
   let made = 0;
   while (!statuses.every((status) => status.done)) {
     made += yield* collect(collectables, { name });
     yield* sleep(flushPeriod);
   }
-  const failed = statuses.find((status) => !status.success);
-  if (failed) throw failed.error ?? new Error(`${failed.name} failed`);
+  // Done by now; waiting raises a failure, and lets simulate() count the flight's time.
+  yield* wait(group);
   made += yield* collect(collectables, { name });
   return made;
 }

@@ -20,10 +20,11 @@ export interface Simulation {
 }
 
 /**
- * Runs a plan with no hardware: sets and triggers finish at once, reads give no data, locate
- * gives the position the plan last set (else the one in `positions`, else 0). Devices are
- * not touched; only their duration estimators are asked. Each wait adds the longest
- * estimate among the moves and triggers of its group, which run in parallel.
+ * Runs a plan with no hardware: sets, triggers and a flyer's prepare, kickoff and complete
+ * finish at once, reads and collects give no data, locate gives the position the plan last
+ * set (else the one in `positions`, else 0). Devices are not touched; only their duration
+ * estimators are asked (a flight lasts the timeForMove it was prepared with). Each wait adds
+ * the longest estimate among the moves and triggers of its group, which run in parallel.
  */
 export function simulate(
   plan: Plan<unknown>,
@@ -31,6 +32,7 @@ export function simulate(
 ): Simulation {
   const simulation: Simulation = { messages: [], duration: 0, runs: 0 };
   const tracked = new Map<object, number>(positions);
+  const flights = new Map<object, number>();
   const pending = new Map<string | undefined, number[]>();
   const runUids: string[] = [];
   let tokens = 0;
@@ -72,6 +74,18 @@ export function simulate(
         const position = tracked.get(msg.obj) ?? 0;
         return { setpoint: position, readback: position } satisfies Location<number>;
       }
+      case "prepare": {
+        // A flyer prepared to move for timeForMove seconds (FlyMotorInfo) takes that long.
+        const value = msg.value as { timeForMove?: unknown } | undefined;
+        if (typeof value?.timeForMove === "number") flights.set(msg.obj, value.timeForMove);
+        return start(msg.group, 0);
+      }
+      case "kickoff":
+        return start(msg.group, 0);
+      case "complete":
+        return start(msg.group, flights.get(msg.obj) ?? 0);
+      case "collect":
+        return 0;
       case "read":
         return {};
       case "subscribe":

@@ -4,6 +4,7 @@ import {
   MissingReadingError,
   adaptiveScan,
   count,
+  flyScan,
   mv,
   relScan,
   scan,
@@ -89,5 +90,16 @@ describe("simulate", () => {
     const result = simulate(count([det], { num: Infinity }), { maxMessages: 500 });
     expect(result.messages).toHaveLength(500);
     expect(result.error).toBeInstanceOf(RangeError);
+  });
+
+  it("lists a fly scan without touching the devices, lasting its flight", () => {
+    const { motor, det } = rig();
+    const result = simulate(flyScan([det], motor, -1, 1, 1001, { time: 20 }));
+    expect(result.error).toBeUndefined();
+    expect(result.duration).toBe(20);
+    const commands = result.messages.map((msg) => msg.command);
+    expect(commands.filter((c) => c === "prepare")).toHaveLength(2);
+    expect(commands).toEqual(expect.arrayContaining(["kickoff", "complete", "collect"]));
+    expect(motor.pulses).toBeUndefined(); // never prepared for real
   });
 });
