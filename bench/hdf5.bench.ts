@@ -1,11 +1,12 @@
 // HDF5 frame writing against the disk's own pace: 512x512 uint16 frames appended through
-// Hdf5FrameWriter (h5wasm, SWMR) beside fs.writeSync of the same bytes to a plain file, taking
-// turns in each round; the writer's time runs until its file is closed, complete. Then frames
-// per second of the model alone and of SimCamera (model + write) in a fly scan and in a step
-// scan. Each figure is the median of the rounds. A second baseline copies each frame into
-// WebAssembly memory and writes it from there, as any h5wasm write must: what is left above it
-// is HDF5's own work per frame. Each file is removed once timed, so that the page cache
-// writing back one case's data does not slow the next.
+// Hdf5FrameWriter (frames written straight to the file, its own HDF5 metadata) beside
+// fs.writeSync of the same bytes to a plain file, taking turns in each round; the writer's
+// time runs until its file is closed, complete. Then frames per second of the model alone and
+// of SimCamera (model + write) in a fly scan and in a step scan. Each figure is the median of
+// the rounds. A second baseline copies each frame into WebAssembly memory and writes it from
+// there, as any write through h5wasm (HDF5 in WebAssembly) must: the bound an h5wasm writer
+// could not pass. Each file is removed once timed, so that the page cache writing back one
+// case's data does not slow the next.
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,7 @@ const mbPerSecond = (frames: number, ms: number): number =>
 function rawWrites(path: string, frame: Uint16Array): number {
   const fd = openSync(path, "w");
   try {
+    globalThis.gc?.(); // no collection of earlier cases' buffers inside the timed part
     const start = performance.now();
     for (let i = 0; i < FRAMES; i++) writeSync(fd, frame);
     return performance.now() - start;
@@ -49,6 +51,7 @@ async function wasmCopyWrites(path: string, frame: Uint16Array): Promise<number>
   const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   const fd = openSync(path, "w");
   try {
+    globalThis.gc?.();
     const start = performance.now();
     for (let i = 0; i < FRAMES; i++) {
       library.HEAPU8.set(bytes, at);
@@ -67,6 +70,7 @@ async function hdf5Appends(path: string, frame: Uint16Array, perCall: number): P
   for (let k = 0; k < perCall; k++) pixels.set(frame, k * frame.length);
   const times = new Float64Array(perCall);
   try {
+    globalThis.gc?.();
     const start = performance.now();
     for (let i = 0; i < FRAMES; i += perCall) {
       const n = Math.min(perCall, FRAMES - i); // exactly FRAMES frames, as the baseline
@@ -139,7 +143,7 @@ export async function hdf5Bench(): Promise<void> {
     };
     const fps = { model: [] as number[], fly: [] as number[], steps: [] as number[] };
     const scratch = new Uint16Array(SIDE * SIDE);
-    await hdf5Appends(join(directory, "warm.h5"), frame, 1); // loads and warms h5wasm
+    await hdf5Appends(join(directory, "warm.h5"), frame, 1); // warms the writer's code
     for (let round = 0; round < ROUNDS; round++) {
       /** Times writing one file, then removes it. */
       const timed = async (name: string, write: (path: string) => Promise<number> | number) => {

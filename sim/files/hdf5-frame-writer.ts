@@ -1,8 +1,9 @@
-import { closeSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { isAbsolute } from "node:path";
-import type * as H5wasmModule from "h5wasm";
-import type { File as H5File } from "h5wasm";
 import { HilError } from "../../src/core/index.js";
+import { frameMetadata } from "./hdf5-frame-metadata.js";
+import { superblock } from "./hdf5-format.js";
+import { type Region, finalPlace, nextPlace } from "./hdf5-metadata-place.js";
 
 /** Where the frames are, as area detectors' HDF5 plugin and NeXus put them. */
 export const FRAME_DATASET = "/entry/data/data";
@@ -16,84 +17,77 @@ export interface Hdf5FrameWriterOptions {
   width: number;
 }
 
-type H5wasm = typeof H5wasmModule;
-/** The HDF5 library compiled to WebAssembly, as h5wasm exposes it. */
-type H5Module = Awaited<H5wasm["ready"]>;
-
-let loading: Promise<{ h5wasm: H5wasm; library: H5Module }> | undefined;
-
-/** h5wasm's WebAssembly is loaded on the first file, not when the package is imported. */
-function loadH5wasm(): Promise<{ h5wasm: H5wasm; library: H5Module }> {
-  return (loading ??= import("h5wasm/node").then(async (h5wasm) => ({
-    h5wasm,
-    library: await h5wasm.ready,
-  })));
-}
-
 /**
- * HDF5's default chunk cache, bytes (h5wasm cannot set it). A chunk that fits is copied into
- * the cache and written from there when evicted; a bigger one bypasses it. Frames of 512x512
- * write in about half the time in 1.5 MiB chunks as in chunks of one frame (512 KiB).
+ * Frames whose times fit a block in one of the two slots before the data; past that many,
+ * blocks go after the frames.
  */
-const CHUNK_CACHE_BYTES = 1 << 20;
-/** Bytes of frames held in WebAssembly memory before they are written in one call. */
-const BATCH_BYTES = 8 << 20;
+const SLOT_FRAMES = 16384;
+/** Bytes of a block's fixed part (global heap, object headers) at most. */
+const BLOCK_BASE = 8192;
+/** Two slots for blocks, after the superblock. */
+const SLOTS: readonly Region[] = [0, 1].map((i) => {
+  const bytes = BLOCK_BASE + 8 * SLOT_FRAMES;
+  return { at: 64 + i * bytes, end: 64 + (i + 1) * bytes };
+});
+/** Frame 0 starts here, page aligned, after the slots; the frames never move. */
+const DATA_ADDRESS = Math.ceil(SLOTS[1]!.end / 4096) * 4096;
+/** Room left for frames between their end and a block after them, at least. */
+const MIN_RESERVE = 1 << 20;
+const RESERVE_FRAMES = 16;
 
-/** Frames per chunk: the fewest whose bytes overflow the chunk cache. */
-function chunkFrames(frameBytes: number): number {
-  return Math.floor(CHUNK_CACHE_BYTES / frameBytes) + 1;
-}
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
- * Appends uint16 frames to a new HDF5 file: a chunked dataset `/entry/data/data` of shape
- * [frames, height, width], growing as frames come, and their start times in
- * `/entry/data/timestamps`. The file is in SWMR mode: after flush(), a reader (h5py with
- * `swmr=True`) sees every frame appended before it, and those frames stay readable if the
- * process stops without closing the file.
+ * Appends uint16 frames to a new HDF5 file: a contiguous dataset `/entry/data/data` of shape
+ * [frames, height, width] and their start times in `/entry/data/timestamps`, in groups
+ * `/entry` (NXentry) and `/entry/data` (NXdata). After flush(), a reader (h5py, with or
+ * without `swmr=True`) sees every frame appended before it, and those frames stay readable if
+ * the process stops without closing the file.
  *
- * Frames are gathered in one buffer in WebAssembly memory, whole chunks of them, and written
- * together once it is full, at flush() and at close(): each HDF5 call (resize, write, flush)
- * costs about as much as writing a frame, so calls are made per batch, not per frame. A crash loses the frames
- * appended since the last flush(); the camera flushes before a stream_datum tells of frames,
- * so every document written stays true of the file.
+ * Frames are written straight to the file with one positioned write per append, end to end
+ * from a fixed address: that is all the dataset's storage. The HDF5 metadata (groups,
+ * datasets, the timestamps' values) is written by this class as one block, and the superblock
+ * at offset 0 points at the block that describes the frames.
+ *
+ * Crash safety rests on one rule: a new block is always written where neither the block the
+ * superblock names nor any frame lies, and only then is the superblock rewritten (48 bytes,
+ * one write) to name it; so whatever point the process stops at, the superblock names a
+ * complete block whose frames are all on disk. Blocks alternate between two slots before the
+ * data, which frames never reach, while the times fit (16384 frames); a reader that found one
+ * keeps it whole until the flush after next. Past that, blocks go after the frames with room
+ * left for more frames, and an append that would reach the block first writes a new one past
+ * the new frames. At close the last block goes in a slot, or right after the frames, and the
+ * file is cut at its end. There is no fsync, as HDF5's own flush has none: this holds against
+ * the process dying, not against the machine losing power.
+ *
+ * Readers opening the file while it is written, or holding it open and calling refresh()
+ * (h5py with `swmr=True`), find whole metadata when flushes are milliseconds apart, as at a
+ * camera's pace. Flushing hundreds of times a second can make such an open fail now and then
+ * (a block rewritten while read, or the superblock naming an end past the size the reader
+ * saw); opening again succeeds.
  */
 export class Hdf5FrameWriter {
   readonly path: string;
   readonly height: number;
   readonly width: number;
-  private file: H5File | undefined;
-  private readonly library: H5Module;
-  private readonly fileId: bigint;
-  /** Frames in the file's datasets. */
-  private written = 0;
-  /** Frames readers could see at the last flush. */
-  private flushed = 0;
-  /** Frames waiting in the buffer, and their times. */
-  private pending = 0;
-  private readonly times: Float64Array;
-  private readonly framesPerChunk: number;
-  /** The buffer in WebAssembly memory: `batch` frames, then their times (8-byte aligned). */
-  private readonly batch: number;
-  private readonly buffer: number;
-  private readonly timesAt: number;
+  private fd: number | undefined;
+  private readonly frameBytes: number;
+  /** Bytes of a block of metadata with no frames; each frame adds 8 (its time). */
+  private readonly metadataBase: number;
+  private count = 0;
+  private times = new Float64Array(64);
+  /** Frames the block named by the superblock describes. */
+  private described = -1;
+  private block: Region = { at: 0, end: 0 };
 
-  private constructor(options: Hdf5FrameWriterOptions, file: H5File, library: H5Module) {
+  private constructor(options: Hdf5FrameWriterOptions, fd: number) {
     this.path = options.path;
     this.height = options.height;
     this.width = options.width;
-    this.file = file;
-    this.library = library;
-    this.fileId = file.file_id;
-    const frameBytes = this.height * this.width * 2;
-    this.framesPerChunk = chunkFrames(frameBytes);
-    // whole chunks, so that a batch never leaves a chunk half written for the next to complete
-    const chunks = Math.max(1, Math.floor(BATCH_BYTES / (this.framesPerChunk * frameBytes)));
-    this.batch = chunks * this.framesPerChunk;
-    this.times = new Float64Array(this.batch);
-    this.timesAt = Math.ceil((this.batch * frameBytes) / 8) * 8;
-    const buffer = library._malloc(this.timesAt + this.batch * 8);
-    if (!buffer) throw new Error(`no room for ${this.batch} frames in WebAssembly memory`);
-    this.buffer = buffer;
+    this.fd = fd;
+    this.frameBytes = this.height * this.width * 2;
+    this.metadataBase = this.metadata(0, 0).bytes.length;
+    if (this.metadataBase > BLOCK_BASE) throw new Error("HDF5 metadata outgrew its slots");
   }
 
   /** Creates the file and its datasets; fails naming the file if it exists or cannot be made. */
@@ -108,63 +102,44 @@ export class Hdf5FrameWriter {
         throw new RangeError(`${path}: ${key} must be an integer >= 1, got ${value}`);
       }
     }
-    const { h5wasm, library } = await loadH5wasm();
-    let file: H5File | undefined;
+    // the frames' bytes go to the file as they are in memory, declared little-endian
+    if (!littleEndian)
+      throw new Error(`${path}: frames can be written on little-endian hosts only`);
+    let fd: number;
     try {
-      // Tried here first: h5wasm reports a file it cannot make only on HDF5's stderr. Removed
-      // again so that HDF5 creates it rather than truncates it: ext4 writes a truncated file's
-      // data back at close, which would make close() wait for the disk.
-      closeSync(openSync(path, "wx"));
-      unlinkSync(path);
-      // SWMR needs the HDF5 1.10 file format; h5py on HDF5 >= 1.10 reads it.
-      file = new h5wasm.File(path, "x", { libver: "v110" });
-      const entry = file.create_group("entry");
-      entry.create_attribute("NX_class", "NXentry");
-      const group = entry.create_group("data");
-      group.create_attribute("NX_class", "NXdata");
-      group.create_attribute("signal", "data");
-      group.create_dataset({
-        name: "data",
-        data: new Uint16Array(0),
-        shape: [0, height, width],
-        maxshape: [null, height, width],
-        chunks: [chunkFrames(height * width * 2), height, width],
-        dtype: "<H",
-      });
-      const timestamps = group.create_dataset({
-        name: "timestamps",
-        data: new Float64Array(0),
-        shape: [0],
-        maxshape: [null],
-        chunks: [1024],
-        dtype: "<d",
-      });
-      timestamps.create_attribute("units", "s");
-      file.start_swmr_write();
-      file.flush();
-      return new Hdf5FrameWriter(options, file, library);
+      fd = openSync(path, "wx");
     } catch (error) {
-      try {
-        file?.close();
-      } catch {
-        // the creation error is the one to report
-      }
       throw writeError(path, "cannot create", error);
     }
+    const writer = new Hdf5FrameWriter(options, fd);
+    try {
+      writer.commit(SLOTS[0]!.at);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return writer;
   }
 
-  /** Frames appended, written or still in the buffer. */
+  /** Frames appended. */
   get frames(): number {
-    return this.written + this.pending;
+    return this.count;
   }
 
-  /** The shape of each chunk of the frame dataset: whole frames, just over 1 MiB. */
+  /**
+   * The dataset is contiguous, not chunked: one frame is the natural unit to read, a single
+   * run of bytes in the file, so this is the shape readers should split it by.
+   */
   get chunkShape(): [number, number, number] {
-    return [this.framesPerChunk, this.height, this.width];
+    return [1, this.height, this.width];
   }
 
   get closed(): boolean {
-    return this.file === undefined;
+    return this.fd === undefined;
+  }
+
+  private get dataEnd(): number {
+    return DATA_ADDRESS + this.count * this.frameBytes;
   }
 
   /**
@@ -172,108 +147,120 @@ export class Hdf5FrameWriter {
    * start time of each. Readers see them after flush() or close().
    */
   append(pixels: Uint16Array, times: ArrayLike<number>): void {
-    if (!this.file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
-    const frameSize = this.height * this.width;
+    const fd = this.open();
     const n = times.length;
-    if (pixels.length !== n * frameSize) {
+    if (pixels.length !== n * this.height * this.width) {
       throw new RangeError(
         `${this.path}: ${pixels.length} pixels are not ${n} frames of ${this.height}x${this.width}`,
       );
     }
-    for (let done = 0; done < n;) {
-      if (this.pending === this.batch) this.writePending();
-      const k = Math.min(n - done, this.batch - this.pending);
-      // A view made now: HDF5 growing its memory detaches older ones.
-      new Uint16Array(this.library.HEAPU8.buffer, this.buffer, this.batch * frameSize).set(
-        pixels.subarray(done * frameSize, (done + k) * frameSize),
-        this.pending * frameSize,
-      );
-      for (let i = 0; i < k; i++) this.times[this.pending + i] = times[done + i]!;
-      this.pending += k;
-      done += k;
-    }
-  }
-
-  /** Writes the frames appended so far and flushes the file, so that readers see them. */
-  flush(): void {
-    if (!this.file) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
-    // the camera asks at every getIndex(): most often there is nothing new
-    if (this.frames === this.flushed) return;
-    this.writePending();
-    try {
-      check(this.library.flush(this.fileId), "flush");
-    } catch (error) {
-      throw writeError(this.path, "cannot flush", error);
-    }
-    this.flushed = this.written;
-  }
-
-  /** Grows both datasets once and writes the buffered frames and times in one call each. */
-  private writePending(): void {
-    const n = this.pending;
     if (n === 0) return;
-    const { library, fileId } = this;
-    const start = this.written;
-    const stop = start + n;
-    const [h, w] = [BigInt(this.height), BigInt(this.width)];
-    const [first, count] = [BigInt(start), BigInt(n)];
-    try {
-      new Float64Array(library.HEAPU8.buffer, this.timesAt, n).set(this.times.subarray(0, n));
-      check(library.resize_dataset(fileId, FRAME_DATASET, [BigInt(stop), h, w]), "resize");
-      check(
-        library.set_dataset_data(
-          fileId,
-          FRAME_DATASET,
-          [count, h, w],
-          [first, 0n, 0n],
-          [1n, 1n, 1n],
-          BigInt(this.buffer),
-        ),
-        "write",
-      );
-      check(library.resize_dataset(fileId, TIMESTAMP_DATASET, [BigInt(stop)]), "resize");
-      check(
-        library.set_dataset_data(
-          fileId,
-          TIMESTAMP_DATASET,
-          [count],
-          [first],
-          [1n],
-          BigInt(this.timesAt),
-        ),
-        "write",
-      );
-    } catch (error) {
-      throw writeError(this.path, `cannot write frames ${start}..${stop - 1} to`, error);
+    const start = this.dataEnd;
+    const stop = start + n * this.frameBytes;
+    // the frames must not overwrite the metadata readers would find: move it past them first
+    if (start < this.block.end && stop > this.block.at) {
+      const size = this.metadataBytes(this.count);
+      this.commit(nextPlace(stop, size, this.block, this.reserve(), SLOTS));
     }
-    this.written = stop;
-    this.pending = 0;
+    try {
+      writeAll(fd, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), start);
+    } catch (error) {
+      const last = this.count + n - 1;
+      throw writeError(this.path, `cannot write frames ${this.count}..${last} to`, error);
+    }
+    if (this.count + n > this.times.length) {
+      const grown = new Float64Array(Math.max(2 * this.times.length, this.count + n));
+      grown.set(this.times.subarray(0, this.count));
+      this.times = grown;
+    }
+    for (let i = 0; i < n; i++) this.times[this.count + i] = times[i]!;
+    this.count += n;
   }
 
-  /** Writes what is buffered and closes the file; closing again does nothing. */
+  /** Writes metadata describing every frame appended, so that readers see them. */
+  flush(): void {
+    this.open();
+    // the camera asks at every getIndex(): most often there is nothing new
+    if (this.count === this.described) return;
+    const size = this.metadataBytes(this.count);
+    this.commit(nextPlace(this.dataEnd, size, this.block, this.reserve(), SLOTS));
+  }
+
+  /** Writes the last metadata in a slot or right after the frames, cuts the file at the end. */
   close(): void {
-    const file = this.file;
-    if (!file) return;
+    const fd = this.fd;
+    if (fd === undefined) return;
     let failure: unknown;
     try {
-      this.writePending();
+      const size = this.metadataBytes(this.count);
+      let at = finalPlace(this.dataEnd, size, this.block, SLOTS);
+      if (at === undefined) {
+        // the frames' end is too near the current block: one more block further on first
+        this.commit(nextPlace(this.dataEnd, size, this.block, this.reserve(), SLOTS));
+        at = finalPlace(this.dataEnd, size, this.block, SLOTS)!;
+      }
+      ftruncateSync(fd, this.commit(at));
     } catch (error) {
-      failure = error;
+      failure = error instanceof HilError ? error : writeError(this.path, "cannot close", error);
     }
-    this.file = undefined;
-    this.library._free(this.buffer);
+    this.fd = undefined;
     try {
-      file.close();
+      closeSync(fd);
     } catch (error) {
       failure ??= writeError(this.path, "cannot close", error);
     }
     if (failure !== undefined) throw failure;
   }
+
+  private open(): number {
+    if (this.fd === undefined) throw new HilError("HIL_FILE_CLOSED", `${this.path} is closed`);
+    return this.fd;
+  }
+
+  private metadataBytes(frames: number): number {
+    return this.metadataBase + 8 * frames;
+  }
+
+  private reserve(): number {
+    return Math.max(MIN_RESERVE, RESERVE_FRAMES * this.frameBytes);
+  }
+
+  private metadata(address: number, frames: number) {
+    return frameMetadata({
+      address,
+      height: this.height,
+      width: this.width,
+      dataAddress: DATA_ADDRESS,
+      times: this.times.subarray(0, frames),
+    });
+  }
+
+  /**
+   * Writes a block describing every frame at `at`, then points the superblock at it; returns
+   * the end of what it describes.
+   */
+  private commit(at: number): number {
+    const fd = this.open();
+    const { bytes, rootAddress } = this.metadata(at, this.count);
+    const end = at + bytes.length;
+    const endOfFile = Math.max(end, this.count > 0 ? this.dataEnd : 0);
+    try {
+      writeAll(fd, bytes, at);
+      writeAll(fd, superblock(endOfFile, rootAddress), 0);
+    } catch (error) {
+      throw writeError(this.path, "cannot write the metadata of", error);
+    }
+    this.block = { at, end };
+    this.described = this.count;
+    return endOfFile;
+  }
 }
 
-/** h5wasm's library calls return HDF5's status: negative when it failed. */
-function check(status: number, what: string): void {
-  if (status < 0) throw new Error(`HDF5 ${what} failed (status ${status})`);
+/** One positioned write, repeated for what a short write left. */
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  }
 }
 
 function writeError(path: string, what: string, cause: unknown): HilError {

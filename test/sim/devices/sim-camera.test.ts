@@ -119,8 +119,8 @@ describe("SimCamera in step scans", () => {
     expect(resource).toMatchObject({
       data_key: "cam",
       mimetype: "application/x-hdf5",
-      // whole frames a chunk, just over HDF5's 1 MiB chunk cache
-      parameters: { dataset: "/entry/data/data", chunk_shape: [683, HEIGHT, WIDTH] },
+      // a contiguous dataset, read a frame at a time
+      parameters: { dataset: "/entry/data/data", chunk_shape: [1, HEIGHT, WIDTH] },
     });
     expect(fileURLToPath(resource.uri.replace("file://localhost/", "file:///"))).toBe(path);
     expect(first[1]![1]).toEqual({

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
@@ -18,27 +18,32 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const frame = (k: number, size: number): Uint16Array =>
   new Uint16Array(size).map((_, i) => k * 1000 + i);
 
-/** The frames and times in a file, read back through h5wasm. */
-function contents(path: string): { shape: number[]; pixels: number[]; times: number[] } {
+/** The frames and times in a file, read back through h5wasm (HDF5 in WebAssembly). */
+function contents(path: string): { shape: number[]; pixels: Uint16Array; times: number[] } {
   const file = new h5wasm.File(path, "r");
   try {
     const data = file.get("entry/data/data") as InstanceType<typeof h5wasm.Dataset>;
     const times = file.get("entry/data/timestamps") as InstanceType<typeof h5wasm.Dataset>;
     const shape = data.shape ?? [];
-    const pixels = shape[0] ? [...(data.value as Uint16Array)] : [];
-    return { shape, pixels, times: [...(times.value as Float64Array)] };
+    const pixels = shape[0] ? (data.value as Uint16Array) : new Uint16Array(0);
+    const values = shape[0] ? [...(times.value as Float64Array)] : [];
+    return { shape, pixels, times: values };
   } finally {
     file.close();
   }
 }
 
+/** The end-of-file address the superblock gives. */
+const endOfFile = (path: string): number =>
+  Number(new DataView(readFileSync(path).buffer).getBigUint64(28, true));
+
 describe("Hdf5FrameWriter", () => {
-  it("writes more frames than its buffer holds, in order, across appends of any size", async () => {
-    const [height, width] = [300, 400]; // 240 kB frames: 5 a chunk, 30 a batch
+  it("writes frames in order across appends of any size, one frame a chunk for readers", async () => {
+    const [height, width] = [300, 400];
     const size = height * width;
     const path = join(directory, "many.h5");
     const writer = await Hdf5FrameWriter.create({ path, height, width });
-    expect(writer.chunkShape).toEqual([5, height, width]);
+    expect(writer.chunkShape).toEqual([1, height, width]);
     const counts = [1, 7, 29, 30, 1, 2];
     let k = 0;
     for (const n of counts) {
@@ -58,24 +63,83 @@ describe("Hdf5FrameWriter", () => {
     for (let j = 0; j < k; j++) {
       expect(read.pixels[j * size + 7]).toBe((j * 1000 + 7) & 0xffff);
     }
+    // closed: the metadata before the frames, nothing after them
+    expect(statSync(path).size).toBe(endOfFile(path));
+    expect(statSync(path).size - k * size * 2).toBeLessThan(300_000);
   });
 
   it("shows readers the frames appended before flush(), and refuses appends once closed", async () => {
     const path = join(directory, "flushed.h5");
     const writer = await Hdf5FrameWriter.create({ path, height: 2, width: 3 });
+    expect(contents(path).shape).toEqual([0, 2, 3]);
     writer.append(frame(0, 6), [5]);
     writer.append(frame(1, 6), [6]);
     writer.flush();
     const read = contents(path);
     expect(read.shape).toEqual([2, 2, 3]);
-    expect(read.pixels).toEqual([...frame(0, 6), ...frame(1, 6)]);
+    expect([...read.pixels]).toEqual([...frame(0, 6), ...frame(1, 6)]);
     expect(read.times).toEqual([5, 6]);
     writer.append(frame(2, 6), [7]);
+    expect(contents(path).shape).toEqual([2, 2, 3]);
     writer.close();
     writer.close();
     expect(contents(path).shape).toEqual([3, 2, 3]);
     expect(() => writer.append(frame(3, 6), [8])).toThrow(/closed/);
     expect(() => writer.flush()).toThrow(/closed/);
+  });
+
+  it("keeps the file readable after every append once the metadata is past the frames", async () => {
+    // 17000 frames' times no longer fit a slot before the data: blocks go after the frames,
+    // 1 MiB (2048 frames of 512 bytes) past their end, and move on when frames reach them
+    const [height, width] = [16, 16];
+    const size = height * width;
+    const path = join(directory, "moving.h5");
+    const writer = await Hdf5FrameWriter.create({ path, height, width });
+    const append = (from: number, n: number): void => {
+      const pixels = new Uint16Array(n * size);
+      for (let j = 0; j < n; j++) pixels.fill(from + j, j * size, (j + 1) * size);
+      writer.append(
+        pixels,
+        Array.from({ length: n }, (_, j) => from + j),
+      );
+    };
+    for (let k = 0; k < 17000; k += 1000) append(k, 1000);
+    writer.flush();
+    let seen = 17000;
+    for (let k = 17000; k < 22000; k += 500) {
+      append(k, 500);
+      const read = contents(path);
+      const n = read.shape[0]!;
+      expect(n).toBeGreaterThanOrEqual(seen);
+      expect(n).toBeLessThanOrEqual(k + 500);
+      for (const j of [0, 16999, n - 1]) {
+        expect(read.pixels[j * size + 100]).toBe(j);
+        expect(read.times[j]).toBe(j);
+      }
+      seen = n;
+    }
+    expect(seen).toBeGreaterThan(17000); // the metadata moved past later frames, describing them
+    writer.flush();
+    expect(contents(path).shape).toEqual([22000, height, width]);
+    writer.close();
+    expect(contents(path).shape).toEqual([22000, height, width]);
+    expect(statSync(path).size).toBe(endOfFile(path));
+  });
+
+  it("does not let the file grow ahead of the frames when it flushes after every frame", async () => {
+    const path = join(directory, "steps.h5");
+    const writer = await Hdf5FrameWriter.create({ path, height: 2, width: 3 });
+    for (let k = 0; k < 500; k++) {
+      writer.append(frame(k, 6), [k]);
+      writer.flush();
+    }
+    // the blocks alternate between the slots before the frames
+    expect(statSync(path).size).toBeLessThan(300_000 + 500 * 12);
+    writer.close();
+    const read = contents(path);
+    expect(read.shape).toEqual([500, 2, 3]);
+    expect([...read.pixels.slice(-6)]).toEqual([...frame(499, 6)]);
+    expect(read.times[499]).toBe(499);
   });
 
   it("refuses pixels that are not whole frames and a file that exists", async () => {

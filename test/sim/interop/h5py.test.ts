@@ -35,11 +35,15 @@ with h5py.File(path, "r", swmr=True) as f:
         "path": path,
         "shape": list(d.shape),
         "dtype": str(d.dtype),
-        "chunks": list(d.chunks),
+        "chunks": d.chunks,
         "maxshape": [m for m in d.maxshape],
+        "layout": d.id.get_create_plist().get_layout(),
         "frames": d[start:stop].tolist(),
         "timestamps": f["/entry/data/timestamps"][start:stop].tolist(),
         "nx_class": f["/entry/data"].attrs["NX_class"],
+        "signal": f["/entry/data"].attrs["signal"],
+        "entry_class": f["/entry"].attrs["NX_class"],
+        "units": f["/entry/data/timestamps"].attrs["units"],
     }))
 `;
 
@@ -47,11 +51,15 @@ const readingSchema = z.object({
   path: z.string(),
   shape: z.array(z.number()),
   dtype: z.string(),
-  chunks: z.array(z.number()),
+  chunks: z.array(z.number()).nullable(),
   maxshape: z.array(z.number().nullable()),
+  layout: z.number(),
   frames: z.array(z.array(z.array(z.number()))),
   timestamps: z.array(z.number()),
   nx_class: z.string(),
+  signal: z.string(),
+  entry_class: z.string(),
+  units: z.string(),
 });
 
 type Reading = z.infer<typeof readingSchema>;
@@ -77,7 +85,7 @@ beforeAll(() => {
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe.skipIf(!h5py().available)("HDF5 frames read by h5py", () => {
-  it("reads the model's frames pixel for pixel, as uint16 in a resizable chunked dataset", async () => {
+  it("reads the model's frames pixel for pixel, as uint16 in a contiguous NeXus dataset", async () => {
     const model = new BeamCameraModel(
       new BeamImage({ width: 40, height: 30, pixelSize: 0.05, flux: 1e7, sigma: [0.4, 0.3] }),
     );
@@ -98,10 +106,12 @@ describe.skipIf(!h5py().available)("HDF5 frames read by h5py", () => {
     const read = readWithH5py(path, "/entry/data/data", 0, 3);
     expect(read.shape).toEqual([3, 30, 40]);
     expect(read.dtype).toBe("uint16");
-    // whole frames a chunk, just over HDF5's 1 MiB chunk cache
-    expect(read.chunks).toEqual([437, 30, 40]);
-    expect(read.maxshape).toEqual([null, 30, 40]);
-    expect(read.nx_class).toBe("NXdata");
+    // one block of frames: not chunked, and its extent is what has been written
+    expect(read.chunks).toBeNull();
+    expect(read.layout).toBe(1); // H5D_CONTIGUOUS
+    expect(read.maxshape).toEqual([3, 30, 40]);
+    expect([read.entry_class, read.nx_class, read.signal]).toEqual(["NXentry", "NXdata", "data"]);
+    expect(read.units).toBe("s");
     expect(read.timestamps).toEqual([10, 10.5, 11]);
     read.frames.forEach((frame, i) => expect(flat(frame)).toEqual([...frames[i]!]));
     // the beam is there: the longest exposure has the most counts
@@ -155,6 +165,8 @@ describe.skipIf(!h5py().available)("HDF5 frames read by h5py", () => {
     },
     () => {
       const path = join(directory, "stopped.h5");
+      // 37 frames of 128 KiB appended after the flush: written, not yet described
+      const big = join(directory, "stopped-big.h5");
       const writerModule = join(root, "sim/files/hdf5-frame-writer.ts");
       const script = `
       import { Hdf5FrameWriter } from ${JSON.stringify(writerModule)};
@@ -163,6 +175,11 @@ describe.skipIf(!h5py().available)("HDF5 frames read by h5py", () => {
       for (let k = 0; k < 3; k++) w.append(frame(k), [k]);
       w.flush();
       w.append(frame(3), [3]); // never flushed: lost with the process
+      const b = await Hdf5FrameWriter.create({ path: ${JSON.stringify(big)}, height: 128, width: 512 });
+      for (let k = 0; k < 40; k++) {
+        b.append(new Uint16Array(128 * 512).fill(k), [k]);
+        if (k === 2) b.flush();
+      }
       process.exit(0); // no close()
     `;
       const child = spawnSync(
@@ -177,6 +194,13 @@ describe.skipIf(!h5py().available)("HDF5 frames read by h5py", () => {
       read.frames.forEach((frame, k) =>
         expect(flat(frame)).toEqual(Array.from({ length: 20 }, (_, i) => k * 1000 + i)),
       );
+      expect(read.timestamps).toEqual([0, 1, 2]);
+      // at least the frames flushed; more if the metadata had to move past later frames
+      const first = readWithH5py(big, "/entry/data/data", 0, 1);
+      expect(first.shape).toEqual([3, 128, 512]);
+      const last = readWithH5py(big, "/entry/data/data", 2, 3);
+      expect([first, last].map((r) => [...new Set(flat(r.frames[0]!))])).toEqual([[0], [2]]);
+      expect(last.timestamps).toEqual([2]);
     },
   );
 });
