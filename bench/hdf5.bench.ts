@@ -3,15 +3,12 @@
 // fs.writeSync of the same bytes to a plain file, taking turns in each round; the writer's
 // time runs until its file is closed, complete. Then frames per second of the model alone and
 // of SimCamera (model + write) in a fly scan and in a step scan. Each figure is the median of
-// the rounds. A second baseline copies each frame into WebAssembly memory and writes it from
-// there, as any write through h5wasm (HDF5 in WebAssembly) must: the bound an h5wasm writer
-// could not pass. Each file is removed once timed, so that the page cache writing back one
-// case's data does not slow the next.
+// the rounds. Each file is removed once timed, so that the page cache writing back one case's
+// data does not slow the next.
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import h5wasm from "h5wasm/node";
 import {
   BeamCameraModel,
   BeamImage,
@@ -41,26 +38,6 @@ function rawWrites(path: string, frame: Uint16Array): number {
     return performance.now() - start;
   } finally {
     closeSync(fd);
-  }
-}
-
-/** fs.writeSync from WebAssembly memory after copying the frame there. */
-async function wasmCopyWrites(path: string, frame: Uint16Array): Promise<number> {
-  const library = await h5wasm.ready;
-  const at = library._malloc(FRAME_BYTES);
-  const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
-  const fd = openSync(path, "w");
-  try {
-    globalThis.gc?.();
-    const start = performance.now();
-    for (let i = 0; i < FRAMES; i++) {
-      library.HEAPU8.set(bytes, at);
-      writeSync(fd, library.HEAPU8, at, FRAME_BYTES);
-    }
-    return performance.now() - start;
-  } finally {
-    closeSync(fd);
-    library._free(at);
   }
 }
 
@@ -137,7 +114,6 @@ export async function hdf5Bench(): Promise<void> {
     const frame = model.frame(0.1, undefined, random);
     const times = {
       raw: [] as number[],
-      wasm: [] as number[],
       one: [] as number[],
       batch: [] as number[],
     };
@@ -155,7 +131,6 @@ export async function hdf5Bench(): Promise<void> {
         }
       };
       times.raw.push(await timed("raw.bin", (path) => rawWrites(path, frame)));
-      times.wasm.push(await timed("wasm.bin", (path) => wasmCopyWrites(path, frame)));
       times.one.push(await timed("one.h5", (path) => hdf5Appends(path, frame, 1)));
       times.batch.push(await timed("batch.h5", (path) => hdf5Appends(path, frame, BATCH)));
       fps.model.push((FRAMES / modelFrames(model, random, scratch)) * 1e3);
@@ -166,7 +141,6 @@ export async function hdf5Bench(): Promise<void> {
       mkdirSync(directory);
     }
     const raw = mbPerSecond(FRAMES, median(times.raw));
-    const wasm = mbPerSecond(FRAMES, median(times.wasm));
     const one = mbPerSecond(FRAMES, median(times.one));
     const batch = mbPerSecond(FRAMES, median(times.batch));
     const perSecond = (mb: number): string => ((mb * 1e6) / FRAME_BYTES).toFixed(0);
@@ -179,12 +153,6 @@ export async function hdf5Bench(): Promise<void> {
       ],
       [
         ["fs.writeSync of the frames (baseline)", raw.toFixed(0), perSecond(raw), "1.00"],
-        [
-          "copy into WebAssembly memory + fs.writeSync",
-          wasm.toFixed(0),
-          perSecond(wasm),
-          (wasm / raw).toFixed(2),
-        ],
         [
           "Hdf5FrameWriter.append, 1 frame a call",
           one.toFixed(0),
