@@ -1,0 +1,214 @@
+// The grammar of .db and .template files: record/grecord with field, info and alias items,
+// top-level alias and include. Values come out resolved (macros expanded, escapes applied)
+// by the `resolve` the loader passes in, so this file knows no macros.
+import type { Token, TokenKind } from "./lexer.js";
+import type { DbProblemList, SourceLocation } from "./problems.js";
+
+/** A word or string after macro expansion and escapes, with where it was written. */
+export interface DbValue {
+  readonly text: string;
+  readonly at: SourceLocation;
+}
+
+export type RecordItem =
+  | { readonly kind: "field"; readonly name: DbValue; readonly value: DbValue }
+  | { readonly kind: "info"; readonly name: DbValue; readonly value: DbValue }
+  | { readonly kind: "alias"; readonly name: DbValue };
+
+export type DbStatement =
+  | {
+      readonly kind: "record";
+      readonly keyword: "record" | "grecord";
+      readonly type: DbValue;
+      readonly name: DbValue;
+      readonly items: readonly RecordItem[];
+      readonly at: SourceLocation;
+    }
+  | { readonly kind: "alias"; readonly record: DbValue; readonly alias: DbValue }
+  | { readonly kind: "include"; readonly file: DbValue };
+
+/** Expands and unescapes a token's text; `context` names what it belongs to, for problems. */
+export type Resolve = (token: Token, context: string) => DbValue;
+
+const topKeywords = new Set(["record", "grecord", "alias", "include"]);
+const itemKeywords = new Set(["field", "info", "alias"]);
+// Keywords of .dbd files, which softIoc reads with the same parser but which have no place
+// in a file of records here.
+const definitionKeywords = new Set([
+  "menu",
+  "recordtype",
+  "device",
+  "driver",
+  "link",
+  "registrar",
+  "function",
+  "variable",
+  "breaktable",
+  "path",
+  "addpath",
+]);
+
+class Syntax extends Error {}
+
+export function parseDb(
+  tokens: readonly Token[],
+  file: string,
+  problems: DbProblemList,
+  resolve: Resolve,
+): DbStatement[] {
+  let pos = 0;
+  const statements: DbStatement[] = [];
+  const endAt = (): SourceLocation => {
+    const last = tokens[tokens.length - 1];
+    return last ? last.at : { file, line: 1, col: 1 };
+  };
+  const describe = (t: Token | undefined): string =>
+    !t ? "the end of the file" : t.kind === "string" ? `"${t.text}"` : `'${t.text}'`;
+
+  const fail = (expected: string, after: string): never => {
+    const found = tokens[pos];
+    problems.add(found?.at ?? endAt(), `expected ${expected} ${after}, found ${describe(found)}`);
+    throw new Syntax();
+  };
+  const expect = (kind: TokenKind, after: string): Token => {
+    const t = tokens[pos];
+    if (t?.kind !== kind) return fail(`'${kind}'`, after);
+    pos++;
+    return t;
+  };
+  const value = (what: string, after: string, context: string): DbValue => {
+    const t = tokens[pos];
+    if (t?.kind !== "word" && t?.kind !== "string") return fail(what, after);
+    pos++;
+    return resolve(t, context);
+  };
+
+  const recordItem = (recordName: string): RecordItem => {
+    const keyword = tokens[pos]!;
+    pos++;
+    const inRecord = `in record "${recordName}"`;
+    expect("(", `after ${keyword.text}`);
+    if (keyword.text === "alias") {
+      const name = value("an alias name", "in alias(", inRecord);
+      expect(")", "after the alias name");
+      return { kind: "alias", name };
+    }
+    const kind = keyword.text as "field" | "info";
+    const name = value(`a ${kind} name`, `in ${kind}(`, inRecord);
+    expect(",", `after ${kind} name ${name.text}`);
+    const v = value("a value", `for ${kind} ${name.text}`, `in ${kind} ${name.text} ${inRecord}`);
+    expect(")", `after the value of ${kind} ${name.text}`);
+    return { kind, name, value: v };
+  };
+
+  const recordBody = (open: Token, recordName: string): RecordItem[] => {
+    const items: RecordItem[] = [];
+    for (;;) {
+      const t = tokens[pos];
+      const unclosed = (): RecordItem[] => {
+        problems.add(
+          open.at,
+          `record "${recordName}": '{' at ${open.at.line}:${open.at.col} has no closing '}'`,
+        );
+        return items;
+      };
+      if (!t) return unclosed();
+      if (t.kind === "}") {
+        pos++;
+        return items;
+      }
+      if (t.kind === "word" && topKeywords.has(t.text) && !itemKeywords.has(t.text)) {
+        return unclosed();
+      }
+      if (t.kind === "word" && itemKeywords.has(t.text)) {
+        try {
+          items.push(recordItem(recordName));
+        } catch (e) {
+          if (!(e instanceof Syntax)) throw e;
+          skipTo((k) => k.kind === "}" || (k.kind === "word" && itemKeywords.has(k.text)), true);
+        }
+        continue;
+      }
+      problems.add(
+        t.at,
+        `unknown item ${describe(t)} in record "${recordName}": expected field, info, alias or '}'`,
+      );
+      pos++;
+      skipTo((k) => k.kind === "}" || (k.kind === "word" && itemKeywords.has(k.text)), true);
+    }
+  };
+
+  /** Skips to a token `stop` accepts; `afterParen` first passes the `)` closing an item. */
+  const skipTo = (stop: (t: Token) => boolean, afterParen = false): void => {
+    while (pos < tokens.length && !stop(tokens[pos]!)) {
+      const t = tokens[pos++]!;
+      if (afterParen && t.kind === ")") return;
+      if (t.kind === "word" && topKeywords.has(t.text) && !itemKeywords.has(t.text)) {
+        pos--;
+        return;
+      }
+    }
+  };
+
+  /** Skips to a top-level keyword outside braces, so a broken record's items are passed. */
+  const skipToNextStatement = (): void => {
+    let depth = 0;
+    while (pos < tokens.length) {
+      const t = tokens[pos]!;
+      if (depth === 0 && t.kind === "word" && topKeywords.has(t.text)) return;
+      if (t.kind === "{") depth++;
+      else if (t.kind === "}") depth = Math.max(0, depth - 1);
+      pos++;
+    }
+  };
+
+  const statement = (): DbStatement | undefined => {
+    const t = tokens[pos]!;
+    if (t.kind !== "word" || !topKeywords.has(t.text)) {
+      const hint = definitionKeywords.has(t.text)
+        ? ` (${t.text}() belongs in a .dbd file)`
+        : "; expected record, grecord, alias or include";
+      problems.add(t.at, `unknown keyword ${describe(t)}${hint}`);
+      pos++;
+      throw new Syntax();
+    }
+    pos++;
+    if (t.text === "include") {
+      return { kind: "include", file: value("a file name", "after include", "in include") };
+    }
+    expect("(", `after ${t.text}`);
+    if (t.text === "alias") {
+      const record = value("a record name", "in alias(", "in alias");
+      expect(",", "after the record name in alias(");
+      const alias = value("an alias name", "in alias(", `in alias of "${record.text}"`);
+      expect(")", "after the alias name");
+      return { kind: "alias", record, alias };
+    }
+    const type = value("a record type", `after ${t.text}(`, `in ${t.text}(`);
+    expect(",", `after record type ${type.text}`);
+    const name = value(
+      "a record name",
+      `after ${t.text}(${type.text},`,
+      `in a ${type.text} record name`,
+    );
+    expect(")", `after record name "${name.text}"`);
+    const open = tokens[pos];
+    let items: RecordItem[] = [];
+    if (open?.kind === "{") {
+      pos++;
+      items = recordBody(open, name.text);
+    }
+    return { kind: "record", keyword: t.text as "record" | "grecord", type, name, items, at: t.at };
+  };
+
+  while (pos < tokens.length) {
+    try {
+      const s = statement();
+      if (s) statements.push(s);
+    } catch (e) {
+      if (!(e instanceof Syntax)) throw e;
+      skipToNextStatement();
+    }
+  }
+  return statements;
+}
