@@ -13,8 +13,8 @@ export interface Token {
 }
 
 const punctuation = new Set<string>(["(", ")", "{", "}", ","]);
-// The characters EPICS allows in an unquoted word.
-const bareCharacter = /[A-Za-z0-9_\-+:.[\]<>;/\\]/;
+// The characters EPICS allows in an unquoted word, and `*` of record(*, name).
+const bareCharacter = /[A-Za-z0-9_\-+:.[\]<>;/\\*]/;
 
 /**
  * Tokens of `text`. `=` is a token only where `withEquals` is set (substitutions files);
