@@ -50,7 +50,13 @@ export class DatabaseLoader {
   /** Loads text as if it were the file `file` (whose directory anchors includes). */
   loadText(text: string, file: string, macros: Macros = new Map(), stack: string[] = [file]): void {
     const tokens = tokenize(text, file, this.problems);
-    const statements = parseDb(tokens, file, this.problems, macroResolver(macros, this.problems));
+    const statements = parseDb(
+      text,
+      tokens,
+      file,
+      this.problems,
+      macroResolver(macros, this.problems),
+    );
     for (const statement of statements) this.apply(statement, file, macros, stack);
   }
 
@@ -129,14 +135,8 @@ export class DatabaseLoader {
 
   private record(s: Extract<DbStatement, { kind: "record" }>): void {
     if (!this.validName(s.name, "record")) return;
-    const name = s.name.text;
-    if (this.database.aliases.has(name)) {
-      this.problems.add(
-        s.name.at,
-        `record "${name}" has the name of an alias of "${this.database.aliases.get(name)}"`,
-      );
-      return;
-    }
+    // An alias's name reaches the record it names, as in softIoc.
+    const name = this.database.aliases.get(s.name.text) ?? s.name.text;
     let record = this.database.records.get(name);
     if (record && s.type.text !== "*" && s.type.text !== record.type) {
       this.problems.add(

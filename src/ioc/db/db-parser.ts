@@ -51,6 +51,7 @@ const definitionKeywords = new Set([
 class Syntax extends Error {}
 
 export function parseDb(
+  source: string,
   tokens: readonly Token[],
   file: string,
   problems: DbProblemList,
@@ -83,6 +84,26 @@ export function parseDb(
     return resolve(t, context);
   };
 
+  /**
+   * A field value written as JSON (an EPICS 7 link such as `{const: 1}`): its text as
+   * written, from the opening to the matching closing brace.
+   */
+  const jsonValue = (context: string): DbValue => {
+    const open = tokens[pos]!;
+    let depth = 0;
+    for (; pos < tokens.length; pos++) {
+      const t = tokens[pos]!;
+      if (t.kind === "{") depth++;
+      else if (t.kind === "}" && --depth === 0) {
+        pos++;
+        const text = source.slice(open.start, t.end);
+        return resolve({ kind: "word", text, at: open.at, start: open.start, end: t.end }, context);
+      }
+    }
+    problems.add(open.at, `JSON value ${context}: '{' has no closing '}'`);
+    throw new Syntax();
+  };
+
   const recordItem = (recordName: string): RecordItem => {
     const keyword = tokens[pos]!;
     pos++;
@@ -96,7 +117,11 @@ export function parseDb(
     const kind = keyword.text as "field" | "info";
     const name = value(`a ${kind} name`, `in ${kind}(`, inRecord);
     expect(",", `after ${kind} name ${name.text}`);
-    const v = value("a value", `for ${kind} ${name.text}`, `in ${kind} ${name.text} ${inRecord}`);
+    const valueContext = `in ${kind} ${name.text} ${inRecord}`;
+    const v =
+      kind === "field" && tokens[pos]?.kind === "{"
+        ? jsonValue(valueContext)
+        : value("a value", `for ${kind} ${name.text}`, valueContext);
     expect(")", `after the value of ${kind} ${name.text}`);
     return { kind, name, value: v };
   };

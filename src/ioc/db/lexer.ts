@@ -10,11 +10,14 @@ export interface Token {
   /** A word as written, or a quoted string's text between the quotes, escapes kept. */
   readonly text: string;
   readonly at: SourceLocation;
+  /** Offsets of the token in the file's text: [start, end). */
+  readonly start: number;
+  readonly end: number;
 }
 
 const punctuation = new Set<string>(["(", ")", "{", "}", ","]);
-// The characters EPICS allows in an unquoted word, and `*` of record(*, name).
-const bareCharacter = /[A-Za-z0-9_\-+:.[\]<>;/\\*]/;
+// The characters EPICS allows in an unquoted word.
+const bareCharacter = /[A-Za-z0-9_\-+:.[\]<>;/\\]/;
 
 /**
  * Tokens of `text`. `=` is a token only where `withEquals` is set (substitutions files);
@@ -41,7 +44,7 @@ export function tokenize(
     } else if (c === "#") {
       while (i < text.length && text[i] !== "\n") i++;
     } else if (punctuation.has(c) || (withEquals && c === "=")) {
-      tokens.push({ kind: c as TokenKind, text: c, at: here(i) });
+      tokens.push({ kind: c as TokenKind, text: c, at: here(i), start: i, end: i + 1 });
       i++;
     } else if (c === '"') {
       const start = i++;
@@ -54,8 +57,9 @@ export function tokenize(
         } else i++;
       }
       if (!closed) problems.add(here(start), 'unterminated string: no closing " on this line');
-      tokens.push({ kind: "string", text: text.slice(start + 1, i), at: here(start) });
       if (closed) i++;
+      const inside = text.slice(start + 1, closed ? i - 1 : i);
+      tokens.push({ kind: "string", text: inside, at: here(start), start, end: i });
     } else if (bareCharacter.test(c) || isReference(text, i)) {
       const start = i;
       while (i < text.length) {
@@ -71,7 +75,7 @@ export function tokenize(
         } else if (bareCharacter.test(text[i]!)) i++;
         else break;
       }
-      tokens.push({ kind: "word", text: text.slice(start, i), at: here(start) });
+      tokens.push({ kind: "word", text: text.slice(start, i), at: here(start), start, end: i });
     } else {
       problems.add(here(i), `unexpected character ${JSON.stringify(c)}`);
       i++;

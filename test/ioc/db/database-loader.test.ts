@@ -54,10 +54,26 @@ describe("DatabaseLoader", () => {
     expect(database.records.get("BL:on")?.type).toBe("bo");
   });
 
+  it("takes a JSON link as the text written, macros expanded", () => {
+    const { database, problems } = load(`record(ai, a) { field(INP, {const: "$(V)"}) }`, {
+      V: "1.5",
+    }).result();
+    expect(problems).toEqual([]);
+    expect(database.records.get("a")!.fields.get("INP")!.value).toBe('{const: "1.5"}');
+  });
+
+  it("reaches a record through its alias", () => {
+    const { database, problems } = load(
+      `record(ai, a) { alias(b) }\nrecord(ai, b) { field(EGU, mm) }`,
+    ).result();
+    expect(problems).toEqual([]);
+    expect(database.records.get("a")!.fields.get("EGU")!.value).toBe("mm");
+  });
+
   it("adds to a record defined again with the same type (or *), overriding fields", () => {
     const { database, problems } = load(`record(ai, a) { field(DESC, one) field(EGU, mm) }
 record(ai, a) { field(DESC, two) }
-record(*, a) { field(PREC, 3) }`).result();
+record("*", a) { field(PREC, 3) }`).result();
     expect(problems).toEqual([]);
     const a = database.records.get("a")!;
     expect([...a.fields.values()].map((f) => `${f.name}=${f.value}@${f.at.line}`)).toEqual([
@@ -140,12 +156,23 @@ record(*, a) { field(PREC, 3) }`).result();
     ],
     [
       "an alias whose name is taken",
-      `record(ai, a) { alias(b) }\nrecord(ai, b)`,
-      't.db:2:12: record "b" has the name of an alias of "a"',
+      `record(ai, a)\nrecord(ai, b) { alias(a) }`,
+      't.db:2:23: alias "a" of record "b": the name is already in use',
+    ],
+    [
+      "a record named by an alias of a record of another type",
+      `record(ai, a) { alias(b) }\nrecord(bo, b)`,
+      't.db:2:8: record "a" of type "ai" (t.db:1:1) defined again with type "bo"',
+    ],
+    [
+      "a JSON value without its closing brace",
+      `record(ai, a) { field(INP, {a: {b: 1} )`,
+      `t.db:1:15: record "a": '{' at 1:15 has no closing '}'`,
+      `t.db:1:28: JSON value in field INP in record "a": '{' has no closing '}'`,
     ],
     [
       "record(*) of a record not defined",
-      `record(*, a) {}`,
+      `record("*", a) {}`,
       't.db:1:8: record(*, "a") adds to a record, but "a" is not defined',
     ],
   ])("reports %s at its place", (_what, text, ...expected) => {
