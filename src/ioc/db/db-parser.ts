@@ -66,8 +66,11 @@ export function parseDb(
   const describe = (t: Token | undefined): string =>
     !t ? "the end of the file" : t.kind === "string" ? `"${t.text}"` : `'${t.text}'`;
 
+  // What follows a string without its closing quote is noise: that string is the problem.
+  const afterUnterminated = (): boolean => tokens[pos - 1]?.unterminated === true;
   const fail = (expected: string, after: string): never => {
     const found = tokens[pos];
+    if (afterUnterminated()) throw new Syntax();
     problems.add(found?.at ?? endAt(), `expected ${expected} ${after}, found ${describe(found)}`);
     throw new Syntax();
   };
@@ -131,6 +134,7 @@ export function parseDb(
     for (;;) {
       const t = tokens[pos];
       const unclosed = (): RecordItem[] => {
+        if (afterUnterminated()) return items;
         problems.add(
           open.at,
           `record "${recordName}": '{' at ${open.at.line}:${open.at.col} has no closing '}'`,

@@ -13,6 +13,8 @@ export interface Token {
   /** Offsets of the token in the file's text: [start, end). */
   readonly start: number;
   readonly end: number;
+  /** A string with no closing quote: already reported, so what it swallowed is not. */
+  readonly unterminated?: boolean;
 }
 
 const punctuation = new Set<string>(["(", ")", "{", "}", ","]);
@@ -59,7 +61,14 @@ export function tokenize(
       if (!closed) problems.add(here(start), 'unterminated string: no closing " on this line');
       if (closed) i++;
       const inside = text.slice(start + 1, closed ? i - 1 : i);
-      tokens.push({ kind: "string", text: inside, at: here(start), start, end: i });
+      tokens.push({
+        kind: "string",
+        text: inside,
+        at: here(start),
+        start,
+        end: i,
+        ...(closed ? {} : { unterminated: true }),
+      });
     } else if (bareCharacter.test(c) || isReference(text, i)) {
       const start = i;
       while (i < text.length) {

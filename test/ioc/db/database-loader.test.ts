@@ -117,7 +117,6 @@ record("*", a) { field(PREC, 3) }`).result();
       "an unterminated string",
       `record(ai, a) {\n  field(DESC, "x)\n}`,
       't.db:2:15: unterminated string: no closing " on this line',
-      "t.db:3:1: expected ')' after the value of field DESC, found '}'",
     ],
     [
       "an unknown keyword",
@@ -177,6 +176,12 @@ record("*", a) { field(PREC, 3) }`).result();
     ],
   ])("reports %s at its place", (_what, text, ...expected) => {
     expect(problemsOf(text)).toEqual(expected);
+  });
+
+  it("reports an unterminated string once, not what it swallowed", () => {
+    expect(problemsOf(`record(ai, a) { field(DESC, "x) }`)).toEqual([
+      't.db:1:29: unterminated string: no closing " on this line',
+    ]);
   });
 
   it("reports every mistake of a file and keeps the records it could read", () => {
