@@ -35,7 +35,20 @@ export class DbProblemList {
     return this.found.length;
   }
 
-  add(at: SourceLocation, message: string): void {
+  private readonly notes: string[] = [];
+
+  /** Runs `body` with `note` added to each problem it reports, e.g. which row loaded a template. */
+  within<T>(note: string, body: () => T): T {
+    this.notes.push(note);
+    try {
+      return body();
+    } finally {
+      this.notes.pop();
+    }
+  }
+
+  add(at: SourceLocation, text: string): void {
+    const message = this.notes.length > 0 ? `${text} (${this.notes.join("; ")})` : text;
     const key = `${at.file}\0${at.line}\0${at.col}\0${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -18,11 +18,14 @@ export function loadSubstitutionsText(
   const tokens = tokenize(text, file, loader.problems, true);
   const resolve = macroResolver(macros, loader.problems);
   for (const instance of parseSubstitutions(tokens, file, loader.problems, resolve)) {
-    loader.loadReferenced(
-      instance.template,
-      "template",
-      file,
-      new Map([...macros, ...instance.macros]),
+    const row = `${file}:${instance.at.line}:${instance.at.col}`;
+    loader.problems.within(`template loaded by ${row}`, () =>
+      loader.loadReferenced(
+        instance.template,
+        "template",
+        file,
+        new Map([...macros, ...instance.macros]),
+      ),
     );
   }
 }
