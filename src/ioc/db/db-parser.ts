@@ -218,7 +218,7 @@ export function parseDb(
     const name = value(
       "a record name",
       `after ${t.text}(${type.text},`,
-      `in a ${type.text} record name`,
+      `in the name of a record of type ${type.text}`,
     );
     expect(")", `after record name "${name.text}"`);
     const open = tokens[pos];

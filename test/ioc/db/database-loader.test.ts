@@ -101,7 +101,7 @@ record("*", a) { field(PREC, 3) }`).result();
     [
       "an undefined macro in a record name",
       `record(ai, "$(P)x")`,
-      "t.db:1:13: macro P is undefined in a ai record name",
+      "t.db:1:13: macro P is undefined in the name of a record of type ai",
     ],
     [
       "a missing closing brace",

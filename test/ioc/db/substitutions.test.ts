@@ -56,7 +56,7 @@ file x.template { pattern {N} {n1} }`),
       "a row with too few values",
       `file motor.template {\n pattern {P, M}\n {BL:}\n}`,
       "db/st.substitutions:3:2: row has 1 values but the pattern names 2 macros (P, M) in file motor.template",
-      "db/motor.template:1:17: macro M is undefined in a ao record name (template loaded by db/st.substitutions:3:2)",
+      "db/motor.template:1:17: macro M is undefined in the name of a record of type ao (template loaded by db/st.substitutions:3:2)",
       'db/motor.template:1:45: macro M is undefined in field DESC in record "BL:$(M,undefined)" (template loaded by db/st.substitutions:3:2)',
     ],
     [
