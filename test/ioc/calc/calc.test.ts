@@ -5,14 +5,8 @@ import {
   evaluateCalc,
   seededRandom,
 } from "../../../src/ioc/calc/index.js";
+import { sameCalcValue } from "./same-value.js";
 import { EPICS_REFUSED, EPICS_VALUES, VECTOR_INPUTS } from "./epics-vectors.js";
-
-/** Same value, NaN as NaN; transcendental results may differ from glibc's in the last bits. */
-export function sameCalcValue(ours: number, theirs: number): boolean {
-  if (Number.isNaN(ours) || Number.isNaN(theirs)) return Number.isNaN(ours) && Number.isNaN(theirs);
-  if (ours === theirs) return true;
-  return Math.abs(ours - theirs) <= 1e-15 * Math.max(Math.abs(ours), Math.abs(theirs), 1);
-}
 
 const value = (expression: string, options = {}) =>
   evaluateCalc(compileCalc(expression), VECTOR_INPUTS, options).value;
