@@ -44,7 +44,7 @@ class Parser {
       this.expectSymbol(";", "expected ';' and a final expression after an assignment");
     }
     const result = this.conditional();
-    if (this.peek().kind !== "end") this.fail(this.peek(), "unexpected " + this.describe());
+    if (this.peek().kind !== "end") this.fail(this.peek(), `unexpected ${this.describe()}`);
     return { assignments, result };
   }
 
@@ -95,7 +95,6 @@ class Parser {
       if (arity !== Infinity && args.length !== arity) {
         this.fail(token, `${token.name} takes ${arity} argument${arity === 1 ? "" : "s"}`);
       }
-      if (token.name === "NOT") return { kind: "unary", op: "~", arg: args[0]! };
       return { kind: "call", fn: token.name, args };
     }
     return this.operand();
@@ -150,9 +149,11 @@ class Parser {
     if (!this.takeSymbol(symbol)) this.fail(this.peek(), reason);
   }
 
+  /** The text of the current token, as the user wrote it. */
   private describe(): string {
-    const token = this.peek();
-    return `'${this.source.slice(token.offset, this.tokens[this.at + 1]?.offset ?? token.offset + 1).trim()}'`;
+    const start = this.peek().offset;
+    const end = this.tokens[this.at + 1]?.offset ?? this.source.length;
+    return `'${this.source.slice(start, end).trim()}'`;
   }
 
   private fail(token: Token, reason: string): never {
@@ -182,13 +183,16 @@ function inputsOf(node: CalcNode, into: Set<CalcInput>): void {
 function usage(assignments: readonly CalcAssignment[], result: CalcNode) {
   const reads = new Set<CalcInput>();
   const writes = new Set<CalcInput>();
-  for (const node of [...assignments.map((a) => a.value), result]) {
+  const read = (node: CalcNode) => {
     const used = new Set<CalcInput>();
     inputsOf(node, used);
     for (const input of used) if (!writes.has(input)) reads.add(input);
-    const assignment = assignments.find((a) => a.value === node);
-    if (assignment) writes.add(assignment.target);
+  };
+  for (const { target, value } of assignments) {
+    read(value);
+    writes.add(target);
   }
+  read(result);
   const ordered = (set: Set<CalcInput>) => CALC_INPUTS.filter((input) => set.has(input));
   return { reads: ordered(reads), writes: ordered(writes) };
 }

@@ -73,7 +73,7 @@ function evaluateNode(node: CalcNode, inputs: CalcInputs, options: CalcOptions):
     case "binary":
       return binary(node.op, value(node.left), value(node.right));
     case "call":
-      return FUNCTIONS[node.fn as keyof typeof FUNCTIONS](node.args.map(value));
+      return FUNCTIONS[node.fn](node.args.map(value));
     case "conditional":
       return truth(value(node.test)) ? value(node.then) : value(node.otherwise);
   }

@@ -24,7 +24,7 @@ const one =
   (args) =>
     f(args[0]!);
 
-export const FUNCTIONS: Record<Exclude<CalcFunction, "NOT">, Fn> = {
+export const FUNCTIONS: Record<CalcFunction, Fn> = {
   ABS: one(Math.abs),
   SQR: one(Math.sqrt),
   SQRT: one(Math.sqrt),

@@ -8,7 +8,7 @@ export type CalcInput = (typeof CALC_INPUTS)[number];
 export const CALC_FUNCTIONS = {
   ABS: 1, SQR: 1, SQRT: 1, EXP: 1, LOG: 1, LN: 1, LOGE: 1,
   SIN: 1, COS: 1, TAN: 1, ASIN: 1, ACOS: 1, ATAN: 1, SINH: 1, COSH: 1, TANH: 1,
-  CEIL: 1, FLOOR: 1, NINT: 1, ISINF: 1, NOT: 1,
+  CEIL: 1, FLOOR: 1, NINT: 1, ISINF: 1,
   ATAN2: 2, FMOD: 2,
   MIN: Infinity, MAX: Infinity, ISNAN: Infinity, FINITE: Infinity,
 } as const; // prettier-ignore
@@ -23,8 +23,8 @@ export const CALC_CONSTANTS = {
   NAN: NaN,
 } as const;
 
-/** Binary operators spelled as words; EPICS makes them the bitwise ones. */
-const WORD_OPERATORS = { AND: "&", OR: "|", XOR: "XOR" } as const;
+/** Operators spelled as words; EPICS makes them all bitwise (NOT is `~`, not `!`). */
+const WORD_OPERATORS = { AND: "&", OR: "|", XOR: "XOR", NOT: "~" } as const;
 
 // Longest first, so `>>>` is not read as `>>` then `>`.
 const SYMBOLS = [
@@ -77,6 +77,11 @@ function readNumber(source: string, offset: number): { value: number; length: nu
   return { value: Number(decimal[0]), length: decimal[0].length };
 }
 
+function unknownAt(source: string, at: number): string {
+  const word = /^[A-Za-z_]\w*/.exec(source.slice(at));
+  return word ? `unknown name '${word[0]}'` : `unknown character '${source[at]}'`;
+}
+
 /** Splits an expression into tokens; keywords and inputs in any case, blanks between them. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -98,8 +103,7 @@ export function tokenize(source: string): Token[] {
         continue;
       }
       const symbol = SYMBOLS.find((s) => source.startsWith(s, at));
-      if (symbol === undefined)
-        throw new CalcSyntaxError(source, at, `unknown character '${char}'`);
+      if (symbol === undefined) throw new CalcSyntaxError(source, at, unknownAt(source, at));
       tokens.push({ kind: "symbol", symbol, offset: at });
       at += symbol.length;
     }

@@ -36,6 +36,8 @@ describe("CALC expressions EPICS refuses", () => {
     expect(error?.reason).toBe("expected ')'");
     expect(() => compileCalc("A $ B")).toThrow("unknown character '$' at 2");
     expect(() => compileCalc("ATAN2(1)")).toThrow("ATAN2 takes 2 arguments at 0");
+    expect(() => compileCalc("2*S2R")).toThrow("unknown name 'S2R' at 2");
+    expect(() => compileCalc("A:=1;B:=2")).toThrow("a final expression after an assignment at 9");
   });
 });
 
