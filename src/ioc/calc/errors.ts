@@ -1,4 +1,4 @@
-import { HilError } from "../../core/errors.js";
+import { HilError } from "../../core/index.js";
 
 /** A CALC expression EPICS would refuse; `offset` is the character where it went wrong. */
 export class CalcSyntaxError extends HilError {

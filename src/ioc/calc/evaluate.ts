@@ -23,6 +23,7 @@ export interface CalcResult {
 const truth = (x: number): boolean => x !== 0; // NaN counts as true, as in C
 const bit = (b: boolean): number => (b ? 1 : 0);
 
+// prettier-ignore
 function binary(op: BinaryOperator, a: number, b: number): number {
   switch (op) {
     case "+": return a + b;
@@ -51,7 +52,7 @@ function binary(op: BinaryOperator, a: number, b: number): number {
     case ">>": return bitwiseOperand(a) >> bitwiseOperand(b);
     case ">>>": return bitwiseOperand(a) >>> bitwiseOperand(b);
   }
-} // prettier-ignore
+}
 
 function evaluateNode(node: CalcNode, inputs: CalcInputs, options: CalcOptions): number {
   const value = (n: CalcNode) => evaluateNode(n, inputs, options);
