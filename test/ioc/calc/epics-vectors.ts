@@ -265,6 +265,11 @@ export const EPICS_VALUES: readonly (readonly [expression: string, value: number
   ["1<<32.9", 1],
   ["1<<-0.5", 1],
   ["1>>>-1", 0],
+  ["1+(2+(3+(4+(5+(6+(7+(8+(9+(1+(2+(3+(4+(5+(6+(7+(8+(9)))))))))))))))))", 90],
+  ["MAX(0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5)", 9],
+  ["------------------------------------------------------------1", 1],
+  ["ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS ABS B", 2],
+  ["A:=1;B:=2;C:=3;D:=4;E:=5;F:=6;G:=7;H:=8;I:=9;J:=10;K:=11;L:=12;L", 12],
 ];
 
 /** Expressions softIoc refuses to load (its message names the CALC error). */
