@@ -10,6 +10,5 @@ export type { CalcExpression } from "./compile.js";
 export { evaluateCalc } from "./evaluate.js";
 export type { CalcInputs, CalcOptions, CalcResult } from "./evaluate.js";
 export { CalcSyntaxError } from "./errors.js";
-export { seededRandom } from "./random.js";
 export { CALC_INPUTS } from "./tokens.js";
 export type { CalcInput } from "./tokens.js";

@@ -1,4 +1,4 @@
-/** Test helpers: byte vectors written as hex, and a seeded generator for random tests. */
+/** Test helpers: byte vectors written as hex, and random chunking of them. */
 
 /** "00 0f ff" (spaces, newlines and `|` ignored) as bytes. */
 export function hex(text: string): Uint8Array {
@@ -27,18 +27,6 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-/** mulberry32: a tiny seeded generator, so random tests repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Splits `bytes` into consecutive chunks of random sizes in [1, maxChunk]. */

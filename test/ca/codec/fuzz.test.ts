@@ -12,7 +12,8 @@ import {
   type CaMessageInput,
   type CaSender,
 } from "../../../src/ca/index.js";
-import { randomChunks, seededRandom } from "./bytes.js";
+import { seededRandom } from "../../support/seeded-random.js";
+import { randomChunks } from "./bytes.js";
 
 const clientTraffic: CaMessageInput[] = [
   { type: "VersionRequest", priority: 0, minorVersion: 13 },

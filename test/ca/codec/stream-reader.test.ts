@@ -10,7 +10,8 @@ import {
   type CaMessage,
   type CaMessageInput,
 } from "../../../src/ca/index.js";
-import { concat, firstDifference, hex, randomChunks, seededRandom } from "./bytes.js";
+import { seededRandom } from "../../support/seeded-random.js";
+import { concat, firstDifference, hex, randomChunks } from "./bytes.js";
 
 /** What a server sends on a busy circuit: small messages, an ERROR, strings and a large array. */
 const serverTraffic: CaMessageInput[] = [

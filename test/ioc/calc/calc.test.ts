@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  CalcSyntaxError,
-  compileCalc,
-  evaluateCalc,
-  seededRandom,
-} from "../../../src/ioc/calc/index.js";
+import { CalcSyntaxError, compileCalc, evaluateCalc } from "../../../src/ioc/calc/index.js";
 import { sameCalcValue } from "./same-value.js";
 import { EPICS_REFUSED, EPICS_VALUES, VECTOR_INPUTS } from "./epics-vectors.js";
+import { seededRandom } from "../../support/seeded-random.js";
 
 const value = (expression: string, options = {}) =>
   evaluateCalc(compileCalc(expression), VECTOR_INPUTS, options).value;

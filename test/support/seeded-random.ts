@@ -1,4 +1,5 @@
-/** A small seeded generator (mulberry32) for RNDM in tests: the same seed, the same draws. */
+// A seeded generator for tests that draw random numbers: the same seed, the same draws.
+/** mulberry32: a tiny seeded generator, so random tests repeat exactly. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
