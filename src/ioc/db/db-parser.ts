@@ -3,6 +3,7 @@
 // by the `resolve` the loader passes in, so this file knows no macros.
 import type { Token, TokenKind } from "./lexer.js";
 import type { DbProblemList, SourceLocation } from "./problems.js";
+import { Syntax, TokenCursor, describeToken as describe } from "./token-cursor.js";
 
 /** A word or string after macro expansion and escapes, with where it was written. */
 export interface DbValue {
@@ -48,8 +49,6 @@ const definitionKeywords = new Set([
   "addpath",
 ]);
 
-class Syntax extends Error {}
-
 export function parseDb(
   source: string,
   tokens: readonly Token[],
@@ -57,33 +56,14 @@ export function parseDb(
   problems: DbProblemList,
   resolve: Resolve,
 ): DbStatement[] {
-  let pos = 0;
+  const cursor = new TokenCursor(tokens, file, problems);
   const statements: DbStatement[] = [];
-  const endAt = (): SourceLocation => {
-    const last = tokens[tokens.length - 1];
-    return last ? last.at : { file, line: 1, col: 1 };
-  };
-  const describe = (t: Token | undefined): string =>
-    !t ? "the end of the file" : t.kind === "string" ? `"${t.text}"` : `'${t.text}'`;
-
-  // What follows a string without its closing quote is noise: that string is the problem.
-  const afterUnterminated = (): boolean => tokens[pos - 1]?.unterminated === true;
-  const fail = (expected: string, after: string): never => {
-    const found = tokens[pos];
-    if (afterUnterminated()) throw new Syntax();
-    problems.add(found?.at ?? endAt(), `expected ${expected} ${after}, found ${describe(found)}`);
-    throw new Syntax();
-  };
-  const expect = (kind: TokenKind, after: string): Token => {
-    const t = tokens[pos];
-    if (t?.kind !== kind) return fail(`'${kind}'`, after);
-    pos++;
-    return t;
-  };
+  const fail = (expected: string, after: string): never => cursor.fail(expected, after);
+  const expect = (kind: TokenKind, after: string): Token => cursor.expect(kind, after);
   const value = (what: string, after: string, context: string): DbValue => {
-    const t = tokens[pos];
+    const t = tokens[cursor.pos];
     if (t?.kind !== "word" && t?.kind !== "string") return fail(what, after);
-    pos++;
+    cursor.pos++;
     return resolve(t, context);
   };
 
@@ -92,13 +72,13 @@ export function parseDb(
    * written, from the opening to the matching closing brace.
    */
   const jsonValue = (context: string): DbValue => {
-    const open = tokens[pos]!;
+    const open = tokens[cursor.pos]!;
     let depth = 0;
-    for (; pos < tokens.length; pos++) {
-      const t = tokens[pos]!;
+    for (; cursor.pos < tokens.length; cursor.pos++) {
+      const t = tokens[cursor.pos]!;
       if (t.kind === "{") depth++;
       else if (t.kind === "}" && --depth === 0) {
-        pos++;
+        cursor.pos++;
         const text = source.slice(open.start, t.end);
         return resolve({ kind: "word", text, at: open.at, start: open.start, end: t.end }, context);
       }
@@ -108,8 +88,8 @@ export function parseDb(
   };
 
   const recordItem = (recordName: string): RecordItem => {
-    const keyword = tokens[pos]!;
-    pos++;
+    const keyword = tokens[cursor.pos]!;
+    cursor.pos++;
     const inRecord = `in record "${recordName}"`;
     expect("(", `after ${keyword.text}`);
     if (keyword.text === "alias") {
@@ -122,7 +102,7 @@ export function parseDb(
     expect(",", `after ${kind} name ${name.text}`);
     const valueContext = `in ${kind} ${name.text} ${inRecord}`;
     const v =
-      kind === "field" && tokens[pos]?.kind === "{"
+      kind === "field" && tokens[cursor.pos]?.kind === "{"
         ? jsonValue(valueContext)
         : value("a value", `for ${kind} ${name.text}`, valueContext);
     expect(")", `after the value of ${kind} ${name.text}`);
@@ -132,9 +112,9 @@ export function parseDb(
   const recordBody = (open: Token, recordName: string): RecordItem[] => {
     const items: RecordItem[] = [];
     for (;;) {
-      const t = tokens[pos];
+      const t = tokens[cursor.pos];
       const unclosed = (): RecordItem[] => {
-        if (afterUnterminated()) return items;
+        if (cursor.afterUnterminated()) return items;
         problems.add(
           open.at,
           `record "${recordName}": '{' at ${open.at.line}:${open.at.col} has no closing '}'`,
@@ -143,7 +123,7 @@ export function parseDb(
       };
       if (!t) return unclosed();
       if (t.kind === "}") {
-        pos++;
+        cursor.pos++;
         return items;
       }
       if (t.kind === "word" && topKeywords.has(t.text) && !itemKeywords.has(t.text)) {
@@ -162,18 +142,18 @@ export function parseDb(
         t.at,
         `unknown item ${describe(t)} in record "${recordName}": expected field, info, alias or '}'`,
       );
-      pos++;
+      cursor.pos++;
       skipTo((k) => k.kind === "}" || (k.kind === "word" && itemKeywords.has(k.text)), true);
     }
   };
 
   /** Skips to a token `stop` accepts; `afterParen` first passes the `)` closing an item. */
   const skipTo = (stop: (t: Token) => boolean, afterParen = false): void => {
-    while (pos < tokens.length && !stop(tokens[pos]!)) {
-      const t = tokens[pos++]!;
+    while (cursor.pos < tokens.length && !stop(tokens[cursor.pos]!)) {
+      const t = tokens[cursor.pos++]!;
       if (afterParen && t.kind === ")") return;
       if (t.kind === "word" && topKeywords.has(t.text) && !itemKeywords.has(t.text)) {
-        pos--;
+        cursor.pos--;
         return;
       }
     }
@@ -182,26 +162,26 @@ export function parseDb(
   /** Skips to a top-level keyword outside braces, so a broken record's items are passed. */
   const skipToNextStatement = (): void => {
     let depth = 0;
-    while (pos < tokens.length) {
-      const t = tokens[pos]!;
+    while (cursor.pos < tokens.length) {
+      const t = tokens[cursor.pos]!;
       if (depth === 0 && t.kind === "word" && topKeywords.has(t.text)) return;
       if (t.kind === "{") depth++;
       else if (t.kind === "}") depth = Math.max(0, depth - 1);
-      pos++;
+      cursor.pos++;
     }
   };
 
   const statement = (): DbStatement | undefined => {
-    const t = tokens[pos]!;
+    const t = tokens[cursor.pos]!;
     if (t.kind !== "word" || !topKeywords.has(t.text)) {
       const hint = definitionKeywords.has(t.text)
         ? ` (${t.text}() belongs in a .dbd file)`
         : "; expected record, grecord, alias or include";
       problems.add(t.at, `unknown keyword ${describe(t)}${hint}`);
-      pos++;
+      cursor.pos++;
       throw new Syntax();
     }
-    pos++;
+    cursor.pos++;
     if (t.text === "include") {
       return { kind: "include", file: value("a file name", "after include", "in include") };
     }
@@ -221,16 +201,16 @@ export function parseDb(
       `in the name of a record of type ${type.text}`,
     );
     expect(")", `after record name "${name.text}"`);
-    const open = tokens[pos];
+    const open = tokens[cursor.pos];
     let items: RecordItem[] = [];
     if (open?.kind === "{") {
-      pos++;
+      cursor.pos++;
       items = recordBody(open, name.text);
     }
     return { kind: "record", keyword: t.text as "record" | "grecord", type, name, items, at: t.at };
   };
 
-  while (pos < tokens.length) {
+  while (cursor.pos < tokens.length) {
     try {
       const s = statement();
       if (s) statements.push(s);

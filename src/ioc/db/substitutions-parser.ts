@@ -6,6 +6,7 @@
 import type { DbValue, Resolve } from "./db-parser.js";
 import type { Token, TokenKind } from "./lexer.js";
 import type { DbProblemList, SourceLocation } from "./problems.js";
+import { Syntax, TokenCursor, describeToken as describe } from "./token-cursor.js";
 
 export interface TemplateInstance {
   /** The template's name as written in the `file` line. */
@@ -16,66 +17,52 @@ export interface TemplateInstance {
   readonly at: SourceLocation;
 }
 
-class Syntax extends Error {}
-
 export function parseSubstitutions(
   tokens: readonly Token[],
   file: string,
   problems: DbProblemList,
   resolve: Resolve,
 ): TemplateInstance[] {
-  let pos = 0;
+  const cursor = new TokenCursor(tokens, file, problems);
   const instances: TemplateInstance[] = [];
   const globals = new Map<string, string>();
-  const endAt = (): SourceLocation => tokens[tokens.length - 1]?.at ?? { file, line: 1, col: 1 };
-  const describe = (t: Token | undefined): string =>
-    !t ? "the end of the file" : t.kind === "string" ? `"${t.text}"` : `'${t.text}'`;
-  const fail = (expected: string, after: string): never => {
-    const found = tokens[pos];
-    problems.add(found?.at ?? endAt(), `expected ${expected} ${after}, found ${describe(found)}`);
-    throw new Syntax();
-  };
-  const expect = (kind: TokenKind, after: string): Token => {
-    const t = tokens[pos];
-    if (t?.kind !== kind) return fail(`'${kind}'`, after);
-    pos++;
-    return t;
-  };
+  const fail = (expected: string, after: string): never => cursor.fail(expected, after);
+  const expect = (kind: TokenKind, after: string): Token => cursor.expect(kind, after);
   const isValue = (t: Token | undefined): t is Token => t?.kind === "word" || t?.kind === "string";
   const skipComma = (): void => {
-    if (tokens[pos]?.kind === ",") pos++;
+    if (tokens[cursor.pos]?.kind === ",") cursor.pos++;
   };
 
   /** `{ A=1, B="x" }`, after its `{`: the definitions in order. */
   const definitions = (context: string): Map<string, string> => {
     const defs = new Map<string, string>();
-    while (tokens[pos]?.kind !== "}") {
-      const name = tokens[pos];
+    while (tokens[cursor.pos]?.kind !== "}") {
+      const name = tokens[cursor.pos];
       if (!isValue(name)) fail("a macro name or '}'", context);
-      pos++;
+      cursor.pos++;
       const n = resolve(name!, context).text;
       expect("=", `after macro name ${n}`);
-      const value = tokens[pos];
+      const value = tokens[cursor.pos];
       if (!isValue(value)) fail(`a value for macro ${n}`, context);
-      pos++;
+      cursor.pos++;
       defs.set(n, resolve(value!, `in the value of ${n} ${context}`).text);
       skipComma();
     }
-    pos++;
+    cursor.pos++;
     return defs;
   };
 
   /** `{ a, b, "c" }` after its `{`: the values or names in order. */
   const list = (what: string, context: string): DbValue[] => {
     const values: DbValue[] = [];
-    while (tokens[pos]?.kind !== "}") {
-      const t = tokens[pos];
+    while (tokens[cursor.pos]?.kind !== "}") {
+      const t = tokens[cursor.pos];
       if (!isValue(t)) fail(`${what} or '}'`, context);
-      pos++;
+      cursor.pos++;
       values.push(resolve(t!, context));
       skipComma();
     }
-    pos++;
+    cursor.pos++;
     return values;
   };
 
@@ -83,25 +70,25 @@ export function parseSubstitutions(
     const context = `in file ${template.text}`;
     let pattern: DbValue[] | undefined;
     for (;;) {
-      const t = tokens[pos];
+      const t = tokens[cursor.pos];
       if (!t) {
         problems.add(template.at, `file ${template.text}: '{' has no closing '}'`);
         return;
       }
       if (t.kind === "}") {
-        pos++;
+        cursor.pos++;
         return;
       }
       if (t.kind === "word" && t.text === "global") {
-        pos++;
+        cursor.pos++;
         expect("{", "after global");
         for (const [k, v] of definitions(`in global ${context}`)) globals.set(k, v);
       } else if (t.kind === "word" && t.text === "pattern") {
-        pos++;
+        cursor.pos++;
         expect("{", "after pattern");
         pattern = list("a macro name", `in pattern ${context}`);
       } else if (t.kind === "{") {
-        pos++;
+        cursor.pos++;
         const row: Map<string, string> = pattern
           ? rowOfPattern(pattern, t, context)
           : definitions(context);
@@ -127,18 +114,18 @@ export function parseSubstitutions(
     return new Map(pattern.slice(0, values.length).map((p, i) => [p.text, values[i]!.text]));
   };
 
-  while (pos < tokens.length) {
-    const t = tokens[pos]!;
+  while (cursor.pos < tokens.length) {
+    const t = tokens[cursor.pos]!;
     try {
       if (t.kind === "word" && t.text === "global") {
-        pos++;
+        cursor.pos++;
         expect("{", "after global");
         for (const [k, v] of definitions("in global")) globals.set(k, v);
       } else if (t.kind === "word" && t.text === "file") {
-        pos++;
-        const name = tokens[pos];
+        cursor.pos++;
+        const name = tokens[cursor.pos];
         if (!isValue(name)) fail("a template file name", "after file");
-        pos++;
+        cursor.pos++;
         const template = resolve(name!, "in a file name");
         expect("{", `after file ${template.text}`);
         fileBlock(template);
@@ -150,13 +137,13 @@ export function parseSubstitutions(
       if (!(e instanceof Syntax)) throw e;
       // Resume at the next file or global that is not inside braces.
       let depth = 0;
-      if (tokens[pos] === t) pos++;
-      while (pos < tokens.length) {
-        const k = tokens[pos]!;
+      if (tokens[cursor.pos] === t) cursor.pos++;
+      while (cursor.pos < tokens.length) {
+        const k = tokens[cursor.pos]!;
         if (depth === 0 && k.kind === "word" && (k.text === "file" || k.text === "global")) break;
         if (k.kind === "{") depth++;
         else if (k.kind === "}") depth = Math.max(0, depth - 1);
-        pos++;
+        cursor.pos++;
       }
     }
   }
