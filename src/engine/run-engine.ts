@@ -294,9 +294,7 @@ export class RunEngine {
     }
     await this.comeToRest(execution);
     execution.rewind();
-    this.setState("paused");
-    const decision = await this.awaitDecision();
-    if (decision.kind === "pause") return this.pause(execution);
+    const decision = await this.restPaused();
     if (decision.kind !== "resume") return this.end(execution, decision);
     await execution.resumeObjects();
     this.setState("running");
@@ -356,9 +354,8 @@ export class RunEngine {
       ]);
       this.decide = undefined;
       if (wake.kind === "pause") {
-        this.setState("paused");
-        const decision = await this.awaitDecision();
-        if (decision.kind !== "resume" && decision.kind !== "pause") return decision;
+        const decision = await this.restPaused();
+        if (decision.kind !== "resume") return decision;
         this.setState("suspending");
       } else if (wake.kind !== "resume") {
         return wake;
@@ -368,7 +365,19 @@ export class RunEngine {
     return RESUME;
   }
 
-  /** Stop and abort end through the plan's own cleanup; halt abandons the plan. */
+  /** Rests in "paused" until someone decides; a second pause changes nothing. */
+  private async restPaused(): Promise<Decision> {
+    this.setState("paused");
+    for (;;) {
+      const wake = await this.awaitDecision();
+      if (wake.kind !== "pause") return wake;
+    }
+  }
+
+  /**
+   * Stop and abort end through the plan's own cleanup, with what moves stopped first; halt
+   * abandons the plan (cleanUp() stops what moves, and panics if that fails).
+   */
   private async end(
     execution: Execution,
     decision: Exclude<Decision, { kind: "resume" }>,
@@ -377,11 +386,8 @@ export class RunEngine {
     this.setState(
       decision.kind === "stop" ? "stopping" : decision.kind === "abort" ? "aborting" : "halting",
     );
-    const failures = await execution.stopTouched(this.log);
-    if (decision.kind === "halt") {
-      this.panicked ||= failures > 0;
-      return { halted: decision.reason };
-    }
+    if (decision.kind === "halt") return { halted: decision.reason };
+    await execution.stopTouched(this.log);
     return decision.kind === "stop" ? new RequestStop() : new RequestAbort(decision.reason);
   }
 

@@ -133,6 +133,22 @@ describe("a suspension", () => {
 });
 
 describe("the end of a run", () => {
+  it("panics on a halt whose stop fails: nothing runs until clearPanic()", async () => {
+    const { clock, m1, det } = beamline();
+    const re = new RunEngine({ clock, log: () => undefined });
+    m1.stop = () => Promise.reject(new Error("controller not answering"));
+    const running = re.run(rawScan([det], m1, -5, 5, 3), collector().callback);
+    await clock.sleep(1);
+    re.halt();
+    await expect(running).rejects.toThrow("the run was halted");
+    expect(re.state).toBe("panicked");
+    await expect(re.run(rawScan([det], m1, 0, 1, 2))).rejects.toThrow(
+      "while the engine is panicked",
+    );
+    re.clearPanic();
+    expect(re.state).toBe("idle");
+  });
+
   it("stops a move the plan never waited for, with success: true, whatever the outcome", async () => {
     for (const outcome of ["success", "fail"] as const) {
       const { clock, m1 } = beamline();
