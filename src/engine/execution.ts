@@ -102,7 +102,7 @@ export class Execution {
    * suspends or ends, whatever the outcome: with `success: true`, so what the engine stops
    * is not reported as a failed move. Counts the devices that failed to stop.
    */
-  async stopTouched(log: (message: string, error: unknown) => void): Promise<number> {
+  async stopTouched(): Promise<number> {
     const stoppable = [...this.touched].filter((obj): obj is typeof obj & Stoppable =>
       isStoppable(obj),
     );
@@ -111,19 +111,19 @@ export class Execution {
     results.forEach((result, i) => {
       if (result.status === "fulfilled") return;
       failures++;
-      log(`stopping ${stoppable[i]!.name} failed`, result.reason);
+      this.context.log(`stopping ${stoppable[i]!.name} failed`, result.reason);
     });
     return failures;
   }
 
   /** Tells every Pausable device the run has come to rest; its monitors fall silent. */
-  async pauseObjects(log: (message: string, error: unknown) => void): Promise<void> {
+  async pauseObjects(): Promise<void> {
     this.bundler?.suspendMonitors();
     for (const obj of this.seen) {
       if (!isPausable(obj)) continue;
       await Promise.resolve()
         .then(() => obj.pause())
-        .catch((error: unknown) => log(`pausing ${obj.name} failed`, error));
+        .catch((error: unknown) => this.context.log(`pausing ${obj.name} failed`, error));
     }
   }
 
@@ -138,9 +138,11 @@ export class Execution {
     await this.bundler?.collectRest();
   }
 
-  async unstageAll(log: (message: string, error: unknown) => void): Promise<void> {
+  async unstageAll(): Promise<void> {
     for (const obj of this.staged.splice(0).reverse()) {
-      await obj.unstage().catch((error: unknown) => log(`unstaging ${obj.name} failed`, error));
+      await obj
+        .unstage()
+        .catch((error: unknown) => this.context.log(`unstaging ${obj.name} failed`, error));
     }
   }
 

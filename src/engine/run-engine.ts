@@ -303,8 +303,8 @@ export class RunEngine {
 
   /** What bluesky does on a pause or a suspension: stop what the run moved, tell devices. */
   private async comeToRest(execution: Execution): Promise<void> {
-    await execution.stopTouched(this.log);
-    await execution.pauseObjects(this.log);
+    await execution.stopTouched();
+    await execution.pauseObjects();
   }
 
   private async suspend(
@@ -387,7 +387,7 @@ export class RunEngine {
       decision.kind === "stop" ? "stopping" : decision.kind === "abort" ? "aborting" : "halting",
     );
     if (decision.kind === "halt") return { halted: decision.reason };
-    await execution.stopTouched(this.log);
+    await execution.stopTouched();
     return decision.kind === "stop" ? new RequestStop() : new RequestAbort(decision.reason);
   }
 
@@ -426,10 +426,10 @@ export class RunEngine {
    */
   private async cleanUp(execution: Execution, end: LoopEnd, failure: unknown): Promise<void> {
     try {
-      const failures = await execution.stopTouched(this.log);
+      const failures = await execution.stopTouched();
       if (end !== "finished") this.panicked ||= failures > 0;
       await execution.collectRest();
-      await execution.unstageAll(this.log);
+      await execution.unstageAll();
       if (end !== "finished") {
         await execution.closeRun("abort", end.halted);
         return;
