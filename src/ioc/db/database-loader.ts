@@ -120,8 +120,8 @@ export class DatabaseLoader {
   }
 
   private validName(name: DbValue, what: string): boolean {
-    // An undefined macro has been reported already; its placeholder is no second problem.
-    if (name.text.includes(",undefined)")) return false;
+    // A macro that failed to expand has been reported already; its placeholder is no second problem.
+    if (name.broken) return false;
     const bad = badNameCharacter.exec(name.text);
     if (name.text === "") this.problems.add(name.at, `${what} name is empty`);
     else if (bad) {

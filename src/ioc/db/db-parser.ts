@@ -9,6 +9,8 @@ import { Syntax, TokenCursor, describeToken as describe } from "./token-cursor.j
 export interface DbValue {
   readonly text: string;
   readonly at: SourceLocation;
+  /** Set when expanding its macros went wrong (already reported): the text is a placeholder. */
+  readonly broken?: boolean;
 }
 
 export type RecordItem =

@@ -16,6 +16,8 @@ export function macroResolver(macros: Macros, problems: DbProblemList): Resolve 
       problems.add({ ...token.at, col: firstCol + problem.index }, `${problem.message} ${context}`);
     }
     const text = token.kind === "string" ? unescapeString(expansion.text) : expansion.text;
-    return { text, at: token.at };
+    return expansion.problems.length > 0
+      ? { text, at: token.at, broken: true }
+      : { text, at: token.at };
   };
 }

@@ -178,6 +178,12 @@ record("*", a) { field(PREC, 3) }`).result();
     expect(problemsOf(text)).toEqual(expected);
   });
 
+  it("reports a macro that refers to itself in a record name once, not its placeholder too", () => {
+    expect(problemsOf(`record(ai, "$(A)x")`, { A: "$(B)", B: "$(A)" })).toEqual([
+      "t.db:1:13: macro A refers to itself (A -> B -> A) in the name of a record of type ai",
+    ]);
+  });
+
   it("reports an unterminated string once, not what it swallowed", () => {
     expect(problemsOf(`record(ai, a) { field(DESC, "x) }`)).toEqual([
       't.db:1:29: unterminated string: no closing " on this line',
