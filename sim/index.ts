@@ -1,6 +1,7 @@
 export * from "./models.js";
 export type { PositionSource } from "./devices/position-source.js";
 export type { PulseSource, PulseTrain } from "./devices/pulse-train.js";
+export { isPulseSource, TIME_TOLERANCE } from "./devices/pulse-train.js";
 export type { SimMotorOptions } from "./devices/sim-motor.js";
 export { FlyScanError } from "./devices/fly-plan.js";
 export { PositionCompareTrain, type PositionCompareOptions } from "./devices/position-compare.js";

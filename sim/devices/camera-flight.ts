@@ -1,8 +1,6 @@
 import type { Clock, Status } from "../../src/core/index.js";
 import type { PulseTrain } from "./pulse-train.js";
-
-/** Slack for times computed by adding periods and exposures, seconds. */
-const TOLERANCE = 1e-9;
+import { TIME_TOLERANCE } from "./pulse-train.js";
 
 /** One kickoff of a camera to complete: a frame at each pulse of the train, up to `frames`. */
 export interface CameraFlight {
@@ -29,7 +27,7 @@ export function framesOf(flight: CameraFlight): number {
 /** Frames whose exposure has ended by `now` (and before a stop). */
 export function exposedBy(flight: CameraFlight, now: number): number {
   const end = Math.min(now, flight.stoppedAt);
-  return Math.min(framesOf(flight), flight.train.countAt(end - flight.livetime + TOLERANCE));
+  return Math.min(framesOf(flight), flight.train.countAt(end - flight.livetime + TIME_TOLERANCE));
 }
 
 /** Seconds until the last frame's exposure ends; <= 0 once it has. */
@@ -37,7 +35,7 @@ export function timeToLastFrame(flight: CameraFlight, now: number): number {
   const target = framesOf(flight);
   if (target === 0) return 0;
   const wait = flight.train.timeOf(target - 1) + flight.livetime - now;
-  return wait <= TOLERANCE ? 0 : wait;
+  return wait <= TIME_TOLERANCE ? 0 : wait;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TriggerInfo } from "../../src/core/index.js";
 import type { PulseSource } from "./pulse-train.js";
+import { isPulseSource } from "./pulse-train.js";
 
 /** What prepare() takes for a fly scan: core's TriggerInfo, as the fly plans hand it. */
 export interface SimCameraPrepare extends TriggerInfo {
@@ -24,12 +25,6 @@ export interface CameraPrepared {
   trigger: PulseSource | "internal";
   period: number;
 }
-
-const isPulseSource = (value: unknown): value is PulseSource =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as { name?: unknown }).name === "string" &&
-  "pulses" in value;
 
 const finitePositive = z.number().positive();
 

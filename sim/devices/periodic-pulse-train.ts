@@ -1,7 +1,5 @@
 import type { PulseTrain } from "./pulse-train.js";
-
-/** Slack for times computed by adding periods: a pulse due at t counts at t - 1 ns. */
-const TOLERANCE = 1e-9;
+import { TIME_TOLERANCE } from "./pulse-train.js";
 
 /** A detector's own trigger: `total` pulses every `period` seconds from `start`. */
 export class PeriodicPulseTrain implements PulseTrain {
@@ -22,8 +20,8 @@ export class PeriodicPulseTrain implements PulseTrain {
   }
 
   countAt(time: number): number {
-    if (!(time >= this.start - TOLERANCE)) return 0;
-    const count = Math.floor((time - this.start + TOLERANCE) / this.period) + 1;
+    if (!(time >= this.start - TIME_TOLERANCE)) return 0;
+    const count = Math.floor((time - this.start + TIME_TOLERANCE) / this.period) + 1;
     return Math.min(this.total, count);
   }
 

@@ -27,3 +27,19 @@ export interface PulseSource {
   /** The armed train; undefined until prepared. */
   readonly pulses: PulseTrain | undefined;
 }
+
+/** A device with a trigger output: has a string `name` and a `pulses` property. */
+export function isPulseSource(value: unknown): value is PulseSource {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === "string" &&
+    "pulses" in value
+  );
+}
+
+/**
+ * Slack for times computed by adding periods and exposures, seconds: the clock adds in
+ * floats, so a pulse or frame due at t counts at t - 1 ns.
+ */
+export const TIME_TOLERANCE = 1e-9;

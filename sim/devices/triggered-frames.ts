@@ -3,6 +3,7 @@ import { Status } from "../../src/core/index.js";
 import { FlyScanError } from "./fly-plan.js";
 import { PeriodicPulseTrain } from "./periodic-pulse-train.js";
 import type { PulseSource, PulseTrain } from "./pulse-train.js";
+import { isPulseSource, TIME_TOLERANCE } from "./pulse-train.js";
 
 /** What a detector is prepared with to take a frame per hardware pulse. */
 export interface DetectorTriggerInfo {
@@ -20,9 +21,6 @@ export interface DetectorTriggerInfo {
 
 /** A frame's value: what the detector measures over [time, time + livetime]. */
 export type FrameValue = (time: number, livetime: number) => number;
-
-/** Frames whose end lies this close past `now` count as taken: the clock adds in floats. */
-const TIME_TOLERANCE = 1e-9;
 
 /**
  * One armed hardware-triggered acquisition: a frame per pulse of the trigger's train, taken
@@ -215,9 +213,7 @@ function pulseSource(
   if (trigger === undefined) {
     throw new FlyScanError(detector, "has no trigger source: pass `trigger` to prepare()");
   }
-  if ("pulses" in trigger && "name" in trigger && typeof trigger.name === "string") {
-    return trigger as PulseSource;
-  }
+  if (isPulseSource(trigger)) return trigger;
   const name = "name" in trigger && typeof trigger.name === "string" ? trigger.name : "its trigger";
   throw new FlyScanError(detector, `${name} has no pulse output, so it cannot trigger frames`);
 }

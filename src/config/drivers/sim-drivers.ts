@@ -1,7 +1,13 @@
 import { z } from "zod";
 import type { Device } from "../../core/index.js";
 import type { PositionSource, PulseSource } from "../../../sim/index.js";
-import { SimDetector, SimMotor, SimSlits, SimTemperatureController } from "../../../sim/index.js";
+import {
+  isPulseSource,
+  SimDetector,
+  SimMotor,
+  SimSlits,
+  SimTemperatureController,
+} from "../../../sim/index.js";
 import type { DriverSpec } from "../registry.js";
 import { configNumber, identifierSchema, rangeSchema } from "../value-schemas.js";
 
@@ -105,7 +111,7 @@ const detectorParams = z
   });
 
 function pulseSource(device: Device): PulseSource {
-  if ("pulses" in device) return device as Device & PulseSource;
+  if (isPulseSource(device)) return device;
   throw new Error(`${device.name} has no pulse output, so it cannot trigger the detector`);
 }
 
