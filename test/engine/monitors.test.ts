@@ -5,7 +5,7 @@ import type { Event, EventDescriptor, Plan } from "../../src/core/index.js";
 import { datatype, parseDocument, softSignalRW, waitForValue } from "../../src/core/index.js";
 import { RunEngine } from "../../src/engine/index.js";
 import { monitorDuringWrapper, rd, waitFor } from "../../src/plans/index.js";
-import { beamline, collector, names, rawScan, stopOf } from "./fixtures.js";
+import { beamline, collector, names, rawScan, stopOf, until } from "./fixtures.js";
 
 describe("monitor", () => {
   it("makes each change an event of <name>_monitor, in order with the run's documents", async () => {
@@ -45,8 +45,7 @@ describe("monitor", () => {
     );
     await clock.sleep(1);
     re.requestPause();
-    for (let i = 0; i < 1000 && re.state !== "paused"; i++)
-      await new Promise((r) => setImmediate(r));
+    await until(re, "paused");
     current.set(250); // while paused
     current.set(260);
     re.resume();

@@ -6,6 +6,7 @@ import {
   VirtualClock,
   callbackOnMockPut,
   getMockPutLog,
+  getMockPuts,
   setMockValue,
 } from "../../../src/core/index.js";
 import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
@@ -64,6 +65,9 @@ describe("Eurotherm3200 connected with {mock: true}", () => {
     });
     await furnace.set(50);
     expect(getMockPutLog(furnace)).toEqual([{ signal: "furnace_setpoint", value: 50, wait: true }]);
+    // The setpoint written is the remote one (Rm.SP, register 26), after switching L-R to it.
+    expect(furnace.setpoint.source).toMatch(/\/holding\/0x1a$/);
+    expect(getMockPuts(furnace["localRemote"]!)).toEqual([{ value: "remote", wait: true }]);
     expect(client.uses).toEqual([]);
   });
 
