@@ -1,30 +1,14 @@
 // Runs EPICS base's own softIoc over calc records and reads them back with caget, so the
 // CALC evaluator is checked against EPICS itself. Whether the peer is here (and the skip or
 // CI failure when it is not) is epics-peer.ts's call.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { epicsFolder } from "./epics-peer.js";
-import { unusedPort } from "./unused-port.js";
+import { caEnvironment, epicsFolder, startSoftIoc } from "./epics-peer.js";
 
 export { epicsPeer } from "./epics-peer.js";
-
-const EPICS_DIR = epicsFolder;
-const SOFT_IOC = join(EPICS_DIR, "bin", "softIoc");
-
-function caEnvironment(port: number): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: `${join(EPICS_DIR, "bin")}:${process.env.PATH ?? ""}`,
-    EPICS_CA_ADDR_LIST: "127.0.0.1",
-    EPICS_CA_AUTO_ADDR_LIST: "NO",
-    EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
-    EPICS_CAS_SERVER_PORT: String(port),
-    EPICS_CA_SERVER_PORT: String(port),
-  };
-}
 
 const recordName = (index: number) => `calcpeer:${index}`;
 
@@ -51,28 +35,11 @@ interface IocRun {
 async function startIoc(database: string, directory: string): Promise<IocRun> {
   const file = join(directory, "calc.db");
   writeFileSync(file, database);
-  const port = await unusedPort();
-  const dbd = join(EPICS_DIR, "dbd", "softIoc.dbd");
-  const ioc = spawn(SOFT_IOC, ["-D", dbd, "-S", "-d", file], { env: caEnvironment(port) });
-  let log = "";
-  const loaded = await new Promise<boolean>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`softIoc did not start:\n${log}`)), 15_000);
-    const read = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes("iocRun: All initialization complete")) finish(true);
-    };
-    const finish = (ok: boolean) => {
-      clearTimeout(timer);
-      resolve(ok);
-    };
-    ioc.stdout.on("data", read);
-    ioc.stderr.on("data", read);
-    ioc.on("exit", () => finish(false));
-  });
+  const ioc = await startSoftIoc(file, { timeoutMs: 15_000 });
   const refused = new Set<number>();
-  for (const match of log.matchAll(/Can't set "calcpeer:(\d+)\.CALC"/g))
+  for (const match of ioc.output().matchAll(/Can't set "calcpeer:(\d+)\.CALC"/g))
     refused.add(Number(match[1]));
-  return { loaded, refused, port, stop: () => ioc.kill() };
+  return { loaded: ioc.ready, refused, port: ioc.port, stop: ioc.stop };
 }
 
 function parseCaValue(text: string): number {
@@ -108,7 +75,7 @@ export async function softIocCalcValues(
       }
       const names = expressions.map((_, index) => recordName(index));
       const { stdout } = await promisify(execFile)(
-        join(EPICS_DIR, "bin", "caget"),
+        join(epicsFolder, "bin", "caget"),
         ["-w", "5", "-t", "-g", "17", ...names],
         { env: caEnvironment(ioc.port) },
       );

@@ -1,7 +1,7 @@
 // EPICS base's softIoc, from ../shared/peers/epics beside the project (not from npm or
 // apt): tests that compare with it skip with one line naming the folder when it is absent;
 // with CI=true a missing softIoc fails the run.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,14 +29,90 @@ export function epicsPeer(): EpicsPeer {
   return (probed = { folder: epicsFolder, available });
 }
 
+export interface SoftIoc {
+  readonly child: ChildProcess;
+  /** The CA server port it was given (the beacon port is the next one). */
+  readonly port: number;
+  /** It printed that initialization is complete before exiting. */
+  readonly ready: boolean;
+  /** What it printed on stdout and stderr so far, colours removed. */
+  readonly output: () => string;
+  /** Kills it if it still runs. */
+  readonly stop: () => void;
+}
+
+const ready = "iocRun: All initialization complete";
+
+/** The CA client and server environment for a softIoc (and caget) on loopback `port`. */
+export function caEnvironment(port: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${resolve(epicsFolder, "bin")}:${process.env.PATH ?? ""}`,
+    EPICS_CA_ADDR_LIST: "127.0.0.1",
+    EPICS_CA_AUTO_ADDR_LIST: "NO",
+    EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
+    EPICS_CAS_SERVER_PORT: String(port),
+    EPICS_CA_SERVER_PORT: String(port),
+    EPICS_CAS_BEACON_PORT: String(port + 1),
+  };
+}
+
+/**
+ * Starts softIoc on a .db file with `-S` (and `-m macros`), in `cwd`, on a free port, and
+ * settles once it prints that initialization is complete (`ready`) or exits first (not
+ * `ready`). If it does neither within `timeoutMs` it is killed and the promise rejects.
+ */
+export async function startSoftIoc(
+  dbFile: string,
+  {
+    macros = "",
+    cwd,
+    timeoutMs = 10_000,
+  }: { macros?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<SoftIoc> {
+  const port = await unusedPort();
+  const args = ["-D", dbdPath, "-S", ...(macros ? ["-m", macros] : []), "-d", dbFile];
+  const child = spawn(softIocPath, args, {
+    cwd,
+    env: caEnvironment(port),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let raw = "";
+  // eslint-disable-next-line no-control-regex
+  const output = (): string => raw.replace(/\x1b\[[0-9;]*m/g, "");
+  const stop = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  const started = await new Promise<boolean>((done, fail) => {
+    const finish = (isReady: boolean): void => {
+      clearTimeout(timer);
+      done(isReady);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`softIoc neither served nor exited in ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
+    const take = (chunk: Buffer): void => {
+      raw += chunk.toString();
+      if (raw.includes(ready)) finish(true);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("exit", () => finish(raw.includes(ready)));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
+  });
+  return { child, port, ready: started, output, stop };
+}
+
 export interface SoftIocLoad {
   /** softIoc loaded the files and printed that it serves. */
   readonly accepted: boolean;
   /** What it printed on stdout and stderr, colours removed. */
   readonly output: string;
 }
-
-const ready = "iocRun: All initialization complete";
 
 /**
  * Starts softIoc on a .db file with `-S -m macros`, in `cwd`, on a free port; it has
@@ -49,44 +125,7 @@ export async function loadWithSoftIoc(
   cwd: string,
   timeoutMs = 10_000,
 ): Promise<SoftIocLoad> {
-  const port = String(await unusedPort());
-  const args = ["-D", dbdPath, "-S", ...(macros ? ["-m", macros] : []), "-d", dbFile];
-  const child = spawn(softIocPath, args, {
-    cwd,
-    env: {
-      ...process.env,
-      PATH: `${resolve(epicsFolder, "bin")}:${process.env.PATH ?? ""}`,
-      EPICS_CA_ADDR_LIST: "127.0.0.1",
-      EPICS_CA_AUTO_ADDR_LIST: "NO",
-      EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
-      EPICS_CAS_SERVER_PORT: port,
-      EPICS_CA_SERVER_PORT: port,
-      EPICS_CAS_BEACON_PORT: String(Number(port) + 1),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise<SoftIocLoad>((done, fail) => {
-    const finish = (accepted: boolean): void => {
-      clearTimeout(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      // eslint-disable-next-line no-control-regex
-      done({ accepted, output: output.replace(/\x1b\[[0-9;]*m/g, "") });
-    };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(new Error(`softIoc neither served nor exited in ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    const take = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes(ready)) finish(true);
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.on("exit", () => finish(output.includes(ready)));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      fail(e);
-    });
-  });
+  const ioc = await startSoftIoc(dbFile, { macros, cwd, timeoutMs });
+  ioc.stop();
+  return { accepted: ioc.ready, output: ioc.output() };
 }
