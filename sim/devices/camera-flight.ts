@@ -49,12 +49,11 @@ export async function waitOnTrain(
   seconds: number,
   noTimes: () => Error,
 ): Promise<void> {
-  const onChange = (flight.train as { onChange?: (listener: () => void) => () => void }).onChange;
-  if (seconds === Infinity && !onChange) throw noTimes();
+  if (seconds === Infinity && !flight.train.onChange) throw noTimes();
   const controller = new AbortController();
   const wake = (): void => controller.abort();
   flight.wake = wake;
-  const unsubscribe = onChange?.call(flight.train, wake);
+  const unsubscribe = flight.train.onChange?.(wake);
   try {
     if (seconds === Infinity) {
       await new Promise((done) => controller.signal.addEventListener("abort", done));
