@@ -1,3 +1,5 @@
+import { HilError } from "../../core/index.js";
+
 /** Where something is in a file: 1-based line and column. */
 export interface SourceLocation {
   readonly file: string;
@@ -15,10 +17,12 @@ export function formatProblem(problem: DbProblem): string {
 }
 
 /** Thrown when a load finds problems: all of them, in file order. */
-export class DbError extends Error {
-  constructor(readonly problems: readonly DbProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
-    this.name = "DbError";
+export class DbError extends HilError {
+  readonly problems: readonly DbProblem[];
+
+  constructor(problems: readonly DbProblem[]) {
+    super("HIL_DB", problems.map(formatProblem).join("\n"));
+    this.problems = problems;
   }
 }
 

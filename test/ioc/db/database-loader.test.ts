@@ -10,6 +10,7 @@ import {
   loadDatabase,
   nodeFileAccess,
 } from "../../../src/ioc/db/index.js";
+import { HilError } from "../../../src/core/index.js";
 
 const filesOf = (files: Record<string, string>): FileAccess => ({ read: (p) => files[p] });
 
@@ -253,6 +254,8 @@ describe("include", () => {
       }
     })();
     expect(thrown).toBeInstanceOf(DbError);
+    expect(thrown).toBeInstanceOf(HilError);
+    expect((thrown as DbError).code).toBe("HIL_DB");
     expect((thrown as DbError).message).toBe(
       `${dir}/bad.db:1:23: record "x" (ai): ai records have no field "FOO"`,
     );
