@@ -246,11 +246,18 @@ export class RunBundler {
     if (before === undefined && !this.monitors.active) return this.emit(...document);
     const delivery = before ? before.then(() => this.emit(...document)) : this.emit(...document);
     if (!delivery) return undefined;
-    const tracked = delivery.finally(() => {
-      if (this.inFlight === tracked) this.inFlight = undefined;
-    });
-    this.inFlight = tracked.catch(() => undefined);
-    return tracked;
+    // The next document waits for this one however it ends; the caller gets its failure.
+    const settled: Promise<void> = delivery.then(
+      () => this.settle(settled),
+      () => this.settle(settled),
+    );
+    this.inFlight = settled;
+    return delivery;
+  }
+
+  /** Forgets the delivery in flight once it is the last one sent. */
+  private settle(delivery: Promise<void>): void {
+    if (this.inFlight === delivery) this.inFlight = undefined;
   }
 
   /** The next event with `obj` gets a new descriptor carrying its new configuration. */
