@@ -4,7 +4,6 @@ import { DatabaseLoader, type DbLoadOptions } from "./database-loader.js";
 import { checkDatabase } from "./field-check.js";
 import type { Macros } from "./macros.js";
 import type { DbDatabase } from "./model.js";
-import { DbError } from "./problems.js";
 import { loadSubstitutionsFile } from "./substitutions-loader.js";
 
 export { DatabaseLoader, type DbLoadOptions, type DbLoadResult } from "./database-loader.js";
@@ -34,6 +33,6 @@ export function loadDatabase(sources: readonly DbSource[], options: DbLoadOption
     else loader.loadFile(path, macros);
   }
   checkDatabase(loader.database, loader.problems);
-  if (loader.problems.size > 0) throw new DbError(loader.problems.problems());
+  loader.problems.throwIfAny();
   return loader.database;
 }

@@ -35,10 +35,6 @@ export class DbProblemList {
   private readonly seen = new Set<string>();
   private readonly fileRanks = new Map<string, number>();
 
-  get size(): number {
-    return this.found.length;
-  }
-
   private readonly notes: string[] = [];
 
   /** Runs `body` with `note` added to each problem it reports, e.g. which row loaded a template. */
