@@ -25,3 +25,9 @@ export const rangeSchema = z
 export const identifierSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a name of letters, digits and _");
+
+/** A number > 0 (or a string spelling one), e.g. a velocity or an exposure. */
+export const positive = configNumber(z.number().positive());
+
+/** A number >= 0 (or a string spelling one), e.g. a flux or a gap. */
+export const nonNegative = configNumber(z.number().nonnegative());

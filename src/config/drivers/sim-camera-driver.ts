@@ -1,11 +1,8 @@
-import { resolve } from "node:path";
 import { z } from "zod";
 import { SimCamera } from "../../../sim/index.js";
 import type { DriverSpec } from "../registry.js";
-import { configNumber } from "../value-schemas.js";
+import { configNumber, nonNegative, positive } from "../value-schemas.js";
 
-const positive = configNumber(z.number().positive());
-const nonNegative = configNumber(z.number().nonnegative());
 const pixels = configNumber(z.number().int().min(1).max(8192));
 const pair = (value: typeof positive) => z.tuple([value, value]);
 
@@ -42,6 +39,6 @@ export const simCameraDriver: DriverSpec<z.infer<typeof cameraParams>> = {
   params: cameraParams,
   build: ({ name, clock, seed, params }) => {
     const { directory = "out/frames", ...options } = params;
-    return new SimCamera({ ...options, name, clock, seed, directory: resolve(directory) });
+    return new SimCamera({ ...options, name, clock, seed, directory });
   },
 };

@@ -9,11 +9,15 @@ import {
   SimTemperatureController,
 } from "../../../sim/index.js";
 import type { DriverSpec } from "../registry.js";
-import { configNumber, identifierSchema, rangeSchema } from "../value-schemas.js";
+import {
+  configNumber,
+  identifierSchema,
+  nonNegative,
+  positive,
+  rangeSchema,
+} from "../value-schemas.js";
 
 const number = configNumber(z.number());
-const positive = configNumber(z.number().positive());
-const nonNegative = configNumber(z.number().nonnegative());
 const precision = configNumber(z.number().int().nonnegative());
 /** One value per peak axis: a number, or [x, y] for a peak over two motors. */
 const perAxis = (value: typeof number) => z.union([value, z.tuple([value, value])]);
