@@ -33,18 +33,19 @@ export class DatabaseLoader {
 
   constructor(private readonly options: DbLoadOptions) {}
 
-  get files(): FileAccess {
-    return this.options.files;
-  }
-
   /** Loads a file with the macros softIoc's -m would give it. */
   loadFile(path: string, macros: Macros = new Map()): void {
+    const text = this.readTopLevel(path);
+    if (text !== undefined) this.loadText(text, path, macros, [path]);
+  }
+
+  /** The text of a file named on the command line, or undefined (reported) when there is none. */
+  readTopLevel(path: string): string | undefined {
     const text = this.options.files.read(path);
     if (text === undefined) {
       this.problems.add({ file: path, line: 1, col: 1 }, `cannot read ${path}: no such file`);
-      return;
     }
-    this.loadText(text, path, macros, [path]);
+    return text;
   }
 
   /** Loads text as if it were the file `file` (whose directory anchors includes). */

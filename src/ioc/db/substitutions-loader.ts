@@ -35,10 +35,6 @@ export function loadSubstitutionsFile(
   path: string,
   macros: Macros = new Map(),
 ): void {
-  const text = loader.files.read(path);
-  if (text === undefined) {
-    loader.problems.add({ file: path, line: 1, col: 1 }, `cannot read ${path}: no such file`);
-    return;
-  }
-  loadSubstitutionsText(loader, text, path, macros);
+  const text = loader.readTopLevel(path);
+  if (text !== undefined) loadSubstitutionsText(loader, text, path, macros);
 }
