@@ -1,14 +1,12 @@
 // Runs EPICS base's own softIoc over calc records and reads them back with caget, so the
 // CALC evaluator is checked against EPICS itself. Whether the peer is here (and the skip or
-// CI failure when it is not) is epics-peer.ts's call.
+// CI failure when it is not) is peers.ts's call.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { caEnvironment, epicsFolder, startSoftIoc } from "./epics-peer.js";
-
-export { epicsPeer } from "./epics-peer.js";
 
 const recordName = (index: number) => `calcpeer:${index}`;
 

@@ -1,33 +1,14 @@
-// EPICS base's softIoc, from ../shared/peers/epics beside the project (not from npm or
-// apt): tests that compare with it skip with one line naming the folder when it is absent;
-// with CI=true a missing softIoc fails the run.
+// Runs EPICS base's softIoc from ../shared/peers/epics; whether it is there (and the skip or
+// CI failure when it is not) is peers.ts's `epicsBase()`.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { epicsFolder } from "./peers.js";
 import { unusedPort } from "./unused-port.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const epicsFolder = resolve(root, "../shared/peers/epics");
+export { epicsFolder };
+
 const softIocPath = resolve(epicsFolder, "bin/softIoc");
 const dbdPath = resolve(epicsFolder, "dbd/softIoc.dbd");
-
-export interface EpicsPeer {
-  readonly folder: string;
-  readonly available: boolean;
-}
-
-let probed: EpicsPeer | undefined;
-
-export function epicsPeer(): EpicsPeer {
-  if (probed) return probed;
-  const available = existsSync(softIocPath) && existsSync(dbdPath);
-  if (!available && process.env.CI === "true") {
-    throw new Error(`CI needs EPICS base's softIoc in ${epicsFolder}`);
-  }
-  if (!available) console.warn(`skipping tests that need softIoc: no ${epicsFolder}`);
-  return (probed = { folder: epicsFolder, available });
-}
 
 export interface SoftIoc {
   readonly child: ChildProcess;

@@ -1,7 +1,11 @@
-// Tests that need a program from outside npm (socat, pyepics, pymodbus) ask for it here:
-// without it they skip with one line naming the package, so `npm test` passes for a
-// newcomer; with CI=true a missing peer fails the run, so CI proves those tests ran.
+// Tests that need a program from outside npm (socat, pyepics, pymodbus, EPICS base's
+// softIoc) ask for it here: without it they skip with one line naming what to install, so
+// `npm test` passes for a newcomer; with CI=true a missing peer fails the run, so CI proves
+// those tests ran.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface Peer {
   /** What to install, e.g. "socat" or "python3-pymodbus". */
@@ -9,14 +13,28 @@ export interface Peer {
   readonly available: boolean;
 }
 
-function probe(pkg: string, command: string, args: string[]): Peer {
-  const result = spawnSync(command, args, { stdio: "ignore", timeout: 10_000 });
-  const available = result.status === 0;
-  if (!available && process.env.CI === "true") {
-    throw new Error(`CI needs ${pkg} (apt-get install ${pkg}); .ci/run installs it`);
-  }
-  if (!available) console.warn(`skipping tests that need ${pkg}: apt-get install ${pkg}`);
+/**
+ * Whether `isAvailable()`; if not, throws `ciNeeds` under CI=true, else warns once that the
+ * tests needing `pkg` skip, and `howToGet` it.
+ */
+function probeWith(
+  pkg: string,
+  isAvailable: () => boolean,
+  howToGet: string,
+  ciNeeds: string,
+): Peer {
+  const available = isAvailable();
+  if (!available && process.env.CI === "true") throw new Error(ciNeeds);
+  if (!available) console.warn(`skipping tests that need ${pkg}: ${howToGet}`);
   return { package: pkg, available };
+}
+
+/** Whether `command args` exits 0; the package comes from apt. */
+function probe(pkg: string, command: string, args: string[]): Peer {
+  const runs = (): boolean =>
+    spawnSync(command, args, { stdio: "ignore", timeout: 10_000 }).status === 0;
+  const install = `apt-get install ${pkg}`;
+  return probeWith(pkg, runs, install, `CI needs ${pkg} (${install}); .ci/run installs it`);
 }
 
 const cache = new Map<string, Peer>();
@@ -46,3 +64,22 @@ export const pyepics = (): Peer =>
 /** Debian's h5py, on its own libhdf5: reads the HDF5 files our detectors write. */
 export const h5py = (): Peer =>
   once("python3-h5py", () => probe("python3-h5py", "/usr/bin/python3", ["-c", "import h5py"]));
+
+/** EPICS base, from ../shared/peers/epics beside the project (not from npm or apt). */
+export const epicsFolder = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../shared/peers/epics",
+);
+
+/** EPICS base's softIoc and its dbd, the reference IOC. */
+export const epicsBase = (): Peer =>
+  once("EPICS base's softIoc", () =>
+    probeWith(
+      "EPICS base's softIoc",
+      () =>
+        existsSync(resolve(epicsFolder, "bin/softIoc")) &&
+        existsSync(resolve(epicsFolder, "dbd/softIoc.dbd")),
+      `no ${epicsFolder}`,
+      `CI needs EPICS base's softIoc in ${epicsFolder}`,
+    ),
+  );

@@ -1,17 +1,14 @@
 // The CALC evaluator against EPICS base's own calc record, served by softIoc.
 import { describe, expect, it } from "vitest";
 import { compileCalc, evaluateCalc } from "../../../src/ioc/calc/index.js";
-import {
-  epicsPeer,
-  softIocCalcValues,
-  softIocRefusedCalcs,
-} from "../../support/epics-calc-peer.js";
+import { softIocCalcValues, softIocRefusedCalcs } from "../../support/epics-calc-peer.js";
+import { epicsBase } from "../../support/peers.js";
 import { sameCalcValue } from "./same-value.js";
 import { EPICS_REFUSED, EPICS_VALUES, VECTOR_INPUTS } from "./epics-vectors.js";
 
 const expressions = EPICS_VALUES.map(([expression]) => expression);
 
-describe.runIf(epicsPeer().available)("CALC against softIoc", () => {
+describe.runIf(epicsBase().available)("CALC against softIoc", () => {
   it(`gives EPICS's value for each of ${expressions.length} expressions`, async () => {
     const theirs = await softIocCalcValues(expressions, VECTOR_INPUTS);
     const differences = expressions.flatMap((expression, index) => {

@@ -11,7 +11,8 @@ import {
   nodeFileAccess,
   parseMacroDefinitions,
 } from "../../../src/ioc/db/index.js";
-import { type SoftIocLoad, epicsPeer, loadWithSoftIoc } from "../../support/epics-peer.js";
+import { type SoftIocLoad, loadWithSoftIoc } from "../../support/epics-peer.js";
+import { epicsBase } from "../../support/peers.js";
 
 interface Case {
   readonly name: string;
@@ -165,7 +166,7 @@ function oursAccepts(path: string): { accepted: boolean; problems: string } {
   }
 }
 
-describe.skipIf(!epicsPeer().available)("softIoc and our loader accept the same databases", () => {
+describe.skipIf(!epicsBase().available)("softIoc and our loader accept the same databases", () => {
   const root = mkdtempSync(join(tmpdir(), "hil-softioc-"));
   const results = new Map<string, SoftIocLoad>();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
