@@ -96,8 +96,6 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   private readonly localRemote: SignalRW<(typeof LOCAL_REMOTE_CHOICES)[number]> | undefined;
   private readonly pollPeriod: number;
   private settling: Settling | undefined;
-  /** Connected with {mock: true}: the link was never opened, so it is not closed either. */
-  private mocked = false;
 
   constructor(options: Eurotherm3200Options) {
     super({ name: options.name });
@@ -206,15 +204,14 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   /** With `mock`, every register is a mock signal and the Modbus link is never opened. */
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
-    this.mocked = options.mock ?? false;
     // Not a child, so the device mocks it itself; for real, it shares the children's link.
-    if (this.mocked) await this.localRemote?.connect(options);
+    if (this.connectedAsMock) await this.localRemote?.connect(options);
   }
 
   /** Closes the Modbus link, which other controllers on the same port may share. */
   override async disconnect(): Promise<void> {
     await super.disconnect();
-    if (!this.mocked) await this.client.close();
+    if (!this.connectedAsMock) await this.client.close();
   }
 
   /**

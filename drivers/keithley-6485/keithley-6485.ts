@@ -79,8 +79,6 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
     nplc: QuerySignalBackend<number>;
   };
   private connected = false;
-  /** Connected with {mock: true}: nothing was opened, and a trigger reads nothing. */
-  private mocked = false;
   private identity: Keithley6485Identity | undefined;
   private last: Keithley6485Reading | undefined;
   /** The NPLC READ? timeouts are derived from: the last one read or written. */
@@ -167,8 +165,7 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
    */
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
-    this.mocked = options.mock ?? false;
-    if (this.mocked) return;
+    if (this.connectedAsMock) return;
     const { timeout = 10 } = options;
     try {
       await this.withinTimeout(this.introduce(), timeout);
@@ -196,7 +193,7 @@ export class Keithley6485 extends Detector<number> implements TriggerEstimator {
 
   protected async acquire(): Promise<void> {
     // Mocked, the value is whatever the test set (setMockValue): there is no READ? to send.
-    if (this.mocked) return;
+    if (this.connectedAsMock) return;
     const command = commands.read();
     if (!this.connected) throw this.error(command, "was not sent: connect() first");
     const timeout = this.currentReadTimeout();

@@ -71,8 +71,6 @@ export class Smc100Motor extends Motor {
   readonly address: number;
   readonly port: string;
   private readonly axis: Smc100Axis;
-  /** Connected with {mock: true}: the channel was never opened, so it is not closed either. */
-  private mocked = false;
   private motion: Motion | undefined;
 
   constructor(options: Smc100MotorOptions) {
@@ -132,15 +130,14 @@ export class Smc100Motor extends Motor {
    */
   override async connect(options: ConnectOptions = {}): Promise<void> {
     await super.connect(options);
-    this.mocked = options.mock ?? false;
-    if (this.mocked) connectMocked(this.axis);
+    if (this.connectedAsMock) connectMocked(this.axis);
     else await connectOnLine(this.axis, this.name, options.timeout ?? 10);
   }
 
   /** Closes the channel, which other axes on the same port may share. */
   override async disconnect(): Promise<void> {
     await super.disconnect();
-    if (!this.mocked) await this.axis.exchanges.close();
+    if (!this.connectedAsMock) await this.axis.exchanges.close();
   }
 
   /** Runs the home search (OR) and resolves READY from HOMING; only from NOT REFERENCED. */

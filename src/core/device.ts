@@ -60,6 +60,7 @@ export class Device {
   private readonly childMap = new Map<string, Device>();
   private readonly stageSettings: StageSetting[] = [];
   private restoreOnUnstage: Array<() => PromiseLike<void>> | undefined;
+  private lastConnectMocked = false;
 
   constructor({ name = "", kind }: DeviceOptions = {}) {
     this.ownName = name;
@@ -101,7 +102,13 @@ export class Device {
     return this.restoreOnUnstage !== undefined;
   }
 
+  /** Whether the last connect() was with `{mock: true}`: a driver then sends nothing. */
+  protected get connectedAsMock(): boolean {
+    return this.lastConnectMocked;
+  }
+
   async connect(options: ConnectOptions = {}): Promise<void> {
+    this.lastConnectMocked = options.mock ?? false;
     const failures = new Map<string, Error>();
     await Promise.all(
       [...this.childMap.values()].map(async (child) => {
