@@ -8,8 +8,6 @@ export type Macros = ReadonlyMap<string, string>;
 export interface MacroProblem {
   readonly index: number;
   readonly message: string;
-  /** The undefined macro's name, when that is the problem. */
-  readonly undefinedName?: string;
 }
 
 export interface Expansion {
@@ -98,11 +96,7 @@ function expandInto(
     } else if (eq >= 0) {
       out += expandInto(body.slice(eq + 1), macros, active, problems, base + i);
     } else {
-      problems.push({
-        index: base + i,
-        message: `macro ${name} is undefined`,
-        undefinedName: name,
-      });
+      problems.push({ index: base + i, message: `macro ${name} is undefined` });
       out += `$(${name},undefined)`;
     }
     i = end;
