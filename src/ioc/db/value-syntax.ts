@@ -20,7 +20,7 @@ function bigIntOf(text: string): bigint {
   return negative ? -magnitude : magnitude;
 }
 
-/** A 64-bit integer field's value; undefined when it is no integer or out of range. */
+/** Why the text is no valid 64-bit integer of this signedness; undefined when it is one. */
 export function int64Problem(text: string, signed: boolean): string | undefined {
   if (!integer.test(text)) return "is not an integer";
   const value = bigIntOf(text);
