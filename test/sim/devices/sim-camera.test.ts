@@ -15,6 +15,7 @@ import {
   type TriggeredDetector,
 } from "../../../src/index.js";
 import { SimCamera, SimMotor, type PulseSource, type PulseTrain } from "../../../sim/index.js";
+import { type FrameFile, readFrames } from "../../support/hdf5.js";
 
 let directory: string;
 
@@ -44,28 +45,11 @@ function camera(options: Partial<ConstructorParameters<typeof SimCamera>[0]> = {
   return { clock, cam };
 }
 
-interface FileContents {
-  frames: Uint16Array[];
-  timestamps: number[];
-}
-
-/** The frames and times in a closed file, read back through h5wasm. */
-function readFile(path: string): FileContents {
-  const file = new h5wasm.File(path, "r");
-  try {
-    const data = file.get("entry/data/data") as InstanceType<typeof h5wasm.Dataset>;
-    const times = file.get("entry/data/timestamps") as InstanceType<typeof h5wasm.Dataset>;
-    const [n = 0, height = 0, width = 0] = data.shape ?? [];
-    expect([height, width]).toEqual([HEIGHT, WIDTH]);
-    const pixels = (n > 0 ? data.value : new Uint16Array(0)) as Uint16Array;
-    const frames = Array.from({ length: n }, (_, i) =>
-      pixels.slice(i * HEIGHT * WIDTH, (i + 1) * HEIGHT * WIDTH),
-    );
-    const timestamps = n > 0 ? [...(times.value as Float64Array)] : [];
-    return { frames, timestamps };
-  } finally {
-    file.close();
-  }
+/** The frames and times in a closed file, each frame WIDTH x HEIGHT. */
+function readFile(path: string): FrameFile {
+  const read = readFrames(path);
+  expect(read.shape.slice(1)).toEqual([HEIGHT, WIDTH]);
+  return read;
 }
 
 const total = (frame: Uint16Array): number => frame.reduce((a, b) => a + b, 0);

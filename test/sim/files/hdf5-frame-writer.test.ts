@@ -4,6 +4,7 @@ import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Hdf5FrameWriter } from "../../../sim/index.js";
+import { readFrames } from "../../support/hdf5.js";
 
 let directory: string;
 
@@ -17,21 +18,6 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 /** Frame k of h x w: pixel i holds k * 1000 + i. */
 const frame = (k: number, size: number): Uint16Array =>
   new Uint16Array(size).map((_, i) => k * 1000 + i);
-
-/** The frames and times in a file, read back through h5wasm (HDF5 in WebAssembly). */
-function contents(path: string): { shape: number[]; pixels: Uint16Array; times: number[] } {
-  const file = new h5wasm.File(path, "r");
-  try {
-    const data = file.get("entry/data/data") as InstanceType<typeof h5wasm.Dataset>;
-    const times = file.get("entry/data/timestamps") as InstanceType<typeof h5wasm.Dataset>;
-    const shape = data.shape ?? [];
-    const pixels = shape[0] ? (data.value as Uint16Array) : new Uint16Array(0);
-    const values = shape[0] ? [...(times.value as Float64Array)] : [];
-    return { shape, pixels, times: values };
-  } finally {
-    file.close();
-  }
-}
 
 /** The end-of-file address the superblock gives. */
 const endOfFile = (path: string): number =>
@@ -57,9 +43,9 @@ describe("Hdf5FrameWriter", () => {
     }
     expect(writer.frames).toBe(k);
     writer.close();
-    const read = contents(path);
+    const read = readFrames(path);
     expect(read.shape).toEqual([k, height, width]);
-    expect(read.times).toEqual(Array.from({ length: k }, (_, j) => j));
+    expect(read.timestamps).toEqual(Array.from({ length: k }, (_, j) => j));
     for (let j = 0; j < k; j++) {
       expect(read.pixels[j * size + 7]).toBe((j * 1000 + 7) & 0xffff);
     }
@@ -71,19 +57,19 @@ describe("Hdf5FrameWriter", () => {
   it("shows readers the frames appended before flush(), and refuses appends once closed", async () => {
     const path = join(directory, "flushed.h5");
     const writer = await Hdf5FrameWriter.create({ path, height: 2, width: 3 });
-    expect(contents(path).shape).toEqual([0, 2, 3]);
+    expect(readFrames(path).shape).toEqual([0, 2, 3]);
     writer.append(frame(0, 6), [5]);
     writer.append(frame(1, 6), [6]);
     writer.flush();
-    const read = contents(path);
+    const read = readFrames(path);
     expect(read.shape).toEqual([2, 2, 3]);
     expect([...read.pixels]).toEqual([...frame(0, 6), ...frame(1, 6)]);
-    expect(read.times).toEqual([5, 6]);
+    expect(read.timestamps).toEqual([5, 6]);
     writer.append(frame(2, 6), [7]);
-    expect(contents(path).shape).toEqual([2, 2, 3]);
+    expect(readFrames(path).shape).toEqual([2, 2, 3]);
     writer.close();
     writer.close();
-    expect(contents(path).shape).toEqual([3, 2, 3]);
+    expect(readFrames(path).shape).toEqual([3, 2, 3]);
     expect(() => writer.append(frame(3, 6), [8])).toThrow(/closed/);
     expect(() => writer.flush()).toThrow(/closed/);
   });
@@ -108,21 +94,21 @@ describe("Hdf5FrameWriter", () => {
     let seen = 17000;
     for (let k = 17000; k < 22000; k += 500) {
       append(k, 500);
-      const read = contents(path);
+      const read = readFrames(path);
       const n = read.shape[0]!;
       expect(n).toBeGreaterThanOrEqual(seen);
       expect(n).toBeLessThanOrEqual(k + 500);
       for (const j of [0, 16999, n - 1]) {
         expect(read.pixels[j * size + 100]).toBe(j);
-        expect(read.times[j]).toBe(j);
+        expect(read.timestamps[j]).toBe(j);
       }
       seen = n;
     }
     expect(seen).toBeGreaterThan(17000); // the metadata moved past later frames, describing them
     writer.flush();
-    expect(contents(path).shape).toEqual([22000, height, width]);
+    expect(readFrames(path).shape).toEqual([22000, height, width]);
     writer.close();
-    expect(contents(path).shape).toEqual([22000, height, width]);
+    expect(readFrames(path).shape).toEqual([22000, height, width]);
     expect(statSync(path).size).toBe(endOfFile(path));
   });
 
@@ -136,10 +122,10 @@ describe("Hdf5FrameWriter", () => {
     // the blocks alternate between the slots before the frames
     expect(statSync(path).size).toBeLessThan(300_000 + 500 * 12);
     writer.close();
-    const read = contents(path);
+    const read = readFrames(path);
     expect(read.shape).toEqual([500, 2, 3]);
     expect([...read.pixels.slice(-6)]).toEqual([...frame(499, 6)]);
-    expect(read.times[499]).toBe(499);
+    expect(read.timestamps[499]).toBe(499);
   });
 
   it("refuses pixels that are not whole frames and a file that exists", async () => {
