@@ -112,7 +112,7 @@ function menuProblem(
     const index = Number(value.trim());
     return index >= -1 && index <= choices.length
       ? undefined
-      : bad(`is no index of menu ${menu} (0..${choices.length - 1})`);
+      : bad(`is no index of menu ${menu} (-1..${choices.length})`);
   }
   const near = choices.find(
     (c) => c.toLowerCase().replace(/\s/g, "") === value.toLowerCase().replace(/\s|s$/g, ""),

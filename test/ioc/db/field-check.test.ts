@@ -72,8 +72,8 @@ describe("checkDatabase", () => {
   it.each([
     ["ai", "SCAN", "2 seconds", 'is not a choice of menu menuScan; did you mean "2 second"?'],
     ["ai", "SCAN", "passive", 'is not a choice of menu menuScan; did you mean "Passive"?'],
-    ["ai", "SCAN", "11", "is no index of menu menuScan (0..9)"],
-    ["ai", "UDFS", "-2", "is no index of menu menuAlarmSevr (0..3)"],
+    ["ai", "SCAN", "11", "is no index of menu menuScan (-1..10)"],
+    ["ai", "UDFS", "-2", "is no index of menu menuAlarmSevr (-1..4)"],
     ["ai", "UDFS", "1.0", "is not a choice of menu menuAlarmSevr"],
     ["ai", "PREC", "x", "is not an integer"],
     ["ai", "PREC", "3.5", "is not an integer"],
