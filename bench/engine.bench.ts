@@ -13,6 +13,7 @@ import { VirtualClock } from "../src/core/index.js";
 import { RunEngine } from "../src/engine/index.js";
 import { count, flyScan, scan } from "../src/plans/index.js";
 import { SimDetector, SimMotor } from "../sim/index.js";
+import { FLY_LIVETIME, flyAndCollect, flyingDevices } from "./fly.js";
 import { median, printTable, timeIt } from "./table.js";
 
 const EVENTS = 10_000;
@@ -23,33 +24,20 @@ const FLY_RUNS = 3;
 const FLY_TARGET = 1_000_000; // readings/s
 
 function flyingBeamline() {
-  const clock = new VirtualClock();
-  const m1 = new SimMotor({ name: "m1", clock, acceleration: 100 });
-  const peak = { motors: [m1], centre: 0.5, sigma: 0.1, amplitude: 5e6 };
-  const det = new SimDetector({ name: "det", clock, peak, triggerSource: m1 });
-  return { clock, m1, det, re: new RunEngine({ clock }) };
+  const devices = flyingDevices();
+  return { ...devices, re: new RunEngine({ clock: devices.clock }) };
 }
 
 /** Wall ms of a 1 mm fly scan of FLY_FRAMES frames through the engine, collected each 1 s. */
 async function flyThroughEngine(): Promise<number> {
   const { m1, det, re } = flyingBeamline();
-  const plan = flyScan([det], m1, 0, 1, FLY_FRAMES, { time: 10, livetime: 1e-5 });
+  const plan = flyScan([det], m1, 0, 1, FLY_FRAMES, { time: 10, livetime: FLY_LIVETIME });
   return timeIt(async () => void (await re.run(plan)));
 }
 
 /** Wall ms of the same frames from the devices alone: fly, then one collectPages(). */
 async function flyDevicesAlone(): Promise<number> {
-  const { m1, det } = flyingBeamline();
-  const info = { startPosition: 0, endPosition: 1, timeForMove: 10, pulses: FLY_FRAMES };
-  return timeIt(async () => {
-    await m1.prepare(info);
-    await det.prepare({ trigger: m1, frames: FLY_FRAMES, livetime: 1e-5 });
-    await det.kickoff();
-    await m1.kickoff();
-    await Promise.all([m1.complete(), det.complete()]);
-    const [page] = await det.collectPages();
-    if (page?.time.length !== FLY_FRAMES) throw new Error("frames missing");
-  });
+  return (await flyAndCollect(FLY_FRAMES)).totalMs;
 }
 
 async function flyBench(): Promise<void> {

@@ -1,41 +1,24 @@
 // Simulated time against wall time: the virtual clock's cost per timer against a bare
 // event-loop turn, and what a long move and a stepped scan cost on it.
 import { SeededRandom, SimDetector, SimMotor, VirtualClock } from "../src/index.js";
+import { FLY_PEAK_COUNTS, flyAndCollect } from "./fly.js";
 import { printTable, timeIt } from "./table.js";
 
 const TIMERS = 200_000;
 const STEPS = 2_000;
 const FRAMES = 1_000_000;
-const FRAME_COUNTS = 50; // mean counts per frame at the peak
 
 /** The floor of a fly scan's frames: one Poisson draw each. */
 async function poissonDraws(): Promise<void> {
   const random = new SeededRandom(1);
   let sum = 0;
-  for (let i = 0; i < FRAMES; i++) sum += random.poisson(FRAME_COUNTS * Math.exp(-i / FRAMES));
+  for (let i = 0; i < FRAMES; i++) sum += random.poisson(FLY_PEAK_COUNTS * Math.exp(-i / FRAMES));
   if (!(sum > 0)) throw new Error("no counts");
 }
 
-/** A 1 mm fly with a pulse per µm, its frames collected in one page once it is over. */
+/** Wall ms of collectPages() of a 1 mm fly with a pulse per µm, once it is over. */
 async function flyScanCollect(): Promise<number> {
-  const clock = new VirtualClock();
-  const m1 = new SimMotor({ name: "m1", clock, acceleration: 100 });
-  const livetime = 1e-5;
-  const det = new SimDetector({
-    name: "det",
-    clock,
-    peak: { motors: [m1], centre: 0.5, sigma: 0.1, amplitude: FRAME_COUNTS / livetime },
-  });
-  await m1.prepare({ startPosition: 0, endPosition: 1, timeForMove: 10, pulses: FRAMES });
-  await det.prepare({ trigger: m1, livetime });
-  await det.kickoff();
-  await m1.kickoff();
-  await Promise.all([m1.complete(), det.complete()]);
-  const start = performance.now();
-  const [page] = await det.collectPages();
-  const elapsed = performance.now() - start;
-  if (page?.time.length !== FRAMES) throw new Error(`collected ${page?.time.length} frames`);
-  return elapsed;
+  return (await flyAndCollect(FRAMES)).collectMs;
 }
 
 async function bareTurns(): Promise<void> {
