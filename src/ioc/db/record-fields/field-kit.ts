@@ -10,8 +10,6 @@ export const menu = (name: string): FieldSpec => ({ type: "MENU", menu: name });
 /** An alarm severity field. */
 export const severity: FieldSpec = menu("menuAlarmSevr");
 
-/** The twelve calc inputs A..L. */
-export const calcLetters = [..."ABCDEFGHIJKL"];
 /** The sixteen slots 0..F of seq and fanout. */
 export const hexDigits = [..."0123456789ABCDEF"];
 /** The sixteen states of mbbi/mbbo: ZR (zero), ON (one), ... FF (fifteen). */

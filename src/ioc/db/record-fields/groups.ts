@@ -1,17 +1,9 @@
 // Field groups that several record types share, each written once. A group that varies with
 // the record's value type takes that type as its argument.
 
+import { CALC_INPUTS } from "../../calc/index.js";
 import type { FieldSpec, FieldTable } from "../record-types.js";
-import {
-  alike,
-  calcLetters,
-  family,
-  hexDigits,
-  mbbStates,
-  menu,
-  severity,
-  str,
-} from "./field-kit.js";
+import { alike, family, hexDigits, mbbStates, menu, severity, str } from "./field-kit.js";
 
 /** EGU: engineering units. */
 export const units: FieldTable = { EGU: str(16) };
@@ -153,14 +145,14 @@ export const arrayValue = (postMenu: string): FieldTable => ({
 /** calc/calcout: CALC, the links INPA..INPL, the values A..L and their last values LA..LL. */
 export const calcInputs: FieldTable = {
   CALC: str(80),
-  ...family(calcLetters, (letter) => `INP${letter}`, "INLINK"),
-  ...family(calcLetters, (letter) => letter, "DOUBLE"),
-  ...family(calcLetters, (letter) => `L${letter}`, "DOUBLE"),
+  ...family(CALC_INPUTS, (letter) => `INP${letter}`, "INLINK"),
+  ...family(CALC_INPUTS, (letter) => letter, "DOUBLE"),
+  ...family(CALC_INPUTS, (letter) => `L${letter}`, "DOUBLE"),
 };
 
 /** calcout: INAV..INLV, each input link's state. */
 export const calcInputStates: FieldTable = family(
-  calcLetters,
+  CALC_INPUTS,
   (letter) => `IN${letter}V`,
   menu("calcoutINAV"),
 );
