@@ -58,6 +58,11 @@ export const CONTROLLER_STATES: ReadonlyMap<number, ControllerState> = new Map(
   stateRows.map(([code, name, group]) => [code, { code, name, group }]),
 );
 
+/** The same states by name, e.g. "READY from MOVING" (the names are unique). */
+export const CONTROLLER_STATES_BY_NAME: ReadonlyMap<string, ControllerState> = new Map(
+  [...CONTROLLER_STATES.values()].map((state) => [state.name, state]),
+);
+
 // ---------------------------------------------------------------------------------------
 // Positioner error word (first four hex digits of TS)
 

@@ -3,7 +3,7 @@
 // run the same sequence.
 import type { ControllerState, Smc100Status } from "./protocol.js";
 import {
-  CONTROLLER_STATES,
+  CONTROLLER_STATES_BY_NAME,
   commands,
   describePositionerErrors,
   positionerErrors,
@@ -83,7 +83,7 @@ export function describeStatus(
 
 /** The state `state` holds by name; a mock may hold any text, so it is checked. */
 function stateNamed({ signals, exchanges }: Smc100Axis, name: string): ControllerState {
-  const state = [...CONTROLLER_STATES.values()].find((s) => s.name === name);
+  const state = CONTROLLER_STATES_BY_NAME.get(name);
   if (!state) {
     throw exchanges.error(
       commands.TS(exchanges.address),
