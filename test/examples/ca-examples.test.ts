@@ -1,41 +1,22 @@
 // examples/ca-server.ts and examples/ca-get.ts, run as a person runs them: the server in
 // one process, caget-like reads and a monitor from others.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unusedTcpUdpPort } from "../support/unused-port.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const run = promisify(execFile);
-
-/** A port free for both TCP and UDP on loopback right now. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const tcp = createServer();
-    const port = await new Promise<number>((resolve) =>
-      tcp.listen(0, "127.0.0.1", () => resolve((tcp.address() as { port: number }).port)),
-    );
-    const udp = createSocket("udp4");
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once("error", () => resolve(false));
-      udp.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    udp.close();
-    await new Promise((resolve) => tcp.close(resolve));
-    if (free) return port;
-  }
-}
 
 describe("the Channel Access examples", () => {
   let server: ChildProcess;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await unusedTcpUdpPort();
     server = spawn(process.execPath, ["--import", "tsx", "examples/ca-server.ts"], {
       cwd: root,
       env: { ...process.env, EPICS_CAS_SERVER_PORT: String(port) },
