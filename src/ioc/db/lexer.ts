@@ -1,6 +1,6 @@
 // Splits a .db, .template or .substitutions file into tokens. Macro references stay in
 // the tokens' text, unexpanded, so an undefined macro is reported at its own column.
-import { endOfReference } from "./macros.js";
+import { endOfReference, isReference } from "./macros.js";
 import type { DbProblemList, SourceLocation } from "./problems.js";
 
 export type TokenKind = "word" | "string" | "(" | ")" | "{" | "}" | "," | "=";
@@ -91,10 +91,6 @@ export function tokenize(
     }
   }
   return tokens;
-}
-
-function isReference(text: string, i: number): boolean {
-  return text[i] === "$" && (text[i + 1] === "(" || text[i + 1] === "{");
 }
 
 const simpleEscapes: Readonly<Record<string, string>> = {

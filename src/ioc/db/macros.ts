@@ -17,6 +17,11 @@ export interface Expansion {
 
 const closerOf: Readonly<Record<string, string>> = { "(": ")", "{": "}" };
 
+/** Whether a macro reference, `$(` or `${`, starts at `i` in `text`. */
+export function isReference(text: string, i: number): boolean {
+  return text[i] === "$" && (text[i + 1] === "(" || text[i + 1] === "{");
+}
+
 /**
  * The index just past the reference opened by `$` at `start` (text[start + 1] is `(` or `{`),
  * or -1 when it is not closed before the end of the text.
@@ -25,7 +30,7 @@ export function endOfReference(text: string, start: number): number {
   const closers = [closerOf[text[start + 1]!]!];
   for (let i = start + 2; i < text.length; i++) {
     const c = text[i]!;
-    if (c === "$" && (text[i + 1] === "(" || text[i + 1] === "{")) {
+    if (isReference(text, i)) {
       closers.push(closerOf[text[i + 1]!]!);
       i++;
     } else if (c === closers[closers.length - 1]) {
@@ -39,7 +44,7 @@ export function endOfReference(text: string, start: number): number {
 /** Index of the first `=` in a reference body that is not inside a nested reference. */
 function topLevelEquals(body: string): number {
   for (let i = 0; i < body.length; i++) {
-    if (body[i] === "$" && (body[i + 1] === "(" || body[i + 1] === "{")) {
+    if (isReference(body, i)) {
       const end = endOfReference(body, i);
       if (end < 0) return -1;
       i = end - 1;
@@ -69,7 +74,7 @@ function expandInto(
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c !== "$" || (text[i + 1] !== "(" && text[i + 1] !== "{")) {
+    if (!isReference(text, i)) {
       out += c;
       i++;
       continue;
