@@ -52,6 +52,16 @@ describe("Autosave", () => {
     expect(fs.writesTo(FILE)).toBe(2);
   });
 
+  it("saves by itself on a VirtualClock that runs on its own", async () => {
+    const fs = new MemoryFs();
+    const clock = new VirtualClock();
+    const autosave = new Autosave({ file: FILE, clock, fs, periodSeconds: 30 });
+    autosave.track("m1.VAL", () => "3");
+    autosave.changed("m1.VAL");
+    await clock.sleep(31);
+    expect(bodyOf(fs.files.get(FILE))[0]).toBe("m1.VAL 3");
+  });
+
   it("writes a temporary file and renames it, and skips a save that changes nothing", async () => {
     const { clock, fs, autosave, fields } = setup();
     autosave.changed("m1.VELO");
