@@ -11,3 +11,17 @@ export {
   type AcfRule,
   DEFAULT_GROUP,
 } from "./model.js";
+export { AccessSecurity, type AccessSecurityOptions, type AsClient } from "./access-security.js";
+export type { HostMatchOptions } from "./hosts.js";
+export type { AsInputs } from "./inputs.js";
+export { describeRefusal } from "./refusal.js";
+export {
+  AS_READ,
+  AS_WRITE,
+  type AsAccess,
+  type AsIdentity,
+  type AsLevel,
+  type AsRights,
+  FULL_ACCESS,
+  NO_ACCESS,
+} from "./rights.js";
