@@ -1,6 +1,7 @@
 /**
  * The outgoing side of one circuit. Replies and monitor updates are gathered into one
- * buffer per tick and written at once. While the socket keeps up, every monitor update is
+ * buffer and written at once: at the end of `now()` (the answers to what the client just
+ * sent), else at a deferred flush (updates a PV posts, which come in bursts). While the socket keeps up, every monitor update is
  * sent. When the socket pushes back (write returned false) or the client asked EVENTS_OFF,
  * each subscription keeps only its latest update in a slot and the others are dropped, so
  * a slow client costs at most one update per subscription, never a backlog; the slots go
@@ -47,6 +48,8 @@ export class SendQueue<S> {
   #batchBytes = 0;
   readonly #dirty = new Set<MonitorSlot<S>>();
   #flushScheduled = false;
+  /** Inside `now()`: its end flushes, so nothing is deferred. */
+  #holding = 0;
   #blocked = false;
   #paused = false;
   #closed = false;
@@ -72,6 +75,17 @@ export class SendQueue<S> {
   /** Subscriptions holding an unsent update. */
   get pendingMonitors(): number {
     return this.#dirty.size;
+  }
+
+  /** Runs `work`, then writes what it queued at once instead of at the deferred flush. */
+  now(work: () => void): void {
+    this.#holding++;
+    try {
+      work();
+    } finally {
+      this.#holding--;
+    }
+    if (this.#holding === 0) this.flush();
   }
 
   /** Queues a reply; replies are never dropped. */
@@ -185,7 +199,7 @@ export class SendQueue<S> {
   }
 
   #schedule(): void {
-    if (this.#flushScheduled || this.#closed || this.#blocked) return;
+    if (this.#flushScheduled || this.#holding > 0 || this.#closed || this.#blocked) return;
     this.#flushScheduled = true;
     this.#defer(() => this.flush());
   }
