@@ -1,0 +1,258 @@
+// The running database: records built from parsed .db files, their links resolved, PINI,
+// scanning on the clock, and dbProcess with put-notify bookkeeping. The CA provider
+// (provider.ts) serves its fields.
+import type { Clock } from "../../core/index.js";
+import type { DbDatabase, DbRecord } from "../db/index.js";
+import { SEVR, STAT } from "./alarm-codes.js";
+import { fieldFromText } from "./field-types.js";
+import { putField, type PutValue } from "./field-put.js";
+import { getLinkNumber } from "./link-io.js";
+import { LinkSyntaxError, parseLink } from "./links.js";
+import { PutNotify } from "./put-notify.js";
+import { DBE_ALARM, DBE_VALUE, IocRecord, type RecordHost } from "./record.js";
+import { RecordKind } from "./record-kind.js";
+import type { RecordSupport } from "./support.js";
+import { recordSupports } from "./supports.js";
+import { Scanner } from "./scanner.js";
+
+export interface IocDatabaseOptions {
+  readonly clock: Clock;
+  /** Record supports beyond the built-in types (the motor record). */
+  readonly supports?: Readonly<Record<string, RecordSupport>>;
+  readonly log?: (message: string) => void;
+}
+
+/** A link that could not be made; the IOC still starts, as softIoc does, and reports it. */
+export interface LinkProblem {
+  readonly record: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+const PINI_YES = 1;
+const PINI_RUN = 2;
+
+export class IocDatabase implements RecordHost {
+  readonly clock: Clock;
+  readonly records = new Map<string, IocRecord>();
+  readonly linkProblems: LinkProblem[] = [];
+  readonly #aliases = new Map<string, string>();
+  readonly #kinds = new Map<string, RecordKind>();
+  readonly #supports: Readonly<Record<string, RecordSupport>>;
+  readonly #scanner: Scanner;
+  readonly #notifyOf = new WeakMap<IocRecord, PutNotify>();
+  readonly #idleWaiters = new Map<IocRecord, (() => void)[]>();
+  readonly #cpWatches: (() => void)[] = [];
+  #current: PutNotify | undefined;
+  readonly log: (message: string) => void;
+
+  constructor(database: DbDatabase, options: IocDatabaseOptions) {
+    this.clock = options.clock;
+    this.log = options.log ?? (() => {});
+    this.#supports = { ...recordSupports, ...options.supports };
+    this.#scanner = new Scanner(this.clock, (record) => this.process(record));
+    for (const definition of database.records.values()) this.#build(definition);
+    for (const [alias, name] of database.aliases) this.#aliases.set(alias, name);
+    for (const record of this.records.values()) this.#resolveLinks(record);
+    for (const record of this.records.values()) record.kind.support.init?.(record);
+  }
+
+  /** A record by its name or an alias. */
+  record(name: string): IocRecord | undefined {
+    return this.records.get(name) ?? this.records.get(this.#aliases.get(name) ?? "");
+  }
+
+  /** iocInit's end: PINI records in PHAS order, CP links' first updates, then the scan lists. */
+  start(): void {
+    const pini = [...this.records.values()]
+      .filter((record) => record.num("PINI") === PINI_YES || record.num("PINI") === PINI_RUN)
+      .sort((a, b) => a.num("PHAS") - b.num("PHAS"));
+    for (const record of pini) this.process(record);
+    for (const record of this.records.values()) this.#watchInputs(record);
+    this.#scanner.start();
+  }
+
+  stop(): void {
+    this.#scanner.stop();
+    for (const unwatch of this.#cpWatches) unwatch();
+  }
+
+  /** dbPutField, as a client's put: resolves when everything it caused has finished. */
+  async put(record: IocRecord, field: string, value: PutValue): Promise<void> {
+    while (record.pact) await new Promise<void>((resolve) => this.#whenIdle(record, resolve));
+    const notify = new PutNotify();
+    const previous = this.#current;
+    this.#current = notify;
+    try {
+      putField(record, field, value);
+    } finally {
+      this.#current = previous;
+    }
+    notify.start();
+    return notify.done;
+  }
+
+  /** scanIoRequest: an I/O Intr record has news from its device. */
+  ioRequest(record: IocRecord): void {
+    this.#scanner.ioRequest(record);
+  }
+
+  // RecordHost
+
+  process(record: IocRecord): void {
+    if (record.pact) return;
+    const notify = this.#current;
+    if (notify) {
+      notify.enter(record);
+      this.#notifyOf.set(record, notify);
+    }
+    if (this.#disabled(record)) {
+      this.finished(record);
+      return;
+    }
+    record.kind.support.process(record);
+  }
+
+  finished(record: IocRecord): void {
+    const notify = this.#notifyOf.get(record);
+    if (notify) {
+      this.#notifyOf.delete(record);
+      notify.leave(record);
+    }
+    const waiters = this.#idleWaiters.get(record);
+    if (waiters) {
+      this.#idleWaiters.delete(record);
+      for (const waiter of waiters) waiter();
+    }
+    if (record.rpro) {
+      record.rpro = false;
+      this.scanOnce(record);
+    }
+  }
+
+  resume(record: IocRecord, work: () => void): void {
+    const previous = this.#current;
+    this.#current = this.#notifyOf.get(record);
+    try {
+      work();
+    } finally {
+      this.#current = previous;
+    }
+  }
+
+  scanOnce(record: IocRecord): void {
+    this.#scanner.once(record);
+  }
+
+  postEvent(name: string): void {
+    this.#scanner.postEvent(name);
+  }
+
+  fieldChanged(record: IocRecord, field: string): void {
+    if (field === "SCAN" || field === "EVNT") {
+      this.#scanner.remove(record);
+      this.#scanner.add(record);
+    } else if (record.info(field)?.isLink) {
+      this.#resolveLink(record, field);
+    }
+  }
+
+  #whenIdle(record: IocRecord, resolve: () => void): void {
+    const waiters = this.#idleWaiters.get(record) ?? [];
+    waiters.push(resolve);
+    this.#idleWaiters.set(record, waiters);
+  }
+
+  /** dbProcess's disable check: SDIS into DISA; DISA = DISV raises DISABLE with DISS. */
+  #disabled(record: IocRecord): boolean {
+    if (record.links.get("SDIS")?.kind === "pv") {
+      const disa = getLinkNumber(record, "SDIS");
+      if (disa !== undefined) record.set("DISA", disa);
+    }
+    if (record.num("DISA") !== record.num("DISV")) return false;
+    if (record.num("STAT") !== STAT.DISABLE) {
+      record.set("SEVR", record.num("DISS"));
+      record.set("STAT", STAT.DISABLE);
+      record.set("NSEV", SEVR.NO_ALARM);
+      record.set("NSTA", STAT.NO_ALARM);
+      record.post("STAT", DBE_VALUE);
+      record.post("SEVR", DBE_VALUE);
+      record.post(record.kind.support.valueField ?? "VAL", DBE_VALUE | DBE_ALARM);
+    }
+    return true;
+  }
+
+  #kind(type: string): RecordKind {
+    let kind = this.#kinds.get(type);
+    if (!kind) {
+      const support = this.#supports[type];
+      if (!support) throw new Error(`record type "${type}" has no record support`);
+      kind = new RecordKind(type, support);
+      this.#kinds.set(type, kind);
+    }
+    return kind;
+  }
+
+  #build(definition: DbRecord): void {
+    const kind = this.#kind(definition.type);
+    const record = new IocRecord(this, kind, definition.name);
+    record.set("NAME", definition.name);
+    for (const field of definition.fields.values()) {
+      const info = kind.field(field.name);
+      if (!info) continue;
+      record.set(field.name, fieldFromText(info.spec, field.value, kind.devices));
+    }
+    this.records.set(definition.name, record);
+    for (const alias of definition.aliases) this.#aliases.set(alias, definition.name);
+    this.#scanner.add(record);
+  }
+
+  #resolveLinks(record: IocRecord): void {
+    for (const info of record.kind.fields.values()) {
+      if (info.isLink) this.#resolveLink(record, info.name);
+    }
+  }
+
+  #resolveLink(record: IocRecord, field: string): void {
+    const text = record.text(field);
+    try {
+      const link = parseLink(text);
+      record.links.set(field, link);
+      if (link.kind !== "pv") return;
+      link.target = this.record(link.recordName);
+      if (!link.target) {
+        this.#problem(record, field, `no record "${link.recordName}" in this IOC (${link.pvName})`);
+      } else if (!link.target.info(link.field)) {
+        this.#problem(record, field, `record "${link.recordName}" has no field ${link.field}`);
+        link.target = undefined;
+      }
+    } catch (error) {
+      if (!(error instanceof LinkSyntaxError)) throw error;
+      record.links.set(field, { kind: "constant", text, value: undefined });
+      this.#problem(record, field, error.message);
+    }
+  }
+
+  #problem(record: IocRecord, field: string, message: string): void {
+    this.linkProblems.push({ record: record.name, field, message });
+  }
+
+  /** CP/CPP input links: a change of the source processes the record (CPP: when passive). */
+  #watchInputs(record: IocRecord): void {
+    for (const link of record.links.values()) {
+      if (link.kind !== "pv" || (link.process !== "CP" && link.process !== "CPP")) continue;
+      const target = link.target;
+      if (!target) continue;
+      const onlyPassive = link.process === "CPP";
+      const trigger = (): void => {
+        if (!onlyPassive || record.scanPassive) this.scanOnce(record);
+      };
+      this.#cpWatches.push(
+        target.watch(link.field, (_field, mask) => {
+          if (mask & (DBE_VALUE | DBE_ALARM)) trigger();
+        }),
+      );
+      trigger();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// One field of one record as a CA process variable: `rec.FIELD`, with the record's alarm and
+// time stamp, the field's metadata, puts through dbPutField and monitors on the field's posts.
+// `rec.FIELD$` serves a string or link field as a character array (long strings).
+import {
+  AccessRights,
+  type CaClientIdentity,
+  type CaPv,
+  type CaPvState,
+  type CaPvUpdate,
+  DBR,
+  type DbrValueInput,
+  type DbrValueType,
+  epicsTimestampFromUnix,
+} from "../../ca/index.js";
+import type { IocDatabase } from "./database.js";
+import { linkText } from "./links.js";
+import type { IocRecord } from "./record.js";
+
+/** Characters a `$` read of a link field may hold (EPICS: PVLINK's text). */
+const LONG_LINK_SIZE = 4096;
+
+export interface FieldAccess {
+  /** Rights of a client on this field (access security); READ|WRITE when absent. */
+  rights?(record: IocRecord, field: string, client: CaClientIdentity): number;
+  /** A put was refused; the IOC logs it with user and host. */
+  refused?(record: IocRecord, field: string, client: CaClientIdentity, why: string): void;
+}
+
+export class FieldPv implements CaPv {
+  readonly nativeType: DbrValueType;
+  readonly maxCount: number;
+  readonly className: string;
+  #state: CaPvState | undefined;
+  #version = -1;
+
+  constructor(
+    private readonly database: IocDatabase,
+    readonly record: IocRecord,
+    readonly field: string,
+    private readonly longString: boolean,
+    private readonly access: FieldAccess = {},
+  ) {
+    const support = record.kind.support;
+    const info = record.info(field);
+    this.className = record.type;
+    if (longString) {
+      this.nativeType = DBR.CHAR;
+      const spec = info?.spec;
+      this.maxCount =
+        typeof spec === "object" && spec.type === "STRING"
+          ? spec.size
+          : record.type === "lsi" || record.type === "lso"
+            ? Math.max(record.num("SIZV"), 1)
+            : LONG_LINK_SIZE;
+    } else {
+      this.nativeType = support.caType?.(record, field) ?? info?.caType ?? DBR.STRING;
+      this.maxCount = support.maxCount?.(record, field) ?? 1;
+    }
+  }
+
+  read(): CaPvState {
+    const version = this.record.version;
+    if (!this.#state || version !== this.#version) {
+      this.#state = this.#compose();
+      this.#version = version;
+    }
+    return this.#state;
+  }
+
+  write(value: DbrValueInput, client: CaClientIdentity): Promise<void> {
+    const put = this.longString ? textOfChars(value) : (value as Parameters<IocDatabase["put"]>[2]);
+    return this.database.put(this.record, this.field, put).catch((error: unknown) => {
+      this.access.refused?.(this.record, this.field, client, (error as Error).message);
+      throw error;
+    });
+  }
+
+  subscribe(listener: (update: CaPvUpdate) => void): () => void {
+    return this.record.watch(this.field, (_field, mask) => {
+      this.#version = -1;
+      listener({ state: this.read(), events: mask });
+    });
+  }
+
+  accessRights(client: CaClientIdentity): number {
+    const info = this.record.info(this.field);
+    const granted =
+      this.access.rights?.(this.record, this.field, client) ?? AccessRights.READ_WRITE;
+    return info?.readOnly ? granted & AccessRights.READ : granted;
+  }
+
+  #compose(): CaPvState {
+    const record = this.record;
+    const metadata = record.kind.support.metadata?.(record, this.field) ?? {};
+    return {
+      ...metadata,
+      status: record.num("STAT"),
+      severity: record.num("SEVR"),
+      timestamp: epicsTimestampFromUnix(record.time),
+      ackTransient: record.num("ACKT"),
+      ackSeverity: record.num("ACKS"),
+      value: this.#value(),
+    };
+  }
+
+  #value(): DbrValueInput {
+    const record = this.record;
+    const info = record.info(this.field);
+    const raw = info?.isLink ? linkText(record.links.get(this.field)) : record.get(this.field);
+    if (this.longString) return charsOf(String(raw), this.maxCount);
+    return raw;
+  }
+}
+
+/** A string as a NUL-terminated character array, cut to fit. */
+function charsOf(text: string, size: number): Uint8Array {
+  const bytes = Buffer.from(text, "utf8").subarray(0, size - 1);
+  const chars = new Uint8Array(bytes.length + 1);
+  chars.set(bytes);
+  return chars;
+}
+
+/** What a client wrote to a `$` field: characters up to the first NUL. */
+function textOfChars(value: DbrValueInput): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return String(value[0] ?? "");
+  const bytes = Uint8Array.from(value as ArrayLike<number>);
+  const end = bytes.indexOf(0);
+  return Buffer.from(end >= 0 ? bytes.subarray(0, end) : bytes).toString("utf8");
+}

@@ -1,0 +1,112 @@
+// Reading and writing through links (dbGetLink, dbPutLink, dbScanFwdLink): process options,
+// severity inheritance, and the LINK alarm of a link that points at nothing.
+import { SEVR, STAT } from "./alarm-codes.js";
+import type { FieldValue } from "./field-types.js";
+import { putField } from "./field-put.js";
+import type { Link, PvLink, SeverityOption } from "./links.js";
+import type { IocRecord } from "./record.js";
+
+function linkOf(record: IocRecord, field: string): Link | undefined {
+  return record.links.get(field);
+}
+
+/** A link whose field is set to a PV name, as opposed to a constant or nothing. */
+export function isPvLink(record: IocRecord, field: string): boolean {
+  return linkOf(record, field)?.kind === "pv";
+}
+
+/** recGblInheritSevr. */
+function inherit(
+  record: IocRecord,
+  option: SeverityOption,
+  status: number,
+  severity: number,
+): void {
+  switch (option) {
+    case "MS":
+      record.raiseAlarm(STAT.LINK, severity);
+      break;
+    case "MSI":
+      if (severity === SEVR.INVALID) record.raiseAlarm(STAT.LINK, severity);
+      break;
+    case "MSS":
+      record.raiseAlarm(status, severity);
+      break;
+    default:
+      break;
+  }
+}
+
+function unconnected(record: IocRecord, link: PvLink): undefined {
+  record.raiseAlarm(STAT.LINK, SEVR.INVALID, `${link.pvName} not connected`);
+  return undefined;
+}
+
+/**
+ * dbGetLink: the value the link gives, undefined for a constant or empty link (those load
+ * at init only) and for a link that points at nothing (which raises a LINK alarm).
+ */
+export function getLink(record: IocRecord, field: string): FieldValue | undefined {
+  const link = linkOf(record, field);
+  if (!link || link.kind === "constant") return undefined;
+  const target = link.target;
+  if (!target) return unconnected(record, link);
+  if (link.process === "PP" && target.scanPassive && target !== record && !target.pact) {
+    record.host.process(target);
+  }
+  inherit(record, link.severity, target.num("STAT"), target.num("SEVR"));
+  return target.get(link.field);
+}
+
+/** dbGetLink as a number (NaN when the link gives a string that is no number). */
+export function getLinkNumber(record: IocRecord, field: string): number | undefined {
+  const value = getLink(record, field);
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return value;
+  if (typeof value === "string") return value.trim() === "" ? 0 : Number(value);
+  return value.length > 0 ? value[0] : 0;
+}
+
+/** dbPutLink: writes through the link and processes the target as the options say. */
+export function putLink(record: IocRecord, field: string, value: FieldValue): void {
+  const link = linkOf(record, field);
+  if (!link || link.kind === "constant") return;
+  const target = link.target;
+  if (!target) {
+    unconnected(record, link);
+    return;
+  }
+  try {
+    putField(target, link.field, value, { process: false });
+  } catch (error) {
+    record.raiseAlarm(STAT.LINK, SEVR.INVALID, (error as Error).message);
+    return;
+  }
+  inherit(target, link.severity, record.num("NSTA"), record.num("NSEV"));
+  const proc = link.field === "PROC";
+  if (proc || (link.process === "PP" && target.scanPassive)) {
+    if (target.pact) target.rpro = true;
+    else record.host.process(target);
+  }
+}
+
+/** dbScanFwdLink: processes a passive target of a forward link (FLNK, fanout's LNKn). */
+export function forwardLink(record: IocRecord, field: string): void {
+  const link = linkOf(record, field);
+  if (!link || link.kind === "constant") return;
+  const target = link.target;
+  if (!target) return;
+  if (link.field === "PROC" || target.scanPassive) {
+    if (target.pact) target.rpro = true;
+    else record.host.process(target);
+  }
+}
+
+/** The constant an input link holds, for a support's init (recGblInitConstantLink). */
+export function constantOf(record: IocRecord, field: string): Link["text"] | number | undefined {
+  const link = linkOf(record, field);
+  if (link?.kind !== "constant" || link.value === undefined) return undefined;
+  const value = link.value;
+  if (Array.isArray(value)) return value[0];
+  return value as number | string;
+}

@@ -1,0 +1,222 @@
+// calc and calcout: the inputs A..L from INPA..INPL, CALC evaluated into VAL, and for
+// calcout the output decision (OOPT), its value (DOPT, OCAL), delay (ODLY) and event (OEVT).
+import {
+  CALC_INPUTS,
+  type CalcExpression,
+  type CalcInputs,
+  CalcSyntaxError,
+  compileCalc,
+  evaluateCalc,
+} from "../../calc/index.js";
+import { SEVR, STAT } from "../alarm-codes.js";
+import { getLinkNumber, constantOf, putLink } from "../link-io.js";
+import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
+import type { RecordSupport } from "../support.js";
+import {
+  checkNumericAlarms,
+  finish,
+  monitorNumeric,
+  numericMetadata,
+  outputAllowed,
+} from "./common.js";
+
+interface CalcState {
+  calc: CalcExpression | undefined;
+  ocal: CalcExpression | undefined;
+  /** An ODLY wait is running. */
+  delayed: boolean;
+}
+
+function stateOf(record: IocRecord): CalcState {
+  return record.private as CalcState;
+}
+
+function compileOrUndefined(text: string): CalcExpression | undefined {
+  try {
+    return compileCalc(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** dbGetLink of every input; false when one failed (the record then skips the calculation). */
+function fetchInputs(record: IocRecord): boolean {
+  let ok = true;
+  for (const letter of CALC_INPUTS) {
+    const link = record.links.get(`INP${letter}`);
+    if (link?.kind !== "pv") continue;
+    const value = getLinkNumber(record, `INP${letter}`);
+    if (value === undefined) ok = false;
+    else record.set(letter, value);
+  }
+  return ok;
+}
+
+function inputsOf(record: IocRecord): CalcInputs {
+  const inputs: Partial<Record<string, number>> = {};
+  for (const letter of CALC_INPUTS) inputs[letter] = record.num(letter);
+  return inputs as CalcInputs;
+}
+
+/** Evaluates an expression into `field`; a store (`A:=...`) writes the input back. */
+function perform(
+  record: IocRecord,
+  expression: CalcExpression | undefined,
+  field: string,
+): boolean {
+  if (!expression) {
+    record.raiseAlarm(STAT.CALC, SEVR.INVALID);
+    return false;
+  }
+  const result = evaluateCalc(expression, inputsOf(record), { val: record.num("VAL") });
+  for (const letter of CALC_INPUTS) {
+    const value = result.inputs[letter];
+    if (value !== undefined) record.set(letter, value);
+  }
+  record.set(field, result.value);
+  record.udf = Number.isNaN(result.value);
+  return true;
+}
+
+/** Posts each input that changed since the last pass (LA..LL hold the last values). */
+function monitorInputs(record: IocRecord, mask: number): void {
+  for (const letter of CALC_INPUTS) {
+    const value = record.num(letter);
+    if (Object.is(value, record.num(`L${letter}`))) continue;
+    record.set(`L${letter}`, value);
+    record.post(letter, mask | DBE_VALUE | DBE_LOG);
+  }
+}
+
+function initInputs(record: IocRecord): void {
+  for (const letter of CALC_INPUTS) {
+    const constant = constantOf(record, `INP${letter}`);
+    if (constant !== undefined) record.set(letter, Number(constant));
+  }
+  record.private = {
+    calc: compileOrUndefined(record.text("CALC")),
+    ocal: compileOrUndefined(record.text("OCAL")),
+    delayed: false,
+  } satisfies CalcState;
+}
+
+/** An expression that does not compile is refused, as the records' special() does. */
+function checkExpression(_record: IocRecord, field: string, value: unknown): string | undefined {
+  if (field !== "CALC" && field !== "OCAL") return undefined;
+  try {
+    compileCalc(String(value));
+    return undefined;
+  } catch (error) {
+    if (error instanceof CalcSyntaxError) return `${field} "${String(value)}": ${error.message}`;
+    throw error;
+  }
+}
+
+/** A new expression replaces the compiled one. */
+function storeExpression(record: IocRecord, field: string, value: unknown): void {
+  if (field === "CALC") stateOf(record).calc = compileCalc(String(value));
+  if (field === "OCAL") stateOf(record).ocal = compileCalc(String(value));
+}
+
+export const calcSupport: RecordSupport = {
+  init: initInputs,
+  process(record) {
+    if (fetchInputs(record)) perform(record, stateOf(record).calc, "VAL");
+    record.stamp();
+    checkNumericAlarms(record);
+    const mask = monitorNumeric(record);
+    monitorInputs(record, mask);
+    finish(record);
+  },
+  check: checkExpression,
+  afterPut: storeExpression,
+  metadata: (record, field) => numericMetadata(record, field),
+};
+
+/** calcoutOOPT: whether this pass writes the output. */
+function wantsOutput(record: IocRecord, value: number, previous: number): boolean {
+  switch (record.num("OOPT")) {
+    case 1:
+      return Math.abs(previous - value) > record.num("MDEL");
+    case 2:
+      return value === 0;
+    case 3:
+      return value !== 0;
+    case 4:
+      return previous !== 0 && value === 0;
+    case 5:
+      return previous === 0 && value !== 0;
+    default:
+      return true;
+  }
+}
+
+/** execOutput: the output value (DOPT), then the write and the event unless INVALID. */
+function executeOutput(record: IocRecord): void {
+  if (record.num("DOPT") === 0) record.set("OVAL", record.num("VAL"));
+  else perform(record, stateOf(record).ocal, "OVAL");
+  if (record.udf) record.raiseAlarm(STAT.UDF, record.num("UDFS"));
+  const write = outputAllowed(record, () => record.set("OVAL", record.num("IVOV")));
+  if (!write) return;
+  putLink(record, "OUT", record.num("OVAL"));
+  const event = record.text("OEVT");
+  if (event !== "") record.host.postEvent(event);
+}
+
+function endPass(record: IocRecord): void {
+  const mask = monitorNumeric(record);
+  monitorInputs(record, mask);
+  if (!Object.is(record.num("OVAL"), record.num("POVL"))) {
+    record.set("POVL", record.num("OVAL"));
+    record.post("OVAL", DBE_VALUE | DBE_LOG);
+  }
+  finish(record);
+}
+
+export const calcoutSupport: RecordSupport = {
+  init(record) {
+    initInputs(record);
+    for (const letter of CALC_INPUTS) {
+      const link = record.links.get(`INP${letter}`);
+      record.set(`IN${letter}V`, linkState(link, record));
+    }
+    record.set("OUTV", linkState(record.links.get("OUT"), record));
+  },
+  process(record) {
+    record.pact = true;
+    if (fetchInputs(record)) perform(record, stateOf(record).calc, "VAL");
+    checkNumericAlarms(record);
+    const output = wantsOutput(record, record.num("VAL"), record.num("PVAL"));
+    record.set("PVAL", record.num("VAL"));
+    if (output && record.num("ODLY") > 0) {
+      record.set("DLYA", 1);
+      record.stamp();
+      record.post("DLYA", DBE_VALUE);
+      stateOf(record).delayed = true;
+      record.host.clock.schedule(record.num("ODLY"), () =>
+        record.host.resume(record, () => {
+          stateOf(record).delayed = false;
+          record.set("DLYA", 0);
+          record.stamp();
+          record.post("DLYA", DBE_VALUE);
+          executeOutput(record);
+          endPass(record);
+        }),
+      );
+      return;
+    }
+    if (output) executeOutput(record);
+    record.stamp();
+    endPass(record);
+  },
+  check: checkExpression,
+  afterPut: storeExpression,
+  metadata: (record, field) => numericMetadata(record, field),
+};
+
+/** calcoutINAV: Ext PV NC 0, Ext PV OK 1, Local PV 2, Constant 3. */
+function linkState(link: ReturnType<IocRecord["links"]["get"]>, record: IocRecord): number {
+  void record;
+  if (!link || link.kind === "constant") return 3;
+  return link.target ? 2 : 0;
+}

@@ -1,0 +1,138 @@
+// What most record types do alike: alarm limits with hysteresis, deadband monitors, the
+// metadata of numeric fields, and ending a pass.
+import { SEVR, STAT } from "../alarm-codes.js";
+import { forwardLink } from "../link-io.js";
+import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
+import type { FieldMetadata } from "../support.js";
+
+/** recGblFwdLink and PACT=FALSE: the forward link, then the put-notify bookkeeping. */
+export function finish(record: IocRecord): void {
+  forwardLink(record, "FLNK");
+  record.pact = false;
+  record.host.finished(record);
+}
+
+/** An undefined value raises UDF with UDFS; true when it did (skip the other checks). */
+export function checkUndefined(record: IocRecord): boolean {
+  if (!record.udf) return false;
+  record.raiseAlarm(STAT.UDF, record.num("UDFS"));
+  return true;
+}
+
+/** HIHI, LOLO, HIGH, LOW in that order, each with its severity and HYST (aoRecord.c). */
+export function checkLimitAlarms(record: IocRecord, value: number): void {
+  const hyst = record.num("HYST");
+  const lalm = record.num("LALM");
+  const limits: readonly [string, string, number, 1 | -1][] = [
+    ["HIHI", "HHSV", STAT.HIHI, 1],
+    ["LOLO", "LLSV", STAT.LOLO, -1],
+    ["HIGH", "HSV", STAT.HIGH, 1],
+    ["LOW", "LSV", STAT.LOW, -1],
+  ];
+  for (const [limitField, severityField, status, sign] of limits) {
+    const severity = record.num(severityField);
+    if (!severity) continue;
+    const limit = record.num(limitField);
+    const beyond =
+      sign > 0
+        ? value >= limit || (lalm === limit && value >= limit - hyst)
+        : value <= limit || (lalm === limit && value <= limit + hyst);
+    if (beyond) {
+      if (record.raiseAlarm(status, severity)) record.set("LALM", limit);
+      return;
+    }
+  }
+  record.set("LALM", value);
+}
+
+/** UDF, then the limit alarms on VAL. */
+export function checkNumericAlarms(record: IocRecord, field = "VAL"): void {
+  if (checkUndefined(record)) return;
+  checkLimitAlarms(record, record.num(field));
+}
+
+/** recGblCheckDeadband: whether `value` moved more than `deadband` from `last`. */
+export function beyondDeadband(value: number, last: number, deadband: number): boolean {
+  let delta = 0;
+  if (Number.isFinite(value) && Number.isFinite(last)) delta = Math.abs(last - value);
+  else if (Number.isNaN(value) !== Number.isNaN(last)) delta = Infinity;
+  else if (!Number.isNaN(value) && value !== last) delta = Infinity;
+  return delta > deadband;
+}
+
+/** Resets alarms, applies MDEL/ADEL to the value field and posts it; returns the mask. */
+export function monitorNumeric(record: IocRecord, field = "VAL"): number {
+  let mask = record.resetAlarms();
+  const value = record.num(field);
+  if (beyondDeadband(value, record.num("MLST"), record.num("MDEL"))) {
+    mask |= DBE_VALUE;
+    record.set("MLST", value);
+  }
+  if (beyondDeadband(value, record.num("ALST"), record.num("ADEL"))) {
+    mask |= DBE_LOG;
+    record.set("ALST", value);
+  }
+  if (mask) record.post(field, mask);
+  return mask;
+}
+
+/** Resets alarms and posts the value when it changed (the discrete records). */
+export function monitorOnChange(record: IocRecord, field = "VAL"): void {
+  let mask = record.resetAlarms();
+  const value = record.num(field);
+  if (record.num("MLST") !== value) {
+    mask |= DBE_VALUE | DBE_LOG;
+    record.set("MLST", value);
+  }
+  if (mask) record.post(field, mask);
+}
+
+/** Fields whose limits are the record's display range (HOPR/LOPR) as EPICS's records say. */
+const VALUE_LIKE = new Set(["VAL", "HIHI", "HIGH", "LOW", "LOLO", "LALM", "ALST", "MLST"]);
+
+/** EGU, PREC and the limits of a numeric record's fields (get_units, get_precision, ...). */
+export function numericMetadata(
+  record: IocRecord,
+  field: string,
+  options: { control?: [string, string]; precision?: boolean } = {},
+): FieldMetadata {
+  const info = record.info(field);
+  const floating = info?.caType === 6 || info?.caType === 2;
+  const metadata: FieldMetadata = {};
+  if (info && info.caType !== 0 && info.caType !== 3) metadata.units = record.text("EGU");
+  if (floating && options.precision !== false) {
+    metadata.precision =
+      field === "VAL" ? record.num("PREC") : Math.min(Math.max(record.num("PREC"), 0), 15);
+  }
+  if (VALUE_LIKE.has(field)) {
+    const [high, low] = [record.num("HOPR"), record.num("LOPR")];
+    metadata.upperDisplayLimit = high;
+    metadata.lowerDisplayLimit = low;
+    const [controlHigh, controlLow] = options.control ?? ["HOPR", "LOPR"];
+    metadata.upperControlLimit = record.num(controlHigh);
+    metadata.lowerControlLimit = record.num(controlLow);
+    if (field === "VAL") {
+      const limit = (limitField: string, severityField: string): number =>
+        record.num(severityField) ? record.num(limitField) : NaN;
+      metadata.upperAlarmLimit = limit("HIHI", "HHSV");
+      metadata.upperWarningLimit = limit("HIGH", "HSV");
+      metadata.lowerWarningLimit = limit("LOW", "LSV");
+      metadata.lowerAlarmLimit = limit("LOLO", "LLSV");
+    }
+  }
+  return metadata;
+}
+
+/** An INVALID output: what IVOA says to do. Returns whether to write the output. */
+export function outputAllowed(record: IocRecord, setIvov: () => void): boolean {
+  if (record.num("NSEV") < SEVR.INVALID) return true;
+  switch (record.num("IVOA")) {
+    case 0:
+      return true;
+    case 2:
+      setIvov();
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,113 @@
+// bi, bo, mbbi and mbbo with Soft Channel device support: a state number, its names, and the
+// state and change-of-state alarms.
+import { mbbStates } from "../../db/record-fields/field-kit.js";
+import { SEVR, STAT } from "../alarm-codes.js";
+import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
+import type { RecordSupport } from "../support.js";
+import { loadConstant } from "./analog.js";
+import { checkUndefined, finish, monitorOnChange, outputAllowed } from "./common.js";
+
+/** The state names a binary or multi-bit record's VAL shows. */
+function stateNames(record: IocRecord): readonly string[] {
+  if (record.type === "bi" || record.type === "bo") {
+    return [record.text("ZNAM"), record.text("ONAM")];
+  }
+  const names = mbbStates.map((state) => record.text(`${state}ST`));
+  let count = 0;
+  names.forEach((name, i) => {
+    if (name !== "") count = i + 1;
+  });
+  return names.slice(0, count);
+}
+
+/** The severity of a state: ZSV/OSV, or the multi-bit state's xxSV (UNSV past the states). */
+function stateSeverity(record: IocRecord, value: number): number {
+  if (record.type === "bi" || record.type === "bo") {
+    return value > 1 ? 0 : record.num(value === 0 ? "ZSV" : "OSV");
+  }
+  return value > 15 ? record.num("UNSV") : record.num(`${mbbStates[value]}SV`);
+}
+
+function checkStateAlarms(record: IocRecord): void {
+  if (checkUndefined(record)) return;
+  const value = record.num("VAL");
+  record.raiseAlarm(STAT.STATE, stateSeverity(record, value));
+  if (value !== record.num("LALM")) {
+    record.raiseAlarm(STAT.COS, record.num("COSV"));
+    record.set("LALM", value);
+  }
+}
+
+function readInput(record: IocRecord): void {
+  if (!isPvLink(record, "INP")) return;
+  const value = getLinkNumber(record, "INP");
+  if (value === undefined) return;
+  record.set("VAL", value);
+  record.udf = false;
+}
+
+function fetchDesired(record: IocRecord): void {
+  if (!isPvLink(record, "DOL") || record.num("OMSL") !== 1) return;
+  const value = getLinkNumber(record, "DOL");
+  if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
+  else {
+    record.set("VAL", value);
+    record.udf = false;
+  }
+}
+
+const metadata: RecordSupport["metadata"] = (record, field) =>
+  field === "VAL" ? { enumStrings: stateNames(record) } : {};
+
+function inputSupport(): RecordSupport {
+  return {
+    init(record) {
+      if (loadConstant(record, "INP")) record.udf = false;
+    },
+    process(record) {
+      readInput(record);
+      record.stamp();
+      checkStateAlarms(record);
+      monitorOnChange(record);
+      finish(record);
+    },
+    metadata,
+  };
+}
+
+function outputSupport(momentary: boolean): RecordSupport {
+  return {
+    init(record) {
+      if (loadConstant(record, "DOL")) record.udf = false;
+    },
+    process(record) {
+      fetchDesired(record);
+      checkStateAlarms(record);
+      const write = outputAllowed(record, () => record.set("VAL", record.num("IVOV")));
+      if (write) putLink(record, "OUT", record.num("VAL"));
+      if (momentary && record.num("VAL") === 1 && record.num("HIGH") > 0) {
+        // bo's HIGH: the output drops back to 0 after HIGH seconds.
+        record.host.clock.schedule(record.num("HIGH"), () => {
+          if (record.num("VAL") !== 1) return;
+          record.set("VAL", 0);
+          record.host.process(record);
+        });
+      }
+      record.stamp();
+      monitorOnChange(record);
+      finish(record);
+    },
+    afterPut(record, field) {
+      if (field.endsWith("ST") || field === "ZNAM" || field === "ONAM") {
+        record.post("VAL", DBE_VALUE | DBE_LOG);
+      }
+    },
+    metadata,
+  };
+}
+
+export const biSupport = inputSupport();
+export const mbbiSupport = inputSupport();
+export const boSupport = outputSupport(true);
+export const mbboSupport = outputSupport(false);
