@@ -39,20 +39,30 @@ export function caEnvironment(port: number): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts softIoc on a .db file with `-S` (and `-m macros`), in `cwd`, on a free port, and
- * settles once it prints that initialization is complete (`ready`) or exits first (not
- * `ready`). If it does neither within `timeoutMs` it is killed and the promise rejects.
+ * Starts softIoc on a .db file with `-S` (and `-m macros`, `-a acf`), in `cwd`, on a free
+ * port, and settles once it prints that initialization is complete (`ready`) or exits
+ * first (not `ready`). If it does neither within `timeoutMs` it is killed and the promise
+ * rejects.
  */
 export async function startSoftIoc(
   dbFile: string,
   {
     macros = "",
+    acf,
     cwd,
     timeoutMs = 10_000,
-  }: { macros?: string; cwd?: string; timeoutMs?: number } = {},
+  }: { macros?: string; acf?: string; cwd?: string; timeoutMs?: number } = {},
 ): Promise<SoftIoc> {
   const port = await unusedPort();
-  const args = ["-D", dbdPath, "-S", ...(macros ? ["-m", macros] : []), "-d", dbFile];
+  const args = [
+    "-D",
+    dbdPath,
+    "-S",
+    ...(macros ? ["-m", macros] : []),
+    ...(acf ? ["-a", acf] : []),
+    "-d",
+    dbFile,
+  ];
   const child = spawn(softIocPath, args, {
     cwd,
     env: caEnvironment(port),
