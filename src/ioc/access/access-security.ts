@@ -3,99 +3,15 @@ import { GroupState, type RuleState } from "./group-state.js";
 import { type HostMatchOptions, clientHostKey, hagEntryKey } from "./hosts.js";
 import type { AsInputs } from "./inputs.js";
 import { type AccessKind, type AcfConfig, DEFAULT_GROUP } from "./model.js";
-import {
-  type AsAccess,
-  type AsIdentity,
-  type AsLevel,
-  type AsRights,
-  FULL_ACCESS,
-  canRead,
-  canWrite,
-} from "./rights.js";
+import { type AsClient, Client } from "./client.js";
+import { type AsAccess, type AsIdentity, type AsLevel, FULL_ACCESS } from "./rights.js";
 
 export interface AccessSecurityOptions extends HostMatchOptions {
   /** The source of INPx values; without one, CALC rules reading an input never grant. */
   readonly inputs?: AsInputs;
 }
 
-/** One client's access to one field, kept current as CALC inputs change. */
-export interface AsClient {
-  /** The group used: the record's ASG, or DEFAULT when the file does not define it. */
-  readonly group: string;
-  readonly level: AsLevel;
-  readonly identity: AsIdentity;
-  readonly rights: AsRights;
-  readonly trapWrite: boolean;
-  readonly canRead: boolean;
-  readonly canWrite: boolean;
-  /** Called with the new access each time the rights or TRAPWRITE change. */
-  onChange(listener: (access: AsAccess) => void): () => void;
-  /** A CA client may send CLIENT_NAME or HOST_NAME again; the access is recomputed. */
-  setIdentity(identity: AsIdentity): void;
-  /** Stops updates; call it when the channel closes. */
-  close(): void;
-}
-
 const RANKS: Readonly<Record<AccessKind, number>> = { NONE: 0, READ: 1, WRITE: 2 };
-
-class Client implements AsClient {
-  private access: AsAccess;
-  private readonly listeners = new Set<(access: AsAccess) => void>();
-
-  constructor(
-    private readonly owner: AccessSecurity,
-    readonly group: string,
-    readonly level: AsLevel,
-    public identity: AsIdentity,
-    private readonly detach: () => void,
-  ) {
-    this.access = owner.access(group, level, identity);
-  }
-
-  get rights(): AsRights {
-    return this.access.rights;
-  }
-  get trapWrite(): boolean {
-    return this.access.trapWrite;
-  }
-  get canRead(): boolean {
-    return canRead(this.access.rights);
-  }
-  get canWrite(): boolean {
-    return canWrite(this.access.rights);
-  }
-
-  onChange(listener: (access: AsAccess) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  setIdentity(identity: AsIdentity): void {
-    this.identity = identity;
-    this.recompute();
-  }
-
-  close(): void {
-    this.listeners.clear();
-    this.detach();
-  }
-
-  /** Recomputes and tells the listeners if anything changed; the first error is rethrown. */
-  recompute(): void {
-    const next = this.owner.access(this.group, this.level, this.identity);
-    if (next.rights === this.access.rights && next.trapWrite === this.access.trapWrite) return;
-    this.access = next;
-    const errors: unknown[] = [];
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(next);
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length > 0) throw errors[0];
-  }
-}
 
 /**
  * Access security of an IOC: built from a parsed .acf file (or disabled, when the IOC has
@@ -170,7 +86,8 @@ export class AccessSecurity {
     let members = this.clients.get(group);
     if (!members) this.clients.set(group, (members = new Set()));
     const set = members;
-    const client: Client = new Client(this, group, level, identity, () => set.delete(client));
+    const compute = (who: AsIdentity): AsAccess => this.access(group, level, who);
+    const client: Client = new Client(group, level, identity, compute, () => set.delete(client));
     set.add(client);
     return client;
   }

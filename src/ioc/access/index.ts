@@ -11,7 +11,8 @@ export {
   type AcfRule,
   DEFAULT_GROUP,
 } from "./model.js";
-export { AccessSecurity, type AccessSecurityOptions, type AsClient } from "./access-security.js";
+export { AccessSecurity, type AccessSecurityOptions } from "./access-security.js";
+export type { AsClient } from "./client.js";
 export type { HostMatchOptions } from "./hosts.js";
 export type { AsInputs } from "./inputs.js";
 export { describeRefusal } from "./refusal.js";
@@ -22,6 +23,4 @@ export {
   type AsIdentity,
   type AsLevel,
   type AsRights,
-  FULL_ACCESS,
-  NO_ACCESS,
 } from "./rights.js";

@@ -1,4 +1,4 @@
-import type { AsClient } from "./access-security.js";
+import type { AsClient } from "./client.js";
 
 /**
  * The line an IOC logs when it refuses `client` a write (or read) of `pv`, naming who

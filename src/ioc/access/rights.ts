@@ -23,7 +23,6 @@ export interface AsIdentity {
 /** A field's access security level: ASL0 (operational, e.g. VAL) or ASL1 (configuration). */
 export type AsLevel = 0 | 1;
 
-export const NO_ACCESS: AsAccess = { rights: 0, trapWrite: false };
 export const FULL_ACCESS: AsAccess = { rights: 3, trapWrite: false };
 
 export const canRead = (rights: AsRights): boolean => (rights & AS_READ) !== 0;

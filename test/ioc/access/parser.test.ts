@@ -53,6 +53,11 @@ ASG(LOCKED)`,
     expect(config.groups.get("LOCKED")!.rules).toEqual([]);
   });
 
+  it("keeps a quoted name's backslashes, and reads INPAB or UAGX as names", () => {
+    const config = parseAcf('UAG(u) { "a\\"b", INPAB, UAGX }');
+    expect(config.uags.get("u")).toEqual(['a\\"b', "INPAB", "UAGX"]);
+  });
+
   it("makes an empty DEFAULT when the file has none, and lets the file fill DEFAULT once", () => {
     expect(parseAcf("ASG(A) { RULE(1, WRITE) }").groups.get(DEFAULT_GROUP)?.rules).toEqual([]);
     const config = parseAcf("ASG(DEFAULT)\nASG(DEFAULT) { RULE(1, READ) }");
