@@ -36,7 +36,7 @@ export interface AcfGroup {
 export interface AcfConfig {
   /** UAG name -> user names, as written (users compare case-sensitively). */
   readonly uags: ReadonlyMap<string, readonly string[]>;
-  /** HAG name -> host names, as written (hosts compare in lower case). */
+  /** HAG name -> host names, as written (compared in lower case, or as addresses). */
   readonly hags: ReadonlyMap<string, readonly string[]>;
   /** Always holds DEFAULT: an empty one (no access) when the file does not define it. */
   readonly groups: ReadonlyMap<string, AcfGroup>;
