@@ -4,6 +4,7 @@ import { HilError } from "../core/index.js";
 import { caRepeaterCommand } from "./hil-ca-repeater.js";
 import { devicesCommand } from "./hil-devices.js";
 import { emulateCommand, emulatedDrivers } from "./hil-emulate.js";
+import { iocCommand } from "./hil-ioc.js";
 import { recordCommand } from "./hil-record.js";
 import { replayCommand } from "./hil-replay.js";
 import { runCommand } from "./hil-run.js";
@@ -106,6 +107,22 @@ program
   .option("--no-strict", "let a request that differs skip ahead to the next matching one")
   .action(async (cassette: string, options: { strict: boolean }) => {
     process.exitCode = await replayCommand(cassette, options);
+  });
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+program
+  .command("ioc")
+  .description("serve EPICS database files over Channel Access, as softIoc does, until Ctrl-C")
+  .option("--db <file>", "a .db or .template file (repeatable)", collect, [])
+  .option("--substitutions <file>", "a .substitutions file (repeatable)", collect, [])
+  .option("-m, --macros <defs>", "macros for the files, e.g. P=BL:,M=m1 (repeatable)", collect, [])
+  .option("--acf <file>", "access security file")
+  .option("--autosave <file>", "save info(autosaveFields) fields here, restore them at start")
+  .option("--port <n>", "TCP and UDP port (default: $EPICS_CAS_SERVER_PORT, else 5064)", integer)
+  .option("--no-shell", "no iocsh even on a terminal")
+  .action(async (options) => {
+    process.exitCode = await iocCommand(options);
   });
 
 program

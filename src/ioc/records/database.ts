@@ -77,9 +77,17 @@ export class IocDatabase implements RecordHost {
     for (const unwatch of this.#cpWatches) unwatch();
   }
 
-  /** dbPutField, as a client's put: resolves when everything it caused has finished. */
-  async put(record: IocRecord, field: string, value: PutValue): Promise<void> {
-    while (record.pact) await new Promise<void>((resolve) => this.#whenIdle(record, resolve));
+  /**
+   * dbPutField, as a client's put. A refused value throws at once; the promise is the put's
+   * completion: everything the put processed has finished (dbNotify). A put to a record busy
+   * with an asynchronous pass waits for it first.
+   */
+  put(record: IocRecord, field: string, value: PutValue): Promise<void> {
+    if (record.pact) {
+      return new Promise<void>((resolve) => this.#whenIdle(record, resolve)).then(() =>
+        this.put(record, field, value),
+      );
+    }
     const notify = new PutNotify();
     const previous = this.#current;
     this.#current = notify;

@@ -7,12 +7,16 @@ import {
   type CaPv,
   type CaPvState,
   type CaPvUpdate,
+  CaPvError,
+  ECA,
   DBR,
   type DbrValueInput,
   type DbrValueType,
   epicsTimestampFromUnix,
 } from "../../ca/index.js";
+import { menus } from "../db/index.js";
 import type { IocDatabase } from "./database.js";
+import type { PutValue } from "./field-put.js";
 import { linkText } from "./links.js";
 import type { IocRecord } from "./record.js";
 
@@ -22,7 +26,7 @@ const LONG_LINK_SIZE = 4096;
 export interface FieldAccess {
   /** Rights of a client on this field (access security); READ|WRITE when absent. */
   rights?(record: IocRecord, field: string, client: CaClientIdentity): number;
-  /** A put was refused; the IOC logs it with user and host. */
+  /** A put was refused for want of rights; the IOC logs it with user and host. */
   refused?(record: IocRecord, field: string, client: CaClientIdentity, why: string): void;
 }
 
@@ -68,11 +72,20 @@ export class FieldPv implements CaPv {
   }
 
   write(value: DbrValueInput, client: CaClientIdentity): Promise<void> {
-    const put = this.longString ? textOfChars(value) : (value as Parameters<IocDatabase["put"]>[2]);
-    return this.database.put(this.record, this.field, put).catch((error: unknown) => {
-      this.access.refused?.(this.record, this.field, client, (error as Error).message);
-      throw error;
-    });
+    // Rights are checked again at each put: a CALC rule's inputs may have changed them.
+    if (!(this.accessRights(client) & AccessRights.WRITE)) {
+      const why = "no write access";
+      this.access.refused?.(this.record, this.field, client, why);
+      return Promise.reject(
+        new CaPvError(`${this.record.name}.${this.field}: ${why}`, ECA.NOWTACCESS),
+      );
+    }
+    const put = this.longString ? textOfChars(value) : (value as PutValue);
+    try {
+      return this.database.put(this.record, this.field, put);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   subscribe(listener: (update: CaPvUpdate) => void): () => void {
@@ -92,8 +105,11 @@ export class FieldPv implements CaPv {
   #compose(): CaPvState {
     const record = this.record;
     const metadata = record.kind.support.metadata?.(record, this.field) ?? {};
+    const choices =
+      this.nativeType === DBR.ENUM && !metadata.enumStrings ? this.#choices() : undefined;
     return {
       ...metadata,
+      ...(choices ? { enumStrings: choices } : {}),
       status: record.num("STAT"),
       severity: record.num("SEVR"),
       timestamp: epicsTimestampFromUnix(record.time),
@@ -101,6 +117,13 @@ export class FieldPv implements CaPv {
       ackSeverity: record.num("ACKS"),
       value: this.#value(),
     };
+  }
+
+  /** A menu's or DTYP's choices. */
+  #choices(): readonly string[] | undefined {
+    const spec = this.record.info(this.field)?.spec;
+    if (typeof spec === "object" && spec.type === "MENU") return menus[spec.menu];
+    return spec === "DEVICE" ? this.record.kind.devices : undefined;
   }
 
   #value(): DbrValueInput {

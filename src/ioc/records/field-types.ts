@@ -129,9 +129,22 @@ function indexOf(choices: readonly string[], text: string): number {
   return index >= 0 ? index : Number(text.trim());
 }
 
-/** The CA type a field's value is shown as when read as text (dbgf, dbpr, autosave). */
-export function formatField(value: FieldValue): string {
+/** A number as C's %g with `digits` significant digits (all of them when undefined). */
+function formatNumber(x: number, digits: number | undefined): string {
+  return digits === undefined || !Number.isFinite(x)
+    ? String(x)
+    : String(Number(x.toPrecision(digits)));
+}
+
+/** A field's value as one text (dbgf, dbpr, a string read through a link); arrays space-separated. */
+export function formatField(value: FieldValue, digits?: number): string {
   if (typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
-  return Array.from(value, String).join(" ");
+  if (typeof value === "number") return formatNumber(value, digits);
+  return Array.from(value, (x) => formatNumber(x, digits)).join(" ");
+}
+
+/** A field's value as autosave writes it: one text, or one per element of an array. */
+export function fieldTexts(value: FieldValue, digits: number): string | string[] {
+  if (typeof value === "object") return Array.from(value, (x) => formatNumber(x, digits));
+  return formatField(value, digits);
 }

@@ -4,7 +4,8 @@ export { SEVR, STAT } from "./alarm-codes.js";
 export { IocDatabase, type IocDatabaseOptions, type LinkProblem } from "./database.js";
 export { FieldPutError, type PutValue } from "./field-put.js";
 export { type FieldAccess, FieldPv } from "./field-pv.js";
-export { type FieldValue, formatField } from "./field-types.js";
+export { type FieldValue, fieldTexts, formatField } from "./field-types.js";
+export { putText } from "./text-io.js";
 export { IocProvider } from "./provider.js";
 export {
   DBE_ALARM,

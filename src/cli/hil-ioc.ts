@@ -1,0 +1,75 @@
+// `hil ioc`: serves EPICS database files over Channel Access, as softIoc does. On a terminal
+// it offers a small iocsh; otherwise it serves until Ctrl-C or SIGTERM.
+import { createInterface } from "node:readline";
+import { z } from "zod";
+import { parseMacroDefinitions, type DbSource } from "../ioc/db/index.js";
+import { Ioc } from "../ioc/ioc.js";
+import { runShellLine } from "../ioc/shell.js";
+import { UsageError } from "./usage-error.js";
+
+const optionsSchema = z.object({
+  db: z.array(z.string()).default([]),
+  substitutions: z.array(z.string()).default([]),
+  macros: z.array(z.string()).default([]),
+  acf: z.string().optional(),
+  autosave: z.string().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  shell: z.boolean().optional(),
+});
+
+export type IocCommandOptions = z.input<typeof optionsSchema>;
+
+export async function iocCommand(raw: IocCommandOptions): Promise<number> {
+  const options = optionsSchema.parse(raw);
+  if (options.db.length === 0 && options.substitutions.length === 0) {
+    throw new UsageError("hil ioc: give at least one --db or --substitutions file");
+  }
+  const macros = new Map<string, string>();
+  for (const text of options.macros) {
+    const parsed = parseMacroDefinitions(text);
+    const problem = parsed.problems[0];
+    if (problem) throw new UsageError(`-m "${text}": ${problem.message}`);
+    for (const [name, value] of parsed.macros) macros.set(name, value);
+  }
+  const sources: DbSource[] = [...options.db, ...options.substitutions].map((path) => ({
+    path,
+    macros,
+  }));
+  const ioc = await Ioc.start({
+    sources,
+    port: options.port,
+    autosaveFile: options.autosave,
+    acfFile: options.acf,
+    log: (line) => console.error(line),
+  });
+  const server = ioc.server;
+  const interactive = options.shell ?? Boolean(process.stdin.isTTY);
+  console.log(
+    `hil ioc: ${ioc.database.records.size} records; Channel Access on TCP and UDP port ` +
+      `${server.tcpPort}; ${interactive ? "help lists the shell's commands" : "Ctrl-C stops it"}`,
+  );
+  await (interactive ? runShell(ioc) : untilSignal());
+  await ioc.close();
+  return 0;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+async function runShell(ioc: Ioc): Promise<void> {
+  const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: "hil> " });
+  const stopped = untilSignal().then(() => lines.close());
+  lines.prompt();
+  for await (const line of lines) {
+    const result = await runShellLine({ database: ioc.database, server: ioc.server }, line);
+    if (result.output) console.log(result.output);
+    if (result.exit) break;
+    lines.prompt();
+  }
+  lines.close();
+  void stopped;
+}

@@ -1,0 +1,120 @@
+// An IOC: database files loaded into records, restored from autosave, served over Channel
+// Access, with access security when an .acf file is given. `hil ioc` runs one; tests and
+// programs start one in-process.
+import { type Clock, realClock } from "../core/index.js";
+import { CaServer } from "../ca/index.js";
+import { Autosave, autosaveFieldsOf } from "./autosave/index.js";
+import { type DbSource, loadDatabase, nodeFileAccess, type FileAccess } from "./db/index.js";
+import { loadAcf } from "./access/index.js";
+import { recordAccess } from "./record-access.js";
+import {
+  fieldTexts,
+  IocDatabase,
+  IocProvider,
+  putText,
+  type RecordSupport,
+} from "./records/index.js";
+
+export interface IocOptions {
+  /** .db, .template and .substitutions files with their macros, loaded in order. */
+  readonly sources: readonly DbSource[];
+  readonly includePaths?: readonly string[];
+  /** TCP and UDP port (default EPICS_CAS_SERVER_PORT, else 5064; 0 for a free one). */
+  readonly port?: number;
+  /** Addresses to serve on (default EPICS_CAS_INTF_ADDR_LIST, else all). */
+  readonly interfaces?: readonly string[];
+  readonly clock?: Clock;
+  readonly log?: (line: string) => void;
+  /** The autosave file; fields named in info(autosaveFields) are saved there and restored. */
+  readonly autosaveFile?: string;
+  /** An access security file (.acf); without one every client may read and write. */
+  readonly acfFile?: string;
+  readonly supports?: Readonly<Record<string, RecordSupport>>;
+  readonly files?: FileAccess;
+}
+
+export class Ioc {
+  private constructor(
+    readonly database: IocDatabase,
+    readonly server: CaServer,
+    private readonly autosave: Autosave | undefined,
+    private readonly closeSecurity: (() => void) | undefined,
+  ) {}
+
+  /** Loads, restores, processes PINI records, starts scanning and serves. */
+  static async start(options: IocOptions): Promise<Ioc> {
+    const clock = options.clock ?? realClock;
+    const log = options.log ?? (() => {});
+    const parsed = loadDatabase(options.sources, {
+      files: options.files ?? nodeFileAccess,
+      includePaths: options.includePaths,
+    });
+    const files = options.files ?? nodeFileAccess;
+    const acf = options.acfFile ? loadAcf(options.acfFile, { files }) : undefined;
+    const database = new IocDatabase(parsed, { clock, log, supports: options.supports });
+    for (const problem of database.linkProblems) {
+      log(`${problem.record}.${problem.field}: ${problem.message}`);
+    }
+    const autosave = options.autosaveFile
+      ? await restoreAndTrack(database, parsed.records, options.autosaveFile, clock, log)
+      : undefined;
+    const security = acf ? recordAccess(acf, database, log) : undefined;
+    database.start();
+    const server = new CaServer({
+      provider: new IocProvider(database, security?.access),
+      port: options.port,
+      interfaces: options.interfaces,
+      clock,
+      log,
+    });
+    try {
+      await server.start();
+    } catch (error) {
+      database.stop();
+      security?.close();
+      await autosave?.close();
+      throw error;
+    }
+    return new Ioc(database, server, autosave, security?.close);
+  }
+
+  async close(): Promise<void> {
+    this.closeSecurity?.();
+    this.database.stop();
+    await this.server.close();
+    await this.autosave?.close();
+  }
+}
+
+async function restoreAndTrack(
+  database: IocDatabase,
+  definitions: ReturnType<typeof loadDatabase>["records"],
+  file: string,
+  clock: Clock,
+  log: (line: string) => void,
+): Promise<Autosave> {
+  const autosave = new Autosave({ file, clock, log });
+  const { values, messages } = await autosave.restore();
+  for (const message of messages) log(message);
+  for (const definition of definitions.values()) {
+    const record = database.record(definition.name)!;
+    for (const { field } of autosaveFieldsOf(definition.infos)) {
+      if (!record.info(field)) {
+        log(`autosave: ${record.name} has no field ${field}; not saved`);
+        continue;
+      }
+      const pv = `${record.name}.${field}`;
+      const saved = values.get(pv);
+      if (saved !== undefined) {
+        try {
+          putText(record, field, saved);
+        } catch (error) {
+          log(`autosave: ${pv} not restored: ${(error as Error).message}`);
+        }
+      }
+      autosave.track(pv, () => fieldTexts(record.get(field), 14));
+      record.watch(field, () => autosave.changed(pv));
+    }
+  }
+  return autosave;
+}

@@ -1,0 +1,59 @@
+// Where a motor record's axis comes from, by DTYP: "Sim Motor" (the default) builds a simulated
+// axis from the record's fields; "hil Device" takes the Motor device OUT "@name" names.
+import type { Motor } from "../../../core/index.js";
+import { SimMotor } from "../../../../sim/index.js";
+import type { IocRecord } from "../record.js";
+import { dialOf } from "./motor-coordinates.js";
+
+/** Gives a motor record the Motor device it drives. */
+export type MotorResolver = (record: IocRecord) => Motor;
+
+/** The motor record's DTYP choices, by index. */
+export const MOTOR_DEVICES = { SIM: 0, DEVICE: 1 } as const;
+
+/** VELO (EGU/s) and the acceleration ACCL gives (seconds from VBAS to VELO), as sent to an axis. */
+export function speedOf(record: IocRecord): { velocity: number; acceleration: number } {
+  const velocity = record.num("VELO") > 0 ? record.num("VELO") : 1;
+  const seconds = record.num("ACCL") > 0 ? record.num("ACCL") : 0.1;
+  const ramp = velocity - Math.max(record.num("VBAS"), 0);
+  return { velocity, acceleration: (ramp > 0 ? ramp : velocity) / seconds };
+}
+
+/** A simulated axis at the record's dial position, with its speed, units and precision. */
+export function simMotorOf(record: IocRecord): Motor {
+  const dval = record.num("DVAL");
+  const { velocity, acceleration } = speedOf(record);
+  return new SimMotor({
+    name: record.name,
+    clock: record.host.clock,
+    position: dval !== 0 ? dval : dialOf(record, record.num("VAL")),
+    velocity,
+    acceleration,
+    units: record.text("EGU"),
+    precision: record.num("PREC"),
+  });
+}
+
+/** The device name of OUT "@name". */
+export function deviceNameOf(record: IocRecord): string | undefined {
+  const out = record.text("OUT").trim();
+  return out.startsWith("@") ? out.slice(1).trim() : undefined;
+}
+
+/**
+ * The resolver of an IOC given Motor devices by name: DTYP "hil Device" records take the one
+ * OUT "@name" names, the others a sim motor. An unknown name fails the IOC's start.
+ */
+export function deviceMotors(devices: ReadonlyMap<string, Motor>): MotorResolver {
+  return (record) => {
+    if (record.num("DTYP") !== MOTOR_DEVICES.DEVICE) return simMotorOf(record);
+    const name = deviceNameOf(record);
+    const motor = name === undefined ? undefined : devices.get(name);
+    if (motor) return motor;
+    const known = [...devices.keys()].join(", ") || "none";
+    const out = record.text("OUT");
+    throw new Error(
+      `motor record "${record.name}": OUT "${out}" names no motor device (the IOC has: ${known})`,
+    );
+  };
+}

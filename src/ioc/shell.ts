@@ -1,0 +1,141 @@
+// A small iocsh: the commands an EPICS engineer reaches for first, on the running database.
+// Pure text in, text out, so `hil ioc` runs it on a terminal and tests call it directly.
+import type { CaServer } from "../ca/index.js";
+import { dbfOf } from "./records/field-types.js";
+import {
+  type FieldPutError,
+  formatField,
+  type IocDatabase,
+  type IocRecord,
+} from "./records/index.js";
+import { linkText, splitPvName } from "./records/links.js";
+
+export interface ShellContext {
+  readonly database: IocDatabase;
+  readonly server?: CaServer;
+}
+
+export interface ShellResult {
+  readonly output: string;
+  /** The shell should end (exit). */
+  readonly exit?: boolean;
+}
+
+const HELP = [
+  "dbl [pattern]          list record names (pattern: * and ? wildcards)",
+  "dbpr name [level]      print a record's fields (level 0: the main ones, 1+: all)",
+  "dbgf name.FIELD        get a field",
+  "dbpf name.FIELD value  put a field (processing the record as a CA put does)",
+  "casr [level]           Channel Access server report (1+: each client)",
+  "help                   this list",
+  "exit                   stop the IOC",
+].join("\n");
+
+/** Fields dbpr shows at level 0. */
+const MAIN_FIELDS = ["NAME", "RTYP", "DESC", "SCAN", "VAL", "STAT", "SEVR", "UDF", "PACT", "TIME"];
+
+function words(line: string): string[] {
+  // Quoted words keep their spaces, as iocsh's argument splitting does.
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+function glob(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+function fieldText(record: IocRecord, field: string): string {
+  if (field === "RTYP") return record.type;
+  if (field === "TIME") return new Date(record.time * 1000).toISOString();
+  const info = record.info(field);
+  if (info?.isLink) return linkText(record.links.get(field));
+  return formatField(record.get(field));
+}
+
+function resolve(database: IocDatabase, name: string): { record: IocRecord; field: string } {
+  const { recordName, field } = splitPvName(name);
+  const record = database.record(recordName);
+  if (!record) throw new Error(`no record "${recordName}"`);
+  if (field !== "RTYP" && !record.info(field)) {
+    throw new Error(`record "${recordName}" (${record.type}) has no field ${field}`);
+  }
+  return { record, field };
+}
+
+function dbpr(database: IocDatabase, name: string, level: number): string {
+  const { record } = resolve(database, name);
+  const fields =
+    level > 0
+      ? [
+          "RTYP",
+          ...[...record.kind.fields.values()]
+            .filter((f) => f.caType !== undefined)
+            .map((f) => f.name),
+        ]
+      : MAIN_FIELDS;
+  const cells = fields.map((field) => `${field}: ${fieldText(record, field)}`);
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 4) lines.push(cells.slice(i, i + 4).join("   "));
+  return lines.join("\n");
+}
+
+function casr(server: CaServer | undefined, level: number): string {
+  if (!server) return "no Channel Access server";
+  const circuits = server.circuits();
+  const lines = [
+    `Channel Access server on TCP port ${server.tcpPort}, UDP port ${server.udpPort}`,
+    `${circuits.length} client(s), ${server.beaconsSent} beacon(s) sent`,
+  ];
+  if (level > 0) {
+    for (const c of circuits) {
+      lines.push(
+        `  ${c.peer} ${c.identity.user}@${c.identity.host}: ${c.channels} channel(s), ` +
+          `${c.subscriptions} monitor(s), ${c.backlogBytes} byte(s) queued`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Runs one command line; errors come back as output, as iocsh prints them. */
+export async function runShellLine(context: ShellContext, line: string): Promise<ShellResult> {
+  const [command, ...args] = words(line.trim());
+  const { database } = context;
+  try {
+    switch (command) {
+      case undefined:
+        return { output: "" };
+      case "help":
+        return { output: HELP };
+      case "exit":
+        return { output: "", exit: true };
+      case "dbl": {
+        const match = glob(args[0] ?? "*");
+        return { output: [...database.records.keys()].filter((n) => match.test(n)).join("\n") };
+      }
+      case "dbpr":
+        if (!args[0]) return { output: "usage: dbpr name [level]" };
+        return { output: dbpr(database, args[0], Number(args[1] ?? 0)) };
+      case "dbgf": {
+        if (!args[0]) return { output: "usage: dbgf name.FIELD" };
+        const { record, field } = resolve(database, args[0]);
+        const spec = record.info(field)?.spec;
+        const type = spec === undefined ? "STRING" : dbfOf(spec);
+        return { output: `DBF_${type}: ${fieldText(record, field)}` };
+      }
+      case "dbpf": {
+        if (!args[0] || args[1] === undefined) return { output: "usage: dbpf name.FIELD value" };
+        const { record, field } = resolve(database, args[0]);
+        // As iocsh's dbpf: the put is made, its completion (a motor's move) is not waited for.
+        void database.put(record, field, args[1]);
+        return { output: `DBF_${dbfOf(record.info(field)!.spec)}: ${fieldText(record, field)}` };
+      }
+      case "casr":
+        return { output: casr(context.server, Number(args[0] ?? 0)) };
+      default:
+        return { output: `unknown command "${command}"; help lists the commands` };
+    }
+  } catch (error) {
+    return { output: `${command}: ${(error as Error | FieldPutError).message}` };
+  }
+}
