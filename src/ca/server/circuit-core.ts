@@ -133,7 +133,12 @@ export class CircuitCore {
 
   /** Handles what can be handled now, then writes the answers at once. */
   #run(): void {
-    this.#queue.now(() => this.#process());
+    this.#queue.hold();
+    try {
+      this.#process();
+    } finally {
+      this.#queue.release();
+    }
   }
 
   /**

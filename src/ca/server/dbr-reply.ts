@@ -5,6 +5,7 @@
  * way RSRV does.
  */
 import {
+  CaCommand,
   CaConversionError,
   convertValue,
   DBR,
@@ -13,10 +14,12 @@ import {
   ECA,
   encode,
   encodeDbr,
-  encodeHeaderFor,
+  headerSizeFor,
   LocalProtocolError,
   needsExtendedHeader,
   padTo8,
+  writeHeader,
+  type CaHeader,
   type DbrData,
   type DbrInput,
   type DbrValueInput,
@@ -126,28 +129,71 @@ export function sharedPayload(data: DbrInput, dataType: number, count: number): 
   return bytes;
 }
 
-type ReplyMessage = ReadNotifyResponse<DbrInput> | EventAddResponse<DbrInput>;
+/** What a reply answers: a READ_NOTIFY (by IOID) or an EVENT_ADD (by subscription id). */
+export interface ReplyTo {
+  readonly command: typeof CaCommand.READ_NOTIFY | typeof CaCommand.EVENT_ADD;
+  /** The DBR type the client asked for. */
+  readonly dataType: number;
+  /** The IOID or the subscription id. */
+  readonly id: number;
+}
+
+/** A payload at least this large is sent as it is after its header, not copied. */
+const SEPARATE_PAYLOAD_BYTES = 1 << 16;
 
 /**
- * Encodes a message built from `reply`; a value that does not convert to the requested
- * type (text read as a number) is answered with ECA_GETFAIL, as dbGet's failure is. A
- * reply carrying a PV's state is its header followed by the state's shared payload.
+ * Encodes `reply` as the answer to `to`; a value that does not convert to the requested
+ * type (text read as a number) is answered with ECA_GETFAIL, as dbGet's failure is. A reply
+ * carrying a PV's state uses the state's shared payload: a small one is copied behind its
+ * header into one buffer, a large one follows its own header uncopied.
  */
-export function encodeReply(
-  reply: DbrReply,
-  build: (reply: DbrReply) => ReplyMessage,
-): Uint8Array | [Uint8Array, Uint8Array] {
+export function encodeReply(to: ReplyTo, reply: DbrReply): Uint8Array | [Uint8Array, Uint8Array] {
   try {
-    const message = build(reply);
     if (reply.shared && reply.data !== null && reply.dataCount > 0) {
-      const payload = sharedPayload(reply.data, message.dataType, reply.dataCount);
-      return [encodeHeaderFor(message, payload), payload];
+      const payload = sharedPayload(reply.data, to.dataType, reply.dataCount);
+      return framePayload(to, reply, payload);
     }
-    return encode(message);
+    return encode(replyMessage(to, reply));
   } catch (error) {
     if (!(error instanceof CaConversionError || error instanceof LocalProtocolError)) throw error;
-    return encode(build(failure(ECA.GETFAIL)));
+    return encode(replyMessage(to, failure(ECA.GETFAIL)));
   }
+}
+
+function framePayload(
+  to: ReplyTo,
+  reply: DbrReply,
+  payload: Uint8Array,
+): Uint8Array | [Uint8Array, Uint8Array] {
+  const header: CaHeader = {
+    command: to.command,
+    payloadSize: payload.length,
+    dataType: to.dataType,
+    dataCount: reply.dataCount,
+    parameter1: reply.ecaStatus,
+    parameter2: to.id,
+  };
+  const headerSize = headerSizeFor(payload.length, reply.dataCount);
+  if (payload.length >= SEPARATE_PAYLOAD_BYTES) {
+    const head = Buffer.allocUnsafe(headerSize);
+    writeHeader(head, 0, header);
+    return [head, payload];
+  }
+  const out = Buffer.allocUnsafe(headerSize + payload.length);
+  writeHeader(out, 0, header);
+  out.set(payload, headerSize);
+  return out;
+}
+
+function replyMessage(
+  to: ReplyTo,
+  reply: DbrReply,
+): ReadNotifyResponse<DbrInput> | EventAddResponse<DbrInput> {
+  const { dataType, id } = to;
+  const { dataCount, ecaStatus, data } = reply;
+  return to.command === CaCommand.READ_NOTIFY
+    ? { type: "ReadNotifyResponse", dataType, dataCount, ecaStatus, ioid: id, data }
+    : { type: "EventAddResponse", dataType, dataCount, ecaStatus, subscriptionId: id, data };
 }
 
 /**

@@ -13,26 +13,20 @@ import {
 import type { Subscription } from "./channel-table.js";
 import { describe, requestHeader } from "./circuit-errors.js";
 import type { CircuitScope } from "./circuit-scope.js";
-import { encodeReply, type DbrReply } from "./dbr-reply.js";
+import { encodeReply, type DbrReply, type ReplyTo } from "./dbr-reply.js";
 import type { Outgoing } from "./send-queue.js";
 
 export function read(scope: CircuitScope, request: ReadNotifyRequest): void {
-  const channel = scope.channel(request.sid, () =>
-    requestHeader(CaCommand.READ_NOTIFY, request.sid, request.ioid, request),
-  );
+  const channel =
+    scope.channels.get(request.sid) ??
+    scope.channel(request.sid, () =>
+      requestHeader(CaCommand.READ_NOTIFY, request.sid, request.ioid, request),
+    );
   if (!channel) return;
   const state = scope.readPv(channel);
   const reply = scope.replyFor(channel, state, request.dataType, request.dataCount);
-  scope.queue.reply(
-    encodeReply(reply, (r) => ({
-      type: "ReadNotifyResponse",
-      dataType: request.dataType,
-      dataCount: r.dataCount,
-      ecaStatus: r.ecaStatus,
-      ioid: request.ioid,
-      data: r.data,
-    })),
-  );
+  const to = { command: CaCommand.READ_NOTIFY, dataType: request.dataType, id: request.ioid };
+  scope.queue.reply(encodeReply(to, reply));
 }
 
 export function subscribe(scope: CircuitScope, request: EventAddRequest): void {
@@ -41,15 +35,8 @@ export function subscribe(scope: CircuitScope, request: EventAddRequest): void {
   );
   if (!channel) return;
   const { dataType, dataCount, subscriptionId: id } = request;
-  const encodeUpdate = (r: DbrReply): Outgoing =>
-    encodeReply(r, (x) => ({
-      type: "EventAddResponse",
-      dataType,
-      dataCount: x.dataCount,
-      ecaStatus: x.ecaStatus,
-      subscriptionId: id,
-      data: x.data,
-    }));
+  const to: ReplyTo = { command: CaCommand.EVENT_ADD, dataType, id };
+  const encodeUpdate = (r: DbrReply): Outgoing => encodeReply(to, r);
   const failed = (ecaStatus: number): void =>
     scope.queue.reply(encodeUpdate({ ecaStatus, dataCount: 0, data: null }));
   if ((request.mask & 0xf) === 0) return failed(ECA.BADMASK);

@@ -79,13 +79,22 @@ export class SendQueue<S> {
 
   /** Runs `work`, then writes what it queued at once instead of at the deferred flush. */
   now(work: () => void): void {
-    this.#holding++;
+    this.hold();
     try {
       work();
     } finally {
-      this.#holding--;
+      this.release();
     }
-    if (this.#holding === 0) this.flush();
+  }
+
+  /** Until the matching `release`, queued bytes wait for it rather than a deferred flush. */
+  hold(): void {
+    this.#holding++;
+  }
+
+  /** Ends a `hold`; the last one writes what was queued. */
+  release(): void {
+    if (--this.#holding === 0) this.flush();
   }
 
   /** Queues a reply; replies are never dropped. */
