@@ -5,14 +5,17 @@
 // clients take turns over three rounds; each figure is the median.
 // A ceiling is measured too: pyepics against a server that does no work (canned replies),
 // the most any server could give pyepics here; "of ceiling" is our server's share of it.
+// And the reference: pyepics against EPICS base's softIoc serving the same PVs from a .db
+// ("vs softIoc" is pyepics's rate on our server over its rate on softIoc).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { CaClient, type CaChannel } from "../src/ca/index.js";
 import { pyepics } from "../test/support/peers.js";
 import { PyEpicsClient, loopbackClientEnv } from "../test/support/pyepics.js";
+import { ARRAY_LENGTH, epicsFolder, softIocAvailable, startSoftIoc } from "./ca-softioc.js";
 import { printTable } from "./table.js";
 
-const ARRAY_BYTES = 100_000 * 8;
+const ARRAY_BYTES = ARRAY_LENGTH * 8;
 const ROUNDS = 3;
 
 function median(values: number[]): number | undefined {
@@ -28,6 +31,8 @@ interface Row {
   theirs: number | undefined;
   /** Seconds of pyepics against the canned server, where measured. */
   ceiling?: number | undefined;
+  /** Seconds of pyepics against softIoc (undefined without it). */
+  softIoc?: number | undefined;
   target: number;
   /** Bytes per operation, for a MB/s column. */
   bytes?: number;
@@ -111,6 +116,22 @@ async function theirsMonitor(
   return counted;
 }
 
+/** softIoc's waveform starts empty: give it the values ca-bench-server.ts serves. */
+async function fillSoftIocArray(port: number): Promise<void> {
+  const env = { ...loopbackClientEnv(port), EPICS_CA_MAX_ARRAY_BYTES: String(2 ** 24) };
+  const client = new CaClient({ env });
+  try {
+    const wave = client.channel("bench:wave");
+    await wave.connected();
+    await wave.put(
+      Float64Array.from({ length: ARRAY_LENGTH }, (_, i) => i),
+      { wait: true },
+    );
+  } finally {
+    await client.close();
+  }
+}
+
 export async function caBench(): Promise<void> {
   const server = await startServer("bench/ca-bench-server.ts");
   const canned = await startServer("bench/ca-canned-server.ts");
@@ -120,7 +141,11 @@ export async function caBench(): Promise<void> {
   const theirs = withPyepics ? new PyEpicsClient(env) : undefined;
   const writer = withPyepics ? new PyEpicsClient(env) : undefined;
   const atCeiling = withPyepics ? new PyEpicsClient(loopbackClientEnv(canned.port)) : undefined;
+  const reference = withPyepics && softIocAvailable() ? await startSoftIoc() : undefined;
+  const onSoftIoc = reference && new PyEpicsClient(loopbackClientEnv(reference.port));
+  const softIocWriter = reference && new PyEpicsClient(loopbackClientEnv(reference.port));
   try {
+    if (onSoftIoc) await fillSoftIocArray(reference!.port);
     const [double, wave, put, monitored] = ["double", "wave", "put", "monitor"].map((name) =>
       client.channel(`bench:${name}`),
     ) as [CaChannel, CaChannel, CaChannel, CaChannel];
@@ -148,23 +173,23 @@ export async function caBench(): Promise<void> {
       kind: string,
       pv: string,
       withCeiling: boolean,
-    ): Promise<Pick<Row, "ours" | "theirs" | "ceiling">> => {
-      const times: { ours: number[]; theirs: number[]; ceiling: number[] } = {
-        ours: [],
-        theirs: [],
-        ceiling: [],
+    ): Promise<Pick<Row, "ours" | "theirs" | "ceiling" | "softIoc">> => {
+      const times = { ours: [] as number[], theirs: [] as number[], ceiling: [] as number[] };
+      const reference: number[] = [];
+      const add = (to: number[], seconds: number | undefined): void => {
+        if (seconds !== undefined) to.push(seconds);
       };
       for (let round = 0; round < ROUNDS; round++) {
         times.ours.push(await ourBench(n, ours));
-        const py = await pyBench(kind, pv, n);
-        if (py !== undefined) times.theirs.push(py);
-        const top = withCeiling ? await pyBench(kind, pv, n, atCeiling) : undefined;
-        if (top !== undefined) times.ceiling.push(top);
+        add(times.theirs, await pyBench(kind, pv, n));
+        add(reference, await pyBench(kind, pv, n, onSoftIoc));
+        if (withCeiling) add(times.ceiling, await pyBench(kind, pv, n, atCeiling));
       }
       return {
         ours: median(times.ours)!,
         theirs: median(times.theirs),
         ceiling: median(times.ceiling),
+        softIoc: median(reference),
       };
     };
     const rows: Row[] = [];
@@ -207,20 +232,28 @@ export async function caBench(): Promise<void> {
       let from = 1_000_000;
       const ours: Array<{ n: number; seconds: number }> = [];
       const their: Array<{ n: number; seconds: number }> = [];
+      const reference: Array<{ n: number; seconds: number }> = [];
       for (let round = 0; round < ROUNDS; round++) {
         ours.push(await oursMonitor(monitored, writer, n, from));
         from += n;
         their.push(await theirsMonitor(theirs, writer, n, from));
         from += n;
+        if (onSoftIoc && softIocWriter) {
+          reference.push(await theirsMonitor(onSoftIoc, softIocWriter, n, from));
+          from += n;
+        }
       }
-      const delivered = (runs: Array<{ n: number }>): number => Math.min(...runs.map((r) => r.n));
+      const delivered = (runs: Array<{ n: number }>): string =>
+        `${Math.min(...runs.map((r) => r.n))}/${n}`;
+      const onReference = reference.length > 0 ? `, ${delivered(reference)} on softIoc` : "";
       rows.push({
         name: "monitor updates",
         n,
         ours: median(ours.map((r) => r.seconds))!,
         theirs: median(their.map((r) => r.seconds)),
+        softIoc: median(reference.map((r) => r.seconds)),
         target: 3_500,
-        note: `delivered at least ${delivered(ours)}/${n} and ${delivered(their)}/${n} per run`,
+        note: `delivered at least ${delivered(ours)} and ${delivered(their)} per run${onReference}`,
       });
     }
 
@@ -235,6 +268,8 @@ export async function caBench(): Promise<void> {
         "pyepics",
         "ours / pyepics",
         "target (pyepics)",
+        "pyepics on softIoc",
+        "vs softIoc",
         "pyepics, ceiling",
         "of ceiling",
         "note",
@@ -245,6 +280,8 @@ export async function caBench(): Promise<void> {
         rate(row.n, row.theirs) + mbps(row, row.theirs),
         row.theirs === undefined ? "-" : (row.theirs / row.ours).toFixed(2),
         row.target.toLocaleString("en"),
+        rate(row.n, row.softIoc) + mbps(row, row.softIoc),
+        row.softIoc && row.theirs ? (row.softIoc / row.theirs).toFixed(2) : "-",
         rate(row.n, row.ceiling),
         row.ceiling && row.theirs ? (row.ceiling / row.theirs).toFixed(2) : "-",
         row.note ?? "",
@@ -252,11 +289,15 @@ export async function caBench(): Promise<void> {
     );
     if (!withPyepics)
       console.log("(pyepics rows need python3-pyepics: apt-get install python3-pyepics)");
+    else if (!reference) console.log(`(softIoc rows skipped: no EPICS base in ${epicsFolder})`);
   } finally {
     await client.close();
     await theirs?.close();
     await writer?.close();
     await atCeiling?.close();
+    await onSoftIoc?.close();
+    await softIocWriter?.close();
+    await reference?.close();
     server.process.stdin?.end();
     canned.process.stdin?.end();
   }
