@@ -181,6 +181,36 @@ const byType: Readonly<Record<string, AttributeLines>> = {
     asl0: "VAL",
     initial: { SELN: "1", OFFS: "0", SHFT: "-1" },
   },
+  // epics-modules/motor's motorRecord.dbd. Its dbd marks no field prop(YES); these change
+  // VAL's and RBV's units, precision or limits, which clients hear of through DBE_PROPERTY.
+  motor: {
+    pp: "OFF DIR SREV UREV MRES ERES UEIP URIP HLM LLM DHLM DLLM HIHI LOLO HIGH LOW HHSV LLSV HSV LSV HLSV SPMG STOP HOMF HOMR JOGF JOGR TWF TWR VAL DVAL RVAL RLV CNEN STUP SYNC",
+    asl0: "OFF FOFF FOF VOF SET SSET SUSE BDST SPMG STOP JOGF JOGR TWF TWR TWV VAL DVAL RVAL RLV CNEN STUP",
+    readOnly:
+      "VERS ACCU CARD HLS LLS RHLS RLLS RCNT MISS LSPG LVAL LDVL LRVL LRLV RBV DRBV DIFF RDIF CDIR RRBV RMP REP RVEL DMOV MOVN MSTA LVIO TDIR ATHM PP MIP MMAP NMAP CBAK ALST MLST",
+    property: "EGU PREC HLM LLM DHLM DLLM",
+    initial: {
+      VERS: "1",
+      ACCL: "0.2",
+      BACC: "0.5",
+      FRAC: "1",
+      SREV: "200",
+      RTRY: "10",
+      SPMG: "Go",
+      LSPG: "Go",
+      DMOV: "1",
+      LVIO: "1",
+      PP: "0",
+      PCOF: "0",
+      ICOF: "0",
+      DCOF: "0",
+      LOCK: "NO",
+      NTM: "YES",
+      NTMF: "2",
+      STUP: "OFF",
+      RMOD: "Default",
+    },
+  },
 };
 
 const words = (line: string | undefined): string[] => (line ? line.split(" ") : []);

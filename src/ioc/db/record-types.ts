@@ -26,6 +26,7 @@ import {
   stringValue,
   units,
 } from "./record-fields/groups.js";
+import { motorFields } from "./record-fields/motor.js";
 
 /** How a field's value is stored, named after EPICS's DBF_ types. */
 export type DbfType =
@@ -159,6 +160,15 @@ export const menus: Readonly<Record<string, readonly string[]>> = {
   ],
   menuSimm: ["NO", "YES", "RAW"],
   menuYesNo: ["NO", "YES"],
+  motorACCSused: ["Undef", "Accl", "Accs"],
+  motorDIR: ["Pos", "Neg"],
+  motorFOFF: ["Variable", "Frozen"],
+  motorRMOD: ["Default", "Arithmetic", "Geometric", "In-Position"],
+  motorSET: ["Use", "Set"],
+  motorSPMG: ["Stop", "Pause", "Move", "Go"],
+  motorSTUP: ["OFF", "ON", "BUSY"],
+  motorTORQ: ["Disable", "Enable"],
+  motorUEIP: ["No", "Yes"],
   seqSELM: selectModes,
   stringinPOST: postOnChangeFirst,
   stringoutPOST: postOnChangeFirst,
@@ -459,4 +469,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     devices: [],
     fields: { ...linkSelection("fanoutSELM"), ...fanoutLinks },
   },
+  // Sim Motor (the default): a simulated axis made from the record's fields; hil Device: the
+  // Motor device OUT "@name" names.
+  motor: { devices: ["Sim Motor", "hil Device"], fields: motorFields },
 };

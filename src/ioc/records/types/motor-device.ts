@@ -3,7 +3,6 @@
 import type { Motor } from "../../../core/index.js";
 import { SimMotor } from "../../../../sim/index.js";
 import type { IocRecord } from "../record.js";
-import { dialOf } from "./motor-coordinates.js";
 
 /** Gives a motor record the Motor device it drives. */
 export type MotorResolver = (record: IocRecord) => Motor;
@@ -21,12 +20,11 @@ export function speedOf(record: IocRecord): { velocity: number; acceleration: nu
 
 /** A simulated axis at the record's dial position, with its speed, units and precision. */
 export function simMotorOf(record: IocRecord): Motor {
-  const dval = record.num("DVAL");
   const { velocity, acceleration } = speedOf(record);
   return new SimMotor({
     name: record.name,
     clock: record.host.clock,
-    position: dval !== 0 ? dval : dialOf(record, record.num("VAL")),
+    position: record.num("DVAL"),
     velocity,
     acceleration,
     units: record.text("EGU"),

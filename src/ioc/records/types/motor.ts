@@ -1,0 +1,111 @@
+// The motor record (epics-modules/motor) on one of our Motor devices. A pass that starts a
+// motion stays open until the motion ends (DMOV 1): only then does the forward link run and a
+// put with callback complete. PACT stays false meanwhile, as in motorRecord, so STOP, SPMG or
+// a new target reach the record while it moves.
+import { menus } from "../../db/index.js";
+import type { IocRecord } from "../record.js";
+import type { FieldMetadata, RecordSupport } from "../support.js";
+import { finish, numericMetadata } from "./common.js";
+import { motorFieldPut } from "./motor-commands.js";
+import {
+  dialOf,
+  driveFromDial,
+  readbackFromDial,
+  softLimitsDefined,
+  stepSize,
+  userLimitsFromDial,
+} from "./motor-coordinates.js";
+import { type MotorResolver, simMotorOf } from "./motor-device.js";
+import { dialPosition, newMotorState, stateOf, watchDevice } from "./motor-move.js";
+import { monitorMotor, showAxis } from "./motor-status.js";
+
+export { deviceMotors, MOTOR_DEVICES, type MotorResolver, simMotorOf } from "./motor-device.js";
+
+/** Fields whose display and control limits are the user soft limits, and the dial ones. */
+const USER_FIELDS = new Set(["VAL", "RBV", "LVAL", "HLM", "LLM"]);
+const DIAL_FIELDS = new Set(["DVAL", "DRBV", "LDVL", "DHLM", "DLLM"]);
+
+/** motorRecord's init_record: sane resolution and speed, limits on both sides, the position. */
+function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
+  if (record.num("MRES") === 0) record.set("MRES", 1);
+  if (record.num("SREV") <= 0) record.set("SREV", 200);
+  record.set("UREV", stepSize(record) * record.num("SREV"));
+  if (record.num("ACCL") === 0) record.set("ACCL", 0.1);
+  if (!softLimitsDefined(record) && (record.num("HLM") !== 0 || record.num("LLM") !== 0)) {
+    const ends = [dialOf(record, record.num("HLM")), dialOf(record, record.num("LLM"))];
+    record.set("DHLM", Math.max(...ends));
+    record.set("DLLM", Math.min(...ends));
+  }
+  userLimitsFromDial(record);
+  if (record.num("DVAL") === 0 && record.num("VAL") !== 0) {
+    record.set("DVAL", dialOf(record, record.num("VAL")));
+  }
+  driveFromDial(record);
+  const motor = resolveMotor(record);
+  const state = newMotorState(motor, record.num("DVAL"));
+  record.private = state;
+  readbackFromDial(record, dialPosition(state));
+  record.set("LVAL", record.num("VAL"));
+  record.set("LDVL", record.num("DVAL"));
+  record.set("LRVL", record.num("RVAL"));
+  record.set("LVIO", 0);
+  record.set("LSPG", record.num("SPMG"));
+  record.udf = false;
+  record.set("STAT", 0);
+  record.set("SEVR", 0);
+  showAxis(record, state.axis);
+  watchDevice(record, state);
+}
+
+/**
+ * While a motion runs, a put that would process the record instead joins the running pass:
+ * holding PACT for the rest of the put keeps dbPutField from starting a second pass, whose
+ * put-notify would take the place of the one waiting for this motion's end.
+ */
+function joinRunningPass(record: IocRecord, field: string): void {
+  if (!stateOf(record).busy || record.pact || !record.info(field)?.pp) return;
+  record.pact = true;
+  queueMicrotask(() => {
+    record.pact = false;
+    record.rpro = false;
+  });
+}
+
+function motorMetadata(record: IocRecord, field: string): FieldMetadata {
+  const spec = record.info(field)?.spec;
+  if (typeof spec === "object" && spec.type === "MENU") return { enumStrings: menus[spec.menu] };
+  if (spec === "DEVICE") return { enumStrings: record.kind.devices };
+  const metadata = numericMetadata(record, field);
+  const limits = USER_FIELDS.has(field)
+    ? ["HLM", "LLM"]
+    : DIAL_FIELDS.has(field)
+      ? ["DHLM", "DLLM"]
+      : undefined;
+  if (!limits) return metadata;
+  const [high, low] = [record.num(limits[0]!), record.num(limits[1]!)];
+  return {
+    ...metadata,
+    upperDisplayLimit: high,
+    lowerDisplayLimit: low,
+    upperControlLimit: high,
+    lowerControlLimit: low,
+  };
+}
+
+/** The motor record's support, its axes given by `resolveMotor` (default: sim motors). */
+export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSupport {
+  return {
+    init: (record) => initMotor(record, resolveMotor),
+    process(record) {
+      const state = stateOf(record);
+      monitorMotor(record, state.axis, true);
+      if (!state.busy) finish(record);
+    },
+    check(record, field) {
+      joinRunningPass(record, field);
+      return undefined;
+    },
+    afterPut: motorFieldPut,
+    metadata: motorMetadata,
+  };
+}
