@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type Motor, VirtualClock } from "../../../src/core/index.js";
 import { checkDatabase, DatabaseLoader } from "../../../src/ioc/db/index.js";
-import { IocDatabase, type IocRecord, type RecordSupport } from "../../../src/ioc/records/index.js";
+import {
+  IocDatabase,
+  type IocRecord,
+  type RecordSupport,
+  SEVR,
+  STAT,
+} from "../../../src/ioc/records/index.js";
 import { deviceMotors, motorSupport } from "../../../src/ioc/records/types/motor.js";
 import { MSTA } from "../../../src/ioc/records/types/motor-status.js";
 import { SimMotor } from "../../../sim/index.js";
@@ -262,9 +268,11 @@ describe("the motor record", () => {
     const { db, rec, clock } = motorDatabase(M1);
     const m1 = rec("m1");
     const dmov = postsOf(m1, "DMOV");
+    const val = postsOf(m1, "VAL");
     const first = tracked(db.put(m1, "VAL", 5));
     await clock.advance(1);
     void db.put(m1, "VAL", 2);
+    expect(val).toEqual([5, 2]);
     await clock.advance(0.5);
     expect(first.done()).toBe(false);
     await clock.advance(2);
@@ -317,6 +325,39 @@ describe("the motor record", () => {
     expect(move.done()).toBe(true);
     expect(await device!.readback.get()).toBeCloseTo(7, 9);
     expect(await device!.velocity.get()).toBe(2);
+  });
+
+  it("a move the device refuses ends at once with a MAJOR STATE alarm and MSTA's problem bit", async () => {
+    const { db, rec, clock } = motorDatabase(
+      `record(motor, "m4") { field(DTYP, "hil Device") field(OUT, "@x") field(MRES, "0.001") }`,
+      (clock) => {
+        const device = new SimMotor({ name: "x", clock, limits: [-1, 1] });
+        return motorSupport(deviceMotors(new Map([["x", device]])));
+      },
+    );
+    const m4 = rec("m4");
+    const dmov = postsOf(m4, "DMOV");
+    const refused = tracked(db.put(m4, "VAL", 5));
+    await clock.advance(0.01);
+    expect(refused.done()).toBe(true);
+    expect(dmov).toEqual([0, 1]);
+    expect(m4.num("SEVR")).toBe(SEVR.MAJOR);
+    expect(m4.num("STAT")).toBe(STAT.STATE);
+    expect(m4.num("MSTA") & MSTA.PROBLEM).toBe(MSTA.PROBLEM);
+    expect(m4.num("VAL")).toBe(0);
+    void db.put(m4, "VAL", 0.5);
+    await clock.advance(2);
+    expect(m4.num("RBV")).toBeCloseTo(0.5, 9);
+    expect(m4.num("SEVR")).toBe(SEVR.NO_ALARM);
+  });
+
+  it("refuses puts to its read-only fields, and the checker refuses unknown fields", async () => {
+    const { db, rec } = motorDatabase(M1);
+    expect(() => db.put(rec("m1"), "RBV", 1)).toThrow(/read-only/);
+    expect(() => db.put(rec("m1"), "DMOV", 0)).toThrow(/read-only/);
+    expect(() => motorDatabase(`record(motor, "m") { field(VELOCITY, "1") }`)).toThrow(
+      /motor records have no field "VELOCITY"/,
+    );
   });
 
   it("an OUT naming no device fails the start, naming the record and the devices", () => {

@@ -105,7 +105,12 @@ export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSu
       joinRunningPass(record, field);
       return undefined;
     },
-    afterPut: motorFieldPut,
+    afterPut(record, field, value) {
+      motorFieldPut(record, field, value);
+      // A put that joined the running pass gets the monitors its own pass would have posted.
+      const state = stateOf(record);
+      if (record.pact && state.busy) monitorMotor(record, state.axis, true);
+    },
     metadata: motorMetadata,
   };
 }
