@@ -23,6 +23,8 @@ export interface IocOptions {
   readonly port?: number;
   /** Addresses to serve on (default EPICS_CAS_INTF_ADDR_LIST, else all). */
   readonly interfaces?: readonly string[];
+  /** EPICS_CAS_* variables for the server (default the process's environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
   /** The autosave file; fields named in info(autosaveFields) are saved there and restored. */
@@ -64,6 +66,7 @@ export class Ioc {
       provider: new IocProvider(database, security?.access),
       port: options.port,
       interfaces: options.interfaces,
+      env: options.env,
       clock,
       log,
     });

@@ -53,16 +53,28 @@ export async function startSoftIoc(
     timeoutMs = 10_000,
   }: { macros?: string; acf?: string; cwd?: string; timeoutMs?: number } = {},
 ): Promise<SoftIoc> {
+  const args = [...(macros ? ["-m", macros] : []), ...(acf ? ["-a", acf] : []), "-d", dbFile];
+  return spawnSoftIoc(args, cwd, timeoutMs);
+}
+
+/**
+ * Starts softIoc on an iocsh script (dbLoadRecords, dbLoadTemplate, ..., iocInit), in `cwd`,
+ * on a free port, as startSoftIoc does for one .db file.
+ */
+export function startSoftIocScript(
+  script: string,
+  { cwd, timeoutMs = 10_000 }: { cwd?: string; timeoutMs?: number } = {},
+): Promise<SoftIoc> {
+  return spawnSoftIoc([script], cwd, timeoutMs);
+}
+
+async function spawnSoftIoc(
+  loadArgs: readonly string[],
+  cwd: string | undefined,
+  timeoutMs: number,
+): Promise<SoftIoc> {
   const port = await unusedPort();
-  const args = [
-    "-D",
-    dbdPath,
-    "-S",
-    ...(macros ? ["-m", macros] : []),
-    ...(acf ? ["-a", acf] : []),
-    "-d",
-    dbFile,
-  ];
+  const args = ["-D", dbdPath, "-S", ...loadArgs];
   const child = spawn(softIocPath, args, {
     cwd,
     env: caEnvironment(port),

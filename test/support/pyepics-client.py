@@ -16,9 +16,21 @@ import numpy
 out_lock = threading.Lock()
 
 
+def finite(value):
+    """NaN and infinities as strings: JSON has no words for them."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: finite(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def emit(message):
     with out_lock:
-        sys.stdout.write(json.dumps(message, default=plain) + "\n")
+        text = json.dumps(finite(json.loads(json.dumps(message, default=plain))))
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
 

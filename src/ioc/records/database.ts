@@ -205,10 +205,14 @@ export class IocDatabase implements RecordHost {
     const kind = this.#kind(definition.type);
     const record = new IocRecord(this, kind, definition.name);
     record.set("NAME", definition.name);
+    // iocInit starts every record undefined and INVALID until it processes.
+    record.set("SEVR", SEVR.INVALID);
     for (const field of definition.fields.values()) {
       const info = kind.field(field.name);
       if (!info) continue;
       record.set(field.name, fieldFromText(info.spec, field.value, kind.devices));
+      // A value given in the file defines the record's value (dbPut of VAL at load).
+      if (field.name === "VAL" && field.value !== "") record.udf = false;
     }
     this.records.set(definition.name, record);
     for (const alias of definition.aliases) this.#aliases.set(alias, definition.name);

@@ -129,7 +129,9 @@ export class FieldPv implements CaPv {
   #value(): DbrValueInput {
     const record = this.record;
     const info = record.info(this.field);
-    const raw = info?.isLink ? linkText(record.links.get(this.field)) : record.get(this.field);
+    const raw = info?.isLink
+      ? linkText(record.links.get(this.field), info.spec === "FWDLINK")
+      : record.get(this.field);
     if (this.longString) return charsOf(String(raw), this.maxCount);
     return raw;
   }

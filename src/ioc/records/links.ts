@@ -98,12 +98,11 @@ function jsonConstant(text: string): ConstantLink {
 }
 
 /** The text a link field shows to clients (dbGetField on a link), as softIoc formats it. */
-export function linkText(link: Link | undefined): string {
+export function linkText(link: Link | undefined, forward = false): string {
   if (!link || link.kind === "constant") return link?.text ?? "";
-  const options: string[] = [];
-  options.push(link.process === "CA" ? "CA" : link.process);
-  options.push(link.severity);
-  return `${link.pvName} ${options.join(" ")}`;
+  // A forward link only ever processes: softIoc shows it as the bare name.
+  if (forward) return link.process === "CA" ? `${link.pvName} CA` : link.pvName;
+  return `${link.pvName} ${link.process} ${link.severity}`;
 }
 
 /** A value a link read gives: a field's value, or nothing when the link gives none. */

@@ -36,6 +36,9 @@ export const aiSupport: RecordSupport = {
       } else {
         record.private = false;
       }
+    } else {
+      // A constant or empty INP: the value stands as it is, and is defined.
+      record.udf = false;
     }
     record.stamp();
     checkNumericAlarms(record);
@@ -71,6 +74,7 @@ export const aoSupport: RecordSupport = {
     }
     value = clampToDrive(record, value);
     record.set("VAL", value);
+    record.udf = Number.isNaN(value);
     record.set("PVAL", value);
     const previousOval = record.num("OVAL");
     record.set("OVAL", value);

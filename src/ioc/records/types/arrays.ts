@@ -72,6 +72,8 @@ function arraySupport(direction: "in" | "out"): RecordSupport {
         if (value === undefined) {
           if (direction === "out") record.raiseAlarm(STAT.LINK, SEVR.INVALID);
         } else store(record, asArray(record, value));
+      } else {
+        record.udf = false;
       }
       if (direction === "out" && !checkUndefined(record)) putLink(record, "OUT", record.get("VAL"));
       else if (direction === "in") checkUndefined(record);

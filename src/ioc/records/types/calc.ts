@@ -4,7 +4,6 @@ import {
   CALC_INPUTS,
   type CalcExpression,
   type CalcInputs,
-  CalcSyntaxError,
   compileCalc,
   evaluateCalc,
 } from "../../calc/index.js";
@@ -100,22 +99,25 @@ function initInputs(record: IocRecord): void {
   } satisfies CalcState;
 }
 
-/** An expression that does not compile is refused, as the records' special() does. */
-function checkExpression(_record: IocRecord, field: string, value: unknown): string | undefined {
-  if (field !== "CALC" && field !== "OCAL") return undefined;
-  try {
-    compileCalc(String(value));
-    return undefined;
-  } catch (error) {
-    if (error instanceof CalcSyntaxError) return `${field} "${String(value)}": ${error.message}`;
-    throw error;
-  }
+/**
+ * A new expression replaces the compiled one. One that does not compile is stored all the
+ * same, as the records' special() does: the record then raises CALC INVALID each pass.
+ */
+function storeExpression(record: IocRecord, field: string, value: unknown): void {
+  if (field !== "CALC" && field !== "OCAL") return;
+  const compiled = compileOrUndefined(String(value));
+  if (field === "CALC") stateOf(record).calc = compiled;
+  else stateOf(record).ocal = compiled;
+  const status = field === "CALC" ? "CLCV" : "OCLV";
+  if (record.info(status)) record.update(status, compiled ? 0 : 1);
 }
 
-/** A new expression replaces the compiled one. */
-function storeExpression(record: IocRecord, field: string, value: unknown): void {
-  if (field === "CALC") stateOf(record).calc = compileCalc(String(value));
-  if (field === "OCAL") stateOf(record).ocal = compileCalc(String(value));
+/** An input A..L (and its last value LA..LL) shows the precision of what its link reads. */
+function inputPrecision(record: IocRecord, field: string): number | undefined {
+  if (!/^L?[A-L]$/.test(field)) return undefined;
+  const link = record.links.get(`INP${field.slice(-1)}`);
+  if (link?.kind !== "pv" || !link.target) return undefined;
+  return link.target.kind.support.metadata?.(link.target, link.field).precision ?? 0;
 }
 
 export const calcSupport: RecordSupport = {
@@ -128,9 +130,9 @@ export const calcSupport: RecordSupport = {
     monitorInputs(record, mask);
     finish(record);
   },
-  check: checkExpression,
   afterPut: storeExpression,
-  metadata: (record, field) => numericMetadata(record, field),
+  metadata: (record, field) =>
+    numericMetadata(record, field, { precisionOf: (f) => inputPrecision(record, f) }),
 };
 
 /** calcoutOOPT: whether this pass writes the output. */
@@ -178,9 +180,9 @@ export const calcoutSupport: RecordSupport = {
     initInputs(record);
     for (const letter of CALC_INPUTS) {
       const link = record.links.get(`INP${letter}`);
-      record.set(`IN${letter}V`, linkState(link, record));
+      record.set(`IN${letter}V`, linkState(link));
     }
-    record.set("OUTV", linkState(record.links.get("OUT"), record));
+    record.set("OUTV", linkState(record.links.get("OUT")));
   },
   process(record) {
     record.pact = true;
@@ -209,14 +211,20 @@ export const calcoutSupport: RecordSupport = {
     record.stamp();
     endPass(record);
   },
-  check: checkExpression,
   afterPut: storeExpression,
-  metadata: (record, field) => numericMetadata(record, field),
+  metadata: (record, field) =>
+    numericMetadata(record, field, {
+      // calcout shows its output delay with two decimals.
+      precisionOf: (f) => (f === "ODLY" ? 2 : inputPrecision(record, f)),
+    }),
 };
 
 /** calcoutINAV: Ext PV NC 0, Ext PV OK 1, Local PV 2, Constant 3. */
-function linkState(link: ReturnType<IocRecord["links"]["get"]>, record: IocRecord): number {
-  void record;
+function linkState(link: ReturnType<IocRecord["links"]["get"]>): number {
   if (!link || link.kind === "constant") return 3;
+  // CP and CPP links are CA links even to this IOC's records.
+  if (link.process === "CP" || link.process === "CPP" || link.process === "CA") {
+    return link.target ? 1 : 0;
+  }
   return link.target ? 2 : 0;
 }

@@ -1,6 +1,8 @@
 // What most record types do alike: alarm limits with hysteresis, deadband monitors, the
 // metadata of numeric fields, and ending a pass.
+import { DBR } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
+import { dbfOf } from "../field-types.js";
 import { forwardLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { FieldMetadata } from "../support.js";
@@ -90,30 +92,54 @@ export function monitorOnChange(record: IocRecord, field = "VAL"): void {
 /** Fields whose limits are the record's display range (HOPR/LOPR) as EPICS's records say. */
 const VALUE_LIKE = new Set(["VAL", "HIHI", "HIGH", "LOW", "LOLO", "LALM", "ALST", "MLST"]);
 
+export interface NumericMetadataOptions {
+  /** The fields whose values are VAL's control limits (default HOPR/LOPR). */
+  readonly control?: readonly [string, string];
+  /** An alarm limit without a severity: NaN for the analog records, 0 for the integer ones. */
+  readonly unsetLimit?: number;
+  /** A field's own precision, where the record type fixes one (calcout's ODLY). */
+  readonly precisionOf?: (field: string) => number | undefined;
+}
+
+/** Whether a field holds a floating-point number (an array's elements by FTVL). */
+function floating(record: IocRecord, field: string): boolean {
+  const info = record.info(field);
+  if (!info) return false;
+  const dbf = dbfOf(info.spec);
+  if (dbf === "DOUBLE" || dbf === "FLOAT") return true;
+  const served = record.kind.support.caType?.(record, field);
+  return dbf === "NOACCESS" && (served === DBR.DOUBLE || served === DBR.FLOAT);
+}
+
 /** EGU, PREC and the limits of a numeric record's fields (get_units, get_precision, ...). */
 export function numericMetadata(
   record: IocRecord,
   field: string,
-  options: { control?: [string, string]; precision?: boolean } = {},
+  options: NumericMetadataOptions = {},
 ): FieldMetadata {
-  const info = record.info(field);
-  const floating = info?.caType === 6 || info?.caType === 2;
+  const served = record.kind.support.caType?.(record, field) ?? record.info(field)?.caType;
   const metadata: FieldMetadata = {};
-  if (info && info.caType !== 0 && info.caType !== 3) metadata.units = record.text("EGU");
-  if (floating && options.precision !== false) {
+  if (served !== undefined && served !== DBR.STRING && served !== DBR.ENUM) {
+    metadata.units = record.text("EGU");
+  }
+  if (served === DBR.DOUBLE || served === DBR.FLOAT) {
+    // recGblGetPrec: PREC for floating fields (0..15 but VAL's), 0 for integers served as doubles.
+    const own = options.precisionOf?.(field);
+    const prec = record.info("PREC") ? record.num("PREC") : 0;
     metadata.precision =
-      field === "VAL" ? record.num("PREC") : Math.min(Math.max(record.num("PREC"), 0), 15);
+      own ??
+      (floating(record, field) ? (field === "VAL" ? prec : Math.min(Math.max(prec, 0), 15)) : 0);
   }
   if (VALUE_LIKE.has(field)) {
-    const [high, low] = [record.num("HOPR"), record.num("LOPR")];
-    metadata.upperDisplayLimit = high;
-    metadata.lowerDisplayLimit = low;
+    metadata.upperDisplayLimit = record.num("HOPR");
+    metadata.lowerDisplayLimit = record.num("LOPR");
     const [controlHigh, controlLow] = options.control ?? ["HOPR", "LOPR"];
     metadata.upperControlLimit = record.num(controlHigh);
     metadata.lowerControlLimit = record.num(controlLow);
     if (field === "VAL") {
+      const unset = options.unsetLimit ?? NaN;
       const limit = (limitField: string, severityField: string): number =>
-        record.num(severityField) ? record.num(limitField) : NaN;
+        record.num(severityField) ? record.num(limitField) : unset;
       metadata.upperAlarmLimit = limit("HIHI", "HHSV");
       metadata.upperWarningLimit = limit("HIGH", "HSV");
       metadata.lowerWarningLimit = limit("LOW", "LSV");

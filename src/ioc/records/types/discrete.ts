@@ -40,7 +40,10 @@ function checkStateAlarms(record: IocRecord): void {
 }
 
 function readInput(record: IocRecord): void {
-  if (!isPvLink(record, "INP")) return;
+  if (!isPvLink(record, "INP")) {
+    record.udf = false;
+    return;
+  }
   const value = getLinkNumber(record, "INP");
   if (value === undefined) return;
   record.set("VAL", value);
@@ -82,6 +85,7 @@ function outputSupport(momentary: boolean): RecordSupport {
       if (loadConstant(record, "DOL")) record.udf = false;
     },
     process(record) {
+      record.udf = false;
       fetchDesired(record);
       checkStateAlarms(record);
       const write = outputAllowed(record, () => record.set("VAL", record.num("IVOV")));

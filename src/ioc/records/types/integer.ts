@@ -22,13 +22,15 @@ export const integerInSupport: RecordSupport = {
         record.set("VAL", value);
         record.udf = false;
       }
+    } else {
+      record.udf = false;
     }
     record.stamp();
     checkNumericAlarms(record);
     monitorNumeric(record);
     finish(record);
   },
-  metadata: (record, field) => numericMetadata(record, field),
+  metadata: (record, field) => numericMetadata(record, field, { unsetLimit: 0 }),
 };
 
 /** longoutOOPT: whether this pass writes the output. */
@@ -65,6 +67,7 @@ export const integerOutSupport: RecordSupport = {
       }
     }
     record.set("VAL", clampToDrive(record, value));
+    record.udf = false;
     checkNumericAlarms(record);
     const previous = record.num("PVAL");
     const first = record.private !== true;
@@ -85,5 +88,5 @@ export const integerOutSupport: RecordSupport = {
     finish(record);
   },
   metadata: (record, field) =>
-    numericMetadata(record, field, { control: ["DRVH", "DRVL"], precision: false }),
+    numericMetadata(record, field, { control: ["DRVH", "DRVL"], unsetLimit: 0 }),
 };

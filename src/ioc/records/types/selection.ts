@@ -2,10 +2,10 @@
 // seq's delayed value outputs.
 import { hexDigits } from "../../db/record-fields/field-kit.js";
 import { SEVR, STAT } from "../alarm-codes.js";
-import { forwardLink, getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { constantOf, forwardLink, getLinkNumber, isPvLink, putLink } from "../link-io.js";
 import type { IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
-import { finish } from "./common.js";
+import { finish, numericMetadata } from "./common.js";
 
 /** The slots 0..15 this pass selects; undefined (with an alarm raised) when SELN is out of range. */
 function selectedSlots(record: IocRecord): number[] | undefined {
@@ -34,6 +34,7 @@ function selectedSlots(record: IocRecord): number[] | undefined {
 }
 
 function endPass(record: IocRecord): void {
+  record.udf = false;
   record.stamp();
   const mask = record.resetAlarms();
   if (mask) record.post("VAL", mask);
@@ -58,7 +59,31 @@ function runStep(record: IocRecord, slot: number): void {
   putLink(record, `LNK${n}`, record.num(`DO${n}`));
 }
 
+/** seq's VAL spans the LONG range; its delays show two decimals (seqRecord's get_precision). */
+const seqMetadata: RecordSupport["metadata"] = (record, field) => {
+  if (field === "VAL") {
+    const [high, low] = [2147483647, -2147483648];
+    return {
+      units: "",
+      upperDisplayLimit: high,
+      lowerDisplayLimit: low,
+      upperControlLimit: high,
+      lowerControlLimit: low,
+    };
+  }
+  return numericMetadata(record, field, {
+    precisionOf: (f) => (f.startsWith("DLY") ? 2 : undefined),
+  });
+};
+
 export const seqSupport: RecordSupport = {
+  init(record) {
+    for (const n of hexDigits) {
+      const constant = constantOf(record, `DOL${n}`);
+      if (constant !== undefined) record.set(`DO${n}`, Number(constant));
+    }
+  },
+  metadata: seqMetadata,
   process(record) {
     record.pact = true;
     const steps = (selectedSlots(record) ?? []).filter((slot) => {

@@ -44,6 +44,8 @@ export function textInputSupport(): RecordSupport {
       if (isPvLink(record, "INP")) {
         const value = textOf(getLink(record, "INP"));
         if (value !== undefined) store(record, value);
+      } else {
+        record.udf = false;
       }
       record.stamp();
       if (record.udf) record.raiseAlarm(STAT.UDF, record.num("UDFS"));
@@ -61,6 +63,7 @@ export function textOutputSupport(): RecordSupport {
       if (constant !== undefined) store(record, String(constant));
     },
     process(record) {
+      record.udf = false;
       if (isPvLink(record, "DOL") && record.num("OMSL") === 1) {
         const value = textOf(getLink(record, "DOL"));
         if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
