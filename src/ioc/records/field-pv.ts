@@ -13,6 +13,7 @@ import {
   type DbrValueInput,
   type DbrValueType,
   epicsTimestampFromUnix,
+  toDbrValue,
 } from "../../ca/index.js";
 import { menus } from "../db/index.js";
 import type { IocDatabase } from "./database.js";
@@ -133,7 +134,9 @@ export class FieldPv implements CaPv {
       ? linkText(record.links.get(this.field), info.spec === "FWDLINK")
       : record.get(this.field);
     if (this.longString) return charsOf(String(raw), this.maxCount);
-    return raw;
+    // In the native type, so that what the server converts to starts from the field's type
+    // (an enum read as a string is its state's name, not the number's digits).
+    return typeof raw === "number" ? toDbrValue(raw, this.nativeType) : raw;
   }
 }
 
