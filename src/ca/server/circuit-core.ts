@@ -43,7 +43,7 @@ export class CircuitCore {
     this.identity = { user: "", host: "", address: options.address };
     this.#reader = new CaStreamReader({ sender: "client", maxPayloadSize: options.maxPayloadSize });
     this.#queue = new SendQueue<CaPvState>(
-      { write: (bytes) => this.#write(bytes) },
+      { write: (bytes) => this.#write([bytes]), writeMany: (parts) => this.#write(parts) },
       { defer: (flush) => io.later(flush) },
     );
     this.#scope = new CircuitScope(options, this.identity, this.#queue);
@@ -191,9 +191,9 @@ export class CircuitCore {
 
   // ---- output ----
 
-  #write(bytes: Uint8Array): boolean {
+  #write(parts: readonly Uint8Array[]): boolean {
     if (this.closed) return true;
-    const ok = this.#io.write(bytes);
+    const ok = this.#io.write(parts);
     if (!ok && !this.#stuckTimer) {
       const { clock, stuckTimeout } = this.#options;
       this.#stuckTimer = clock.schedule(stuckTimeout, () => {

@@ -4,8 +4,11 @@ import type { CaClientIdentity } from "./provider.js";
 
 /** The transport under a circuit. */
 export interface CircuitIo {
-  /** Sends bytes; false when the transport's buffer is full (`drained()` follows). */
-  write(bytes: Uint8Array): boolean;
+  /**
+   * Sends the buffers, in order, as one write; false when the transport's buffer is full
+   * (`drained()` follows).
+   */
+  write(parts: readonly Uint8Array[]): boolean;
   /** Bytes written and still held by the transport. */
   bufferedBytes(): number;
   /** Stops delivering received bytes until `resumeReading`. */

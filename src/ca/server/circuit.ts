@@ -20,7 +20,7 @@ export class Circuit {
 
   constructor(socket: Socket, context: CircuitContext) {
     const io: CircuitIo = {
-      write: (bytes) => socket.destroyed || socket.write(bytes),
+      write: (parts) => socket.destroyed || writeAll(socket, parts),
       bufferedBytes: () => socket.writableLength,
       pauseReading: () => socket.pause(),
       resumeReading: () => {
@@ -71,4 +71,14 @@ export class Circuit {
   close(): void {
     this.#core.close();
   }
+}
+
+/** One buffer is written as it is; several are corked, so they leave in one writev. */
+function writeAll(socket: Socket, parts: readonly Uint8Array[]): boolean {
+  if (parts.length === 1) return socket.write(parts[0]!);
+  socket.cork();
+  let ok = true;
+  for (const part of parts) ok = socket.write(part) && ok;
+  socket.uncork();
+  return ok;
 }

@@ -105,8 +105,8 @@ export function dbrReply(
   return { ecaStatus: ECA.NORMAL, dataCount: count, data: state, shared: true };
 }
 
-/** The payloads of a state, by "type:count"; a few per state at most. */
-const payloads = new WeakMap<object, Map<string, Uint8Array>>();
+/** The payloads of a state, by type and count (`payloadKey`); a few per state at most. */
+const payloads = new WeakMap<object, Map<number, Uint8Array>>();
 const MAX_PAYLOADS_PER_STATE = 4;
 
 /**
@@ -114,7 +114,7 @@ const MAX_PAYLOADS_PER_STATE = 4;
  * when this state object was already encoded so. Throws what encodeDbr throws.
  */
 export function sharedPayload(data: DbrInput, dataType: number, count: number): Uint8Array {
-  const key = `${dataType}:${count}`;
+  const key = payloadKey(dataType, count);
   let entries = payloads.get(data);
   const cached = entries?.get(key);
   if (cached) return cached;
@@ -127,6 +127,11 @@ export function sharedPayload(data: DbrInput, dataType: number, count: number): 
   }
   entries.set(key, bytes);
   return bytes;
+}
+
+/** A number for the pair, no string made per read: the type is below 64, a count below 2^32. */
+function payloadKey(dataType: number, count: number): number {
+  return dataType * 0x1_0000_0000 + count;
 }
 
 /** What a reply answers: a READ_NOTIFY (by IOID) or an EVENT_ADD (by subscription id). */

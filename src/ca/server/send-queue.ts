@@ -13,6 +13,11 @@
 /** Where the bytes go: a socket's write, returning false when its buffer is full. */
 export interface SendSink {
   write(bytes: Uint8Array): boolean;
+  /**
+   * Writes several buffers in order as one (a header and the large payload after it, in
+   * one system call); without it each goes to `write`.
+   */
+  writeMany?(parts: readonly Uint8Array[]): boolean;
 }
 
 /** What is queued: one buffer, or pieces sent one after the other (a header, a payload). */
@@ -167,8 +172,11 @@ export class SendQueue<S> {
       }
     }
     if (this.#batchBytes === 0) return;
-    for (const bytes of this.#take()) {
-      if (!this.#sink.write(bytes)) this.#blocked = true;
+    const parts = this.#take();
+    if (parts.length > 1 && this.#sink.writeMany) {
+      if (!this.#sink.writeMany(parts)) this.#blocked = true;
+    } else {
+      for (const bytes of parts) if (!this.#sink.write(bytes)) this.#blocked = true;
     }
     if (!this.#blocked && !this.#paused && this.#dirty.size > 0) this.#schedule();
   }

@@ -25,13 +25,16 @@ interface Options {
 function harness(pvs: Record<string, CaPv>, options: Options = {}) {
   const clock = new VirtualClock({ auto: false });
   const writes: Uint8Array[] = [];
+  /** Each write as the buffers it was given. */
+  const calls: Array<readonly Uint8Array[]> = [];
   const later: Array<() => void> = [];
   const logs: string[] = [];
   const io = { accept: true, paused: false, ended: false, buffered: options.buffered ?? 0 };
   const core = new CircuitCore(
     {
-      write: (bytes) => {
-        writes.push(bytes);
+      write: (parts) => {
+        calls.push(parts);
+        writes.push(Buffer.concat(parts));
         return io.accept;
       },
       bufferedBytes: () => io.buffered,
@@ -61,6 +64,7 @@ function harness(pvs: Record<string, CaPv>, options: Options = {}) {
     clock,
     logs,
     writes,
+    calls,
     send: (...messages: CaMessageInput[]) => core.receive(encodeMessages(messages)),
     /** What was written since the last call, decoded. */
     out: (): CaMessage[] => writes.splice(0).flatMap((bytes) => reader.push(bytes)),
@@ -144,6 +148,27 @@ describe("CircuitCore", () => {
       2,
       3,
     ]);
+  });
+
+  it("writes a large array's header and its shared payload as one write, uncopied", () => {
+    const h = harness({ "T:wave": new SoftPv({ value: new Float64Array(10_000).fill(2) }) });
+    const sid = open(h, "T:wave");
+    h.calls.length = 0;
+    const big = (ioid: number): CaMessageInput => ({
+      type: "ReadNotifyRequest",
+      sid,
+      ioid,
+      dataType: DBR.DOUBLE,
+      dataCount: 10_000,
+    });
+    h.send(big(1));
+    h.send(big(2));
+    expect(h.calls.map((parts) => parts.map((part) => part.length))).toEqual([
+      [24, 80_000],
+      [24, 80_000],
+    ]);
+    expect(h.calls[1]![1]).toBe(h.calls[0]![1]);
+    expect(values(h.out()).map((v) => (v as number[]).length)).toEqual([10_000, 10_000]);
   });
 
   it("frames a request that arrives a byte at a time", () => {
