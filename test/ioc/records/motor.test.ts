@@ -4,6 +4,7 @@ import { checkDatabase, DatabaseLoader } from "../../../src/ioc/db/index.js";
 import {
   IocDatabase,
   type IocRecord,
+  putText,
   type RecordSupport,
   SEVR,
   STAT,
@@ -281,6 +282,20 @@ describe("the motor record", () => {
     expect(dmov).toEqual([0, 1]);
   });
 
+  it("a put without processing (autosave, dbpf) moves nothing until the record processes", async () => {
+    const { db, rec, clock } = motorDatabase(M1);
+    const m1 = rec("m1");
+    putText(m1, "DVAL", "3");
+    await clock.advance(1);
+    expect(m1.num("DMOV")).toBe(1);
+    expect(m1.num("RBV")).toBe(0);
+    const processed = tracked(db.put(m1, "PROC", 1));
+    expect(m1.num("DMOV")).toBe(0);
+    await clock.advance(4);
+    expect(processed.done()).toBe(true);
+    expect(m1.num("RBV")).toBeCloseTo(3, 9);
+  });
+
   it("the forward link fires only when the move ends", async () => {
     const { db, rec, clock } = motorDatabase(`${M1.replace("}", 'field(FLNK, "count") }')}
       record(calc, "count") { field(CALC, "VAL+1") }`);
@@ -315,7 +330,6 @@ describe("the motor record", () => {
       },
     );
     const m2 = rec("m2");
-    await clock.advance(0.01);
     expect(m2.num("RBV")).toBe(5);
     expect(m2.num("VAL")).toBe(5);
     const move = tracked(db.put(m2, "VAL", 7));

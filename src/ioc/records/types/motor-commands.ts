@@ -130,47 +130,10 @@ function changeSpmg(record: IocRecord, state: MotorState, spmg: number): void {
   }
 }
 
-/** The after-put of the motor record's fields. */
-export function motorFieldPut(record: IocRecord, field: string, value: FieldValue): void {
+/** What a put to a field does at once, processed or not (motorRecord's special). */
+export function motorFieldSpecial(record: IocRecord, field: string): void {
   const state = stateOf(record);
-  const on = value !== 0;
   switch (field) {
-    case "VAL":
-      return requestUser(record, state, record.num("VAL"));
-    case "DVAL":
-    case "RVAL": {
-      const dial = field === "DVAL" ? record.num("DVAL") : record.num("RVAL") * stepSize(record);
-      if (record.num("SET") === SET_MODE) return redefineDial(record, state, dial);
-      return moveToDial(record, state, dial);
-    }
-    case "RLV": {
-      const relative = record.num("RLV");
-      record.update("LRLV", relative);
-      record.update("RLV", 0);
-      return requestUser(record, state, record.num("VAL") + relative);
-    }
-    case "TWF":
-    case "TWR": {
-      record.update(field, 0);
-      if (!on) return;
-      const step = field === "TWF" ? record.num("TWV") : -record.num("TWV");
-      return requestUser(record, state, record.num("VAL") + step);
-    }
-    case "STOP":
-      record.update("STOP", 0);
-      if (!on) return;
-      if (state.busy) return haltMotion(record, state, "stop");
-      return driveToReadback(record, state);
-    case "SPMG":
-      return changeSpmg(record, state, record.num("SPMG"));
-    case "HOMF":
-    case "HOMR":
-      if (on && motionAllowed(record)) startMotion(record, state, "home", 0);
-      else record.update(field, 0);
-      return;
-    case "JOGF":
-    case "JOGR":
-      return jog(record, state, field === "JOGF", on);
     case "OFF":
     case "DIR":
       return followOffset(record, state);
@@ -188,11 +151,70 @@ export function motorFieldPut(record: IocRecord, field: string, value: FieldValu
     case "SUSE":
       record.update("SET", field === "SSET" ? 1 : 0);
       return;
-    case "SYNC":
-      record.update("SYNC", 0);
-      if (on && !state.busy) driveToReadback(record, state);
-      return;
     default:
       return;
+  }
+}
+
+/**
+ * What a put to a field asks the record to do when it processes (motorRecord's do_work): a
+ * put without processing (autosave, dbpf) moves nothing until the record processes.
+ */
+export function motorFieldCommand(
+  record: IocRecord,
+  field: string,
+  value: FieldValue,
+): (() => void) | undefined {
+  const state = stateOf(record);
+  const on = value !== 0;
+  switch (field) {
+    case "VAL":
+      return () => requestUser(record, state, record.num("VAL"));
+    case "DVAL":
+    case "RVAL":
+      return () => {
+        const dial = field === "DVAL" ? record.num("DVAL") : record.num("RVAL") * stepSize(record);
+        if (record.num("SET") === SET_MODE) redefineDial(record, state, dial);
+        else moveToDial(record, state, dial);
+      };
+    case "RLV":
+      return () => {
+        const relative = record.num("RLV");
+        record.update("LRLV", relative);
+        record.update("RLV", 0);
+        requestUser(record, state, record.num("VAL") + relative);
+      };
+    case "TWF":
+    case "TWR":
+      return () => {
+        record.update(field, 0);
+        const step = field === "TWF" ? record.num("TWV") : -record.num("TWV");
+        if (on) requestUser(record, state, record.num("VAL") + step);
+      };
+    case "STOP":
+      return () => {
+        record.update("STOP", 0);
+        if (!on) return;
+        if (state.busy) haltMotion(record, state, "stop");
+        else driveToReadback(record, state);
+      };
+    case "SPMG":
+      return () => changeSpmg(record, state, record.num("SPMG"));
+    case "HOMF":
+    case "HOMR":
+      return () => {
+        if (on && motionAllowed(record)) startMotion(record, state, "home", 0);
+        else record.update(field, 0);
+      };
+    case "JOGF":
+    case "JOGR":
+      return () => jog(record, state, field === "JOGF", on);
+    case "SYNC":
+      return () => {
+        record.update("SYNC", 0);
+        if (on && !state.busy) driveToReadback(record, state);
+      };
+    default:
+      return undefined;
   }
 }

@@ -35,6 +35,8 @@ export interface MotorState {
   synced: boolean;
   /** The speed last sent to the device. */
   sent: { velocity: number; acceleration: number } | undefined;
+  /** What the last put asked for, done when the record next processes. */
+  pending: (() => void) | undefined;
 }
 
 export function stateOf(record: IocRecord): MotorState {
@@ -54,6 +56,7 @@ export function newMotorState(motor: Motor, position: number): MotorState {
     ticker: undefined,
     synced: false,
     sent: undefined,
+    pending: undefined,
   };
 }
 
@@ -95,6 +98,7 @@ export function startMotion(
   state.axis.positive = dial >= dialPosition(state);
   if (!state.busy) {
     state.busy = true;
+    record.stamp();
     record.update("DMOV", 0);
     record.update("MOVN", 1);
     tick(record, state);
@@ -149,6 +153,7 @@ function motionEnded(
   failure: Error | undefined,
 ): void {
   const { kind, halt } = state;
+  record.stamp();
   state.position = position;
   state.halt = undefined;
   state.axis.moving = false;
@@ -200,6 +205,14 @@ function tick(record: IocRecord, state: MotorState): void {
  */
 export function watchDevice(record: IocRecord, state: MotorState): void {
   const motor = state.motor;
+  if (motor.readback.canReadNow()) {
+    const [reading] = Object.values(motor.readback.readNow());
+    if (typeof reading?.value === "number") {
+      state.position = reading.value;
+      state.synced = true;
+      driveToReadback(record, state);
+    }
+  }
   const atRest = (): void => {
     if (state.busy) return;
     readbackFromDial(record, dialPosition(state));
@@ -207,7 +220,8 @@ export function watchDevice(record: IocRecord, state: MotorState): void {
   };
   motor.readback.subscribeValue((position) => {
     state.position = position;
-    if (!state.synced && !state.busy) driveToReadback(record, state);
+    // A put that came first has said where the record goes: keep it.
+    if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
     state.synced = true;
     atRest();
   });

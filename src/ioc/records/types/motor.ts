@@ -6,7 +6,7 @@ import { menus } from "../../db/index.js";
 import type { IocRecord } from "../record.js";
 import type { FieldMetadata, RecordSupport } from "../support.js";
 import { finish, numericMetadata } from "./common.js";
-import { motorFieldPut } from "./motor-commands.js";
+import { motorFieldCommand, motorFieldSpecial } from "./motor-commands.js";
 import {
   dialOf,
   driveFromDial,
@@ -44,6 +44,7 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   const motor = resolveMotor(record);
   const state = newMotorState(motor, record.num("DVAL"));
   record.private = state;
+  watchDevice(record, state);
   readbackFromDial(record, dialPosition(state));
   record.set("LVAL", record.num("VAL"));
   record.set("LDVL", record.num("DVAL"));
@@ -54,7 +55,6 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   record.set("STAT", 0);
   record.set("SEVR", 0);
   showAxis(record, state.axis);
-  watchDevice(record, state);
 }
 
 /**
@@ -98,6 +98,9 @@ export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSu
     init: (record) => initMotor(record, resolveMotor),
     process(record) {
       const state = stateOf(record);
+      const command = state.pending;
+      state.pending = undefined;
+      command?.();
       monitorMotor(record, state.axis, true);
       if (!state.busy) finish(record);
     },
@@ -106,10 +109,17 @@ export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSu
       return undefined;
     },
     afterPut(record, field, value) {
-      motorFieldPut(record, field, value);
-      // A put that joined the running pass gets the monitors its own pass would have posted.
+      motorFieldSpecial(record, field);
+      const command = motorFieldCommand(record, field, value);
+      if (!command) return;
       const state = stateOf(record);
-      if (record.pact && state.busy) monitorMotor(record, state.axis, true);
+      if (!(record.pact && state.busy)) {
+        state.pending = command;
+        return;
+      }
+      // A put that joined the running pass acts now, with the monitors its pass would post.
+      command();
+      monitorMotor(record, state.axis, true);
     },
     metadata: motorMetadata,
   };
