@@ -1,6 +1,7 @@
 // A small iocsh: the commands an EPICS engineer reaches for first, on the running database.
 // Pure text in, text out, so `hil ioc` runs it on a terminal and tests call it directly.
 import type { CaServer } from "../ca/index.js";
+import { menus, recordTypeTables } from "./db/index.js";
 import { dbfOf } from "./records/field-types.js";
 import {
   type FieldPutError,
@@ -22,7 +23,7 @@ export interface ShellResult {
 }
 
 const HELP = [
-  "dbl [pattern]          list record names (pattern: * and ? wildcards)",
+  "dbl [pattern|type]     list record names (pattern: * and ? wildcards; or a record type)",
   "dbpr name [level]      print a record's fields (level 0: the main ones, 1+: all)",
   "dbgf name.FIELD        get a field",
   "dbpf name.FIELD value  put a field (processing the record as a CA put does)",
@@ -44,12 +45,48 @@ function glob(pattern: string): RegExp {
   return new RegExp(`^${escaped.replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
 }
 
+/** The names of a menu, DEVICE or ENUM field's states; undefined for other fields. */
+function choicesOf(record: IocRecord, field: string): readonly string[] | undefined {
+  const spec = record.info(field)?.spec;
+  if (typeof spec === "object" && spec.type === "MENU") return menus[spec.menu];
+  if (spec === "DEVICE") return record.kind.devices;
+  if (spec === "ENUM") return record.kind.support.metadata?.(record, field).enumStrings;
+  return undefined;
+}
+
+/** As dbpr shows it: menus by name, an ENUM (a record's states) by number. */
 function fieldText(record: IocRecord, field: string): string {
   if (field === "RTYP") return record.type;
   if (field === "TIME") return new Date(record.time * 1000).toISOString();
   const info = record.info(field);
   if (info?.isLink) return linkText(record.links.get(field));
-  return formatField(record.get(field));
+  const value = record.get(field);
+  if (info?.spec !== "ENUM" && typeof value === "number") {
+    const name = choicesOf(record, field)?.[value];
+    if (name !== undefined) return name;
+  }
+  return formatField(value);
+}
+
+/** As dbgf and dbpf show a field: a state by its name, as DBF_STRING (EPICS does so too). */
+function typedText(record: IocRecord, field: string): string {
+  const spec = record.info(field)?.spec;
+  const value = record.get(field);
+  const state = typeof value === "number" ? choicesOf(record, field)?.[value] : undefined;
+  if (state !== undefined || spec === undefined) {
+    return `DBF_STRING: ${state ?? fieldText(record, field)}`;
+  }
+  return `DBF_${dbfOf(spec)}: ${fieldText(record, field)}`;
+}
+
+function dbl(database: IocDatabase, pattern: string | undefined): string {
+  const names = [...database.records.keys()];
+  // `dbl ao` lists the ao records, as EPICS's dbl takes a record type first.
+  if (pattern && recordTypeTables[pattern]) {
+    return names.filter((name) => database.record(name)?.type === pattern).join("\n");
+  }
+  const match = glob(pattern ?? "*");
+  return names.filter((name) => match.test(name)).join("\n");
 }
 
 function resolve(database: IocDatabase, name: string): { record: IocRecord; field: string } {
@@ -109,26 +146,23 @@ export async function runShellLine(context: ShellContext, line: string): Promise
         return { output: HELP };
       case "exit":
         return { output: "", exit: true };
-      case "dbl": {
-        const match = glob(args[0] ?? "*");
-        return { output: [...database.records.keys()].filter((n) => match.test(n)).join("\n") };
-      }
+      case "dbl":
+        return { output: dbl(database, args[0]) };
       case "dbpr":
         if (!args[0]) return { output: "usage: dbpr name [level]" };
         return { output: dbpr(database, args[0], Number(args[1] ?? 0)) };
       case "dbgf": {
         if (!args[0]) return { output: "usage: dbgf name.FIELD" };
         const { record, field } = resolve(database, args[0]);
-        const spec = record.info(field)?.spec;
-        const type = spec === undefined ? "STRING" : dbfOf(spec);
-        return { output: `DBF_${type}: ${fieldText(record, field)}` };
+        return { output: typedText(record, field) };
       }
       case "dbpf": {
         if (!args[0] || args[1] === undefined) return { output: "usage: dbpf name.FIELD value" };
         const { record, field } = resolve(database, args[0]);
-        // As iocsh's dbpf: the put is made, its completion (a motor's move) is not waited for.
-        void database.put(record, field, args[1]);
-        return { output: `DBF_${dbfOf(record.info(field)!.spec)}: ${fieldText(record, field)}` };
+        // As iocsh's dbpf: the put is made, its completion (a motor's move) is not waited
+        // for, and a failure of that completion is no longer this command's to report.
+        database.put(record, field, args[1]).catch(() => {});
+        return { output: typedText(record, field) };
       }
       case "casr":
         return { output: casr(context.server, Number(args[0] ?? 0)) };
