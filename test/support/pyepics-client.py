@@ -79,7 +79,11 @@ def op_metadata(req):
     """The value with the TIME or CTRL metadata, as ca.get_with_metadata gives them."""
     chid = channel(req["pv"], req.get("timeout", 5.0))
     form = req.get("form", "time")
-    ftype = ca.promote_type(chid, use_time=form == "time", use_ctrl=form == "ctrl")
+    if form == "string":
+        # DBR_TIME_STRING: the server converts, as caget -d DBR_TIME_STRING shows it.
+        ftype = ca.dbr.TIME_STRING
+    else:
+        ftype = ca.promote_type(chid, use_time=form == "time", use_ctrl=form == "ctrl")
     data = ca.get_with_metadata(chid, ftype=ftype, count=req.get("count"),
                                 timeout=req.get("timeout", 5.0),
                                 as_string=req.get("as_string", False))

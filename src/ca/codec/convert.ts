@@ -26,6 +26,12 @@ export interface ConversionContext {
   precision?: number;
   /** The states of an enum, for ENUM ↔ STRING. Without them any u16 index is accepted. */
   enumStrings?: readonly string[];
+  /**
+   * An enum index as text when it differs from `enumStrings[index]` (or the digits beyond
+   * them): a record's get_enum_str, which names states past the listed ones ("" or
+   * "Illegal Value" for an mbbo).
+   */
+  enumText?: (index: number) => string;
   /** Read "" as 0 when converting STRING to a number (dbGet does; dbPut does not). */
   emptyStringAsZero?: boolean;
 }
@@ -161,7 +167,7 @@ function formatNumbers(
   context: ConversionContext,
 ): string[] {
   const out = new Array<string>(value.length);
-  const { precision, enumStrings } = context;
+  const { precision, enumStrings, enumText } = context;
   for (let i = 0; i < value.length; i++) {
     const x = value[i]!;
     if (from === DBR.DOUBLE) {
@@ -169,7 +175,7 @@ function formatNumbers(
     } else if (from === DBR.FLOAT) {
       out[i] = precision === undefined ? shortestFloat(x) : formatFloat(x, precision);
     } else if (from === DBR.ENUM) {
-      out[i] = enumStrings?.[x] ?? String(x);
+      out[i] = enumText ? enumText(x) : (enumStrings?.[x] ?? String(x));
     } else {
       out[i] = String(x);
     }

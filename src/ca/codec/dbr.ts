@@ -58,6 +58,8 @@ export interface DbrMetadata {
   lowerControlLimit?: number;
   /** GR/CTRL_ENUM: up to 16 states of up to 25 bytes each. */
   enumStrings?: readonly string[];
+  /** A state's text for a DBR_STRING read, where it is not `enumStrings[index]`. */
+  enumText?: (index: number) => string;
   /** STSACK_STRING: the record's ACKT (acknowledge transient alarms). */
   ackTransient?: number;
   /** STSACK_STRING: the record's ACKS (highest unacknowledged severity). */
@@ -138,6 +140,7 @@ export function dbrWriter(
   const value = toDbrValue(data.value, layout.valueType, {
     precision: data.precision,
     enumStrings: data.enumStrings,
+    enumText: data.enumText,
     emptyStringAsZero: options.forReading,
   });
   const n = options.count ?? value.length;

@@ -25,6 +25,8 @@ record(mbbi, "$(P)mbbi") {
   field(ZRST, "Idle") field(ONST, "Run") field(TWST, "Fault") field(THST, "Off")
   field(TWSV, "MAJOR") field(UNSV, "INVALID")
 }
+record(mbbo, "$(P)mbbNone") {}
+record(bo, "$(P)boHalf") { field(ZNAM, "Off") }
 record(longout, "$(P)lo") { field(DRVH, "100") field(DRVL, "0") field(OUT, "$(P)li PP") field(EGU, "cts") }
 record(longin, "$(P)li") { field(HIGH, "50") field(HSV, "MINOR") field(EGU, "cts") }
 record(stringout, "$(P)so") { field(VAL, "hello") field(OUT, "$(P)si PP") field(PINI, "YES") }

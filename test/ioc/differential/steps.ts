@@ -1,7 +1,12 @@
 // What the differential test asks of each IOC, in order: reads with metadata, puts with and
 // without callback, waits and monitors. Both IOCs get exactly these requests.
 export type Step =
-  | { readonly get: string; readonly form?: "ctrl" | "time"; readonly asString?: boolean }
+  | {
+      readonly get: string;
+      /** ctrl/time: the native type's DBR; string: DBR_TIME_STRING, converted by the server. */
+      readonly form?: "ctrl" | "time" | "string";
+      readonly asString?: boolean;
+    }
   | {
       readonly put: string;
       readonly value: number | string | readonly number[];
@@ -12,7 +17,7 @@ export type Step =
   | { readonly collectMonitors: true };
 
 const records = [
-  "ai", "ao", "aoCopy", "bo", "bi", "mbbo", "mbbi", "lo", "li", "so", "si", "wf", "wfc",
+  "ai", "ao", "aoCopy", "bo", "bi", "mbbo", "mbbi", "mbbNone", "boHalf", "lo", "li", "so", "si", "wf", "wfc",
   "calc", "co", "coOut", "seq", "seqA", "seqB", "fan", "fanA", "fanB", "dis", "ms", "mss",
   "nms", "undef", "badlink", "pini", "piniCopy", "count", "toCount", "g1", "g2", "g3",
 ]; // prettier-ignore
@@ -46,6 +51,8 @@ function readEverything(): Step[] {
   const steps: Step[] = [];
   for (const name of records) {
     steps.push({ get: pv(name), form: "ctrl" });
+    steps.push({ get: pv(name), form: "string" });
+    steps.push({ get: `${pv(name)}.STAT`, form: "string" });
     for (const field of [...commonFields, ...(ownFields[name] ?? [])]) {
       steps.push({ get: `${pv(name)}.${field}`, asString: true });
     }
@@ -106,6 +113,16 @@ export const steps: readonly Step[] = [
   ...afterPut("mbbo", "mbbi"),
   { put: pv("mbbo"), value: 7, wait: true },
   ...afterPut("mbbo", "mbbi"),
+  { get: pv("mbbo"), form: "string" },
+  { put: pv("mbbo"), value: 20, wait: true },
+  { get: pv("mbbo"), form: "string" },
+  { get: pv("mbbi"), form: "string" },
+  { put: pv("mbbNone"), value: 3, wait: true },
+  { get: pv("mbbNone"), form: "ctrl" },
+  { get: pv("mbbNone"), form: "string" },
+  { put: pv("boHalf"), value: 1, wait: true },
+  { get: pv("boHalf"), form: "ctrl" },
+  { get: pv("boHalf"), form: "string" },
   // longout with drive limits into a longin with an alarm limit.
   { put: pv("lo"), value: 75, wait: true },
   ...afterPut("lo", "li"),

@@ -1,5 +1,6 @@
 // bi, bo, mbbi and mbbo with Soft Channel device support: a state number, its names, and the
 // state and change-of-state alarms.
+import { DBR } from "../../../ca/index.js";
 import { mbbStates } from "../../db/record-fields/field-kit.js";
 import { SEVR, STAT } from "../alarm-codes.js";
 import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
@@ -8,17 +9,27 @@ import type { RecordSupport } from "../support.js";
 import { loadConstant } from "./analog.js";
 import { checkUndefined, finish, monitorOnChange, outputAllowed } from "./common.js";
 
-/** The state names a binary or multi-bit record's VAL shows. */
-function stateNames(record: IocRecord): readonly string[] {
+/** Every state name of the record: ZNAM/ONAM, or the sixteen ZRST..FFST. */
+function allStateNames(record: IocRecord): string[] {
   if (record.type === "bi" || record.type === "bo") {
     return [record.text("ZNAM"), record.text("ONAM")];
   }
-  const names = mbbStates.map((state) => record.text(`${state}ST`));
+  return mbbStates.map((state) => record.text(`${state}ST`));
+}
+
+/** The names clients get as enum strings: up to the last one that is set (get_enum_strs). */
+function stateNames(record: IocRecord): readonly string[] {
+  const names = allStateNames(record);
   let count = 0;
   names.forEach((name, i) => {
     if (name !== "") count = i + 1;
   });
   return names.slice(0, count);
+}
+
+/** get_enum_str: a state's name, "" for a state without one, beyond the states "Illegal Value". */
+function stateText(record: IocRecord, index: number): string {
+  return allStateNames(record)[index] ?? "Illegal Value";
 }
 
 /** The severity of a state: ZSV/OSV, or the multi-bit state's xxSV (UNSV past the states). */
@@ -61,7 +72,15 @@ function fetchDesired(record: IocRecord): void {
 }
 
 const metadata: RecordSupport["metadata"] = (record, field) =>
-  field === "VAL" ? { enumStrings: stateNames(record) } : {};
+  field === "VAL"
+    ? { enumStrings: stateNames(record), enumText: (index) => stateText(record, index) }
+    : {};
+
+/** A multi-bit record without any state name serves VAL as a LONG, as EPICS 7 does. */
+const caType: RecordSupport["caType"] = (record, field) =>
+  field === "VAL" && record.type.startsWith("mbb") && stateNames(record).length === 0
+    ? DBR.LONG
+    : undefined;
 
 function inputSupport(): RecordSupport {
   return {
@@ -76,6 +95,7 @@ function inputSupport(): RecordSupport {
       finish(record);
     },
     metadata,
+    caType,
   };
 }
 
@@ -87,6 +107,8 @@ function outputSupport(momentary: boolean): RecordSupport {
     process(record) {
       record.udf = false;
       fetchDesired(record);
+      // An mbbo's state past the sixteen cannot be converted to RVAL: SOFT, INVALID.
+      if (!momentary && record.num("VAL") > 15) record.raiseAlarm(STAT.SOFT, SEVR.INVALID);
       checkStateAlarms(record);
       const write = outputAllowed(record, () => record.set("VAL", record.num("IVOV")));
       if (write) putLink(record, "OUT", record.num("VAL"));
@@ -108,6 +130,7 @@ function outputSupport(momentary: boolean): RecordSupport {
       }
     },
     metadata,
+    caType,
   };
 }
 
