@@ -365,6 +365,31 @@ describe("the motor record", () => {
     expect(m4.num("SEVR")).toBe(SEVR.NO_ALARM);
   });
 
+  it("a limit switch stops the move, sets HLS and raises HLSV; moving off clears it", async () => {
+    const { db, rec, clock } = motorDatabase(
+      `record(motor, "m5") {
+        field(DTYP, "hil Device") field(OUT, "@x") field(MRES, "0.001") field(HLSV, "MAJOR")
+      }`,
+      (clock) => {
+        const device = new SimMotor({ name: "x", clock, hardLimits: { low: -100, high: 3 } });
+        return motorSupport(deviceMotors(new Map([["x", device]])));
+      },
+    );
+    const m5 = rec("m5");
+    const move = tracked(db.put(m5, "VAL", 5));
+    await clock.advance(5);
+    expect(move.done()).toBe(true);
+    expect(m5.num("RBV")).toBeCloseTo(3, 9);
+    expect(m5.num("VAL")).toBe(m5.num("RBV"));
+    expect([m5.num("HLS"), m5.num("LLS")]).toEqual([1, 0]);
+    expect(m5.num("MSTA") & (MSTA.PLUS_LS | MSTA.PROBLEM)).toBe(MSTA.PLUS_LS);
+    expect([m5.num("STAT"), m5.num("SEVR")]).toEqual([STAT.HIGH, SEVR.MAJOR]);
+    void db.put(m5, "VAL", 1);
+    await clock.advance(3);
+    expect(m5.num("HLS")).toBe(0);
+    expect(m5.num("SEVR")).toBe(SEVR.NO_ALARM);
+  });
+
   it("refuses puts to its read-only fields, and the checker refuses unknown fields", async () => {
     const { db, rec } = motorDatabase(M1);
     expect(() => db.put(rec("m1"), "RBV", 1)).toThrow(/read-only/);

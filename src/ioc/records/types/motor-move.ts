@@ -157,8 +157,10 @@ function motionEnded(
   state.position = position;
   state.halt = undefined;
   state.axis.moving = false;
-  // A motion that was told to stop ends with an interruption, which is no failure.
-  const failed = failure !== undefined && halt === undefined;
+  // A motion told to stop, or stopped by a limit switch, ends interrupted: no axis problem.
+  const atSwitch = failure !== undefined && (state.axis.plusLimit || state.axis.minusLimit);
+  const failed = failure !== undefined && halt === undefined && !atSwitch;
+  const completed = kind === "move" && failure === undefined && halt === undefined;
   if (failed) state.axis.problem = failure.message;
   if (kind === "home" && failure === undefined) {
     state.calibration = 0;
@@ -167,15 +169,13 @@ function motionEnded(
   }
   readbackFromDial(record, dialPosition(state));
   const missed = Math.abs(record.num("DVAL") - record.num("DRBV")) > deadband(record);
-  if (kind === "move" && !failed && halt === undefined && missed) {
-    if (record.num("RCNT") < record.num("RTRY")) {
-      record.update("RCNT", record.num("RCNT") + 1);
-      startMotion(record, state, "move", record.num("DVAL"));
-      return;
-    }
+  if (completed && missed && record.num("RCNT") < record.num("RTRY")) {
+    record.update("RCNT", record.num("RCNT") + 1);
+    startMotion(record, state, "move", record.num("DVAL"));
+    return;
   }
-  record.update("MISS", kind === "move" && halt === undefined && missed ? 1 : 0);
-  if (halt === "stop" || kind !== "move" || failed) driveToReadback(record, state);
+  record.update("MISS", completed && missed ? 1 : 0);
+  if (halt === "stop" || kind !== "move" || failed || atSwitch) driveToReadback(record, state);
   for (const field of ["HOMF", "HOMR", "JOGF", "JOGR", "STOP"]) record.update(field, 0);
   if (record.num("SPMG") === SPMG_MOVE && halt === undefined) {
     record.update("SPMG", SPMG_PAUSE);
