@@ -21,7 +21,7 @@ const byPhase = (a: IocRecord, b: IocRecord): number => a.num("PHAS") - b.num("P
 export class Scanner {
   readonly #periodic = new Map<number, IocRecord[]>();
   readonly #events = new Map<string, IocRecord[]>();
-  readonly #timers: Timer[] = [];
+  readonly #timers = new Map<number, Timer>();
   #once: IocRecord[] = [];
   #onceTimer: Timer | undefined;
   #running = false;
@@ -35,8 +35,12 @@ export class Scanner {
   add(record: IocRecord): void {
     const scan = record.num("SCAN");
     const period = PERIODS[scan];
-    if (period !== undefined) insert(this.#periodic, period, record);
-    else if (scan === SCAN_EVENT) insert(this.#events, record.text("EVNT"), record);
+    if (period !== undefined) {
+      const isNew = !this.#periodic.has(period);
+      insert(this.#periodic, period, record);
+      this.#periodic.get(period)!.sort(byPhase);
+      if (isNew && this.#running) this.#tick(period);
+    } else if (scan === SCAN_EVENT) insert(this.#events, record.text("EVNT"), record);
   }
 
   remove(record: IocRecord): void {
@@ -49,21 +53,24 @@ export class Scanner {
   /** Starts the periodic lists; each period runs its records in PHAS order. */
   start(): void {
     this.#running = true;
-    for (const [period, records] of this.#periodic) {
-      records.sort(byPhase);
-      const tick = (): void => {
-        if (!this.#running) return;
-        for (const record of [...records]) this.process(record);
-        this.#timers.push(this.clock.schedule(period, tick));
-      };
-      this.#timers.push(this.clock.schedule(period, tick));
-    }
+    for (const period of this.#periodic.keys()) this.#tick(period);
+  }
+
+  /** One timer per period, for as long as the scanner runs. */
+  #tick(period: number): void {
+    const records = this.#periodic.get(period)!;
+    const tick = (): void => {
+      if (!this.#running) return;
+      for (const record of [...records]) this.process(record);
+      this.#timers.set(period, this.clock.schedule(period, tick));
+    };
+    this.#timers.set(period, this.clock.schedule(period, tick));
   }
 
   stop(): void {
     this.#running = false;
-    for (const timer of this.#timers) timer.cancel();
-    this.#timers.length = 0;
+    for (const timer of this.#timers.values()) timer.cancel();
+    this.#timers.clear();
     this.#onceTimer?.cancel();
   }
 
