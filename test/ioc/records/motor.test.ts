@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { type Motor, VirtualClock } from "../../../src/core/index.js";
 import { checkDatabase, DatabaseLoader } from "../../../src/ioc/db/index.js";
 import {
+  DBE_PROPERTY,
+  DBE_VALUE,
   IocDatabase,
   type IocRecord,
   putText,
@@ -29,10 +31,12 @@ function motorDatabase(
   return { db, clock, rec };
 }
 
-/** Each value a field is posted with. */
+/** Each value a field is posted with (DBE_VALUE). */
 function postsOf(record: IocRecord, field: string): number[] {
   const values: number[] = [];
-  record.watch(field, () => values.push(record.num(field)));
+  record.watch(field, (_field, mask) => {
+    if (mask & DBE_VALUE) values.push(record.num(field));
+  });
   return values;
 }
 
@@ -114,8 +118,13 @@ describe("the motor record", () => {
   it("HLM/LLM follow DHLM/DLLM through OFF and DIR, and back; VAL's control limits are them", async () => {
     const { db, rec } = motorDatabase(M1);
     const m1 = rec("m1");
+    const property: number[] = [];
+    m1.watch("VAL", (_field, mask) => {
+      if (mask & DBE_PROPERTY) property.push(m1.num("HLM"));
+    });
     await db.put(m1, "OFF", 1);
     expect([m1.num("HLM"), m1.num("LLM")]).toEqual([21, -19]);
+    expect(property).toEqual([21, 21]);
     await db.put(m1, "DIR", "Neg");
     expect([m1.num("HLM"), m1.num("LLM")]).toEqual([21, -19]);
     await db.put(m1, "DHLM", 5);

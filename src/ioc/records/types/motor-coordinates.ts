@@ -1,6 +1,6 @@
 // The motor record's three coordinates: user (VAL, RBV, HLM, LLM) = dial × (DIR Neg ? -1 : 1)
 // + OFF; dial (DVAL, DRBV, DHLM, DLLM) in EGU; raw (RVAL, RRBV) = dial / MRES in steps.
-import type { IocRecord } from "../record.js";
+import { DBE_PROPERTY, type IocRecord } from "../record.js";
 
 const DIR_NEG = 1;
 
@@ -41,19 +41,26 @@ export function withinDialLimits(record: IocRecord, dial: number): boolean {
   return dial <= record.num("DHLM") && dial >= record.num("DLLM");
 }
 
+/** A limit that follows another: clients hear of it as of a put (DBE_PROPERTY). */
+function updateLimit(record: IocRecord, field: string, value: number): void {
+  if (record.num(field) === value) return;
+  record.update(field, value);
+  record.post(field, DBE_PROPERTY);
+}
+
 /** HLM/LLM from DHLM/DLLM through OFF and DIR (a negative DIR swaps them). */
 export function userLimitsFromDial(record: IocRecord): void {
   const high = userOf(record, record.num("DHLM"));
   const low = userOf(record, record.num("DLLM"));
-  record.update("HLM", Math.max(high, low));
-  record.update("LLM", Math.min(high, low));
+  updateLimit(record, "HLM", Math.max(high, low));
+  updateLimit(record, "LLM", Math.min(high, low));
 }
 
 /** DHLM/DLLM from a new HLM or LLM, and the other user limit from the dial ones. */
 export function dialLimitsFromUser(record: IocRecord, changed: "HLM" | "LLM"): void {
   const dial = dialOf(record, record.num(changed));
   const highEnd = (changed === "HLM") === (directionSign(record) === 1);
-  record.update(highEnd ? "DHLM" : "DLLM", dial);
+  updateLimit(record, highEnd ? "DHLM" : "DLLM", dial);
   userLimitsFromDial(record);
 }
 
