@@ -3,7 +3,7 @@
 // programs start one in-process.
 import { type Clock, realClock } from "../core/index.js";
 import { CaServer } from "../ca/index.js";
-import { Autosave, autosaveFieldsOf } from "./autosave/index.js";
+import { Autosave, type AutosaveOptions, autosaveFieldsOf } from "./autosave/index.js";
 import { type DbSource, loadDatabase, nodeFileAccess, type FileAccess } from "./db/index.js";
 import { loadAcf } from "./access/index.js";
 import { recordAccess } from "./record-access.js";
@@ -29,6 +29,8 @@ export interface IocOptions {
   readonly log?: (line: string) => void;
   /** The autosave file; fields named in info(autosaveFields) are saved there and restored. */
   readonly autosaveFile?: string;
+  /** Longest time from a change to its save, in seconds (default 5, as synApps). */
+  readonly autosavePeriod?: number;
   /** An access security file (.acf); without one every client may read and write. */
   readonly acfFile?: string;
   readonly supports?: Readonly<Record<string, RecordSupport>>;
@@ -58,9 +60,16 @@ export class Ioc {
       log(`${problem.record}.${problem.field}: ${problem.message}`);
     }
     const autosave = options.autosaveFile
-      ? await restoreAndTrack(database, parsed.records, options.autosaveFile, clock, log)
+      ? await restoreAndTrack(database, parsed.records, {
+          file: options.autosaveFile,
+          clock,
+          log,
+          periodSeconds: options.autosavePeriod,
+        })
       : undefined;
-    const security = acf ? recordAccess(acf, database, log) : undefined;
+    // Rights may change when a CALC rule's input does: open channels are told then.
+    const rights = { changed: (): void => {} };
+    const security = acf ? recordAccess(acf, database, log, () => rights.changed()) : undefined;
     database.start();
     const server = new CaServer({
       provider: new IocProvider(database, security?.access),
@@ -78,6 +87,7 @@ export class Ioc {
       await autosave?.close();
       throw error;
     }
+    rights.changed = () => server.refreshAccessRights();
     return new Ioc(database, server, autosave, security?.close);
   }
 
@@ -92,13 +102,12 @@ export class Ioc {
 async function restoreAndTrack(
   database: IocDatabase,
   definitions: ReturnType<typeof loadDatabase>["records"],
-  file: string,
-  clock: Clock,
-  log: (line: string) => void,
+  options: AutosaveOptions & { readonly log: (line: string) => void },
 ): Promise<Autosave> {
-  const autosave = new Autosave({ file, clock, log });
-  const { values, messages } = await autosave.restore();
-  for (const message of messages) log(message);
+  const log = options.log;
+  const autosave = new Autosave(options);
+  // Its problems have gone to the log already.
+  const { values } = await autosave.restore();
   for (const definition of definitions.values()) {
     const record = database.record(definition.name)!;
     for (const { field } of autosaveFieldsOf(definition.infos)) {

@@ -5,10 +5,17 @@ import { AccessSecurity, type AcfConfig, type AsInputs, describeRefusal } from "
 import { DBE_ALARM, DBE_VALUE, type FieldAccess, type IocDatabase, SEVR } from "./records/index.js";
 import { splitPvName } from "./records/links.js";
 
-/** INPx of the .acf read from this IOC's records; a name none of ours stays invalid. */
-function recordInputs(database: IocDatabase): AsInputs {
+/**
+ * INPx of the .acf read from this IOC's records; a name none of ours stays invalid.
+ * `changed` runs after each new input value has been taken into the rights.
+ */
+function recordInputs(database: IocDatabase, changed: () => void): AsInputs {
   return {
-    subscribe(pv, listener) {
+    subscribe(pv, take) {
+      const listener = (value: number, valid: boolean): void => {
+        take(value, valid);
+        changed();
+      };
       const { recordName, field } = splitPvName(pv);
       const record = database.record(recordName);
       if (!record?.info(field)) {
@@ -24,13 +31,27 @@ function recordInputs(database: IocDatabase): AsInputs {
   };
 }
 
-/** Field rights and refusal logging for the provider, from a parsed .acf file. */
+/**
+ * Field rights and refusal logging for the provider, from a parsed .acf file;
+ * `rightsMayHaveChanged` runs when a CALC rule's input changed.
+ */
 export function recordAccess(
   config: AcfConfig,
   database: IocDatabase,
   log: (line: string) => void,
+  rightsMayHaveChanged: () => void = () => {},
 ): { access: FieldAccess; close: () => void } {
-  const security = AccessSecurity.fromConfig(config, { inputs: recordInputs(database) });
+  // Inputs often change together (one record's value and severity): one recheck for all.
+  let pending = false;
+  const changed = (): void => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      rightsMayHaveChanged();
+    });
+  };
+  const security = AccessSecurity.fromConfig(config, { inputs: recordInputs(database, changed) });
   const identityOf = (client: CaClientIdentity): { user: string; host: string } => ({
     user: client.user,
     host: client.host,
