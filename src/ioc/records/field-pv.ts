@@ -133,6 +133,8 @@ export class FieldPv implements CaPv {
     const raw = info?.isLink
       ? linkText(record.links.get(this.field), info.spec === "FWDLINK")
       : record.get(this.field);
+    const count = record.kind.support.currentCount?.(record, this.field);
+    if (count === 0) return this.longString ? new Uint8Array(0) : [];
     if (this.longString) return charsOf(String(raw), this.maxCount);
     // In the native type, so that what the server converts to starts from the field's type
     // (an enum read as a string is its state's name, not the number's digits).

@@ -26,6 +26,8 @@ export interface RecordSupport {
   caType?(record: IocRecord, field: string): DbrValueType | undefined;
   /** Elements a field holds at most (NELM for arrays); 1 when absent. */
   maxCount?(record: IocRecord, field: string): number;
+  /** get_array_info: elements a field holds now, when that can be none (an empty lsi). */
+  currentCount?(record: IocRecord, field: string): number | undefined;
   /** The field clients get for the record's bare name; VAL when absent. */
   readonly valueField?: string;
 }

@@ -31,6 +31,12 @@ record(longout, "$(P)lo") { field(DRVH, "100") field(DRVL, "0") field(OUT, "$(P)
 record(longin, "$(P)li") { field(HIGH, "50") field(HSV, "MINOR") field(EGU, "cts") }
 record(stringout, "$(P)so") { field(VAL, "hello") field(OUT, "$(P)si PP") field(PINI, "YES") }
 record(stringin, "$(P)si") {}
+record(int64out, "$(P)i64o") { field(OUT, "$(P)i64i PP") field(DRVH, "5000000000") field(EGU, "ns") }
+record(int64in, "$(P)i64i") { field(HIGH, "4000000000") field(HSV, "MINOR") field(EGU, "ns") }
+record(lso, "$(P)lso") { field(SIZV, "100") field(OUT, "$(P)lsi PP") }
+record(lsi, "$(P)lsi") { field(SIZV, "100") }
+record(aao, "$(P)aao") { field(FTVL, "LONG") field(NELM, "5") field(OUT, "$(P)aai PP") }
+record(aai, "$(P)aai") { field(FTVL, "LONG") field(NELM, "5") }
 record(waveform, "$(P)wf") { field(FTVL, "DOUBLE") field(NELM, "10") field(EGU, "V") field(PREC, "1") }
 record(waveform, "$(P)wfc") { field(FTVL, "CHAR") field(NELM, "40") }
 record(calc, "$(P)calc") {

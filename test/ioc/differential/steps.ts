@@ -18,6 +18,7 @@ export type Step =
 
 const records = [
   "ai", "ao", "aoCopy", "bo", "bi", "mbbo", "mbbi", "mbbNone", "boHalf", "lo", "li", "so", "si", "wf", "wfc",
+  "i64o", "i64i", "lso", "lsi", "aao", "aai",
   "calc", "co", "coOut", "seq", "seqA", "seqB", "fan", "fanA", "fanB", "dis", "ms", "mss",
   "nms", "undef", "badlink", "pini", "piniCopy", "count", "toCount", "g1", "g2", "g3",
 ]; // prettier-ignore
@@ -35,6 +36,12 @@ const ownFields: Readonly<Record<string, readonly string[]>> = {
   so: ["OUT", "OMSL", "MPST", "APST"],
   wf: ["NELM", "NORD", "FTVL", "EGU", "PREC", "HOPR", "LOPR", "MPST", "INP"],
   wfc: ["NELM", "NORD", "FTVL"],
+  i64o: ["DRVH", "DRVL", "OUT", "EGU"],
+  i64i: ["HIGH", "HSV", "EGU"],
+  lso: ["SIZV", "LEN", "OUT", "VAL$"],
+  lsi: ["SIZV", "LEN", "VAL$"],
+  aao: ["NELM", "NORD", "FTVL", "OUT"],
+  aai: ["NELM", "NORD", "FTVL"],
   calc: ["CALC", "INPA", "INPB", "INPC", "A", "B", "C", "D", "LA", "EGU", "PREC"],
   co: ["CALC", "OCAL", "OOPT", "DOPT", "ODLY", "DLYA", "OVAL", "PVAL", "INPA", "OUT", "INAV", "INBV", "OUTV", "OEVT", "IVOA"],
   seq: ["SELM", "SELN", "SELL", "OFFS", "SHFT", "DOL0", "DO0", "LNK0", "DLY1", "DOL1", "DO1", "LNK1", "DLY2"],
@@ -139,6 +146,19 @@ export const steps: readonly Step[] = [
   { put: pv("wfc"), value: [72, 105, 0], wait: true },
   { get: pv("wfc"), form: "time" },
   { get: pv("wfc.NORD"), asString: true },
+  // 64-bit integers, long strings, arrays between records.
+  { put: pv("i64o"), value: 4500000000, wait: true },
+  ...afterPut("i64o", "i64i"),
+  { put: pv("i64o"), value: 9000000000, wait: true },
+  ...afterPut("i64o", "i64i"),
+  { put: pv("lso"), value: "a long string of more than forty characters, up to SIZV", wait: true },
+  ...afterPut("lso", "lsi"),
+  { get: pv("lsi.VAL$"), form: "time" },
+  { get: pv("lsi.LEN"), asString: true },
+  { put: pv("aao"), value: [4, 5, 6], wait: true },
+  ...afterPut("aao", "aai"),
+  { get: pv("aai"), form: "ctrl" },
+  { get: pv("aai.NORD"), asString: true },
   // calcout: ao crosses 1 (CP), OCAL goes out after ODLY; a put-callback waits for ODLY.
   { put: pv("ao"), value: 0.5, wait: true },
   { sleep: 0.6 },

@@ -95,7 +95,7 @@ const VALUE_LIKE = new Set(["VAL", "HIHI", "HIGH", "LOW", "LOLO", "LALM", "ALST"
 export interface NumericMetadataOptions {
   /** The fields whose values are VAL's control limits (default HOPR/LOPR). */
   readonly control?: readonly [string, string];
-  /** An alarm limit without a severity: NaN for the analog records, 0 for the integer ones. */
+  /** An alarm limit without a severity (default NaN for a floating value, else 0). */
   readonly unsetLimit?: number;
   /** A field's own precision, where the record type fixes one (calcout's ODLY). */
   readonly precisionOf?: (field: string) => number | undefined;
@@ -137,7 +137,7 @@ export function numericMetadata(
     metadata.upperControlLimit = record.num(controlHigh);
     metadata.lowerControlLimit = record.num(controlLow);
     if (field === "VAL") {
-      const unset = options.unsetLimit ?? NaN;
+      const unset = options.unsetLimit ?? (floating(record, field) ? NaN : 0);
       const limit = (limitField: string, severityField: string): number =>
         record.num(severityField) ? record.num(limitField) : unset;
       metadata.upperAlarmLimit = limit("HIHI", "HHSV");

@@ -30,7 +30,7 @@ export const integerInSupport: RecordSupport = {
     monitorNumeric(record);
     finish(record);
   },
-  metadata: (record, field) => numericMetadata(record, field, { unsetLimit: 0 }),
+  metadata: (record, field) => numericMetadata(record, field),
 };
 
 /** longoutOOPT: whether this pass writes the output. */
@@ -87,6 +87,5 @@ export const integerOutSupport: RecordSupport = {
     monitorNumeric(record);
     finish(record);
   },
-  metadata: (record, field) =>
-    numericMetadata(record, field, { control: ["DRVH", "DRVL"], unsetLimit: 0 }),
+  metadata: (record, field) => numericMetadata(record, field, { control: ["DRVH", "DRVL"] }),
 };

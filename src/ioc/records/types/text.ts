@@ -8,11 +8,17 @@ import { finish, outputAllowed } from "./common.js";
 import { formatField } from "../field-types.js";
 
 function limitOf(record: IocRecord): number {
-  return record.type === "lsi" || record.type === "lso" ? Math.max(record.num("SIZV"), 1) - 1 : 39;
+  return isLong(record) ? Math.max(record.num("SIZV"), 1) - 1 : 39;
+}
+
+function isLong(record: IocRecord): boolean {
+  return record.type === "lsi" || record.type === "lso";
 }
 
 function store(record: IocRecord, value: string): void {
-  record.set("VAL", value.slice(0, limitOf(record)));
+  const text = value.slice(0, limitOf(record));
+  record.set("VAL", text);
+  if (isLong(record)) record.update("LEN", text === "" ? 0 : Buffer.byteLength(text) + 1);
   record.udf = false;
 }
 
@@ -34,9 +40,23 @@ function textOf(value: ReturnType<typeof getLink>): string | undefined {
 const textType: RecordSupport["caType"] = (_record, field) =>
   field === "VAL" || field === "OVAL" ? DBR.STRING : undefined;
 
+/** A long string's value holds LEN characters (with the NUL); an empty one holds none. */
+const currentCount: RecordSupport["currentCount"] = (record, field) =>
+  isLong(record) && (field === "VAL" || field === "OVAL") && record.text(field) === ""
+    ? 0
+    : undefined;
+
+/** A long string's buffers start empty (they are no fields a file could set). */
+function initBuffers(record: IocRecord): void {
+  if (!isLong(record)) return;
+  if (typeof record.get("VAL") !== "string") record.set("VAL", "");
+  if (typeof record.get("OVAL") !== "string") record.set("OVAL", "");
+}
+
 export function textInputSupport(): RecordSupport {
   return {
     init(record) {
+      initBuffers(record);
       const constant = constantOf(record, "INP");
       if (constant !== undefined) store(record, String(constant));
     },
@@ -53,12 +73,14 @@ export function textInputSupport(): RecordSupport {
       finish(record);
     },
     caType: textType,
+    currentCount,
   };
 }
 
 export function textOutputSupport(): RecordSupport {
   return {
     init(record) {
+      initBuffers(record);
       const constant = constantOf(record, "DOL");
       if (constant !== undefined) store(record, String(constant));
     },
@@ -77,6 +99,7 @@ export function textOutputSupport(): RecordSupport {
       finish(record);
     },
     caType: textType,
+    currentCount,
   };
 }
 
