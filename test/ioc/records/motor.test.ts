@@ -261,8 +261,19 @@ describe("the motor record", () => {
     expect(m1.num("MSTA") & MSTA.HOMED).toBe(MSTA.HOMED);
   });
 
-  it("JOGF runs towards the high limit until it is put back to 0", async () => {
-    const { db, rec, clock } = motorDatabase(M1);
+  it("VELO stays within VBAS..VMAX, with S its revolutions per second", async () => {
+    const { db, rec } = motorDatabase(M1.replace("}", 'field(VMAX, "4") field(VBAS, "0.5") }'));
+    const m1 = rec("m1");
+    expect(m1.num("UREV")).toBeCloseTo(0.2, 12);
+    await db.put(m1, "VELO", 9);
+    expect(m1.num("VELO")).toBe(4);
+    expect(m1.num("S")).toBeCloseTo(20, 9);
+    await db.put(m1, "S", 1);
+    expect(m1.num("VELO")).toBeCloseTo(0.5, 12);
+  });
+
+  it("JOGF runs towards the high limit at JVEL until it is put back to 0", async () => {
+    const { db, rec, clock } = motorDatabase(M1.replace("}", 'field(JVEL, "2") }'));
     const m1 = rec("m1");
     void db.put(m1, "JOGF", 1);
     await clock.advance(2);
@@ -270,7 +281,7 @@ describe("the motor record", () => {
     await db.put(m1, "JOGF", 0);
     await clock.advance(1);
     expect(m1.num("DMOV")).toBe(1);
-    expect(m1.num("RBV")).toBeGreaterThan(1.9);
+    expect(m1.num("RBV")).toBeGreaterThan(3.9);
     expect(m1.num("VAL")).toBe(m1.num("RBV"));
   });
 

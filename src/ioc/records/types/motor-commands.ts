@@ -151,9 +151,23 @@ export function motorFieldSpecial(record: IocRecord, field: string): void {
     case "SUSE":
       record.update("SET", field === "SSET" ? 1 : 0);
       return;
+    case "VELO":
+    case "S":
+      return followSpeed(record, field);
     default:
       return;
   }
+}
+
+/** VELO within VBAS..VMAX (VMAX 0: no bound), and S, its revolutions per second, beside it. */
+export function followSpeed(record: IocRecord, field: "VELO" | "S"): void {
+  const perRevolution = Math.abs(record.num("UREV")) || 1;
+  let velocity = field === "S" ? record.num("S") * perRevolution : record.num("VELO");
+  const vmax = record.num("VMAX");
+  if (vmax > 0) velocity = Math.min(velocity, vmax);
+  velocity = Math.max(velocity, record.num("VBAS"));
+  record.update("VELO", velocity);
+  record.update("S", velocity / perRevolution);
 }
 
 /**

@@ -10,9 +10,16 @@ export type MotorResolver = (record: IocRecord) => Motor;
 /** The motor record's DTYP choices, by index. */
 export const MOTOR_DEVICES = { SIM: 0, DEVICE: 1 } as const;
 
-/** VELO (EGU/s) and the acceleration ACCL gives (seconds from VBAS to VELO), as sent to an axis. */
-export function speedOf(record: IocRecord): { velocity: number; acceleration: number } {
-  const velocity = record.num("VELO") > 0 ? record.num("VELO") : 1;
+/**
+ * A speed field's velocity (VELO, or JVEL/HVEL for jogs and homes, EGU/s) and the acceleration
+ * ACCL gives it (seconds from VBAS to full speed), as sent to an axis. 0 falls back to VELO.
+ */
+export function speedOf(
+  record: IocRecord,
+  field: "VELO" | "JVEL" | "HVEL" = "VELO",
+): { velocity: number; acceleration: number } {
+  const chosen = record.num(field) > 0 ? record.num(field) : record.num("VELO");
+  const velocity = chosen > 0 ? chosen : 1;
   const seconds = record.num("ACCL") > 0 ? record.num("ACCL") : 0.1;
   const ramp = velocity - Math.max(record.num("VBAS"), 0);
   return { velocity, acceleration: (ramp > 0 ? ramp : velocity) / seconds };

@@ -70,8 +70,14 @@ function homeCommand(motor: Motor): (() => Promise<void>) | undefined {
   return typeof home === "function" ? () => (home as () => Promise<void>).call(motor) : undefined;
 }
 
+const SPEED_OF: Readonly<Record<MotionKind, "VELO" | "JVEL" | "HVEL">> = {
+  move: "VELO",
+  jog: "JVEL",
+  home: "HVEL",
+};
+
 async function sendSpeed(record: IocRecord, state: MotorState): Promise<void> {
-  const speed = speedOf(record);
+  const speed = speedOf(record, SPEED_OF[state.kind]);
   const sent = state.sent;
   if (sent?.velocity === speed.velocity && sent.acceleration === speed.acceleration) return;
   state.sent = speed;

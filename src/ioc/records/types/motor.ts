@@ -6,7 +6,7 @@ import { menus } from "../../db/index.js";
 import type { IocRecord } from "../record.js";
 import type { FieldMetadata, RecordSupport } from "../support.js";
 import { finish, numericMetadata } from "./common.js";
-import { motorFieldCommand, motorFieldSpecial } from "./motor-commands.js";
+import { followSpeed, motorFieldCommand, motorFieldSpecial } from "./motor-commands.js";
 import {
   dialOf,
   driveFromDial,
@@ -31,6 +31,7 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   if (record.num("SREV") <= 0) record.set("SREV", 200);
   record.set("UREV", stepSize(record) * record.num("SREV"));
   if (record.num("ACCL") === 0) record.set("ACCL", 0.1);
+  followSpeed(record, record.num("S") !== 0 ? "S" : "VELO");
   if (!softLimitsDefined(record) && (record.num("HLM") !== 0 || record.num("LLM") !== 0)) {
     const ends = [dialOf(record, record.num("HLM")), dialOf(record, record.num("LLM"))];
     record.set("DHLM", Math.max(...ends));
