@@ -23,7 +23,7 @@ export interface IocOptions {
   readonly port?: number;
   /** Addresses to serve on (default EPICS_CAS_INTF_ADDR_LIST, else all). */
   readonly interfaces?: readonly string[];
-  /** EPICS_CAS_* variables for the server (default the process's environment). */
+  /** EPICS_CAS_* for the server and EPICS_CA_* for links to other IOCs (default the process's environment). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
@@ -55,7 +55,13 @@ export class Ioc {
     });
     const files = options.files ?? nodeFileAccess;
     const acf = options.acfFile ? loadAcf(options.acfFile, { files }) : undefined;
-    const database = new IocDatabase(parsed, { clock, log, supports: options.supports });
+    const database = new IocDatabase(parsed, {
+      clock,
+      log,
+      supports: options.supports,
+      // Names that are no record here are other IOCs' PVs, reached as CA links.
+      caLinks: { env: options.env, log },
+    });
     for (const problem of database.linkProblems) {
       log(`${problem.record}.${problem.field}: ${problem.message}`);
     }
@@ -82,7 +88,7 @@ export class Ioc {
     try {
       await server.start();
     } catch (error) {
-      database.stop();
+      await database.stop();
       security?.close();
       await autosave?.close();
       throw error;
@@ -93,7 +99,7 @@ export class Ioc {
 
   async close(): Promise<void> {
     this.closeSecurity?.();
-    this.database.stop();
+    await this.database.stop();
     await this.server.close();
     await this.autosave?.close();
   }

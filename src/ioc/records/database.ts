@@ -14,9 +14,15 @@ import { RecordKind } from "./record-kind.js";
 import type { RecordSupport } from "./support.js";
 import { recordSupports } from "./supports.js";
 import { Scanner } from "./scanner.js";
+import { CaLinks, type CaLinkOptions } from "./ca-links.js";
 
 export interface IocDatabaseOptions {
   readonly clock: Clock;
+  /**
+   * Links to names that are no record here go to other IOCs over Channel Access with
+   * these settings; without them such links stay unconnected (and are reported).
+   */
+  readonly caLinks?: CaLinkOptions;
   /** Record supports beyond the built-in types (the motor record). */
   readonly supports?: Readonly<Record<string, RecordSupport>>;
   readonly log?: (message: string) => void;
@@ -44,6 +50,7 @@ export class IocDatabase implements RecordHost {
   readonly #idleWaiters = new Map<IocRecord, (() => void)[]>();
   readonly #cpWatches: (() => void)[] = [];
   #current: PutNotify | undefined;
+  readonly #caLinks: CaLinks | undefined;
   readonly log: (message: string) => void;
 
   constructor(database: DbDatabase, options: IocDatabaseOptions) {
@@ -51,6 +58,7 @@ export class IocDatabase implements RecordHost {
     this.log = options.log ?? (() => {});
     this.#supports = { ...recordSupports, ...options.supports };
     this.#scanner = new Scanner(this.clock, (record) => this.process(record));
+    this.#caLinks = options.caLinks ? new CaLinks(this.clock, options.caLinks) : undefined;
     for (const definition of database.records.values()) this.#build(definition);
     for (const [alias, name] of database.aliases) this.#aliases.set(alias, name);
     for (const record of this.records.values()) this.#resolveLinks(record);
@@ -72,9 +80,10 @@ export class IocDatabase implements RecordHost {
     this.#scanner.start();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#scanner.stop();
     for (const unwatch of this.#cpWatches) unwatch();
+    await this.#caLinks?.close();
   }
 
   /**
@@ -232,7 +241,9 @@ export class IocDatabase implements RecordHost {
       record.links.set(field, link);
       if (link.kind !== "pv") return;
       link.target = this.record(link.recordName);
-      if (!link.target) {
+      if (!link.target && this.#caLinks) {
+        link.remote = this.#caLinks.remote(link);
+      } else if (!link.target) {
         this.#problem(record, field, `no record "${link.recordName}" in this IOC (${link.pvName})`);
       } else if (!link.target.info(link.field)) {
         this.#problem(record, field, `record "${link.recordName}" has no field ${link.field}`);
@@ -253,12 +264,16 @@ export class IocDatabase implements RecordHost {
   #watchInputs(record: IocRecord): void {
     for (const link of record.links.values()) {
       if (link.kind !== "pv" || (link.process !== "CP" && link.process !== "CPP")) continue;
-      const target = link.target;
-      if (!target) continue;
       const onlyPassive = link.process === "CPP";
       const trigger = (): void => {
         if (!onlyPassive || record.scanPassive) this.scanOnce(record);
       };
+      const target = link.target;
+      if (!target) {
+        // A CA link's first update comes on connection and processes the record then.
+        if (link.remote) this.#cpWatches.push(link.remote.watch(trigger));
+        continue;
+      }
       this.#cpWatches.push(
         target.watch(link.field, (_field, mask) => {
           if (mask & (DBE_VALUE | DBE_ALARM)) trigger();

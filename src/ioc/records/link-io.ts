@@ -37,6 +37,14 @@ function inherit(
   }
 }
 
+/** A CA link's latest value, with its alarm inherited as the link's option says. */
+function remoteValue(record: IocRecord, link: PvLink): FieldValue | undefined {
+  const latest = link.remote?.connected ? link.remote.latest : undefined;
+  if (!latest) return unconnected(record, link);
+  inherit(record, link.severity, latest.status, latest.severity);
+  return latest.value;
+}
+
 function unconnected(record: IocRecord, link: PvLink): undefined {
   record.raiseAlarm(STAT.LINK, SEVR.INVALID, `${link.pvName} not connected`);
   return undefined;
@@ -50,7 +58,7 @@ export function getLink(record: IocRecord, field: string): FieldValue | undefine
   const link = linkOf(record, field);
   if (!link || link.kind === "constant") return undefined;
   const target = link.target;
-  if (!target) return unconnected(record, link);
+  if (!target) return remoteValue(record, link);
   if (link.process === "PP" && target.scanPassive && target !== record && !target.pact) {
     record.host.process(target);
   }
@@ -73,7 +81,8 @@ export function putLink(record: IocRecord, field: string, value: FieldValue): vo
   if (!link || link.kind === "constant") return;
   const target = link.target;
   if (!target) {
-    unconnected(record, link);
+    if (link.remote?.connected) link.remote.put(value);
+    else unconnected(record, link);
     return;
   }
   try {
@@ -95,7 +104,11 @@ export function forwardLink(record: IocRecord, field: string): void {
   const link = linkOf(record, field);
   if (!link || link.kind === "constant") return;
   const target = link.target;
-  if (!target) return;
+  if (!target) {
+    // A forward link to another IOC writes its PROC field (dbCa's forward link).
+    if (link.remote?.connected) link.remote.put(1);
+    return;
+  }
   if (link.field === "PROC" || target.scanPassive) {
     if (target.pact) target.rpro = true;
     else record.host.process(target);

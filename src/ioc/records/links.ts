@@ -2,6 +2,7 @@
 // its process option (NPP, PP, CA, CP, CPP) and maximize-severity option (NMS, MS, MSS, MSI).
 // A name that is no record of this IOC stays unconnected and reads as a LINK alarm.
 import type { FieldValue } from "./field-types.js";
+import type { RemotePv } from "./ca-links.js";
 import type { IocRecord } from "./record.js";
 
 export type ProcessOption = "NPP" | "PP" | "CA" | "CP" | "CPP";
@@ -24,6 +25,8 @@ export interface PvLink {
   readonly severity: SeverityOption;
   /** The record of this IOC it points at; undefined when the name is none of ours. */
   target: IocRecord | undefined;
+  /** A PV of another IOC, reached over Channel Access, when the name is none of ours. */
+  remote?: RemotePv;
 }
 
 export type Link = ConstantLink | PvLink;

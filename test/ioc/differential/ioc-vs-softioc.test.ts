@@ -32,7 +32,13 @@ describe.skipIf(!peersPresent)("hil's IOC against softIoc, seen through pyepics"
       ],
       port: 0,
       interfaces: ["127.0.0.1"],
-      env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "127.0.0.1" },
+      env: {
+        EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO",
+        EPICS_CAS_BEACON_ADDR_LIST: "127.0.0.1",
+        // x:badlink's x:nowhere is searched for, on loopback only, as softIoc does.
+        EPICS_CA_ADDR_LIST: "127.0.0.1",
+        EPICS_CA_AUTO_ADDR_LIST: "NO",
+      },
     });
   }, 30_000);
 
