@@ -1,0 +1,12 @@
+// The IOC: EPICS database files served over Channel Access, with records processing on the
+// clock, access security and autosave; and the shell `hil ioc` offers on a terminal.
+export { Ioc, type IocOptions } from "./ioc.js";
+export { runShellLine, type ShellContext, type ShellResult } from "./shell.js";
+export { type DbSource, DbError, loadDatabase, parseMacroDefinitions } from "./db/index.js";
+export {
+  IocDatabase,
+  type IocDatabaseOptions,
+  IocProvider,
+  IocRecord,
+  type RecordSupport,
+} from "./records/index.js";
