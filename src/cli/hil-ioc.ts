@@ -2,9 +2,8 @@
 // it offers a small iocsh; otherwise it serves until Ctrl-C or SIGTERM.
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { parseMacroDefinitions, type DbSource } from "../ioc/db/index.js";
-import { Ioc } from "../ioc/ioc.js";
-import { runShellLine } from "../ioc/shell.js";
+import { readServerEnvironment } from "../ca/index.js";
+import { type DbSource, Ioc, parseMacroDefinitions, runShellLine } from "../ioc/index.js";
 import { UsageError } from "./usage-error.js";
 
 const optionsSchema = z.object({
@@ -14,7 +13,8 @@ const optionsSchema = z.object({
   acf: z.string().optional(),
   autosave: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
-  shell: z.boolean().optional(),
+  /** Offer the iocsh when stdin is a terminal (commander's default for --no-shell is true). */
+  shell: z.boolean().default(true),
 });
 
 export type IocCommandOptions = z.input<typeof optionsSchema>;
@@ -42,15 +42,26 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
     acfFile: options.acf,
     log: (line) => console.error(line),
   });
-  const server = ioc.server;
-  const interactive = options.shell ?? Boolean(process.stdin.isTTY);
+  const interactive = options.shell && Boolean(process.stdin.isTTY);
   console.log(
-    `hil ioc: ${ioc.database.records.size} records; Channel Access on TCP and UDP port ` +
-      `${server.tcpPort}; ${interactive ? "help lists the shell's commands" : "Ctrl-C stops it"}`,
+    `hil ioc: ${ioc.database.records.size} records; Channel Access on ${address(ioc)}; ` +
+      (interactive ? "help lists the shell's commands" : "Ctrl-C stops it"),
   );
   await (interactive ? runShell(ioc) : untilSignal());
   await ioc.close();
   return 0;
+}
+
+/** Where clients find it: "127.0.0.1, TCP and UDP port 5064", or every interface. */
+function address(ioc: Ioc): string {
+  const { tcpPort, udpPort } = ioc.server;
+  const listed = readServerEnvironment(process.env).interfaces;
+  const hosts = listed.length > 0 ? listed.join(", ") : "every interface";
+  const ports =
+    tcpPort === udpPort
+      ? `TCP and UDP port ${tcpPort}`
+      : `TCP port ${tcpPort}, UDP port ${udpPort}`;
+  return `${hosts}, ${ports}`;
 }
 
 function untilSignal(): Promise<void> {
@@ -63,6 +74,7 @@ function untilSignal(): Promise<void> {
 async function runShell(ioc: Ioc): Promise<void> {
   const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: "hil> " });
   const stopped = untilSignal().then(() => lines.close());
+  // On a terminal readline takes Ctrl-C itself and closes: that ends the loop below.
   lines.prompt();
   for await (const line of lines) {
     const result = await runShellLine({ database: ioc.database, server: ioc.server }, line);

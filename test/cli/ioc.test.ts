@@ -1,0 +1,98 @@
+// `hil ioc` as a person runs it: a child process serving .db and .substitutions files with
+// macros from -m, read by CA clients, stopped by a signal with exit code 0; a mistake in a
+// file is one located error and exit code 2. A few processes only: each costs seconds.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CaClient } from "../../src/ca/index.js";
+import { unusedTcpUdpPort } from "../support/unused-port.js";
+import { hil, startHil } from "./run-hil.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hil-ioc-cli-"));
+const file = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+/** A CA server on loopback only, whose beacons do not leave the host. */
+const loopbackServer = {
+  EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
+  EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO",
+  EPICS_CAS_BEACON_ADDR_LIST: "127.0.0.1",
+};
+
+describe("hil ioc", () => {
+  const clients: CaClient[] = [];
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+  });
+
+  it("serves a .db and a substitutions file with -m macros until Ctrl-C, then exits 0", async () => {
+    const db = file(
+      "stage.db",
+      `record(ao, "$(P)x") { field(EGU, "$(U=mm)") field(VAL, "1.25") field(PINI, "YES") }
+       record(stringin, "$(P)name") { field(VAL, "$(NAME)") }`,
+    );
+    file("axis.template", `record(ao, "$(P)$(A)") { field(DESC, "axis $(A) of $(NAME)") }`);
+    const subs = file("axes.substitutions", `file axis.template { pattern {A} {y} {z} }`);
+    const port = await unusedTcpUdpPort();
+    const served = startHil(
+      [
+        "ioc",
+        "--db",
+        db,
+        "--substitutions",
+        subs,
+        "-m",
+        "P=st:",
+        "-m",
+        "NAME=stage 1",
+        "--port",
+        String(port),
+      ],
+      loopbackServer,
+    );
+    await served.waitFor("Ctrl-C stops it");
+    expect(served.output()).toContain(
+      `hil ioc: 4 records; Channel Access on 127.0.0.1, TCP and UDP port ${port}; Ctrl-C stops it`,
+    );
+    const client = new CaClient({
+      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
+      timeout: 5,
+    });
+    clients.push(client);
+    expect((await client.channel("st:x").get()).value[0]).toBe(1.25);
+    expect((await client.channel("st:x.EGU").get()).value[0]).toBe("mm");
+    expect((await client.channel("st:name").get()).value[0]).toBe("stage 1");
+    expect((await client.channel("st:z.DESC").get()).value[0]).toBe("axis z of stage 1");
+    served.signal("SIGINT");
+    const result = await served.done;
+    expect(result.code, result.stderr).toBe(0);
+  }, 30_000);
+
+  it("gives one located error and exit code 2 for a syntax error, an unknown field, a bad -m", async () => {
+    const syntax = file("syntax.db", `record(ai, "a") {\n  field(DESC, "x"\n}\n`);
+    const unknown = file(
+      "unknown.db",
+      `record(ai, "a") {\n  field(DESC, "x")\n  field(FOO, "1")\n}\n`,
+    );
+    const good = file("good.db", `record(ai, "a") {}\n`);
+    const [bySyntax, byField, byMacro] = await Promise.all([
+      hil(["ioc", "--db", syntax, "--no-shell"]),
+      hil(["ioc", "--db", unknown, "--no-shell"]),
+      hil(["ioc", "--db", good, "-m", "P=x:,=y", "--no-shell"]),
+    ]);
+    for (const result of [bySyntax, byField, byMacro]) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stdout).not.toContain("records;");
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(bySyntax.stderr.trim()).toMatch(new RegExp(`^${syntax}:3:1: expected '\\)'`));
+    expect(byField.stderr.trim()).toBe(
+      `${unknown}:3:9: record "a" (ai): ai records have no field "FOO"`,
+    );
+    expect(byMacro.stderr.trim()).toBe(`-m "P=x:,=y": macro definition has no name before =`);
+  }, 30_000);
+});
