@@ -90,7 +90,6 @@ async function putOutcomes(port: number): Promise<string[]> {
 
 describe.skipIf(!epicsBase().available)("access security over Channel Access", () => {
   const dir = mkdtempSync(join(tmpdir(), "hil-ioc-as-"));
-  const logged: string[] = [];
   let ours: Ioc;
   let softIoc: SoftIoc;
 
@@ -99,14 +98,7 @@ describe.skipIf(!epicsBase().available)("access security over Channel Access", (
     writeFileSync(join(dir, "as.db"), db);
     [softIoc, ours] = await Promise.all([
       startSoftIoc("as.db", { acf: "as.acf", cwd: dir, timeoutMs: 15_000 }),
-      Ioc.start({
-        sources: [{ path: join(dir, "as.db") }],
-        acfFile: join(dir, "as.acf"),
-        port: 0,
-        interfaces: ["127.0.0.1"],
-        env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
-        log: (line) => logged.push(line),
-      }),
+      startOurs(dir, []),
     ]);
     if (!softIoc.ready) throw new Error(`softIoc did not start:\n${softIoc.output()}`);
   }, 20_000);
@@ -153,6 +145,63 @@ describe.skipIf(!epicsBase().available)("access security over Channel Access", (
     expect(ours.database.record("as:theirs")!.num("VAL")).toBe(0);
   }, 30_000);
 
+  it("follows the CALC rule's input: new channels see the new rights, as on softIoc", async () => {
+    const port = ours.server.tcpPort;
+    expect(await caput(port, "as:enable", "On")).toBe("ok");
+    expect(await caput(softIoc.port, "as:enable", "On")).toBe("ok");
+    const seen = await cainfo(port);
+    expect([seen["as:gated"], seen["as:gated.DESC"]]).toEqual(["rw", "rw"]);
+    // softIoc's asLib takes the new value on its own thread: give it a moment.
+    let theirs = await cainfo(softIoc.port);
+    for (let tries = 0; theirs["as:gated"] !== "rw" && tries < 30; tries++) {
+      await new Promise((done) => setTimeout(done, 100));
+      theirs = await cainfo(softIoc.port);
+    }
+    expect(seen).toEqual(theirs);
+    expect(await caput(port, "as:gated", "4")).toBe("ok");
+    expect(ours.database.record("as:gated")!.num("VAL")).toBe(4);
+  }, 30_000);
+});
+
+/** Our IOC on loopback with the .acf, its log lines kept. */
+async function startOurs(dir: string, logged: string[]): Promise<Ioc> {
+  return Ioc.start({
+    sources: [{ path: join(dir, "as.db") }],
+    acfFile: join(dir, "as.acf"),
+    port: 0,
+    interfaces: ["127.0.0.1"],
+    env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
+    log: (line) => logged.push(line),
+  });
+}
+
+describe("access security of our IOC, with our client and raw requests", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hil-ioc-as-"));
+  const logged: string[] = [];
+  let ours: Ioc;
+  let client: CaClient;
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, "as.acf"), acf);
+    writeFileSync(join(dir, "as.db"), db);
+    ours = await startOurs(dir, logged);
+    const port = ours.server.udpPort;
+    client = new CaClient({
+      env: {
+        EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`,
+        EPICS_CA_AUTO_ADDR_LIST: "NO",
+        EPICS_CA_REPEATER_PORT: String(port + 1),
+      },
+      timeout: 5,
+    });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await ours?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("refuses a write sent without rights, over the wire", async () => {
     // libca never sends such a write (it refuses at home); an old or hostile client may.
     const raw = await RawClient.open(ours.server.tcpPort);
@@ -185,47 +234,27 @@ describe.skipIf(!epicsBase().available)("access security over Channel Access", (
     expect(refusals[0]).toContain("ASG THEIRS, ASL0");
   });
 
-  it("follows the CALC rule's input: new channels see the new rights, as on softIoc", async () => {
-    const port = ours.server.tcpPort;
-    expect(await caput(port, "as:enable", "On")).toBe("ok");
-    expect(await caput(softIoc.port, "as:enable", "On")).toBe("ok");
-    const seen = await cainfo(port);
-    expect([seen["as:gated"], seen["as:gated.DESC"]]).toEqual(["rw", "rw"]);
-    // softIoc's asLib takes the new value on its own thread: give it a moment.
-    let theirs = await cainfo(softIoc.port);
-    for (let tries = 0; theirs["as:gated"] !== "rw" && tries < 30; tries++) {
-      await new Promise((done) => setTimeout(done, 100));
-      theirs = await cainfo(softIoc.port);
-    }
-    expect(seen).toEqual(theirs);
-    expect(await caput(port, "as:gated", "4")).toBe("ok");
-    expect(ours.database.record("as:gated")!.num("VAL")).toBe(4);
-  }, 30_000);
-
-  it("tells an open channel when the CALC input takes its write right away", async () => {
-    const port = ours.server.udpPort;
-    const client = new CaClient({
-      env: {
-        EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`,
-        EPICS_CA_AUTO_ADDR_LIST: "NO",
-        EPICS_CA_REPEATER_PORT: String(port + 1),
-      },
-      timeout: 5,
-    });
-    try {
-      const gated = client.channel("as:gated");
-      await gated.connected();
-      expect(gated.accessRights).toEqual({ read: true, write: true });
-      const revoked = new Promise((resolve, reject) => {
-        gated.on("accessRights", resolve);
+  it("tells an open channel at once when the CALC input gives or takes its write right", async () => {
+    const gated = client.channel("as:gated");
+    await gated.connected();
+    expect(gated.accessRights).toEqual({ read: true, write: false });
+    const enable = client.channel("as:enable");
+    const next = (): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const stop = gated.on("accessRights", (rights) => {
+          stop();
+          resolve(rights);
+        });
         setTimeout(() => reject(new Error("no ACCESS_RIGHTS within 3 s")), 3000).unref();
       });
-      await client.channel("as:enable").put("Off", { wait: true });
-      expect(await revoked).toEqual({ read: true, write: false });
-      await expect(gated.put(9)).rejects.toThrow();
-      expect(ours.database.record("as:gated")!.num("VAL")).toBe(4);
-    } finally {
-      await client.close();
-    }
+    const granted = next();
+    await enable.put("On", { wait: true });
+    expect(await granted).toEqual({ read: true, write: true });
+    await gated.put(4, { wait: true });
+    const revoked = next();
+    await enable.put("Off", { wait: true });
+    expect(await revoked).toEqual({ read: true, write: false });
+    await expect(gated.put(9)).rejects.toThrow();
+    expect(ours.database.record("as:gated")!.num("VAL")).toBe(4);
   });
 });
