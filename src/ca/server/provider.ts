@@ -28,6 +28,12 @@ export interface CaPvUpdate {
   events: number;
 }
 
+/** How a client wrote. */
+export interface CaWriteOptions {
+  /** WRITE_NOTIFY (a put with callback): the client waits for the write's completion. */
+  readonly callback: boolean;
+}
+
 /** Why a write or read was refused; the server answers with the ECA code it names. */
 export class CaPvError extends Error {
   constructor(
@@ -61,7 +67,11 @@ export interface CaPv {
    * has completed, as from RSRV; plain writes come as they arrive, except that nothing the
    * client sent on the channel after a waiting put-callback overtakes it.
    */
-  write?(value: DbrValueInput, client: CaClientIdentity): Promise<void> | void;
+  write?(
+    value: DbrValueInput,
+    client: CaClientIdentity,
+    options?: CaWriteOptions,
+  ): Promise<void> | void;
   /** Calls `listener` on every change until the returned function is called. */
   subscribe(listener: (update: CaPvUpdate) => void): () => void;
   /** READ 1 | WRITE 2 for this client; default READ, plus WRITE when `write` exists. */

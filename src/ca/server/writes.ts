@@ -116,7 +116,9 @@ export class Writes {
     try {
       const state = pv.read();
       const value = nativeWriteValue(pv, state, request.dataType, request.data, request.dataStatus);
-      completion = pv.write(value, { ...this.#scope.identity });
+      completion = pv.write(value, { ...this.#scope.identity }, {
+        callback: request.type === "WriteNotifyRequest",
+      });
     } catch (error) {
       return { eca: ecaOf(error), message: describe(error) };
     }

@@ -46,7 +46,8 @@ export class IocDatabase implements RecordHost {
   readonly #kinds = new Map<string, RecordKind>();
   readonly #supports: Readonly<Record<string, RecordSupport>>;
   readonly #scanner: Scanner;
-  readonly #notifyOf = new WeakMap<IocRecord, PutNotify>();
+  /** The puts with callback each record's current pass belongs to. */
+  readonly #notifiesOf = new Map<IocRecord, Set<PutNotify>>();
   readonly #idleWaiters = new Map<IocRecord, (() => void)[]>();
   readonly #cpWatches: (() => void)[] = [];
   #current: PutNotify | undefined;
@@ -82,17 +83,35 @@ export class IocDatabase implements RecordHost {
 
   async stop(): Promise<void> {
     this.#scanner.stop();
+    for (const record of this.records.values()) record.kind.support.stop?.(record);
     for (const unwatch of this.#cpWatches) unwatch();
     await this.#caLinks?.close();
   }
 
   /**
-   * dbPutField, as a client's put. A refused value throws at once; the promise is the put's
-   * completion: everything the put processed has finished (dbNotify). A put to a record busy
-   * with an asynchronous pass waits for it first.
+   * dbPutField, as a client's put. A refused value throws at once. With `callback` (a put
+   * with callback, dbPutNotify) the promise is the put's completion: everything the put
+   * processed has finished its pass; such a put to a record busy with an asynchronous pass
+   * or another put with callback waits for it first, as dbNotify does. Without, the put is
+   * made now (a busy record processes again when its pass ends) and the promise resolves.
    */
-  put(record: IocRecord, field: string, value: PutValue): Promise<void> {
-    if (record.pact) {
+  put(
+    record: IocRecord,
+    field: string,
+    value: PutValue,
+    { callback = true }: { callback?: boolean } = {},
+  ): Promise<void> {
+    if (!callback) {
+      const previous = this.#current;
+      this.#current = undefined;
+      try {
+        putField(record, field, value);
+      } finally {
+        this.#current = previous;
+      }
+      return Promise.resolve();
+    }
+    if (record.pact || this.#notifiesOf.has(record)) {
       return new Promise<void>((resolve) => this.#whenIdle(record, resolve)).then(() =>
         this.put(record, field, value),
       );
@@ -121,7 +140,9 @@ export class IocDatabase implements RecordHost {
     const notify = this.#current;
     if (notify) {
       notify.enter(record);
-      this.#notifyOf.set(record, notify);
+      let notifies = this.#notifiesOf.get(record);
+      if (!notifies) this.#notifiesOf.set(record, (notifies = new Set()));
+      notifies.add(notify);
     }
     if (this.#disabled(record)) {
       this.finished(record);
@@ -131,10 +152,10 @@ export class IocDatabase implements RecordHost {
   }
 
   finished(record: IocRecord): void {
-    const notify = this.#notifyOf.get(record);
-    if (notify) {
-      this.#notifyOf.delete(record);
-      notify.leave(record);
+    const notifies = this.#notifiesOf.get(record);
+    if (notifies) {
+      this.#notifiesOf.delete(record);
+      for (const notify of notifies) notify.leave(record);
     }
     const waiters = this.#idleWaiters.get(record);
     if (waiters) {
@@ -149,7 +170,9 @@ export class IocDatabase implements RecordHost {
 
   resume(record: IocRecord, work: () => void): void {
     const previous = this.#current;
-    this.#current = this.#notifyOf.get(record);
+    // Later work of a pass belongs to the put that started it (the first, if several joined).
+    const notifies = this.#notifiesOf.get(record);
+    this.#current = notifies ? notifies.values().next().value : undefined;
     try {
       work();
     } finally {

@@ -7,6 +7,7 @@ import {
   type CaPv,
   type CaPvState,
   type CaPvUpdate,
+  type CaWriteOptions,
   CaPvError,
   ECA,
   DBR,
@@ -72,7 +73,7 @@ export class FieldPv implements CaPv {
     return this.#state;
   }
 
-  write(value: DbrValueInput, client: CaClientIdentity): Promise<void> {
+  write(value: DbrValueInput, client: CaClientIdentity, options?: CaWriteOptions): Promise<void> {
     // Rights are checked again at each put: a CALC rule's inputs may have changed them.
     if (!(this.accessRights(client) & AccessRights.WRITE)) {
       const why = "no write access";
@@ -83,7 +84,9 @@ export class FieldPv implements CaPv {
     }
     const put = this.longString ? textOfChars(value) : (value as PutValue);
     try {
-      return this.database.put(this.record, this.field, put);
+      return this.database.put(this.record, this.field, put, {
+        callback: options?.callback ?? true,
+      });
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -16,3 +16,5 @@ export {
   type RecordHost,
 } from "./record.js";
 export type { FieldMetadata, RecordSupport } from "./support.js";
+export { motorSupport } from "./types/motor.js";
+export { deviceMotors, type MotorResolver } from "./types/motor-device.js";

@@ -56,7 +56,7 @@ function unconnected(record: IocRecord, link: PvLink): undefined {
  */
 export function getLink(record: IocRecord, field: string): FieldValue | undefined {
   const link = linkOf(record, field);
-  if (!link || link.kind === "constant") return undefined;
+  if (link?.kind !== "pv") return undefined;
   const target = link.target;
   if (!target) return remoteValue(record, link);
   if (link.process === "PP" && target.scanPassive && target !== record && !target.pact) {
@@ -78,7 +78,7 @@ export function getLinkNumber(record: IocRecord, field: string): number | undefi
 /** dbPutLink: writes through the link and processes the target as the options say. */
 export function putLink(record: IocRecord, field: string, value: FieldValue): void {
   const link = linkOf(record, field);
-  if (!link || link.kind === "constant") return;
+  if (link?.kind !== "pv") return;
   const target = link.target;
   if (!target) {
     if (link.remote?.connected) link.remote.put(value);
@@ -102,7 +102,7 @@ export function putLink(record: IocRecord, field: string, value: FieldValue): vo
 /** dbScanFwdLink: processes a passive target of a forward link (FLNK, fanout's LNKn). */
 export function forwardLink(record: IocRecord, field: string): void {
   const link = linkOf(record, field);
-  if (!link || link.kind === "constant") return;
+  if (link?.kind !== "pv") return;
   const target = link.target;
   if (!target) {
     // A forward link to another IOC writes its PROC field (dbCa's forward link).

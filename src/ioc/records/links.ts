@@ -29,7 +29,13 @@ export interface PvLink {
   remote?: RemotePv;
 }
 
-export type Link = ConstantLink | PvLink;
+/** A hardware address (INST_IO, `@...`): read by the record's device support, not as a link. */
+export interface HardwareLink {
+  readonly kind: "hardware";
+  readonly text: string;
+}
+
+export type Link = ConstantLink | PvLink | HardwareLink;
 
 const PROCESS_OPTIONS = new Set<string>(["NPP", "PP", "CA", "CP", "CPP"]);
 const SEVERITY_OPTIONS = new Set<string>(["NMS", "MS", "MSS", "MSI"]);
@@ -43,10 +49,9 @@ export function parseLink(text: string): Link {
   if (trimmed === "") return { kind: "constant", text: "", value: undefined };
   if (NUMBER.test(trimmed)) return { kind: "constant", text: trimmed, value: Number(trimmed) };
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) return jsonConstant(trimmed);
-  if (trimmed.startsWith("@") || trimmed.startsWith("#")) {
-    throw new LinkSyntaxError(
-      `hardware address "${trimmed}" needs a device support this IOC lacks`,
-    );
+  if (trimmed.startsWith("@")) return { kind: "hardware", text: trimmed };
+  if (trimmed.startsWith("#")) {
+    throw new LinkSyntaxError(`VME address "${trimmed}" needs a device support this IOC lacks`);
   }
   const [pvName, ...options] = trimmed.split(/[\s,]+/);
   let process: ProcessOption = "NPP";
@@ -102,7 +107,7 @@ function jsonConstant(text: string): ConstantLink {
 
 /** The text a link field shows to clients (dbGetField on a link), as softIoc formats it. */
 export function linkText(link: Link | undefined, forward = false): string {
-  if (!link || link.kind === "constant") return link?.text ?? "";
+  if (!link || link.kind !== "pv") return link?.text ?? "";
   // A forward link only ever processes: softIoc shows it as the bare name.
   if (forward) return link.process === "CA" ? `${link.pvName} CA` : link.pvName;
   return `${link.pvName} ${link.process} ${link.severity}`;

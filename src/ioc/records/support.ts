@@ -20,6 +20,8 @@ export interface RecordSupport {
   check?(record: IocRecord, field: string, value: FieldValue): string | undefined;
   /** A put stored a field: derive what follows from it (special's after-put). */
   afterPut?(record: IocRecord, field: string, value: FieldValue): void;
+  /** The database stops: end timers and subscriptions the record holds. */
+  stop?(record: IocRecord): void;
   /** Units, precision, limits and enum strings of a field. */
   metadata?(record: IocRecord, field: string): FieldMetadata;
   /** A field whose CA type depends on the record (a waveform's VAL follows FTVL). */

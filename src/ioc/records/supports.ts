@@ -5,6 +5,7 @@ import { aaiSupport, aaoSupport, waveformSupport } from "./types/arrays.js";
 import { calcoutSupport, calcSupport } from "./types/calc.js";
 import { biSupport, boSupport, mbbiSupport, mbboSupport } from "./types/discrete.js";
 import { integerInSupport, integerOutSupport } from "./types/integer.js";
+import { motorSupport } from "./types/motor.js";
 import { fanoutSupport, seqSupport } from "./types/selection.js";
 import { lsiSupport, lsoSupport, stringinSupport, stringoutSupport } from "./types/text.js";
 
@@ -30,4 +31,6 @@ export const recordSupports: Readonly<Record<string, RecordSupport>> = {
   calcout: calcoutSupport,
   seq: seqSupport,
   fanout: fanoutSupport,
+  // Sim motors unless the IOC is given devices (IocDatabaseOptions.supports).
+  motor: motorSupport(),
 };

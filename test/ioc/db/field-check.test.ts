@@ -19,7 +19,7 @@ const fieldProblems = (type: string, field: string, value: string): string[] =>
 describe("checkDatabase", () => {
   it("has a table for each record type the IOC serves", () => {
     expect(Object.keys(recordTypeTables).sort()).toEqual(
-      "aai aao ai ao bi bo calc calcout fanout int64in int64out longin longout lsi lso mbbi mbbo seq stringin stringout waveform"
+      "aai aao ai ao bi bo calc calcout fanout int64in int64out longin longout lsi lso mbbi mbbo motor seq stringin stringout waveform"
         .split(" ")
         .sort(),
     );

@@ -62,6 +62,25 @@ describe("put with callback", () => {
   });
 });
 
+describe("puts with and without callback on a busy record", () => {
+  it("a second put with callback waits for the first's completion; a plain put does not", async () => {
+    const { db, rec, clock } = databaseOf(`
+      record(calcout, "c") { field(CALC, "A") field(ODLY, "1") field(OUT, "out PP") }
+      record(ao, "out") {}
+    `);
+    const first = track(db.put(rec("c"), "A", 1));
+    await db.put(rec("c"), "DESC", "plain", { callback: false });
+    expect(rec("c").text("DESC")).toBe("plain");
+    const second = track(db.put(rec("c"), "A", 2));
+    await clock.advance(0.5);
+    expect(rec("c").num("A")).toBe(1);
+    await clock.advance(0.6);
+    expect([first.done(), rec("out").num("VAL"), rec("c").num("A")]).toEqual([true, 1, 2]);
+    await clock.advance(1.1);
+    expect([second.done(), rec("out").num("VAL")]).toEqual([true, 2]);
+  });
+});
+
 describe("output links", () => {
   it("PP processes a passive target only; a link to .PROC processes whatever its SCAN", async () => {
     const { db, rec } = databaseOf(`

@@ -221,7 +221,7 @@ export const calcoutSupport: RecordSupport = {
 
 /** calcoutINAV: Ext PV NC 0, Ext PV OK 1, Local PV 2, Constant 3. */
 function linkState(link: ReturnType<IocRecord["links"]["get"]>): number {
-  if (!link || link.kind === "constant") return 3;
+  if (link?.kind !== "pv") return 3;
   // CP and CPP links are CA links even to this IOC's records.
   if (link.process === "CP" || link.process === "CPP" || link.process === "CA") {
     return link.target ? 1 : 0;

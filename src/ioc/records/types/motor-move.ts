@@ -31,6 +31,8 @@ export interface MotorState {
   /** Why the running motion is being stopped: Stop drops the target, Pause keeps it. */
   halt: "stop" | "pause" | undefined;
   ticker: Timer | undefined;
+  /** Ends the subscriptions to the device. */
+  readonly unwatch: (() => void)[];
   /** The device has reported a position since the record started. */
   synced: boolean;
   /** The speed last sent to the device. */
@@ -54,6 +56,7 @@ export function newMotorState(motor: Motor, position: number): MotorState {
     kind: "move",
     halt: undefined,
     ticker: undefined,
+    unwatch: [],
     synced: false,
     sent: undefined,
     pending: undefined,
@@ -196,6 +199,13 @@ function motionEnded(
   finish(record);
 }
 
+/** The database stops: no more readback ticks, no more device updates. */
+export function unwatchDevice(state: MotorState): void {
+  state.ticker?.cancel();
+  state.ticker = undefined;
+  for (const stop of state.unwatch.splice(0)) stop();
+}
+
 /** RBV from the device's last report, every MONITOR_PERIOD while the motion runs. */
 function tick(record: IocRecord, state: MotorState): void {
   readbackFromDial(record, dialPosition(state));
@@ -224,27 +234,34 @@ export function watchDevice(record: IocRecord, state: MotorState): void {
     readbackFromDial(record, dialPosition(state));
     monitorMotor(record, state.axis, false);
   };
-  motor.readback.subscribeValue((position) => {
-    state.position = position;
-    // A put that came first has said where the record goes: keep it.
-    if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
-    state.synced = true;
-    atRest();
-  });
-  motor.moving.subscribeValue((moving) => {
-    if (state.busy) return;
-    state.axis.moving = moving;
-    record.update("MOVN", moving ? 1 : 0);
-    atRest();
-  });
+  const unwatch = state.unwatch;
+  unwatch.push(
+    motor.readback.subscribeValue((position) => {
+      state.position = position;
+      // A put that came first has said where the record goes: keep it.
+      if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
+      state.synced = true;
+      atRest();
+    }),
+  );
+  unwatch.push(
+    motor.moving.subscribeValue((moving) => {
+      if (state.busy) return;
+      state.axis.moving = moving;
+      record.update("MOVN", moving ? 1 : 0);
+      atRest();
+    }),
+  );
   // Limit switches, where the device has them (the sim motor does).
   const switches = motor as Motor & { lowLimitSwitch?: unknown; highLimitSwitch?: unknown };
   const watchSwitch = (signal: unknown, side: "plusLimit" | "minusLimit"): void => {
     if (!(signal instanceof SignalR)) return;
-    (signal as SignalR<boolean>).subscribeValue((on) => {
-      state.axis[side] = on;
-      atRest();
-    });
+    unwatch.push(
+      (signal as SignalR<boolean>).subscribeValue((on) => {
+        state.axis[side] = on;
+        atRest();
+      }),
+    );
   };
   watchSwitch(switches.highLimitSwitch, "plusLimit");
   watchSwitch(switches.lowLimitSwitch, "minusLimit");

@@ -16,7 +16,7 @@ import {
   userLimitsFromDial,
 } from "./motor-coordinates.js";
 import { type MotorResolver, simMotorOf } from "./motor-device.js";
-import { dialPosition, newMotorState, stateOf, watchDevice } from "./motor-move.js";
+import { dialPosition, newMotorState, stateOf, unwatchDevice, watchDevice } from "./motor-move.js";
 import { monitorMotor, showAxis } from "./motor-status.js";
 
 export { deviceMotors, MOTOR_DEVICES, type MotorResolver, simMotorOf } from "./motor-device.js";
@@ -58,20 +58,6 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   showAxis(record, state.axis);
 }
 
-/**
- * While a motion runs, a put that would process the record instead joins the running pass:
- * holding PACT for the rest of the put keeps dbPutField from starting a second pass, whose
- * put-notify would take the place of the one waiting for this motion's end.
- */
-function joinRunningPass(record: IocRecord, field: string): void {
-  if (!stateOf(record).busy || record.pact || !record.info(field)?.pp) return;
-  record.pact = true;
-  queueMicrotask(() => {
-    record.pact = false;
-    record.rpro = false;
-  });
-}
-
 function motorMetadata(record: IocRecord, field: string): FieldMetadata {
   const spec = record.info(field)?.spec;
   if (typeof spec === "object" && spec.type === "MENU") return { enumStrings: menus[spec.menu] };
@@ -105,23 +91,13 @@ export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSu
       monitorMotor(record, state.axis, true);
       if (!state.busy) finish(record);
     },
-    check(record, field) {
-      joinRunningPass(record, field);
-      return undefined;
-    },
     afterPut(record, field, value) {
       motorFieldSpecial(record, field);
+      // The command runs when the record processes, as motorRecord's do_work.
       const command = motorFieldCommand(record, field, value);
-      if (!command) return;
-      const state = stateOf(record);
-      if (!(record.pact && state.busy)) {
-        state.pending = command;
-        return;
-      }
-      // A put that joined the running pass acts now, with the monitors its pass would post.
-      command();
-      monitorMotor(record, state.axis, true);
+      if (command) stateOf(record).pending = command;
     },
+    stop: (record) => unwatchDevice(stateOf(record)),
     metadata: motorMetadata,
   };
 }
