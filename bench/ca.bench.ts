@@ -2,7 +2,8 @@
 // our client against pyepics (EPICS base's libca) on the same server, in the same run. The
 // server runs in a process of its own; each client issues one request at a time, as a
 // script does, and a second process writes as fast as it can while a client monitors. The
-// clients take turns over three rounds; each figure is the median.
+// clients take turns over three rounds, each figure the median; pyepics's runs on the
+// different servers are cut in slices that take turns too.
 // A ceiling is measured too: pyepics against a server that does no work (canned replies),
 // the most any server could give pyepics here; "of ceiling" is our server's share of it.
 // And the reference: pyepics against EPICS base's softIoc serving the same PVs from a .db
@@ -17,6 +18,8 @@ import { printTable } from "./table.js";
 
 const ARRAY_BYTES = ARRAY_LENGTH * 8;
 const ROUNDS = 3;
+/** Each pyepics run is cut in this many slices, the servers' slices taking turns. */
+const SLICES = 10;
 
 function median(values: number[]): number | undefined {
   const sorted = [...values].sort((a, b) => a - b);
@@ -150,15 +153,29 @@ export async function caBench(): Promise<void> {
       client.channel(`bench:${name}`),
     ) as [CaChannel, CaChannel, CaChannel, CaChannel];
     await Promise.all([double, wave, put, monitored].map((c) => c.connected()));
+    /**
+     * Seconds each pyepics client takes for n requests, the clients taking turns slice by
+     * slice: a busy moment of the machine then weighs on every server alike.
+     */
     const pyBench = async (
       kind: string,
       pv: string,
       n: number,
-      py = theirs,
-    ): Promise<number | undefined> => {
-      if (!py) return undefined;
-      await py.request("bench", { pv, kind, n: Math.min(n, 200) }); // warm up
-      return (await py.request<Bench>("bench", { pv, kind, n })).seconds;
+      clients: ReadonlyArray<PyEpicsClient | undefined>,
+    ): Promise<Array<number | undefined>> => {
+      const present = clients.filter((py) => py !== undefined);
+      for (const py of present) await py.request("bench", { pv, kind, n: Math.min(n, 200) });
+      const total: Array<number | undefined> = clients.map((py) => (py ? 0 : undefined));
+      const slice = Math.ceil(n / SLICES);
+      for (let done = 0; done < n; done += slice) {
+        for (const [i, py] of clients.entries()) {
+          if (!py) continue;
+          const part = Math.min(slice, n - done);
+          const { seconds } = await py.request<Bench>("bench", { pv, kind, n: part });
+          total[i] = (total[i] ?? 0) + seconds;
+        }
+      }
+      return total;
     };
     const ourBench = async (n: number, once: (i: number) => Promise<unknown>) => {
       await repeat(Math.min(n, 200), once); // warm up
@@ -181,9 +198,14 @@ export async function caBench(): Promise<void> {
       };
       for (let round = 0; round < ROUNDS; round++) {
         times.ours.push(await ourBench(n, ours));
-        add(times.theirs, await pyBench(kind, pv, n));
-        add(reference, await pyBench(kind, pv, n, onSoftIoc));
-        if (withCeiling) add(times.ceiling, await pyBench(kind, pv, n, atCeiling));
+        const [py, onReference, top] = await pyBench(kind, pv, n, [
+          theirs,
+          onSoftIoc,
+          withCeiling ? atCeiling : undefined,
+        ]);
+        add(times.theirs, py);
+        add(reference, onReference);
+        add(times.ceiling, top);
       }
       return {
         ours: median(times.ours)!,
