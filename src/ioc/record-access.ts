@@ -33,7 +33,7 @@ function recordInputs(database: IocDatabase, changed: () => void): AsInputs {
 
 /**
  * Field rights and refusal logging for the provider, from a parsed .acf file;
- * `rightsMayHaveChanged` runs when a CALC rule's input changed.
+ * `rightsMayHaveChanged` runs when a CALC rule's input or a record's ASG changed.
  */
 export function recordAccess(
   config: AcfConfig,
@@ -52,6 +52,8 @@ export function recordAccess(
     });
   };
   const security = AccessSecurity.fromConfig(config, { inputs: recordInputs(database, changed) });
+  // A put to a record's ASG moves it to another group, as asChangeGroup does.
+  const unwatch = [...database.records.values()].map((record) => record.watch("ASG", changed));
   const identityOf = (client: CaClientIdentity): { user: string; host: string } => ({
     user: client.user,
     host: client.host,
@@ -70,5 +72,11 @@ export function recordAccess(
       );
     },
   };
-  return { access, close: () => security.close() };
+  return {
+    access,
+    close: () => {
+      for (const stop of unwatch) stop();
+      security.close();
+    },
+  };
 }

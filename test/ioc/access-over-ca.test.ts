@@ -257,4 +257,16 @@ describe("access security of our IOC, with our client and raw requests", () => {
     await expect(gated.put(9)).rejects.toThrow();
     expect(ours.database.record("as:gated")!.num("VAL")).toBe(4);
   });
+
+  it("moves a record to another group when a client puts its ASG, telling open channels", async () => {
+    const enable = client.channel("as:enable");
+    await enable.connected();
+    expect(enable.accessRights).toEqual({ read: true, write: true });
+    const revoked = new Promise((resolve, reject) => {
+      enable.on("accessRights", resolve);
+      setTimeout(() => reject(new Error("no ACCESS_RIGHTS within 3 s")), 3000).unref();
+    });
+    await client.channel("as:enable.ASG").put("DEFAULT", { wait: true });
+    expect(await revoked).toEqual({ read: true, write: false });
+  });
 });
