@@ -76,7 +76,14 @@ function typedText(record: IocRecord, field: string): string {
   if (state !== undefined || spec === undefined) {
     return `DBF_STRING: ${state ?? fieldText(record, field)}`;
   }
-  return `DBF_${dbfOf(spec)}: ${fieldText(record, field)}`;
+  return `DBF_${storedType(record, field, dbfOf(spec))}: ${fieldText(record, field)}`;
+}
+
+/** An array or long string's type: the dbd says NOACCESS, FTVL or the value tells. */
+function storedType(record: IocRecord, field: string, dbf: string): string {
+  if (dbf !== "NOACCESS") return dbf;
+  if (record.info("FTVL")) return menus.menuFtype?.[record.num("FTVL")] ?? dbf;
+  return typeof record.get(field) === "string" ? "STRING" : dbf;
 }
 
 function dbl(database: IocDatabase, pattern: string | undefined): string {
@@ -85,7 +92,7 @@ function dbl(database: IocDatabase, pattern: string | undefined): string {
   if (pattern && recordTypeTables[pattern]) {
     return names.filter((name) => database.record(name)?.type === pattern).join("\n");
   }
-  const match = glob(pattern ?? "*");
+  const match = glob(pattern || "*");
   return names.filter((name) => match.test(name)).join("\n");
 }
 

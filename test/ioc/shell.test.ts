@@ -16,6 +16,8 @@ record(calc, "bl:count") { field(CALC, "VAL+1") }
 record(ai, "bl:in") { field(INP, "bl:set") }
 record(bo, "bl:shutter") { field(ZNAM, "Closed") field(ONAM, "Open") }
 record(stringout, "bl:sample") { field(VAL, "none") }
+record(waveform, "bl:trace") { field(FTVL, "FLOAT") field(NELM, "4") }
+record(lso, "bl:note") { field(SIZV, "80") }
 `;
 
 describe("iocsh commands", () => {
@@ -32,7 +34,10 @@ describe("iocsh commands", () => {
       "bl:in",
       "bl:shutter",
       "bl:sample",
+      "bl:trace",
+      "bl:note",
     ]);
+    expect(await lines('dbl ""')).toHaveLength(8);
     expect(await lines("dbl bl:c*")).toEqual(["bl:copy", "bl:count"]);
     expect(await lines('dbl "?l:s*t*"')).toEqual(["bl:set", "bl:shutter"]);
     expect(await lines("dbl ao")).toEqual(["bl:set", "bl:copy"]);
@@ -64,6 +69,15 @@ describe("iocsh commands", () => {
     expect(await run("dbgf bl:in.INP")).toBe("DBF_INLINK: bl:set NPP NMS");
     expect(await run("dbgf bl:set.SCAN")).toBe("DBF_STRING: Passive");
     expect(await run("dbgf bl:shutter")).toBe("DBF_STRING: Closed");
+    // An array has the type of what it holds.
+    expect(await run("dbpf bl:trace 2.5")).toBe("DBF_FLOAT: 2.5");
+  });
+
+  // Known bug: putField (src/ioc/records/field-put.ts) takes a support's caType of
+  // DBR.STRING (0) for "no such field", so an lso's VAL (and a FTVL=STRING waveform's) cannot
+  // be put, by dbpf or by a CA client. Remove `.fails` when it can.
+  it.fails("dbpf puts a long string (lso VAL)", async () => {
+    expect(await run('dbpf bl:note "a long note"')).toBe("DBF_STRING: a long note");
   });
 
   it("dbpf puts as a CA put does: the record processes, its output link and FLNK too", async () => {
