@@ -116,9 +116,8 @@ export class Writes {
     try {
       const state = pv.read();
       const value = nativeWriteValue(pv, state, request.dataType, request.data, request.dataStatus);
-      completion = pv.write(value, { ...this.#scope.identity }, {
-        callback: request.type === "WriteNotifyRequest",
-      });
+      const callback = request.type === "WriteNotifyRequest";
+      completion = pv.write(value, { ...this.#scope.identity }, { callback });
     } catch (error) {
       return { eca: ecaOf(error), message: describe(error) };
     }
