@@ -1,5 +1,7 @@
 // `hil ioc`: serves EPICS database files over Channel Access, as softIoc does. On a terminal
 // it offers a small iocsh; otherwise it serves until Ctrl-C or SIGTERM.
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { readServerEnvironment } from "../ca/index.js";
@@ -30,6 +32,10 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
     const problem = parsed.problems[0];
     if (problem) throw new UsageError(`-m "${text}": ${problem.message}`);
     for (const [name, value] of parsed.macros) macros.set(name, value);
+  }
+  // Caught now rather than as a failed save every period once serving.
+  if (options.autosave && !existsSync(dirname(options.autosave))) {
+    throw new UsageError(`--autosave ${options.autosave}: no folder ${dirname(options.autosave)}`);
   }
   const sources: DbSource[] = [...options.db, ...options.substitutions].map((path) => ({
     path,

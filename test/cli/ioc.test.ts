@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
+import { iocCommand } from "../../src/cli/hil-ioc.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
 import { hil, startHil } from "./run-hil.js";
 
@@ -95,4 +96,12 @@ describe("hil ioc", () => {
     );
     expect(byMacro.stderr.trim()).toBe(`-m "P=x:,=y": macro definition has no name before =`);
   }, 30_000);
+
+  it("refuses an autosave file in a folder that does not exist, before serving", async () => {
+    const db = file("one.db", `record(ai, "a") {}\n`);
+    const missing = join(dir, "no-such-folder", "ioc.sav");
+    await expect(iocCommand({ db: [db], autosave: missing })).rejects.toThrow(
+      `--autosave ${missing}: no folder ${join(dir, "no-such-folder")}`,
+    );
+  });
 });
