@@ -53,7 +53,12 @@ export async function startSoftIoc(): Promise<SoftIocServer> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  await untilServing(child);
+  try {
+    await untilServing(child);
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     close: async () => {

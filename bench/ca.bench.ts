@@ -144,7 +144,14 @@ export async function caBench(): Promise<void> {
   const theirs = withPyepics ? new PyEpicsClient(env) : undefined;
   const writer = withPyepics ? new PyEpicsClient(env) : undefined;
   const atCeiling = withPyepics ? new PyEpicsClient(loopbackClientEnv(canned.port)) : undefined;
-  const reference = withPyepics && softIocAvailable() ? await startSoftIoc() : undefined;
+  let skipReference = `no EPICS base in ${epicsFolder}`;
+  const reference =
+    withPyepics && softIocAvailable()
+      ? await startSoftIoc().catch((error: unknown) => {
+          skipReference = error instanceof Error ? error.message : String(error);
+          return undefined;
+        })
+      : undefined;
   const onSoftIoc = reference && new PyEpicsClient(loopbackClientEnv(reference.port));
   const softIocWriter = reference && new PyEpicsClient(loopbackClientEnv(reference.port));
   try {
@@ -311,7 +318,7 @@ export async function caBench(): Promise<void> {
     );
     if (!withPyepics)
       console.log("(pyepics rows need python3-pyepics: apt-get install python3-pyepics)");
-    else if (!reference) console.log(`(softIoc rows skipped: no EPICS base in ${epicsFolder})`);
+    else if (!reference) console.log(`(softIoc rows skipped: ${skipReference})`);
   } finally {
     await client.close();
     await theirs?.close();
