@@ -1,13 +1,13 @@
 /**
  * The outgoing side of one circuit. Replies and monitor updates are gathered into one
- * buffer and written at once: at the end of `now()` (the answers to what the client just
- * sent), else at a deferred flush (updates a PV posts, which come in bursts). While the socket keeps up, every monitor update is
- * sent. When the socket pushes back (write returned false) or the client asked EVENTS_OFF,
- * each subscription keeps only its latest update in a slot and the others are dropped, so
- * a slow client costs at most one update per subscription, never a backlog; the slots go
- * out, newest values only, once the socket drains or EVENTS_ON arrives. Small pieces are
- * copied into one buffer; a large one (a waveform's payload shared by many replies) is
- * written as it is, between them.
+ * buffer and written at once: at the end of a `hold` (the answers to what the client just
+ * sent), else at a deferred flush (updates a PV posts, which come in bursts). While the
+ * socket keeps up, every monitor update is sent. When the socket pushes back (write
+ * returned false) or the client asked EVENTS_OFF, each subscription keeps only its latest
+ * update in a slot and the others are dropped, so a slow client costs at most one update
+ * per subscription, never a backlog; the slots go out, newest values only, once the socket
+ * drains or EVENTS_ON arrives. Small pieces are copied into one buffer; a large one (a
+ * waveform's payload shared by many replies) is written as it is, after them.
  */
 
 /** Where the bytes go: a socket's write, returning false when its buffer is full. */
