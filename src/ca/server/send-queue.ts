@@ -7,7 +7,7 @@
  * update in a slot and the others are dropped, so a slow client costs at most one update
  * per subscription, never a backlog; the slots go out, newest values only, once the socket
  * drains or EVENTS_ON arrives. Small pieces are copied into one buffer; a large one (a
- * waveform's payload shared by many replies) is written as it is, after them.
+ * waveform's payload shared by many replies) is written as it is, in its place.
  */
 
 /** Where the bytes go: a socket's write, returning false when its buffer is full. */
