@@ -42,7 +42,7 @@ export class Ioc {
     readonly database: IocDatabase,
     readonly server: CaServer,
     private readonly autosave: Autosave | undefined,
-    private readonly closeSecurity: (() => void) | undefined,
+    private readonly closeSecurity: (() => Promise<void>) | undefined,
   ) {}
 
   /** Loads, restores, processes PINI records, starts scanning and serves. */
@@ -73,9 +73,17 @@ export class Ioc {
           periodSeconds: options.autosavePeriod,
         })
       : undefined;
-    // Rights may change when a CALC rule's input does: open channels are told then.
+    // Rights may change when a CALC rule's input does (here or on another IOC): open
+    // channels are told then.
     const rights = { changed: (): void => {} };
-    const security = acf ? recordAccess(acf, database, log, () => rights.changed()) : undefined;
+    const security = acf
+      ? recordAccess(acf, database, {
+          log,
+          rightsMayHaveChanged: () => rights.changed(),
+          env: options.env,
+          clock,
+        })
+      : undefined;
     database.start();
     const server = new CaServer({
       provider: new IocProvider(database, security?.access),
@@ -89,7 +97,7 @@ export class Ioc {
       await server.start();
     } catch (error) {
       await database.stop();
-      security?.close();
+      await security?.close();
       await autosave?.close();
       throw error;
     }
@@ -98,7 +106,7 @@ export class Ioc {
   }
 
   async close(): Promise<void> {
-    this.closeSecurity?.();
+    await this.closeSecurity?.();
     await this.database.stop();
     await this.server.close();
     await this.autosave?.close();

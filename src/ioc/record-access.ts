@@ -1,46 +1,87 @@
 // Access security on the records: each field's rights from the record's ASG and the field's
-// level (ASL0/ASL1), with CALC rule inputs read from the IOC's own records.
-import { AccessRights, type CaClientIdentity } from "../ca/index.js";
+// level (ASL0/ASL1), with CALC rule inputs read from the IOC's own records, or over Channel
+// Access when they name another IOC's PV (as asCa does).
+import type { Clock } from "../core/index.js";
+import { AccessRights, CaClient, type CaClientIdentity, DBR } from "../ca/index.js";
 import { AccessSecurity, type AcfConfig, type AsInputs, describeRefusal } from "./access/index.js";
 import { DBE_ALARM, DBE_VALUE, type FieldAccess, type IocDatabase, SEVR } from "./records/index.js";
 import { splitPvName } from "./records/links.js";
 
-/**
- * INPx of the .acf read from this IOC's records; a name none of ours stays invalid.
- * `changed` runs after each new input value has been taken into the rights.
- */
-function recordInputs(database: IocDatabase, changed: () => void): AsInputs {
-  return {
-    subscribe(pv, take) {
-      const listener = (value: number, valid: boolean): void => {
-        take(value, valid);
-        changed();
-      };
-      const { recordName, field } = splitPvName(pv);
-      const record = database.record(recordName);
-      if (!record?.info(field)) {
-        listener(0, false);
-        return () => {};
-      }
-      const tell = (): void => listener(record.num(field), record.num("SEVR") < SEVR.INVALID);
-      tell();
-      return record.watch(field, (_field, mask) => {
-        if (mask & (DBE_VALUE | DBE_ALARM)) tell();
-      });
-    },
+export interface RecordAccessOptions {
+  readonly log: (line: string) => void;
+  /** Runs when a CALC rule's input or a record's ASG changed: open channels may be told. */
+  readonly rightsMayHaveChanged?: () => void;
+  /** EPICS_CA_* for inputs on other IOCs (default the process's environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+}
+
+type InputListener = (value: number, valid: boolean) => void;
+
+/** An input of this IOC: the field's value, valid while the record is not INVALID. */
+function localInput(
+  database: IocDatabase,
+  pv: string,
+  listener: InputListener,
+): (() => void) | undefined {
+  const { recordName, field } = splitPvName(pv);
+  const record = database.record(recordName);
+  if (!record?.info(field)) return undefined;
+  const tell = (): void => listener(record.num(field), record.num("SEVR") < SEVR.INVALID);
+  tell();
+  return record.watch(field, (_field, mask) => {
+    if (mask & (DBE_VALUE | DBE_ALARM)) tell();
+  });
+}
+
+/** Another IOC's PV: invalid until connected, when INVALID, and once disconnected. */
+function remoteInput(client: CaClient, pv: string, listener: InputListener): () => void {
+  const channel = client.channel(pv);
+  const stopDisconnect = channel.on("disconnect", () => listener(0, false));
+  const subscription = channel.monitor({ type: DBR.TIME_DOUBLE }, (update) => {
+    listener(Number(update.value[0]), (update.severity ?? 0) < SEVR.INVALID);
+  });
+  return () => {
+    stopDisconnect();
+    subscription.cancel();
+    channel.close();
   };
 }
 
 /**
- * Field rights and refusal logging for the provider, from a parsed .acf file;
- * `rightsMayHaveChanged` runs when a CALC rule's input or a record's ASG changed.
+ * INPx of the .acf, read from this IOC's records or over CA; `changed` runs after each new
+ * input value has been taken into the rights. `close` ends the CA client, if one was made.
+ */
+function inputs(
+  database: IocDatabase,
+  options: RecordAccessOptions,
+  changed: () => void,
+): AsInputs & { close(): Promise<void> } {
+  let client: CaClient | undefined;
+  return {
+    subscribe(pv, take) {
+      const listener: InputListener = (value, valid) => {
+        take(value, valid);
+        changed();
+      };
+      const local = localInput(database, pv, listener);
+      if (local) return local;
+      client ??= new CaClient({ env: options.env, clock: options.clock });
+      return remoteInput(client, pv, listener);
+    },
+    close: async () => client?.close(),
+  };
+}
+
+/**
+ * Field rights and refusal logging for the provider, from a parsed .acf file.
  */
 export function recordAccess(
   config: AcfConfig,
   database: IocDatabase,
-  log: (line: string) => void,
-  rightsMayHaveChanged: () => void = () => {},
-): { access: FieldAccess; close: () => void } {
+  options: RecordAccessOptions,
+): { access: FieldAccess; close: () => Promise<void> } {
+  const log = options.log;
   // Inputs often change together (one record's value and severity): one recheck for all.
   let pending = false;
   const changed = (): void => {
@@ -48,10 +89,11 @@ export function recordAccess(
     pending = true;
     queueMicrotask(() => {
       pending = false;
-      rightsMayHaveChanged();
+      options.rightsMayHaveChanged?.();
     });
   };
-  const security = AccessSecurity.fromConfig(config, { inputs: recordInputs(database, changed) });
+  const sources = inputs(database, options, changed);
+  const security = AccessSecurity.fromConfig(config, { inputs: sources });
   // A put to a record's ASG moves it to another group, as asChangeGroup does.
   const unwatch = [...database.records.values()].map((record) => record.watch("ASG", changed));
   const identityOf = (client: CaClientIdentity): { user: string; host: string } => ({
@@ -74,9 +116,10 @@ export function recordAccess(
   };
   return {
     access,
-    close: () => {
+    close: async () => {
       for (const stop of unwatch) stop();
       security.close();
+      await sources.close();
     },
   };
 }

@@ -270,3 +270,83 @@ describe("access security of our IOC, with our client and raw requests", () => {
     expect(await revoked).toEqual({ read: true, write: false });
   });
 });
+
+describe("a CALC rule's input on another IOC", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hil-ioc-as-remote-"));
+  const quiet = { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" };
+  let central: Ioc | undefined;
+  let beamline: Ioc;
+  let client: CaClient;
+
+  const clientOf = (port: number): CaClient =>
+    new CaClient({
+      env: {
+        EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`,
+        EPICS_CA_AUTO_ADDR_LIST: "NO",
+        EPICS_CA_REPEATER_PORT: String(port + 1),
+      },
+      timeout: 5,
+    });
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, "central.db"), `record(bo, "cen:enable") {}\n`);
+    writeFileSync(join(dir, "bl.db"), `record(ao, "bl:gated") { field(ASG, "REMOTE") }\n`);
+    writeFileSync(
+      join(dir, "bl.acf"),
+      `ASG(DEFAULT) { RULE(1, READ) }
+       ASG(REMOTE) { INPA("cen:enable") RULE(1, READ) RULE(1, WRITE) { CALC("A=1") } }`,
+    );
+    central = await Ioc.start({
+      sources: [{ path: join(dir, "central.db") }],
+      port: 0,
+      interfaces: ["127.0.0.1"],
+      env: quiet,
+    });
+    const port = central.server.udpPort;
+    beamline = await Ioc.start({
+      sources: [{ path: join(dir, "bl.db") }],
+      acfFile: join(dir, "bl.acf"),
+      port: 0,
+      interfaces: ["127.0.0.1"],
+      env: {
+        ...quiet,
+        EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`,
+        EPICS_CA_AUTO_ADDR_LIST: "NO",
+        EPICS_CA_REPEATER_PORT: String(port + 1),
+      },
+    });
+    client = clientOf(beamline.server.udpPort);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await beamline?.close();
+    await central?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("grants while the remote PV says so, and takes it back when that IOC goes away", async () => {
+    const gated = client.channel("bl:gated");
+    await gated.connected();
+    expect(gated.accessRights).toEqual({ read: true, write: false });
+    const next = (): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const stop = gated.on("accessRights", (rights) => {
+          stop();
+          resolve(rights);
+        });
+        setTimeout(() => reject(new Error("no ACCESS_RIGHTS within 5 s")), 5000).unref();
+      });
+    const granted = next();
+    const centralClient = clientOf(central!.server.udpPort);
+    await centralClient.channel("cen:enable").put(1, { wait: true });
+    await centralClient.close();
+    expect(await granted).toEqual({ read: true, write: true });
+    await gated.put(2.5, { wait: true });
+    // A disconnected input is invalid: the CALC rule no longer grants.
+    const revoked = next();
+    await central!.close();
+    central = undefined;
+    expect(await revoked).toEqual({ read: true, write: false });
+  });
+});
