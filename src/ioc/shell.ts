@@ -58,6 +58,8 @@ function choicesOf(record: IocRecord, field: string): readonly string[] | undefi
 function fieldText(record: IocRecord, field: string): string {
   if (field === "RTYP") return record.type;
   if (field === "TIME") return new Date(record.time * 1000).toISOString();
+  // The runtime keeps PACT beside the fields: the field itself is not kept current.
+  if (field === "PACT") return record.pact ? "1" : "0";
   const info = record.info(field);
   if (info?.isLink) return linkText(record.links.get(field));
   const value = record.get(field);
@@ -166,9 +168,9 @@ export async function runShellLine(context: ShellContext, line: string): Promise
       case "dbpf": {
         if (!args[0] || args[1] === undefined) return { output: "usage: dbpf name.FIELD value" };
         const { record, field } = resolve(database, args[0]);
-        // As iocsh's dbpf: the put is made, its completion (a motor's move) is not waited
-        // for, and a failure of that completion is no longer this command's to report.
-        database.put(record, field, args[1]).catch(() => {});
+        // dbPutField, as iocsh's dbpf and a plain CA put: made now, even on a busy record,
+        // and what it starts (a motor's move) is not waited for.
+        await database.put(record, field, args[1], { callback: false });
         return { output: typedText(record, field) };
       }
       case "casr":

@@ -18,6 +18,7 @@ record(bo, "bl:shutter") { field(ZNAM, "Closed") field(ONAM, "Open") }
 record(stringout, "bl:sample") { field(VAL, "none") }
 record(waveform, "bl:trace") { field(FTVL, "FLOAT") field(NELM, "4") }
 record(lso, "bl:note") { field(SIZV, "80") }
+record(calcout, "bl:delay") { field(CALC, "1") field(ODLY, "5") field(OUT, "bl:copy PP") }
 `;
 
 describe("iocsh commands", () => {
@@ -36,8 +37,9 @@ describe("iocsh commands", () => {
       "bl:sample",
       "bl:trace",
       "bl:note",
+      "bl:delay",
     ]);
-    expect(await lines('dbl ""')).toHaveLength(8);
+    expect(await lines('dbl ""')).toHaveLength(9);
     expect(await lines("dbl bl:c*")).toEqual(["bl:copy", "bl:count"]);
     expect(await lines('dbl "?l:s*t*"')).toEqual(["bl:set", "bl:shutter"]);
     expect(await lines("dbl ao")).toEqual(["bl:set", "bl:copy"]);
@@ -88,6 +90,14 @@ describe("iocsh commands", () => {
     expect(await run('dbpf bl:sample "two words"')).toBe("DBF_STRING: two words");
     expect(await run("dbpf bl:shutter Open")).toBe("DBF_STRING: Open");
     expect(await run("dbpf bl:set.SCAN Passive")).toBe("DBF_STRING: Passive");
+  });
+
+  it("dbpf on a record busy with a delayed output puts at once, as dbPutField does", async () => {
+    await run("dbpf bl:delay.PROC 1");
+    expect(await run("dbgf bl:delay.PACT")).toBe("DBF_UCHAR: 1");
+    expect(await run("dbpr bl:delay")).toMatch(/PACT: 1\b/);
+    expect(await run('dbpf bl:delay.DESC "while busy"')).toBe("DBF_STRING: while busy");
+    expect(await run("dbgf bl:delay.DESC")).toBe("DBF_STRING: while busy");
   });
 
   it("help lists the commands; exit ends the shell", async () => {
