@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { iocCommand } from "../../src/cli/hil-ioc.js";
+import { HilError } from "../../src/core/index.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
 import { hil, startHil } from "./run-hil.js";
 
@@ -103,5 +104,13 @@ describe("hil ioc", () => {
     await expect(iocCommand({ db: [db], autosave: missing })).rejects.toThrow(
       `--autosave ${missing}: no folder ${join(dir, "no-such-folder")}`,
     );
+  });
+
+  it("refuses a bad .acf with a located error that exits 2, before serving", async () => {
+    const db = file("two.db", `record(ai, "a") { field(ASG, "X") }\n`);
+    const acf = file("bad.acf", `ASG(X) {\n  RULE(1, READX)\n}\n`);
+    const refusal = await iocCommand({ db: [db], acf }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(HilError); // main turns it into exit code 2
+    expect((refusal as Error).message).toMatch(new RegExp(`^${acf}:2:\\d+: `));
   });
 });

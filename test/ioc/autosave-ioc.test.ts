@@ -16,6 +16,7 @@ record(ao, "sv:gap") {
 record(ao, "sv:firstSeen") { field(PREC, "3") }
 record(stringout, "sv:name") { field(VAL, "none") info(autosaveFields, "VAL") }
 record(ao, "sv:unsaved") { field(VAL, "1") }
+record(waveform, "sv:trace") { field(FTVL, "DOUBLE") field(NELM, "4") info(autosaveFields, "VAL") }
 `;
 
 async function within(seconds: number, condition: () => boolean, what: string): Promise<void> {
@@ -76,6 +77,7 @@ describe("autosave through the IOC", () => {
     await first.client.channel("sv:gap.DESC").put("narrow gap", { wait: true });
     await first.client.channel("sv:name").put("sample-7", { wait: true });
     await first.client.channel("sv:unsaved").put(8, { wait: true });
+    await first.client.channel("sv:trace").put([1.5, 2, 3], { wait: true });
     // Saved by the period's timer while the IOC runs, not only at close.
     const saved = (): string => (existsSync(saveFile) ? readFileSync(saveFile, "utf8") : "");
     await within(5, () => saved().includes("sv:name.VAL sample-7"), "the save");
@@ -92,6 +94,8 @@ describe("autosave through the IOC", () => {
     expect(await get(second.client, "sv:gap.DESC")).toBe("narrow gap");
     expect(await get(second.client, "sv:name")).toBe("sample-7");
     expect(await get(second.client, "sv:unsaved")).toBe(1);
+    const trace = await second.client.channel("sv:trace").get();
+    expect(Array.from(trace.value as Float64Array)).toEqual([1.5, 2, 3]);
     // PINI processed sv:gap with the restored value, which its OUT link wrote on.
     expect(await get(second.client, "sv:firstSeen")).toBe(3.25);
     expect(log.filter((line) => /autosave|\.sav/.test(line))).toEqual([]);
