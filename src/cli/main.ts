@@ -1,15 +1,21 @@
 // `hil`: validate a beamline config, look at its devices, run plans on it.
 import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
-import { caRepeaterCommand } from "./hil-ca-repeater.js";
-import { devicesCommand } from "./hil-devices.js";
-import { emulateCommand, emulatedDrivers } from "./hil-emulate.js";
-import { iocCommand } from "./hil-ioc.js";
-import { recordCommand } from "./hil-record.js";
-import { replayCommand } from "./hil-replay.js";
-import { runCommand } from "./hil-run.js";
-import { validateCommand } from "./hil-validate.js";
-import { planCatalog } from "./plan-catalog.js";
+
+// Each command's module loads when that command runs: together they take seconds to load,
+// and `hil ioc` should serve as soon as its records are built. Help lists the plans and the
+// emulators, so asking for help (or for the commands that take them) loads those two.
+const argv = process.argv.slice(2);
+const needsCatalogs =
+  argv.length === 0 ||
+  ["run", "emulate", "help"].includes(argv[0]!) ||
+  argv.some((a) => a === "--help" || a === "-h");
+const catalogs = needsCatalogs
+  ? {
+      plans: (await import("./plan-catalog.js")).planCatalog,
+      emulators: (await import("./hil-emulate.js")).emulatedDrivers,
+    }
+  : undefined;
 
 const EXIT_USAGE = 2;
 
@@ -37,6 +43,7 @@ program
   .argument("<config>", "YAML config file")
   .option(profileOption, profileHelp, process.env.HIL_PROFILE)
   .action(async (config: string, options: { profile?: string }) => {
+    const { validateCommand } = await import("./hil-validate.js");
     process.exitCode = await validateCommand(config, options);
   });
 
@@ -47,13 +54,17 @@ program
   .option(profileOption, profileHelp, process.env.HIL_PROFILE)
   .option("--seed <n>", "seed of the simulated devices", integer, 0)
   .action(async (config: string, options: { profile?: string; seed: number }) => {
+    const { devicesCommand } = await import("./hil-devices.js");
     process.exitCode = await devicesCommand(config, options);
   });
 
 program
   .command("run")
   .description("run a plan on the beamline of a config")
-  .argument("<plan>", `a plan (${Object.keys(planCatalog).join(", ")}) or a module path`)
+  .argument(
+    "<plan>",
+    catalogs ? `a plan (${Object.keys(catalogs.plans).join(", ")}) or a module path` : "a plan",
+  )
   .argument("[args...]", "the plan's arguments, e.g. scan det m1 -1 1 21")
   .requiredOption("--config <file>", "YAML config file")
   .option(profileOption, profileHelp, process.env.HIL_PROFILE)
@@ -63,21 +74,25 @@ program
   .option("--seed <n>", "seed of the simulated devices", integer, 0)
   .addHelpText(
     "after",
-    `\nPlans:\n${Object.values(planCatalog)
-      .map((p) => `  ${p.usage}`)
-      .join("\n")}`,
+    catalogs
+      ? `\nPlans:\n${Object.values(catalogs.plans)
+          .map((p) => `  ${p.usage}`)
+          .join("\n")}`
+      : "",
   )
   .action(async (plan: string, args: string[], options) => {
+    const { runCommand } = await import("./hil-run.js");
     process.exitCode = await runCommand(plan, args, options);
   });
 
 program
   .command("emulate")
   .description("run an instrument's emulator, reachable as the real instrument, until Ctrl-C")
-  .argument("<driver>", `one of ${emulatedDrivers.join(", ")}`)
+  .argument("<driver>", catalogs ? `one of ${catalogs.emulators.join(", ")}` : "a driver")
   .option("--link <path>", "where a serial instrument's port appears (default: a temp path)")
   .option("--port <n>", "TCP port of a Modbus instrument (default: a free one)", integer)
   .action(async (driver: string, options: { link?: string; port?: number }) => {
+    const { emulateCommand } = await import("./hil-emulate.js");
     process.exitCode = await emulateCommand(driver, options);
   });
 
@@ -96,6 +111,7 @@ program
       out: string,
       options: { profile?: string; connectTimeout: number },
     ) => {
+      const { recordCommand } = await import("./hil-record.js");
       process.exitCode = await recordCommand(config, device, out, options);
     },
   );
@@ -106,6 +122,7 @@ program
   .argument("<cassette>", "cassette file (.jsonl)")
   .option("--no-strict", "let a request that differs skip ahead to the next matching one")
   .action(async (cassette: string, options: { strict: boolean }) => {
+    const { replayCommand } = await import("./hil-replay.js");
     process.exitCode = await replayCommand(cassette, options);
   });
 
@@ -122,6 +139,7 @@ program
   .option("--port <n>", "TCP and UDP port (default: $EPICS_CAS_SERVER_PORT, else 5064)", integer)
   .option("--no-shell", "no iocsh even on a terminal")
   .action(async (options) => {
+    const { iocCommand } = await import("./hil-ioc.js");
     process.exitCode = await iocCommand(options);
   });
 
@@ -130,6 +148,7 @@ program
   .description("run this host's Channel Access repeater (caRepeater) until Ctrl-C")
   .option("--port <n>", "UDP port (default: $EPICS_CA_REPEATER_PORT, else 5065)", integer)
   .action(async (options: { port?: number }) => {
+    const { caRepeaterCommand } = await import("./hil-ca-repeater.js");
     process.exitCode = await caRepeaterCommand(options);
   });
 

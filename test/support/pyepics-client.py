@@ -176,6 +176,31 @@ def op_count_updates(req):
             "seconds": times[-1] - times[0] if len(times) > 1 else 0.0}
 
 
+def op_count_many(req):
+    """Monitors every PV of `pvs`, then counts the updates that arrive in `seconds`."""
+    counts = {"n": 0}
+    lock = threading.Lock()
+    counting = threading.Event()
+
+    def callback(**kws):
+        if counting.is_set():
+            with lock:
+                counts["n"] += 1
+
+    chids = [channel(pv, req.get("timeout", 10.0)) for pv in req["pvs"]]
+    events = [ca.create_subscription(chid, callback=callback)[2] for chid in chids]
+    time.sleep(req.get("settle", 1.0))
+    counting.set()
+    emit({"ready": req["id"]})
+    started = time.perf_counter()
+    time.sleep(req["seconds"])
+    counting.clear()
+    elapsed = time.perf_counter() - started
+    for event in events:
+        ca.clear_subscription(event)
+    return {"n": counts["n"], "seconds": elapsed}
+
+
 OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_")}
 
 

@@ -54,30 +54,78 @@ function binary(op: BinaryOperator, a: number, b: number): number {
   }
 }
 
-function evaluateNode(node: CalcNode, inputs: CalcInputs, options: CalcOptions): number {
-  const value = (n: CalcNode) => evaluateNode(n, inputs, options);
+/** The values a compiled node reads: the inputs as they stand, VAL and RNDM's source. */
+interface Scope {
+  inputs: Partial<Record<CalcInput, number>>;
+  options: CalcOptions;
+}
+
+type Compiled = (scope: Scope) => number;
+
+/**
+ * A node as a JavaScript closure, built once per expression: a record evaluates its CALC on
+ * every pass, and walking the tree each time cost more than the arithmetic.
+ */
+function compileNode(node: CalcNode): Compiled {
   switch (node.kind) {
-    case "number":
-      return node.value;
-    case "input":
-      return inputs[node.input] ?? 0;
-    case "val":
-      return options.val ?? 0;
-    case "random":
-      return (options.random ?? Math.random)();
-    case "unary": {
-      const arg = value(node.arg);
-      if (node.op === "-") return -arg;
-      if (node.op === "!") return bit(!truth(arg));
-      return ~bitwiseOperand(arg);
+    case "number": {
+      const constant = node.value;
+      return () => constant;
     }
-    case "binary":
-      return binary(node.op, value(node.left), value(node.right));
-    case "call":
-      return FUNCTIONS[node.fn](node.args.map(value));
-    case "conditional":
-      return truth(value(node.test)) ? value(node.then) : value(node.otherwise);
+    case "input": {
+      const input = node.input;
+      return (scope) => scope.inputs[input] ?? 0;
+    }
+    case "val":
+      return (scope) => scope.options.val ?? 0;
+    case "random":
+      return (scope) => (scope.options.random ?? Math.random)();
+    case "unary": {
+      const arg = compileNode(node.arg);
+      if (node.op === "-") return (scope) => -arg(scope);
+      if (node.op === "!") return (scope) => bit(!truth(arg(scope)));
+      return (scope) => ~bitwiseOperand(arg(scope));
+    }
+    case "binary": {
+      const { op } = node;
+      const left = compileNode(node.left);
+      const right = compileNode(node.right);
+      return (scope) => binary(op, left(scope), right(scope));
+    }
+    case "call": {
+      const fn = FUNCTIONS[node.fn];
+      const args = node.args.map(compileNode);
+      return (scope) => fn(args.map((arg) => arg(scope)));
+    }
+    case "conditional": {
+      const test = compileNode(node.test);
+      const then = compileNode(node.then);
+      const otherwise = compileNode(node.otherwise);
+      return (scope) => (truth(test(scope)) ? then(scope) : otherwise(scope));
+    }
   }
+}
+
+interface CompiledExpression {
+  readonly assignments: readonly { readonly target: CalcInput; readonly value: Compiled }[];
+  readonly result: Compiled;
+}
+
+const compiled = new WeakMap<CalcExpression, CompiledExpression>();
+
+function compiledOf(expression: CalcExpression): CompiledExpression {
+  let entry = compiled.get(expression);
+  if (!entry) {
+    entry = {
+      assignments: expression.assignments.map(({ target, value }) => ({
+        target,
+        value: compileNode(value),
+      })),
+      result: compileNode(expression.result),
+    };
+    compiled.set(expression, entry);
+  }
+  return entry;
 }
 
 /** Runs the stores in order, then gives the final expression's value. Never throws. */
@@ -86,9 +134,9 @@ export function evaluateCalc(
   inputs: CalcInputs,
   options: CalcOptions = {},
 ): CalcResult {
+  const { assignments, result } = compiledOf(expression);
   const current: Partial<Record<CalcInput, number>> = { ...inputs };
-  for (const { target, value } of expression.assignments) {
-    current[target] = evaluateNode(value, current, options);
-  }
-  return { value: evaluateNode(expression.result, current, options), inputs: current };
+  const scope: Scope = { inputs: current, options };
+  for (const { target, value } of assignments) current[target] = value(scope);
+  return { value: result(scope), inputs: current };
 }

@@ -100,6 +100,7 @@ export function putField(
   record.set(field, stored);
   record.host.fieldChanged(record, field);
   support.afterPut?.(record, field, stored);
+  record.configVersion += 1;
   const valueField = field === (support.valueField ?? "VAL");
   if (valueField) record.udf = false;
   if (!(valueField && info.pp)) record.post(field, DBE_VALUE | DBE_LOG);

@@ -24,6 +24,8 @@ export interface FieldInfo {
 
 export class RecordKind {
   readonly fields = new Map<string, FieldInfo>();
+  /** Each field's initial value by name: the prototype of every record's own values. */
+  readonly initialValues: Readonly<Record<string, FieldValue>>;
   readonly devices: readonly string[];
 
   constructor(
@@ -34,9 +36,16 @@ export class RecordKind {
     if (!table) throw new Error(`no record type "${type}"`);
     this.devices = table.devices;
     const attributes = fieldAttributesOf(type);
+    const initialValues: Record<string, FieldValue> = Object.create(null) as Record<
+      string,
+      FieldValue
+    >;
     for (const [name, spec] of Object.entries({ ...commonFields, ...table.fields })) {
-      this.fields.set(name, this.#info(name, spec, attributes));
+      const info = this.#info(name, spec, attributes);
+      this.fields.set(name, info);
+      initialValues[name] = info.initial;
     }
+    this.initialValues = initialValues;
   }
 
   field(name: string): FieldInfo | undefined {

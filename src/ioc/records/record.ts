@@ -33,7 +33,8 @@ export interface RecordHost {
 export type FieldWatcher = (field: string, mask: number) => void;
 
 export class IocRecord {
-  readonly #values = new Map<string, FieldValue>();
+  /** Own values over the kind's initial ones (the prototype): one lookup for either. */
+  readonly #values: Record<string, FieldValue>;
   readonly links = new Map<string, Link>();
   #watchers: Map<string, Set<FieldWatcher>> | undefined;
   /** Processing is active (an asynchronous record between its start and completion). */
@@ -46,6 +47,11 @@ export class IocRecord {
   nextMessage = "";
   /** Counts every stored change, so a field's served state knows when it is stale. */
   version = 0;
+  /**
+   * Counts puts and DBE_PROPERTY posts: the units, limits and states clients see change only
+   * then, so a field's metadata is kept until it moves.
+   */
+  configVersion = 0;
   /** State a record support keeps between passes. */
   private: unknown;
 
@@ -55,6 +61,7 @@ export class IocRecord {
     readonly name: string,
   ) {
     this.time = host.clock.now();
+    this.#values = Object.create(kind.initialValues) as Record<string, FieldValue>;
   }
 
   get type(): string {
@@ -66,9 +73,7 @@ export class IocRecord {
   }
 
   get(field: string): FieldValue {
-    const value = this.#values.get(field);
-    if (value !== undefined) return value;
-    return this.kind.field(field)?.initial ?? 0;
+    return this.#values[field] ?? 0;
   }
 
   num(field: string): number {
@@ -85,10 +90,7 @@ export class IocRecord {
   set(field: string, value: FieldValue): void {
     const info = this.kind.field(field);
     this.version += 1;
-    this.#values.set(
-      field,
-      typeof value === "number" && info ? castToField(info.spec, value) : value,
-    );
+    this.#values[field] = typeof value === "number" && info ? castToField(info.spec, value) : value;
   }
 
   /** Stores and posts DBE_VALUE|DBE_LOG when the value changed. */
@@ -163,6 +165,7 @@ export class IocRecord {
 
   /** Tells the field's watchers; a DBE_PROPERTY post reaches every field's watchers. */
   post(field: string, mask: number): void {
+    if (mask & DBE_PROPERTY) this.configVersion += 1;
     if (!this.#watchers) return;
     if (mask & DBE_PROPERTY) {
       for (const [name, watchers] of this.#watchers) {

@@ -56,13 +56,21 @@ export class Scanner {
     for (const period of this.#periodic.keys()) this.#tick(period);
   }
 
-  /** One timer per period, for as long as the scanner runs. */
+  /**
+   * One timer per period, for as long as the scanner runs. Each pass is due a period after
+   * the one before was due, not after it ended, so the time the pass takes does not slow
+   * the rate (as EPICS's periodic scan tasks keep theirs); a pass that overran starts at once.
+   */
   #tick(period: number): void {
     const records = this.#periodic.get(period)!;
+    let due = this.clock.now() + period;
     const tick = (): void => {
       if (!this.#running) return;
       for (const record of [...records]) this.process(record);
-      this.#timers.set(period, this.clock.schedule(period, tick));
+      due += period;
+      const now = this.clock.now();
+      if (due < now) due = now;
+      this.#timers.set(period, this.clock.schedule(due - now, tick));
     };
     this.#timers.set(period, this.clock.schedule(period, tick));
   }

@@ -3,6 +3,7 @@
 import {
   CALC_INPUTS,
   type CalcExpression,
+  type CalcInput,
   type CalcInputs,
   compileCalc,
   evaluateCalc,
@@ -24,6 +25,8 @@ interface CalcState {
   ocal: CalcExpression | undefined;
   /** An ODLY wait is running. */
   delayed: boolean;
+  /** Inputs with a PV link, found when first needed and again after an INPx put. */
+  linked?: readonly CalcInput[];
 }
 
 function stateOf(record: IocRecord): CalcState {
@@ -38,12 +41,17 @@ function compileOrUndefined(text: string): CalcExpression | undefined {
   }
 }
 
+/** The inputs whose INPx names a PV, fetched each pass (constants loaded at init). */
+function linkedInputs(record: IocRecord): readonly CalcInput[] {
+  const state = stateOf(record);
+  state.linked ??= CALC_INPUTS.filter((letter) => record.links.get(`INP${letter}`)?.kind === "pv");
+  return state.linked;
+}
+
 /** dbGetLink of every input; false when one failed (the record then skips the calculation). */
 function fetchInputs(record: IocRecord): boolean {
   let ok = true;
-  for (const letter of CALC_INPUTS) {
-    const link = record.links.get(`INP${letter}`);
-    if (link?.kind !== "pv") continue;
+  for (const letter of linkedInputs(record)) {
     const value = getLinkNumber(record, `INP${letter}`);
     if (value === undefined) ok = false;
     else record.set(letter, value);
@@ -104,6 +112,7 @@ function initInputs(record: IocRecord): void {
  * same, as the records' special() does: the record then raises CALC INVALID each pass.
  */
 function storeExpression(record: IocRecord, field: string, value: unknown): void {
+  if (/^INP[A-L]$/.test(field)) stateOf(record).linked = undefined;
   if (field !== "CALC" && field !== "OCAL") return;
   const compiled = compileOrUndefined(String(value));
   if (field === "CALC") stateOf(record).calc = compiled;
