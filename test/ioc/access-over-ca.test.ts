@@ -224,10 +224,7 @@ describe("access security of our IOC, with our client and raw requests", () => {
     expect(ours.database.record("as:theirs")!.num("VAL")).toBe(0);
   });
 
-  // Known bug: the CA server (src/ca/server/writes.ts, #apply) refuses on the channel's
-  // cached rights without calling the PV, so the IOC's refusal log never hears of it.
-  // Remove `.fails` when it does.
-  it.fails("logs that refused write with the client's user and host", () => {
+  it("logs that refused write with the client's user and host", () => {
     const refusals = logged.filter((line) => line.includes("as:theirs.VAL refused"));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toContain('user "tester" on host "testhost"');

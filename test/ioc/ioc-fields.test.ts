@@ -1,5 +1,4 @@
-// Fields as a CA client sees them on a served database. The `.fails` tests are known bugs of
-// the record runtime (src/ioc/records): remove `.fails` when they pass.
+// Fields as a CA client sees them on a served database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { VirtualClock } from "../../src/core/index.js";
@@ -50,20 +49,18 @@ describe("fields over Channel Access", () => {
     expect((await client.channel("f:trace").get()).value).toEqual(Float64Array.from([1, 2]));
   });
 
-  // The record keeps PACT beside its fields (IocRecord.pact) and never sets the PACT field.
-  it.fails("reads PACT 1 while a calcout waits out its ODLY", async () => {
+  it("reads PACT 1 while a calcout waits out its ODLY", async () => {
     await client.channel("f:delay.PROC").put(1);
     expect(await get("f:delay.DLYA")).toBe(1);
     expect(await get("f:delay.PACT")).toBe(1);
   });
 
-  // putField (field-put.ts) takes a support's caType of DBR.STRING (0) for "no such field".
-  it.fails("puts an lso's VAL", async () => {
+  it("puts an lso's VAL", async () => {
     await client.channel("f:note").put("a long note", { wait: true });
     expect(await get("f:note")).toBe("a long note");
   });
 
-  it.fails("puts a waveform of strings", async () => {
+  it("puts a waveform of strings", async () => {
     await client.channel("f:names").put(["a", "b"], { wait: true });
     expect((await client.channel("f:names").get()).value).toEqual(["a", "b"]);
   });

@@ -75,10 +75,7 @@ describe("iocsh commands", () => {
     expect(await run("dbpf bl:trace 2.5")).toBe("DBF_FLOAT: 2.5");
   });
 
-  // Known bug: putField (src/ioc/records/field-put.ts) takes a support's caType of
-  // DBR.STRING (0) for "no such field", so an lso's VAL (and a FTVL=STRING waveform's) cannot
-  // be put, by dbpf or by a CA client. Remove `.fails` when it can.
-  it.fails("dbpf puts a long string (lso VAL)", async () => {
+  it("dbpf puts a long string (lso VAL)", async () => {
     expect(await run('dbpf bl:note "a long note"')).toBe("DBF_STRING: a long note");
   });
 

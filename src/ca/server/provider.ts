@@ -74,6 +74,8 @@ export interface CaPv {
   ): Promise<void> | void;
   /** Calls `listener` on every change until the returned function is called. */
   subscribe(listener: (update: CaPvUpdate) => void): () => void;
+  /** The server refused this client a write for want of rights (an IOC logs it). */
+  writeRefused?(client: CaClientIdentity): void;
   /** READ 1 | WRITE 2 for this client; default READ, plus WRITE when `write` exists. */
   accessRights?(client: CaClientIdentity): number;
 }

@@ -83,7 +83,7 @@ export class Writes {
     }
     if (!this.#mayWrite(channel)) {
       // Refused at once, but not before the requests the client sent ahead of it.
-      const refuse = (): void => this.#answerPut(channel, request, noWriteAccess(channel));
+      const refuse = (): void => this.#answerPut(channel, request, this.#refuse(channel));
       if (channel.puts?.defer(refuse)) this.#held++;
       else refuse();
       return;
@@ -99,6 +99,12 @@ export class Writes {
     if (channel.puts.submit(request)) this.#held++;
   }
 
+  /** A write refused for want of rights: the PV hears of it (to log it), the client gets NOWTACCESS. */
+  #refuse(channel: Channel): PutOutcome {
+    channel.pv.writeRefused?.({ ...this.#scope.identity });
+    return noWriteAccess(channel);
+  }
+
   #mayWrite(channel: Channel): boolean {
     return (channel.rights & AccessRights.WRITE) !== 0 && channel.pv.write !== undefined;
   }
@@ -111,7 +117,7 @@ export class Writes {
   ): PutOutcome | Promise<PutOutcome> {
     const { pv } = channel;
     const allowed = rightsChecked || (channel.rights & AccessRights.WRITE) !== 0;
-    if (!pv.write || !allowed) return noWriteAccess(channel);
+    if (!pv.write || !allowed) return this.#refuse(channel);
     let completion: Promise<void> | void;
     try {
       const state = pv.read();

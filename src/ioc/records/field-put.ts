@@ -2,7 +2,7 @@
 // by the record support, posted to monitors, and processing the record when the field asks.
 import { toDbrValue, type DbrValue, DBR } from "../../ca/index.js";
 import { menus } from "../db/index.js";
-import { type FieldValue, type NumericArray, castToField, dbfOf } from "./field-types.js";
+import { type FieldValue, castToField, dbfOf } from "./field-types.js";
 import { linkText, parseLink } from "./links.js";
 import { DBE_LOG, DBE_PROPERTY, DBE_VALUE, type IocRecord } from "./record.js";
 
@@ -56,14 +56,8 @@ function convert(record: IocRecord, field: string, value: PutValue): FieldValue 
   const maxCount = support.maxCount?.(record, field) ?? 1;
   if (arrayType !== undefined && maxCount > 1) {
     const input = typeof value === "number" || typeof value === "string" ? [value] : value;
-    const converted = toDbrValue(
-      input as DbrValue,
-      arrayType === DBR.STRING ? DBR.STRING : arrayType,
-    );
-    if (Array.isArray(converted)) {
-      throw new FieldPutError(record, field, "string arrays are not supported");
-    }
-    return (converted as NumericArray).slice(0, maxCount);
+    const converted = toDbrValue(input as DbrValue, arrayType);
+    return converted.slice(0, maxCount) as FieldValue;
   }
   const info = record.info(field)!;
   const raw = first(value);
@@ -88,7 +82,10 @@ export function putField(
   options: PutOptions = {},
 ): void {
   const info = record.info(field);
-  if (!info || (info.caType === undefined && !record.kind.support.caType?.(record, field))) {
+  if (
+    !info ||
+    (info.caType === undefined && record.kind.support.caType?.(record, field) === undefined)
+  ) {
     throw new FieldPutError(record, field, "no such field");
   }
   if (info.readOnly) throw new FieldPutError(record, field, "the field is read-only");

@@ -96,6 +96,10 @@ export class FieldPv implements CaPv {
     }
   }
 
+  writeRefused(client: CaClientIdentity): void {
+    this.access.refused?.(this.record, this.field, client, "no write access");
+  }
+
   subscribe(listener: (update: CaPvUpdate) => void): () => void {
     return this.record.watch(this.field, (_field, mask) => {
       this.#version = -1;

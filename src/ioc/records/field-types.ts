@@ -8,8 +8,11 @@ import { menus } from "../db/index.js";
 export type NumericArray =
   Float64Array | Float32Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
 
-/** What a field holds: a number (menus and enums as their index), a string, or an array. */
-export type FieldValue = number | string | NumericArray;
+/**
+ * What a field holds: a number (menus and enums as their index), a string, or an array (of
+ * strings for a waveform whose FTVL is STRING).
+ */
+export type FieldValue = number | string | NumericArray | readonly string[];
 
 export type DbfName = Exclude<FieldSpec, object> | "STRING" | "MENU";
 
@@ -140,11 +143,17 @@ function formatNumber(x: number, digits: number | undefined): string {
 export function formatField(value: FieldValue, digits?: number): string {
   if (typeof value === "string") return value;
   if (typeof value === "number") return formatNumber(value, digits);
-  return Array.from(value, (x) => formatNumber(x, digits)).join(" ");
+  return Array.from(value, (x: number | string) =>
+    typeof x === "string" ? x : formatNumber(x, digits),
+  ).join(" ");
 }
 
 /** A field's value as autosave writes it: one text, or one per element of an array. */
 export function fieldTexts(value: FieldValue, digits: number): string | string[] {
-  if (typeof value === "object") return Array.from(value, (x) => formatNumber(x, digits));
+  if (typeof value === "object") {
+    return Array.from(value, (x: number | string) =>
+      typeof x === "string" ? x : formatNumber(x, digits),
+    );
+  }
   return formatField(value, digits);
 }

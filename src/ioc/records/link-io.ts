@@ -72,7 +72,8 @@ export function getLinkNumber(record: IocRecord, field: string): number | undefi
   if (value === undefined) return undefined;
   if (typeof value === "number") return value;
   if (typeof value === "string") return value.trim() === "" ? 0 : Number(value);
-  return value.length > 0 ? value[0] : 0;
+  const first = value.length > 0 ? value[0]! : 0;
+  return typeof first === "number" ? first : Number(first);
 }
 
 /** dbPutLink: writes through the link and processes the target as the options say. */

@@ -37,8 +37,15 @@ export class IocRecord {
   readonly #values: Record<string, FieldValue>;
   readonly links = new Map<string, Link>();
   #watchers: Map<string, Set<FieldWatcher>> | undefined;
-  /** Processing is active (an asynchronous record between its start and completion). */
-  pact = false;
+  /** Processing is active (an asynchronous record between its start and completion): PACT. */
+  get pact(): boolean {
+    return this.num("PACT") !== 0;
+  }
+
+  set pact(active: boolean) {
+    if (this.pact !== active) this.set("PACT", active ? 1 : 0);
+  }
+
   /** A put came while PACT: process again when this pass completes. */
   rpro = false;
   /** The time stamp of the last processing, in POSIX seconds. */

@@ -32,7 +32,7 @@ beforeEach(async () => {
     accessRights: (who) =>
       AccessRights.READ | (writable && who.user !== "guest" ? AccessRights.WRITE : 0),
   };
-  const pvs = new Map([
+  const pvs = new Map<string, CaPv>([
     ["T:motor", motor],
     ["T:other", new SoftPv({ value: 1 })],
   ]);

@@ -1,6 +1,6 @@
 // waveform, aai and aao with Soft Channel device support: an array of FTVL elements, at most
 // NELM, of which NORD are valid.
-import { toDbrValue } from "../../../ca/index.js";
+import { DBR, toDbrValue } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
 import { caTypeOfFtype, type FieldValue, type NumericArray } from "../field-types.js";
 import { constantOf, getLink, isPvLink, putLink } from "../link-io.js";
@@ -21,14 +21,17 @@ function capacity(record: IocRecord): number {
 function asArray(
   record: IocRecord,
   value: FieldValue | readonly (number | string)[],
-): NumericArray {
+): NumericArray | string[] {
   const input = typeof value === "number" || typeof value === "string" ? [value] : value;
-  const converted = toDbrValue(input as ArrayLike<number>, elementType(record));
-  const array = Array.isArray(converted) ? Float64Array.from(converted, Number) : converted;
-  return (array as NumericArray).slice(0, capacity(record));
+  const type = elementType(record);
+  if (type === DBR.STRING) return Array.from(input, String).slice(0, capacity(record));
+  const texts = Array.from(input as ArrayLike<number | string>).some((x) => typeof x === "string");
+  const numbers = texts ? Float64Array.from(input as ArrayLike<number | string>, Number) : input;
+  const converted = toDbrValue(numbers as ArrayLike<number>, type);
+  return (converted as NumericArray).slice(0, capacity(record));
 }
 
-function store(record: IocRecord, array: NumericArray): void {
+function store(record: IocRecord, array: NumericArray | readonly string[]): void {
   record.set("VAL", array);
   if (record.num("NORD") !== array.length) {
     record.set("NORD", array.length);
