@@ -5,7 +5,16 @@ import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { readServerEnvironment } from "../ca/index.js";
-import { type DbSource, Ioc, parseMacroDefinitions, runShellLine } from "../ioc/index.js";
+import { buildDevices, loadConfig } from "../config/index.js";
+import { Motor, realClock } from "../core/index.js";
+import {
+  type DbSource,
+  deviceMotors,
+  Ioc,
+  motorSupport,
+  parseMacroDefinitions,
+  runShellLine,
+} from "../ioc/index.js";
 import { UsageError } from "./usage-error.js";
 
 const optionsSchema = z.object({
@@ -15,6 +24,9 @@ const optionsSchema = z.object({
   acf: z.string().optional(),
   autosave: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
+  /** A beamline config whose Motor devices back motor records with DTYP "hil Device". */
+  config: z.string().optional(),
+  profile: z.string().optional(),
   /** Offer the iocsh when stdin is a terminal (commander's default for --no-shell is true). */
   shell: z.boolean().default(true),
 });
@@ -41,13 +53,31 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
     path,
     macros,
   }));
-  const ioc = await Ioc.start({
-    sources,
-    port: options.port,
-    autosaveFile: options.autosave,
-    acfFile: options.acf,
-    log: (line) => console.error(line),
-  });
+  // A motor record with DTYP "hil Device" and OUT "@m1" drives the config's device m1.
+  const beamline = options.config
+    ? await buildDevices(await loadConfig(options.config, { profile: options.profile }), {
+        clock: realClock,
+        seed: 0,
+      })
+    : undefined;
+  const motors = new Map<string, Motor>();
+  for (const [name, device] of beamline?.devices ?? []) {
+    if (device instanceof Motor) motors.set(name, device);
+  }
+  let ioc: Ioc;
+  try {
+    ioc = await Ioc.start({
+      sources,
+      port: options.port,
+      autosaveFile: options.autosave,
+      acfFile: options.acf,
+      supports: { motor: motorSupport(deviceMotors(motors)) },
+      log: (line) => console.error(line),
+    });
+  } catch (error) {
+    await beamline?.close();
+    throw error;
+  }
   const interactive = options.shell && Boolean(process.stdin.isTTY);
   console.log(
     `hil ioc: ${ioc.database.records.size} records; Channel Access on ${address(ioc)}; ` +
@@ -55,6 +85,7 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   );
   await (interactive ? runShell(ioc) : untilSignal());
   await ioc.close();
+  await beamline?.close();
   return 0;
 }
 

@@ -137,6 +137,11 @@ program
   .option("--acf <file>", "access security file")
   .option("--autosave <file>", "save info(autosaveFields) fields here, restore them at start")
   .option("--port <n>", "TCP and UDP port (default: $EPICS_CAS_SERVER_PORT, else 5064)", integer)
+  .option(
+    "--config <file>",
+    'a beamline config: motor records with DTYP "hil Device", OUT "@m1" drive its device m1',
+  )
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
   .option("--no-shell", "no iocsh even on a terminal")
   .action(async (options) => {
     const { iocCommand } = await import("./hil-ioc.js");

@@ -9,4 +9,7 @@ export {
   IocProvider,
   IocRecord,
   type RecordSupport,
+  deviceMotors,
+  motorSupport,
+  type MotorResolver,
 } from "./records/index.js";

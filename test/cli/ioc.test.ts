@@ -74,6 +74,33 @@ describe("hil ioc", () => {
     expect(result.code, result.stderr).toBe(0);
   }, 30_000);
 
+  it("serves a motor record driving the config's motor m1 (--config), caput-with-wait moving it", async () => {
+    const db = file(
+      "motor.db",
+      `record(motor, "bl:m1") { field(DTYP, "hil Device") field(OUT, "@m1") field(MRES, "0.001") }`,
+    );
+    const port = await unusedTcpUdpPort();
+    const config = join(import.meta.dirname, "../../config/sim-beamline.yaml");
+    const served = startHil(
+      ["ioc", "--db", db, "--config", config, "--profile", "sim", "--port", String(port)],
+      loopbackServer,
+    );
+    await served.waitFor("Ctrl-C stops it");
+    const client = new CaClient({
+      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
+      timeout: 5,
+    });
+    clients.push(client);
+    // m1's limits (-10..10) and units come from the config's device.
+    const limits = await client.channel("bl:m1.VAL").get({ type: "ctrl" });
+    expect([limits.lowerControlLimit, limits.upperControlLimit]).toEqual([-10, 10]);
+    await client.channel("bl:m1.VAL").put(0.4, { wait: true, timeout: 10 });
+    expect((await client.channel("bl:m1.DMOV").get()).value[0]).toBe(1);
+    expect(Number((await client.channel("bl:m1.RBV").get()).value[0])).toBeCloseTo(0.4, 3);
+    served.signal("SIGTERM");
+    expect((await served.done).code).toBe(0);
+  }, 30_000);
+
   it("gives one located error and exit code 2 for a syntax error, an unknown field, a bad -m", async () => {
     const syntax = file("syntax.db", `record(ai, "a") {\n  field(DESC, "x"\n}\n`);
     const unknown = file(

@@ -25,6 +25,31 @@ export function speedOf(
   return { velocity, acceleration: (ramp > 0 ? ramp : velocity) / seconds };
 }
 
+/** A signal's value when the device can give it at once (a sim, a mock, a cached reading). */
+function valueNow(signal: Motor["lowLimit"]): number | undefined {
+  if (!signal.canReadNow()) return undefined;
+  const [reading] = Object.values(signal.readNow());
+  return typeof reading?.value === "number" ? reading.value : undefined;
+}
+
+/**
+ * What the database left unset, taken from a device's own settings, as a motor driver reads
+ * its controller's: the soft limits (as dial limits), the units and the precision. True when
+ * the limits changed.
+ */
+export function adoptDeviceSettings(record: IocRecord, motor: Motor): boolean {
+  if (record.text("EGU") === "" && motor.units) record.set("EGU", motor.units);
+  if (record.num("PREC") === 0 && motor.precision !== undefined) {
+    record.set("PREC", motor.precision);
+  }
+  if (record.num("DHLM") !== 0 || record.num("DLLM") !== 0) return false;
+  const [low, high] = [valueNow(motor.lowLimit), valueNow(motor.highLimit)];
+  if (low === undefined || high === undefined || low === high) return false;
+  record.set("DHLM", high);
+  record.set("DLLM", low);
+  return true;
+}
+
 /** A simulated axis at the record's dial position, with its speed, units and precision. */
 export function simMotorOf(record: IocRecord): Motor {
   const { velocity, acceleration } = speedOf(record);

@@ -15,7 +15,7 @@ import {
   stepSize,
   userLimitsFromDial,
 } from "./motor-coordinates.js";
-import { type MotorResolver, simMotorOf } from "./motor-device.js";
+import { adoptDeviceSettings, type MotorResolver, simMotorOf } from "./motor-device.js";
 import { dialPosition, newMotorState, stateOf, unwatchDevice, watchDevice } from "./motor-move.js";
 import { monitorMotor, showAxis } from "./motor-status.js";
 
@@ -43,6 +43,7 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   }
   driveFromDial(record);
   const motor = resolveMotor(record);
+  if (adoptDeviceSettings(record, motor)) userLimitsFromDial(record);
   const state = newMotorState(motor, record.num("DVAL"));
   record.private = state;
   watchDevice(record, state);
