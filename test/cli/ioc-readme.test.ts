@@ -86,10 +86,10 @@ describe("the README's hil ioc section", () => {
   const leftovers: Array<() => void> = [];
   afterEach(() => leftovers.splice(0).forEach((kill) => kill()));
 
-  it("shows two hil ioc commands over files that exist", () => {
-    expect(iocCommands).toHaveLength(2);
+  it("shows three hil ioc commands over files that exist", () => {
+    expect(iocCommands).toHaveLength(3);
     for (const command of iocCommands) {
-      for (const path of command.match(/examples\/\S+/g) ?? []) {
+      for (const path of command.match(/(examples|config)\/\S+/g) ?? []) {
         expect(() => readFileSync(join(root, path)), path).not.toThrow();
       }
     }
@@ -152,5 +152,27 @@ describe("the README's hil ioc section", () => {
       piped!.signal("SIGTERM");
       expect((await piped!.done).code).toBe(0);
     }
+  }, 60_000);
+
+  it("serves the example motors as shown; caput with callback returns when the move is done", async () => {
+    const port = await unusedTcpUdpPort();
+    const motors = startHil(args(iocCommands[2]!), serverEnv(port));
+    leftovers.push(() => motors.signal("SIGKILL"));
+    await motors.waitFor("Ctrl-C stops it");
+    expect(motors.output()).toContain("hil ioc: 2 records");
+    if (epicsBase().available) {
+      const env = caEnvironment(port);
+      const tool = (line: string): Promise<{ stdout: string }> => {
+        const [name, ...rest] = line.split(/\s+/);
+        return run(join(epicsFolder, "bin", name!), rest, { env });
+      };
+      const caput = shellLines.find((line) => line.startsWith("caput -c "))!;
+      expect((await tool(caput)).stdout).toMatch(/^New : BL:m1\s+2\.5$/m);
+      const after = (await tool("caget -w 5 BL:m1.DMOV BL:m1.RBV")).stdout;
+      expect(after).toMatch(/^BL:m1\.DMOV\s+1$/m);
+      expect(after).toMatch(/^BL:m1\.RBV\s+2\.5$/m);
+    }
+    motors.signal("SIGTERM");
+    expect((await motors.done).code).toBe(0);
   }, 60_000);
 });
