@@ -5,7 +5,6 @@ import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { readServerEnvironment } from "../ca/index.js";
-import { buildDevices, loadConfig } from "../config/index.js";
 import { Motor, realClock } from "../core/index.js";
 import {
   type DbSource,
@@ -54,12 +53,7 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
     macros,
   }));
   // A motor record with DTYP "hil Device" and OUT "@m1" drives the config's device m1.
-  const beamline = options.config
-    ? await buildDevices(await loadConfig(options.config, { profile: options.profile }), {
-        clock: realClock,
-        seed: 0,
-      })
-    : undefined;
+  const beamline = options.config ? await devicesOf(options.config, options.profile) : undefined;
   const motors = new Map<string, Motor>();
   for (const [name, device] of beamline?.devices ?? []) {
     if (device instanceof Motor) motors.set(name, device);
@@ -87,6 +81,15 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   await ioc.close();
   await beamline?.close();
   return 0;
+}
+
+/** The devices of a config; loaded only when asked for, as the config layer takes a while. */
+async function devicesOf(
+  path: string,
+  profile: string | undefined,
+): Promise<Awaited<ReturnType<typeof import("../config/index.js").buildDevices>>> {
+  const { buildDevices, loadConfig } = await import("../config/index.js");
+  return buildDevices(await loadConfig(path, { profile }), { clock: realClock, seed: 0 });
 }
 
 /** Where clients find it: "127.0.0.1, TCP and UDP port 5064", or every interface. */

@@ -18,8 +18,21 @@ export interface Token {
 }
 
 const punctuation = new Set<string>(["(", ")", "{", "}", ","]);
+
+// Character classes by code, looked up once per character: large databases are tens of
+// thousands of lines.
+const BARE = 1;
+const SPACE = 2;
+const classes = new Uint8Array(128);
 // The characters EPICS allows in an unquoted word.
-const bareCharacter = /[A-Za-z0-9_\-+:.[\]<>;/\\]/;
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+:.[]<>;/\\") {
+  classes[c.charCodeAt(0)] = BARE;
+}
+for (const c of " \t\r\v\f") classes[c.charCodeAt(0)] = SPACE;
+
+function classOf(code: number): number {
+  return code < 128 ? classes[code]! : /\s/.test(String.fromCharCode(code)) ? SPACE : 0;
+}
 
 /**
  * Tokens of `text`. `=` is a token only where `withEquals` is set (substitutions files);
@@ -41,7 +54,7 @@ export function tokenize(
     if (c === "\n") {
       line++;
       lineStart = ++i;
-    } else if (/\s/.test(c)) {
+    } else if (classOf(text.charCodeAt(i)) === SPACE) {
       i++;
     } else if (c === "#") {
       while (i < text.length && text[i] !== "\n") i++;
@@ -69,7 +82,7 @@ export function tokenize(
         end: i,
         ...(closed ? {} : { unterminated: true }),
       });
-    } else if (bareCharacter.test(c) || isReference(text, i)) {
+    } else if (classOf(text.charCodeAt(i)) === BARE || isReference(text, i)) {
       const start = i;
       while (i < text.length) {
         if (isReference(text, i)) {
@@ -81,7 +94,7 @@ export function tokenize(
             break;
           }
           i = end;
-        } else if (bareCharacter.test(text[i]!)) i++;
+        } else if (classOf(text.charCodeAt(i)) === BARE) i++;
         else break;
       }
       tokens.push({ kind: "word", text: text.slice(start, i), at: here(start), start, end: i });
