@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { readServerEnvironment } from "../ca/index.js";
+import type { Beamline } from "../config/index.js";
 import { Motor, realClock } from "../core/index.js";
 import {
   type DbSource,
@@ -84,10 +85,7 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
 }
 
 /** The devices of a config; loaded only when asked for, as the config layer takes a while. */
-async function devicesOf(
-  path: string,
-  profile: string | undefined,
-): Promise<Awaited<ReturnType<typeof import("../config/index.js").buildDevices>>> {
+async function devicesOf(path: string, profile: string | undefined): Promise<Beamline> {
   const { buildDevices, loadConfig } = await import("../config/index.js");
   return buildDevices(await loadConfig(path, { profile }), { clock: realClock, seed: 0 });
 }
