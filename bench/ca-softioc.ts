@@ -17,7 +17,7 @@ const dbdPath = join(epicsFolder, "dbd/softIoc.dbd");
 export const ARRAY_LENGTH = 100_000;
 
 /** The bench PVs as records: the double with its units and precision, the array, two aos. */
-const DB = `
+export const BENCH_DB = `
 record(ao, "bench:double") { field(VAL, "1.5") field(EGU, "mm") field(PREC, "3") }
 record(waveform, "bench:wave") { field(FTVL, "DOUBLE") field(NELM, "${ARRAY_LENGTH}") }
 record(ao, "bench:put") { field(VAL, "0") }
@@ -37,7 +37,7 @@ export function softIocAvailable(): boolean {
 export async function startSoftIoc(): Promise<SoftIocServer> {
   const folder = await mkdtemp(join(tmpdir(), "ca-bench-"));
   const db = join(folder, "bench.db");
-  await writeFile(db, DB);
+  await writeFile(db, BENCH_DB);
   const port = await unusedTcpUdpPort();
   const child = spawn(softIocPath, ["-D", dbdPath, "-S", "-d", db], {
     // caRepeater is not on PATH, so softIoc starts none (one would outlive it).

@@ -1,13 +1,13 @@
 // Channel Access over loopback: gets, puts, put-callbacks and monitor updates per second,
 // our client against pyepics (EPICS base's libca) on the same server, in the same run. The
-// server runs in a process of its own; each client issues one request at a time, as a
+// server is our IOC serving the records softIoc serves below, in a process of its own; each client issues one request at a time, as a
 // script does, and a second process writes as fast as it can while a client monitors. The
 // clients take turns over three rounds, each figure the median; pyepics's runs on the
 // different servers are cut in slices that take turns too.
 // A ceiling is measured too: pyepics against a server that does no work (canned replies),
 // the most any server could give pyepics here; "of ceiling" is our server's share of it.
-// And the reference: pyepics against EPICS base's softIoc serving the same PVs from a .db
-// ("vs softIoc" is pyepics's rate on our server over its rate on softIoc).
+// And the reference: pyepics against EPICS base's softIoc serving the same .db ("vs softIoc"
+// is pyepics's rate on our IOC over its rate on softIoc).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { CaClient, type CaChannel } from "../src/ca/index.js";
