@@ -28,9 +28,22 @@ const HELP = [
   "dbgf name.FIELD        get a field",
   "dbpf name.FIELD value  put a field (processing the record as a CA put does)",
   "casr [level]           Channel Access server report (1+: each client)",
+  "dbcar [level]          links to other IOCs' PVs: how many connect (1+: those that do not)",
   "help                   this list",
   "exit                   stop the IOC",
 ].join("\n");
+
+/** dbcar: the CA links and, from level 1, each one that has not connected (a typo shows). */
+function dbcar(database: IocDatabase, level: number): string {
+  const links = database.caLinkReport();
+  const down = links.filter((link) => !link.connected);
+  const lines = [`${links.length} CA link(s), ${links.length - down.length} connected`];
+  if (level > 0) {
+    for (const link of down)
+      lines.push(`  ${link.record}.${link.field} -> ${link.pv}: not connected`);
+  }
+  return lines.join("\n");
+}
 
 /** Fields dbpr shows at level 0. */
 const MAIN_FIELDS = ["NAME", "RTYP", "DESC", "SCAN", "VAL", "STAT", "SEVR", "UDF", "PACT", "TIME"];
@@ -175,6 +188,8 @@ export async function runShellLine(context: ShellContext, line: string): Promise
       }
       case "casr":
         return { output: casr(context.server, Number(args[0] ?? 0)) };
+      case "dbcar":
+        return { output: dbcar(database, Number(args[0] ?? 0)) };
       default:
         return { output: `unknown command "${command}"; help lists the commands` };
     }

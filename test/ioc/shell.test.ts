@@ -1,5 +1,5 @@
 // The iocsh of `hil ioc`, called line by line on a running database: what an EPICS engineer
-// types first (dbl, dbpr, dbgf, dbpf, casr) and what they get for a typing mistake.
+// types first (dbl, dbpr, dbgf, dbpf, casr, dbcar) and what they get for a typing mistake.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { Ioc } from "../../src/ioc/ioc.js";
@@ -157,5 +157,39 @@ describe("casr on a served database", () => {
     expect(report).toContain(`TCP port ${ioc.server.tcpPort}`);
     expect(report).toContain("1 client(s)");
     expect(report).toMatch(/: 2 channel\(s\), 0 monitor\(s\)/);
+  });
+});
+
+describe("dbcar on a served database", () => {
+  it("counts the links to other IOCs' PVs and, from level 1, names those not connected", async () => {
+    const ioc = await Ioc.start({
+      sources: [{ path: "links.db" }],
+      files: {
+        read: (path) =>
+          path === "links.db"
+            ? `record(ao, "here") {}
+               record(ai, "local") { field(INP, "here") }
+               record(ai, "remote") { field(INP, "far:away CP") }`
+            : undefined,
+      },
+      port: 0,
+      interfaces: ["127.0.0.1"],
+      env: {
+        EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO",
+        EPICS_CAS_BEACON_ADDR_LIST: "",
+        // The remote name is searched for on loopback only, where nobody serves it.
+        EPICS_CA_ADDR_LIST: "127.0.0.1",
+        EPICS_CA_AUTO_ADDR_LIST: "NO",
+      },
+    });
+    try {
+      const context = { database: ioc.database, server: ioc.server };
+      expect((await runShellLine(context, "dbcar")).output).toBe("1 CA link(s), 0 connected");
+      expect((await runShellLine(context, "dbcar 1")).output).toBe(
+        "1 CA link(s), 0 connected\n  remote.INP -> far:away: not connected",
+      );
+    } finally {
+      await ioc.close();
+    }
   });
 });

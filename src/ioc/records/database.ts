@@ -128,6 +128,23 @@ export class IocDatabase implements RecordHost {
     return notify.done;
   }
 
+  /** dbcar's facts: each link to another IOC's PV, and whether it is connected now. */
+  caLinkReport(): { record: string; field: string; pv: string; connected: boolean }[] {
+    const report: { record: string; field: string; pv: string; connected: boolean }[] = [];
+    for (const record of this.records.values()) {
+      for (const [field, link] of record.links) {
+        if (link.kind !== "pv" || !link.remote) continue;
+        report.push({
+          record: record.name,
+          field,
+          pv: link.pvName,
+          connected: link.remote.connected,
+        });
+      }
+    }
+    return report;
+  }
+
   /** scanIoRequest: an I/O Intr record has news from its device. */
   ioRequest(record: IocRecord): void {
     this.#scanner.ioRequest(record);
