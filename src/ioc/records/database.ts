@@ -8,7 +8,7 @@ import { fieldFromText } from "./field-types.js";
 import { putField, type PutValue } from "./field-put.js";
 import { getLinkNumber } from "./link-io.js";
 import { LinkSyntaxError, parseLink } from "./links.js";
-import { PutNotify } from "./put-notify.js";
+import { JoinedNotifies, type NotifyScope, PutNotify } from "./put-notify.js";
 import { DBE_ALARM, DBE_VALUE, IocRecord, type RecordHost } from "./record.js";
 import { RecordKind } from "./record-kind.js";
 import type { RecordSupport } from "./support.js";
@@ -47,10 +47,10 @@ export class IocDatabase implements RecordHost {
   readonly #supports: Readonly<Record<string, RecordSupport>>;
   readonly #scanner: Scanner;
   /** The puts with callback each record's current pass belongs to. */
-  readonly #notifiesOf = new Map<IocRecord, Set<PutNotify>>();
+  readonly #notifiesOf = new Map<IocRecord, Set<NotifyScope>>();
   readonly #idleWaiters = new Map<IocRecord, (() => void)[]>();
   readonly #cpWatches: (() => void)[] = [];
-  #current: PutNotify | undefined;
+  #current: NotifyScope | undefined;
   readonly #caLinks: CaLinks | undefined;
   readonly log: (message: string) => void;
 
@@ -187,9 +187,14 @@ export class IocDatabase implements RecordHost {
 
   resume(record: IocRecord, work: () => void): void {
     const previous = this.#current;
-    // Later work of a pass belongs to the put that started it (the first, if several joined).
+    // Later work of a pass belongs to the puts that started or joined it.
     const notifies = this.#notifiesOf.get(record);
-    this.#current = notifies ? notifies.values().next().value : undefined;
+    this.#current =
+      notifies === undefined
+        ? undefined
+        : notifies.size === 1
+          ? notifies.values().next().value
+          : new JoinedNotifies(new Set(notifies));
     try {
       work();
     } finally {

@@ -3,7 +3,13 @@
 // moves) included.
 import type { IocRecord } from "./record.js";
 
-export class PutNotify {
+/** What processing tells the puts it works for: a record's pass began, and ended. */
+export interface NotifyScope {
+  enter(record: IocRecord): void;
+  leave(record: IocRecord): void;
+}
+
+export class PutNotify implements NotifyScope {
   readonly #pending = new Set<IocRecord>();
   #started = false;
   #resolve!: () => void;
@@ -28,5 +34,18 @@ export class PutNotify {
 
   #check(): void {
     if (this.#started && this.#pending.size === 0) this.#resolve();
+  }
+}
+
+/** Several puts that joined one pass: what the pass reaches later is reached for each. */
+export class JoinedNotifies implements NotifyScope {
+  constructor(private readonly scopes: ReadonlySet<NotifyScope>) {}
+
+  enter(record: IocRecord): void {
+    for (const scope of this.scopes) scope.enter(record);
+  }
+
+  leave(record: IocRecord): void {
+    for (const scope of this.scopes) scope.leave(record);
   }
 }

@@ -364,7 +364,11 @@ describe("the motor record", () => {
 
   it("a move the device refuses ends at once with a MAJOR STATE alarm and MSTA's problem bit", async () => {
     const { db, rec, clock } = motorDatabase(
-      `record(motor, "m4") { field(DTYP, "hil Device") field(OUT, "@x") field(MRES, "0.001") }`,
+      // The record's own limits are wider than the device's, so the device is the one to refuse.
+      `record(motor, "m4") {
+        field(DTYP, "hil Device") field(OUT, "@x") field(MRES, "0.001")
+        field(DHLM, "10") field(DLLM, "-10")
+      }`,
       (clock) => {
         const device = new SimMotor({ name: "x", clock, limits: [-1, 1] });
         return motorSupport(deviceMotors(new Map([["x", device]])));
@@ -384,6 +388,25 @@ describe("the motor record", () => {
     await clock.advance(2);
     expect(m4.num("RBV")).toBeCloseTo(0.5, 9);
     expect(m4.num("SEVR")).toBe(SEVR.NO_ALARM);
+  });
+
+  it("a device motor takes the limits, units and precision the database leaves unset", () => {
+    const { rec } = motorDatabase(
+      `record(motor, "m6") { field(DTYP, "hil Device") field(OUT, "@x") field(MRES, "0.001") }`,
+      (clock) => {
+        const device = new SimMotor({
+          name: "x",
+          clock,
+          limits: [-1, 2],
+          units: "mm",
+          precision: 4,
+        });
+        return motorSupport(deviceMotors(new Map([["x", device]])));
+      },
+    );
+    const m6 = rec("m6");
+    expect([m6.num("DLLM"), m6.num("DHLM"), m6.num("LLM"), m6.num("HLM")]).toEqual([-1, 2, -1, 2]);
+    expect([m6.text("EGU"), m6.num("PREC")]).toEqual(["mm", 4]);
   });
 
   it("a limit switch stops the move, sets HLS and raises HLSV; moving off clears it", async () => {

@@ -81,6 +81,28 @@ describe("puts with and without callback on a busy record", () => {
   });
 });
 
+describe("puts that join one pass", () => {
+  it("each completes only when what the pass reaches later has finished", async () => {
+    const { db, rec, clock } = databaseOf(`
+      record(motor, "m") {
+        field(VELO, "1") field(ACCL, "0.1") field(DHLM, "20") field(DLLM, "-20")
+        field(MRES, "0.001") field(RDBD, "0.001") field(FLNK, "after")
+      }
+      record(calcout, "after") { field(CALC, "1") field(ODLY, "1") }
+      record(ao, "nudge") { field(OUT, "m.VAL PP") }
+    `);
+    const first = track(db.put(rec("m"), "VAL", 2));
+    await clock.advance(0.5);
+    // A put with callback elsewhere whose output processes the moving motor joins its pass.
+    const second = track(db.put(rec("nudge"), "VAL", 3));
+    await clock.advance(3);
+    expect(rec("m").num("DMOV")).toBe(1);
+    expect([first.done(), second.done()]).toEqual([false, false]);
+    await clock.advance(1.2);
+    expect([first.done(), second.done()]).toEqual([true, true]);
+  });
+});
+
 describe("output links", () => {
   it("PP processes a passive target only; a link to .PROC processes whatever its SCAN", async () => {
     const { db, rec } = databaseOf(`
