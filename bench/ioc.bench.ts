@@ -2,6 +2,7 @@
 // how long 10,000 ao and 1,000 calc records take from the start to the first answered caget,
 // and the memory they then hold; and 1,000 calc records at 10 Hz monitored by pyepics, every
 // update delivered, at what CPU cost.
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +82,8 @@ async function monitoring(kind: IocKind, db: string): Promise<Monitoring> {
 }
 
 export async function iocBench(): Promise<void> {
+  // hil ioc as installed: bin/hil.js runs the bundle npm ci builds, so build it from these sources.
+  execFileSync("npm", ["run", "build"], { stdio: "ignore" });
   if (!softIocAvailable()) {
     console.log(
       "no ../shared/peers/epics: the IOC benchmark compares against softIoc and is skipped",
