@@ -84,6 +84,7 @@ export class Ioc {
           clock,
         })
       : undefined;
+    await database.ready;
     database.start();
     const server = new CaServer({
       provider: new IocProvider(database, security?.access),

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { iocCommand } from "../../src/cli/hil-ioc.js";
 import { HilError } from "../../src/core/index.js";
+import { socat } from "../support/peers.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
 import { hil, startHil } from "./run-hil.js";
 
@@ -100,6 +101,55 @@ describe("hil ioc", () => {
     served.signal("SIGTERM");
     expect((await served.done).code).toBe(0);
   }, 30_000);
+
+  it.skipIf(!socat().available)(
+    "serves a motor record on the real SMC100 driver, talking to hil emulate over a pty",
+    async () => {
+      const link = join(dir, "smc100");
+      const emulator = startHil(["emulate", "newport.smc100", "--link", link]);
+      await emulator.waitFor("Ctrl-C stops it.");
+      const config = file(
+        "smc100.yaml",
+        `devices:\n  m1:\n    driver: newport.smc100\n    units: mm\n    limits: [-12.5, 12.5]\n    homeOnConnect: true\n` +
+          `    transport: {type: serial, path: ${link}, baud: 57600, flowControl: xonxoff}\n`,
+      );
+      const db = file(
+        "smc100.db",
+        `record(motor, "st:m1") { field(DTYP, "hil Device") field(OUT, "@m1") field(MRES, "0.0001") }`,
+      );
+      const port = await unusedTcpUdpPort();
+      const served = startHil(
+        ["ioc", "--db", db, "--config", config, "--port", String(port)],
+        loopbackServer,
+      );
+      await served.waitFor("Ctrl-C stops it");
+      const client = new CaClient({
+        env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
+        timeout: 5,
+      });
+      clients.push(client);
+      // The limits are the controller's own (SL/SR, asked for at start), as VAL's and HLM/LLM.
+      const limits = await client.channel("st:m1.VAL").get({ type: "ctrl" });
+      const hlm = Number((await client.channel("st:m1.HLM").get()).value[0]);
+      const llm = Number((await client.channel("st:m1.LLM").get()).value[0]);
+      expect([limits.lowerControlLimit, limits.upperControlLimit]).toEqual([llm, hlm]);
+      expect(llm).toBeLessThan(0);
+      expect(hlm).toBeGreaterThan(0.3);
+      expect((await client.channel("st:m1.EGU").get()).value[0]).toBe("mm");
+      await client.channel("st:m1.VAL").put(0.3, { wait: true, timeout: 20 });
+      expect((await client.channel("st:m1.DMOV").get()).value[0]).toBe(1);
+      expect(Number((await client.channel("st:m1.RBV").get()).value[0])).toBeCloseTo(0.3, 3);
+      // A target past the controller's limits: LVIO, and the axis stays.
+      await client.channel("st:m1.VAL").put(hlm + 1, { wait: true, timeout: 5 });
+      expect((await client.channel("st:m1.LVIO").get()).value[0]).toBe(1);
+      expect(Number((await client.channel("st:m1.RBV").get()).value[0])).toBeCloseTo(0.3, 3);
+      served.signal("SIGTERM");
+      expect((await served.done).code).toBe(0);
+      emulator.signal("SIGINT");
+      expect((await emulator.done).code).toBe(0);
+    },
+    60_000,
+  );
 
   it("gives one located error and exit code 2 for a syntax error, an unknown field, a bad -m", async () => {
     const syntax = file("syntax.db", `record(ai, "a") {\n  field(DESC, "x"\n}\n`);

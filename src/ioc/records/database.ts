@@ -42,6 +42,8 @@ export class IocDatabase implements RecordHost {
   readonly clock: Clock;
   readonly records = new Map<string, IocRecord>();
   readonly linkProblems: LinkProblem[] = [];
+  /** Settles once every record's init has what it waited for from its device. */
+  readonly ready: Promise<void>;
   readonly #aliases = new Map<string, string>();
   readonly #kinds = new Map<string, RecordKind>();
   readonly #supports: Readonly<Record<string, RecordSupport>>;
@@ -63,7 +65,12 @@ export class IocDatabase implements RecordHost {
     for (const definition of database.records.values()) this.#build(definition);
     for (const [alias, name] of database.aliases) this.#aliases.set(alias, name);
     for (const record of this.records.values()) this.#resolveLinks(record);
-    for (const record of this.records.values()) record.kind.support.init?.(record);
+    const pending: Promise<void>[] = [];
+    for (const record of this.records.values()) {
+      const settled = record.kind.support.init?.(record);
+      if (settled) pending.push(settled);
+    }
+    this.ready = Promise.all(pending).then(() => undefined);
   }
 
   /** A record by its name or an alias. */

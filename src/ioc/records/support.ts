@@ -9,8 +9,11 @@ import type { IocRecord } from "./record.js";
 export type FieldMetadata = Omit<DbrMetadata, "status" | "severity" | "timestamp">;
 
 export interface RecordSupport {
-  /** After the record's links are resolved, before PINI: load constants, set up state. */
-  init?(record: IocRecord): void;
+  /**
+   * After the record's links are resolved, before PINI: load constants, set up state. A
+   * promise is settings still coming from a device; the IOC serves once they have come.
+   */
+  init?(record: IocRecord): void | Promise<void>;
   /**
    * One pass of processing. Calls `record.finish()` (monitors, forward link) when the pass
    * is complete; an asynchronous record keeps `record.pact` and finishes later.

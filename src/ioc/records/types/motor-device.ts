@@ -50,6 +50,19 @@ export function adoptDeviceSettings(record: IocRecord, motor: Motor): boolean {
   return true;
 }
 
+/**
+ * The device's soft limits when they have to be asked for (a controller's), for a record
+ * whose database sets none; undefined when the device has none or cannot say.
+ */
+export async function deviceLimits(motor: Motor): Promise<[number, number] | undefined> {
+  try {
+    const [low, high] = await Promise.all([motor.lowLimit.get(), motor.highLimit.get()]);
+    return low === high ? undefined : [low, high];
+  } catch {
+    return undefined;
+  }
+}
+
 /** A simulated axis at the record's dial position, with its speed, units and precision. */
 export function simMotorOf(record: IocRecord): Motor {
   const { velocity, acceleration } = speedOf(record);

@@ -2,8 +2,9 @@
 // motion stays open until the motion ends (DMOV 1): only then does the forward link run and a
 // put with callback complete. PACT stays false meanwhile, as in motorRecord, so STOP, SPMG or
 // a new target reach the record while it moves.
+import type { Motor } from "../../../core/index.js";
 import { menus } from "../../db/index.js";
-import type { IocRecord } from "../record.js";
+import { DBE_PROPERTY, type IocRecord } from "../record.js";
 import type { FieldMetadata, RecordSupport } from "../support.js";
 import { finish, numericMetadata } from "./common.js";
 import { followSpeed, motorFieldCommand, motorFieldSpecial } from "./motor-commands.js";
@@ -15,7 +16,12 @@ import {
   stepSize,
   userLimitsFromDial,
 } from "./motor-coordinates.js";
-import { adoptDeviceSettings, type MotorResolver, simMotorOf } from "./motor-device.js";
+import {
+  adoptDeviceSettings,
+  deviceLimits,
+  type MotorResolver,
+  simMotorOf,
+} from "./motor-device.js";
 import { dialPosition, newMotorState, stateOf, unwatchDevice, watchDevice } from "./motor-move.js";
 import { monitorMotor, showAxis } from "./motor-status.js";
 
@@ -25,8 +31,11 @@ export { deviceMotors, MOTOR_DEVICES, type MotorResolver, simMotorOf } from "./m
 const USER_FIELDS = new Set(["VAL", "RBV", "LVAL", "HLM", "LLM"]);
 const DIAL_FIELDS = new Set(["DVAL", "DRBV", "LDVL", "DHLM", "DLLM"]);
 
-/** motorRecord's init_record: sane resolution and speed, limits on both sides, the position. */
-function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
+/**
+ * motorRecord's init_record: sane resolution and speed, limits on both sides, the position.
+ * Gives the device back when the record still has no limits and must ask it for them.
+ */
+function initMotor(record: IocRecord, resolveMotor: MotorResolver): Motor | undefined {
   if (record.num("MRES") === 0) record.set("MRES", 1);
   if (record.num("SREV") <= 0) record.set("SREV", 200);
   record.set("UREV", stepSize(record) * record.num("SREV"));
@@ -43,6 +52,7 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   }
   driveFromDial(record);
   const motor = resolveMotor(record);
+  const limitsUnset = record.num("DHLM") === 0 && record.num("DLLM") === 0;
   if (adoptDeviceSettings(record, motor)) userLimitsFromDial(record);
   const state = newMotorState(motor, record.num("DVAL"));
   record.private = state;
@@ -57,6 +67,17 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): void {
   record.set("STAT", 0);
   record.set("SEVR", 0);
   showAxis(record, state.axis);
+  return limitsUnset && !softLimitsDefined(record) ? motor : undefined;
+}
+
+/** A controller's limits, asked for at start, as the record's dial limits (and VAL's). */
+async function adoptLimitsLater(record: IocRecord, motor: Motor): Promise<void> {
+  const limits = await deviceLimits(motor);
+  if (!limits || softLimitsDefined(record)) return;
+  record.set("DLLM", limits[0]);
+  record.set("DHLM", limits[1]);
+  userLimitsFromDial(record);
+  record.post("VAL", DBE_PROPERTY);
 }
 
 function motorMetadata(record: IocRecord, field: string): FieldMetadata {
@@ -83,7 +104,10 @@ function motorMetadata(record: IocRecord, field: string): FieldMetadata {
 /** The motor record's support, its axes given by `resolveMotor` (default: sim motors). */
 export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSupport {
   return {
-    init: (record) => initMotor(record, resolveMotor),
+    init: (record) => {
+      const askLimits = initMotor(record, resolveMotor);
+      return askLimits ? adoptLimitsLater(record, askLimits) : undefined;
+    },
     process(record) {
       const state = stateOf(record);
       const command = state.pending;
