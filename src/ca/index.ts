@@ -6,3 +6,4 @@ export * from "./server/index.js";
 export * from "./client/index.js";
 export type { CaRepeaterOptions } from "./repeater.js";
 export { CaRepeater } from "./repeater.js";
+export * from "./signal/index.js";

@@ -1,0 +1,9 @@
+// Channel Access as a signal transport: SignalBackends on PVs of any IOC.
+export { CaSignalBackend, type CaSignalBackendOptions } from "./ca-signal-backend.js";
+export {
+  epicsSignalR,
+  epicsSignalRW,
+  epicsSignalRWRbv,
+  epicsSignalX,
+  type EpicsSignalOptions,
+} from "./epics-signal.js";
