@@ -57,6 +57,8 @@ export class CaSignalBackend<T> implements SignalBackend<T> {
   #write: CaChannel | undefined;
   #enumStrings: readonly string[] = [];
   #subscription: CaSubscription | undefined;
+  #callback: ReadingCallback<T> | undefined;
+  #connected = false;
 
   constructor(
     private readonly client: CaClient,
@@ -94,9 +96,12 @@ export class CaSignalBackend<T> implements SignalBackend<T> {
       );
     }
     this.metadata = metadataOf(ctrl);
+    this.#connected = true;
+    if (this.#callback && !this.#subscription) this.#monitor(this.#callback);
   }
 
   async disconnect(): Promise<void> {
+    this.#connected = false;
     this.#subscription?.cancel();
     this.#subscription = undefined;
     this.#read?.close();
@@ -121,10 +126,15 @@ export class CaSignalBackend<T> implements SignalBackend<T> {
     return makeDataKey(this.datatype, value, source, this.metadata);
   }
 
+  /** A subscriber may come before connect(): its monitor starts once the channel is there. */
   setCallback(callback: ReadingCallback<T> | undefined): void {
+    this.#callback = callback;
     this.#subscription?.cancel();
     this.#subscription = undefined;
-    if (!callback) return;
+    if (callback && this.#connected) this.#monitor(callback);
+  }
+
+  #monitor(callback: ReadingCallback<T>): void {
     this.#subscription = this.#channel().monitor({ type: "time" }, (data) =>
       callback(this.#reading(data)),
     );
