@@ -19,6 +19,8 @@ export interface EpicsMotorOptions {
   readonly prefix: string;
   readonly client: CaClient;
   readonly clock?: Clock;
+  /** Called once the motor has disconnected: gives back a shared client's lease. */
+  readonly onDisconnect?: () => Promise<void>;
 }
 
 export class EpicsMotor extends Motor {
@@ -28,8 +30,9 @@ export class EpicsMotor extends Motor {
   readonly limitViolation: SignalR<number>;
   readonly motorStop: SignalRW<number>;
   readonly prefix: string;
+  readonly #onDisconnect: (() => Promise<void>) | undefined;
 
-  constructor({ name, prefix, client, clock = realClock }: EpicsMotorOptions) {
+  constructor({ name, prefix, client, clock = realClock, onDisconnect }: EpicsMotorOptions) {
     const pv = (field: string): string => `${prefix}.${field}`;
     const float = (field: string): SignalRW<number> =>
       epicsSignalRW(client, datatype.float, pv(field), { clock });
@@ -44,6 +47,7 @@ export class EpicsMotor extends Motor {
       highLimit: float("HLM"),
     });
     this.prefix = prefix;
+    this.#onDisconnect = onDisconnect;
     this.doneMoving = this.add(
       "done_moving",
       epicsSignalR(client, datatype.int, pv("DMOV"), { clock }),
@@ -83,6 +87,11 @@ export class EpicsMotor extends Motor {
       const [low, high] = await Promise.all([this.lowLimit.get(), this.highLimit.get()]);
       throw new LimitError(this.name, target, low, high);
     }
+  }
+
+  override async disconnect(): Promise<void> {
+    await super.disconnect();
+    await this.#onDisconnect?.();
   }
 
   protected async haltMotion(): Promise<void> {

@@ -64,10 +64,16 @@ export async function buildDevices(
   if (problems.length > 0) throw new ConfigError(problems);
   // Config order, whatever order they were built in.
   const devices = new Map(config.devices.map((d) => [d.name, built.get(d.name)!]));
-  await connectAll(config.file, devices, {
-    timeout: connectTimeout,
-    mock: config.profile === "mock",
-  });
+  try {
+    await connectAll(config.file, devices, {
+      timeout: connectTimeout,
+      mock: config.profile === "mock",
+    });
+  } catch (error) {
+    // What did connect lets go of its ports and sockets, so the process can end.
+    await Promise.allSettled([...devices.values()].map((device) => device.disconnect()));
+    throw error;
+  }
   return new Beamline(config, clock, devices);
 }
 

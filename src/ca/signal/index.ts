@@ -1,5 +1,6 @@
 // Channel Access as a signal transport: SignalBackends on PVs of any IOC.
 export { CaSignalBackend, type CaSignalBackendOptions } from "./ca-signal-backend.js";
+export { SharedCaClient } from "./shared-client.js";
 export {
   epicsSignalR,
   epicsSignalRW,

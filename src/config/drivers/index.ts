@@ -8,6 +8,7 @@ import {
   simTemperatureDriver,
 } from "./sim-drivers.js";
 import { simCameraDriver } from "./sim-camera-driver.js";
+import { epicsMotorDriver } from "./epics-drivers.js";
 import { eurothermDriver } from "./eurotherm-driver.js";
 import { keithley6485Driver } from "./keithley-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
@@ -20,7 +21,8 @@ export const driverRegistry = new DriverRegistry()
   .register(simCameraDriver)
   .register(smc100Driver)
   .register(eurothermDriver)
-  .register(keithley6485Driver);
+  .register(keithley6485Driver)
+  .register(epicsMotorDriver);
 
 /** Adds a driver to the default registry. */
 export function registerDriver<P>(spec: DriverSpec<P>): void {
