@@ -6,6 +6,7 @@ import { Device } from "../../src/core/index.js";
 describe("DriverRegistry", () => {
   it("holds the sim drivers and the real ones by default", () => {
     expect(driverRegistry.names()).toEqual([
+      "epics.detector",
       "epics.motor",
       "eurotherm.3200",
       "keithley.6485",
@@ -39,7 +40,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("acme.widget")).toBe(
-      'unknown driver "acme.widget" (known drivers: epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "acme.widget" (known drivers: epics.detector, epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

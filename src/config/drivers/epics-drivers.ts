@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpicsMotor } from "../../../drivers/epics/index.js";
+import { EpicsDetector, EpicsMotor } from "../../../drivers/epics/index.js";
 import { SharedCaClient } from "../../ca/index.js";
 import type { BuildContext, DriverSpec } from "../registry.js";
 
@@ -26,6 +26,39 @@ export const epicsMotorDriver: DriverSpec<z.infer<typeof noParams>> = {
       prefix: transport.prefix,
       clock,
       client: shared.lease(),
+      onDisconnect: () => shared.release(),
+    });
+  },
+};
+
+const detectorParams = z.strictObject({
+  /** PV suffixes after the prefix, areaDetector's names by default. */
+  acquire: z.string().min(1).default(":Acquire"),
+  value: z.string().min(1).default(":Value"),
+  exposure: z.string().min(1).default(":AcquireTime"),
+});
+
+/**
+ * A detector of any IOC over an acquire/value pair, `transport: {type: ca, prefix: "BL7:D1"}`:
+ * trigger writes prefix+acquire with completion, then reads prefix+value.
+ */
+export const epicsDetectorDriver: DriverSpec<z.infer<typeof detectorParams>> = {
+  name: "epics.detector",
+  description: "a detector over Channel Access: Acquire with completion, then its value",
+  params: detectorParams,
+  takes: { units: true },
+  transports: ["ca"],
+  build: (context) => {
+    const { name, clock, transport, params } = context;
+    if (transport.type !== "ca") throw new Error(`${name}: epics.detector needs a ca transport`);
+    const shared = caClient(context);
+    return new EpicsDetector({
+      name,
+      clock,
+      client: shared.lease(),
+      acquirePv: `${transport.prefix}${params.acquire}`,
+      valuePv: `${transport.prefix}${params.value}`,
+      exposurePv: `${transport.prefix}${params.exposure}`,
       onDisconnect: () => shared.release(),
     });
   },
