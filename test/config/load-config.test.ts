@@ -85,8 +85,8 @@ describe("loadConfig", () => {
     const file = fixture("profile.yaml");
     for (const profile of [undefined, "", "real"]) {
       expect(await problemLines(loadConfig(file, { profile }))).toEqual([
-        `${file}:3:13 devices.m1.driver: unknown driver "acme.stage" (known drivers: epics.detector, epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
-        `${file}:17:13 devices.tc.driver: unknown driver "lakeshore.336" (known drivers: epics.detector, epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
+        `${file}:3:13 devices.m1.driver: unknown driver "acme.stage" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
+        `${file}:17:13 devices.tc.driver: unknown driver "lakeshore.336" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
       ]);
     }
   });

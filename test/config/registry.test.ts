@@ -8,6 +8,7 @@ describe("DriverRegistry", () => {
     expect(driverRegistry.names()).toEqual([
       "epics.detector",
       "epics.motor",
+      "epics.signal",
       "eurotherm.3200",
       "keithley.6485",
       "newport.smc100",
@@ -40,7 +41,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("acme.widget")).toBe(
-      'unknown driver "acme.widget" (known drivers: epics.detector, epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "acme.widget" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

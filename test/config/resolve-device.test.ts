@@ -23,7 +23,7 @@ describe("resolveDevice", () => {
     // Without the profile, m4's own driver is the one built, so its absence is reported too.
     expect(await problemLines(loadConfig(file))).toEqual([
       ...lines.slice(0, 10),
-      `${file}:21:13 devices.m4.driver: unknown driver "acme.stage" (known drivers: epics.detector, epics.motor, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
+      `${file}:21:13 devices.m4.driver: unknown driver "acme.stage" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
       ...lines.slice(10),
     ]);
   });

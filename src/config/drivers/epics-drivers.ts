@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EpicsDetector, EpicsMotor } from "../../../drivers/epics/index.js";
+import { EpicsDetector, EpicsDevice, EpicsMotor } from "../../../drivers/epics/index.js";
 import { SharedCaClient } from "../../ca/index.js";
 import type { BuildContext, DriverSpec } from "../registry.js";
 
@@ -59,6 +59,49 @@ export const epicsDetectorDriver: DriverSpec<z.infer<typeof detectorParams>> = {
       acquirePv: `${transport.prefix}${params.acquire}`,
       valuePv: `${transport.prefix}${params.value}`,
       exposurePv: `${transport.prefix}${params.exposure}`,
+      onDisconnect: () => shared.release(),
+    });
+  },
+};
+
+const signalParams = z.strictObject({
+  /** The PV after the prefix (default: the prefix alone names it). */
+  pv: z.string().default(""),
+  /** A setpoint PV after the prefix, written instead of the one read. */
+  write: z.string().min(1).optional(),
+  writable: z.boolean().default(false),
+  type: z.enum(["float", "int", "string", "boolean"]).default("float"),
+});
+
+/**
+ * One PV as a device, `transport: {type: ca, prefix: "BL7:TC1:TEMP"}`: read-only unless
+ * `writable` or a `write` PV is given. Its reading carries the device's name.
+ */
+export const epicsSignalDriver: DriverSpec<z.infer<typeof signalParams>> = {
+  name: "epics.signal",
+  description: "one PV (or a readback and its setpoint) over Channel Access",
+  params: signalParams,
+  takes: { units: true },
+  transports: ["ca"],
+  build: (context) => {
+    const { name, clock, transport, params } = context;
+    if (transport.type !== "ca") throw new Error(`${name}: epics.signal needs a ca transport`);
+    const shared = caClient(context);
+    return new EpicsDevice({
+      name,
+      clock,
+      client: shared.lease(),
+      prefix: transport.prefix,
+      signals: {
+        value: {
+          pv: params.pv,
+          ...(params.write === undefined ? {} : { write: params.write }),
+          writable: params.writable,
+          type: params.type,
+          kind: "hinted",
+          primary: true,
+        },
+      },
       onDisconnect: () => shared.release(),
     });
   },

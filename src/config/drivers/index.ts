@@ -8,7 +8,7 @@ import {
   simTemperatureDriver,
 } from "./sim-drivers.js";
 import { simCameraDriver } from "./sim-camera-driver.js";
-import { epicsDetectorDriver, epicsMotorDriver } from "./epics-drivers.js";
+import { epicsDetectorDriver, epicsMotorDriver, epicsSignalDriver } from "./epics-drivers.js";
 import { eurothermDriver } from "./eurotherm-driver.js";
 import { keithley6485Driver } from "./keithley-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
@@ -23,7 +23,8 @@ export const driverRegistry = new DriverRegistry()
   .register(eurothermDriver)
   .register(keithley6485Driver)
   .register(epicsMotorDriver)
-  .register(epicsDetectorDriver);
+  .register(epicsDetectorDriver)
+  .register(epicsSignalDriver);
 
 /** Adds a driver to the default registry. */
 export function registerDriver<P>(spec: DriverSpec<P>): void {
