@@ -4,13 +4,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { iocCommand } from "../../src/cli/hil-ioc.js";
 import { HilError } from "../../src/core/index.js";
 import { socat } from "../support/peers.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
-import { hil, startHil } from "./run-hil.js";
+import { type HilProcess, hil, startHil as start } from "./run-hil.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hil-ioc-cli-"));
 const file = (name: string, text: string): string => {
@@ -28,6 +28,15 @@ const loopbackServer = {
 
 describe("hil ioc", () => {
   const clients: CaClient[] = [];
+  // A test that fails half-way leaves no IOC or emulator running behind it.
+  const running: HilProcess[] = [];
+  const startHil = (...args: Parameters<typeof start>): HilProcess => {
+    const process = start(...args);
+    running.push(process);
+    return process;
+  };
+  afterEach(() => running.splice(0).forEach((process) => process.signal("SIGKILL")));
+
   afterAll(async () => {
     for (const client of clients) await client.close();
   });
