@@ -1,9 +1,9 @@
 // ai and ao with Soft Channel device support (aiRecord.c, aoRecord.c, devAiSoft, devAoSoft).
-import { SEVR, STAT } from "../alarm-codes.js";
 import { constantOf, getLinkNumber, isPvLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import {
+  fetchDesired,
   checkNumericAlarms,
   finish,
   monitorNumeric,
@@ -64,14 +64,8 @@ export const aoSupport: RecordSupport = {
   },
   process(record) {
     let value = record.num("VAL");
-    if (isPvLink(record, "DOL") && record.num("OMSL") === 1) {
-      const fetched = getLinkNumber(record, "DOL");
-      if (fetched === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
-      else {
-        value = record.num("OIF") === 1 ? fetched + record.num("VAL") : fetched;
-        record.udf = false;
-      }
-    }
+    const fetched = fetchDesired(record);
+    if (fetched !== undefined) value = record.num("OIF") === 1 ? fetched + value : fetched;
     value = clampToDrive(record, value);
     record.set("VAL", value);
     record.udf = Number.isNaN(value);

@@ -18,6 +18,7 @@ import {
   monitorNumeric,
   numericMetadata,
   outputAllowed,
+  outputWanted,
 } from "./common.js";
 
 interface CalcState {
@@ -144,24 +145,6 @@ export const calcSupport: RecordSupport = {
     numericMetadata(record, field, { precisionOf: (f) => inputPrecision(record, f) }),
 };
 
-/** calcoutOOPT: whether this pass writes the output. */
-function wantsOutput(record: IocRecord, value: number, previous: number): boolean {
-  switch (record.num("OOPT")) {
-    case 1:
-      return Math.abs(previous - value) > record.num("MDEL");
-    case 2:
-      return value === 0;
-    case 3:
-      return value !== 0;
-    case 4:
-      return previous !== 0 && value === 0;
-    case 5:
-      return previous === 0 && value !== 0;
-    default:
-      return true;
-  }
-}
-
 /** execOutput: the output value (DOPT), then the write and the event unless INVALID. */
 function executeOutput(record: IocRecord): void {
   if (record.num("DOPT") === 0) record.set("OVAL", record.num("VAL"));
@@ -197,7 +180,9 @@ export const calcoutSupport: RecordSupport = {
     record.pact = true;
     if (fetchInputs(record)) perform(record, stateOf(record).calc, "VAL");
     checkNumericAlarms(record);
-    const output = wantsOutput(record, record.num("VAL"), record.num("PVAL"));
+    const [value, previous] = [record.num("VAL"), record.num("PVAL")];
+    const changed = Math.abs(previous - value) > record.num("MDEL");
+    const output = outputWanted(record.num("OOPT"), value, previous, changed);
     record.set("PVAL", record.num("VAL"));
     if (output && record.num("ODLY") > 0) {
       record.set("DLYA", 1);

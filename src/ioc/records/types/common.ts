@@ -3,7 +3,7 @@
 import { DBR } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
 import { dbfOf } from "../field-types.js";
-import { forwardLink } from "../link-io.js";
+import { forwardLink, getLinkNumber, isPvLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { FieldMetadata } from "../support.js";
 
@@ -161,4 +161,42 @@ export function outputAllowed(record: IocRecord, setIvov: () => void): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * OOPT of longout and calcout (the same menu): whether this pass writes the output. What
+ * "On Change" means is the record's: `changed` says it.
+ */
+export function outputWanted(
+  option: number,
+  value: number,
+  previous: number,
+  changed: boolean,
+): boolean {
+  switch (option) {
+    case 1:
+      return changed;
+    case 2:
+      return value === 0;
+    case 3:
+      return value !== 0;
+    case 4:
+      return previous !== 0 && value === 0;
+    case 5:
+      return previous === 0 && value !== 0;
+    default:
+      return true;
+  }
+}
+
+/**
+ * An output's closed-loop value: DOL read when OMSL is closed_loop and DOL names a PV
+ * (the record is then defined); a failed read raises LINK INVALID. Undefined otherwise.
+ */
+export function fetchDesired(record: IocRecord): number | undefined {
+  if (!isPvLink(record, "DOL") || record.num("OMSL") !== 1) return undefined;
+  const value = getLinkNumber(record, "DOL");
+  if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
+  else record.udf = false;
+  return value;
 }

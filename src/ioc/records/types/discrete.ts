@@ -7,7 +7,7 @@ import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import { loadConstant } from "./analog.js";
-import { checkUndefined, finish, monitorOnChange, outputAllowed } from "./common.js";
+import { checkUndefined, fetchDesired, finish, monitorOnChange, outputAllowed } from "./common.js";
 
 /** Every state name of the record: ZNAM/ONAM, or the sixteen ZRST..FFST. */
 function allStateNames(record: IocRecord): string[] {
@@ -61,16 +61,6 @@ function readInput(record: IocRecord): void {
   record.udf = false;
 }
 
-function fetchDesired(record: IocRecord): void {
-  if (!isPvLink(record, "DOL") || record.num("OMSL") !== 1) return;
-  const value = getLinkNumber(record, "DOL");
-  if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
-  else {
-    record.set("VAL", value);
-    record.udf = false;
-  }
-}
-
 const metadata: RecordSupport["metadata"] = (record, field) =>
   field === "VAL"
     ? { enumStrings: stateNames(record), enumText: (index) => stateText(record, index) }
@@ -106,7 +96,8 @@ function outputSupport(momentary: boolean): RecordSupport {
     },
     process(record) {
       record.udf = false;
-      fetchDesired(record);
+      const desired = fetchDesired(record);
+      if (desired !== undefined) record.set("VAL", desired);
       // An mbbo's state past the sixteen cannot be converted to RVAL: SOFT, INVALID.
       if (!momentary && record.num("VAL") > 15) record.raiseAlarm(STAT.SOFT, SEVR.INVALID);
       checkStateAlarms(record);

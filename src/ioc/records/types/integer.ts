@@ -1,14 +1,15 @@
 // longin/longout and int64in/int64out with Soft Channel device support.
-import { SEVR, STAT } from "../alarm-codes.js";
 import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
 import type { RecordSupport } from "../support.js";
 import { clampToDrive, loadConstant } from "./analog.js";
 import {
+  fetchDesired,
   checkNumericAlarms,
   finish,
   monitorNumeric,
   numericMetadata,
   outputAllowed,
+  outputWanted,
 } from "./common.js";
 
 export const integerInSupport: RecordSupport = {
@@ -33,52 +34,23 @@ export const integerInSupport: RecordSupport = {
   metadata: (record, field) => numericMetadata(record, field),
 };
 
-/** longoutOOPT: whether this pass writes the output. */
-function outputOption(option: number, value: number, previous: number, first: boolean): boolean {
-  switch (option) {
-    case 1:
-      return first || value !== previous;
-    case 2:
-      return value === 0;
-    case 3:
-      return value !== 0;
-    case 4:
-      return previous !== 0 && value === 0;
-    case 5:
-      return previous === 0 && value !== 0;
-    default:
-      return true;
-  }
-}
-
 export const integerOutSupport: RecordSupport = {
   init(record) {
     if (loadConstant(record, "DOL")) record.udf = false;
     record.set("PVAL", record.num("VAL"));
   },
   process(record) {
-    let value = record.num("VAL");
-    if (isPvLink(record, "DOL") && record.num("OMSL") === 1) {
-      const fetched = getLinkNumber(record, "DOL");
-      if (fetched === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
-      else {
-        value = fetched;
-        record.udf = false;
-      }
-    }
+    const value = fetchDesired(record) ?? record.num("VAL");
     record.set("VAL", clampToDrive(record, value));
     record.udf = false;
     checkNumericAlarms(record);
     const previous = record.num("PVAL");
-    const first = record.private !== true;
+    const output = record.num("VAL");
+    // On Change: the first pass writes too when OOCH says so.
+    const first = record.private !== true && record.num("OOCH") === 1;
     const wanted =
       record.info("OOPT") === undefined ||
-      outputOption(
-        record.num("OOPT"),
-        record.num("VAL"),
-        previous,
-        first && record.num("OOCH") === 1,
-      );
+      outputWanted(record.num("OOPT"), output, previous, first || output !== previous);
     const write = outputAllowed(record, () => record.set("VAL", record.num("IVOV")));
     if (wanted && write) putLink(record, "OUT", record.num("VAL"));
     record.private = true;
