@@ -2,9 +2,10 @@
 // record's alarm, describe() from CTRL metadata, puts with completion, monitors, and the
 // errors of a PV nobody serves or one whose type the datatype cannot hold.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CaClient, epicsSignalR, epicsSignalRW, epicsSignalRWRbv } from "../../../src/ca/index.js";
+import { type ServedDb, serveDb } from "../../support/served-db.js";
+import type { CaClient } from "../../../src/ca/index.js";
+import { epicsSignalR, epicsSignalRW, epicsSignalRWRbv } from "../../../src/ca/index.js";
 import { datatype, type Reading } from "../../../src/core/index.js";
-import { Ioc } from "../../../src/ioc/index.js";
 
 const db = `
 record(ao, "t:gap") {
@@ -20,29 +21,16 @@ record(ao, "t:done") {}
 `;
 
 describe("signals on EPICS PVs", () => {
-  let ioc: Ioc;
+  let served: ServedDb;
   let client: CaClient;
 
   beforeAll(async () => {
-    ioc = await Ioc.start({
-      sources: [{ path: "t.db" }],
-      files: { read: (path) => (path === "t.db" ? db : undefined) },
-      port: 0,
-      interfaces: ["127.0.0.1"],
-      env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
-    });
-    client = new CaClient({
-      env: {
-        EPICS_CA_ADDR_LIST: `127.0.0.1:${ioc.server.udpPort}`,
-        EPICS_CA_AUTO_ADDR_LIST: "NO",
-      },
-      timeout: 2,
-    });
+    served = await serveDb(db);
+    client = served.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    await ioc?.close();
+    await served?.close();
   });
 
   it("describes a PV from its CTRL metadata and reads it with the record's alarm", async () => {

@@ -1,9 +1,9 @@
 // EpicsDetector on an acquire/value pair served by our IOC: a seq record stands for the
 // acquisition (its delay the exposure), writing a new count into the value record.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServedDb, serveDb } from "../../support/served-db.js";
 import { EpicsDetector } from "../../../drivers/epics/index.js";
-import { CaClient } from "../../../src/ca/index.js";
-import { Ioc } from "../../../src/ioc/index.js";
+import type { CaClient } from "../../../src/ca/index.js";
 
 const db = `
 record(ao, "d1:AcquireTime") { field(VAL, "0.2") field(EGU, "s") }
@@ -13,26 +13,16 @@ record(ai, "d1:Value") { field(EGU, "counts") }
 `;
 
 describe("EpicsDetector on an acquire/value pair", () => {
-  let ioc: Ioc;
+  let served: ServedDb;
   let client: CaClient;
 
   beforeAll(async () => {
-    ioc = await Ioc.start({
-      sources: [{ path: "d.db" }],
-      files: { read: (path) => (path === "d.db" ? db : undefined) },
-      port: 0,
-      interfaces: ["127.0.0.1"],
-      env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
-    });
-    client = new CaClient({
-      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${ioc.server.udpPort}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-      timeout: 2,
-    });
+    served = await serveDb(db);
+    client = served.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    await ioc?.close();
+    await served?.close();
   });
 
   it("acquires on trigger (the put's completion) and reads the new value after it", async () => {

@@ -1,10 +1,10 @@
 // A device declared as PVs (EpicsDevice): children by kind, a readback written through its
 // setpoint PV, a read-only configuration string.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServedDb, serveDb } from "../../support/served-db.js";
 import { EpicsDevice } from "../../../drivers/epics/index.js";
-import { CaClient } from "../../../src/ca/index.js";
+import type { CaClient } from "../../../src/ca/index.js";
 import type { SignalRW } from "../../../src/core/index.js";
-import { Ioc } from "../../../src/ioc/index.js";
 
 const db = `
 record(ao, "s:GAP") { field(EGU, "mm") field(PREC, "2") field(OUT, "s:GAP_RBV PP") }
@@ -13,26 +13,16 @@ record(stringin, "s:NAME") { field(VAL, "front slit") }
 `;
 
 describe("EpicsDevice, a device declared as PVs", () => {
-  let ioc: Ioc;
+  let served: ServedDb;
   let client: CaClient;
 
   beforeAll(async () => {
-    ioc = await Ioc.start({
-      sources: [{ path: "s.db" }],
-      files: { read: (path) => (path === "s.db" ? db : undefined) },
-      port: 0,
-      interfaces: ["127.0.0.1"],
-      env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
-    });
-    client = new CaClient({
-      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${ioc.server.udpPort}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-      timeout: 2,
-    });
+    served = await serveDb(db);
+    client = served.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    await ioc?.close();
+    await served?.close();
   });
 
   it("reads hinted children, configures from config ones, writes through a setpoint PV", async () => {

@@ -1,10 +1,10 @@
 // EpicsMotor on a motor record served by our IOC (a simulated axis): moves with completion
 // and progress, soft limits from HLM/LLM, a stop that ends the move, readings under its name.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServedDb, serveDb } from "../../support/served-db.js";
 import { EpicsMotor } from "../../../drivers/epics/index.js";
-import { CaClient } from "../../../src/ca/index.js";
+import type { CaClient } from "../../../src/ca/index.js";
 import { LimitError, MoveInterruptedError } from "../../../src/core/index.js";
-import { Ioc } from "../../../src/ioc/index.js";
 
 const db = `
 record(motor, "bl:m1") {
@@ -13,29 +13,19 @@ record(motor, "bl:m1") {
 }`;
 
 describe("EpicsMotor on a motor record", () => {
-  let ioc: Ioc;
+  let served: ServedDb;
   let client: CaClient;
   let m1: EpicsMotor;
 
   beforeAll(async () => {
-    ioc = await Ioc.start({
-      sources: [{ path: "m.db" }],
-      files: { read: (path) => (path === "m.db" ? db : undefined) },
-      port: 0,
-      interfaces: ["127.0.0.1"],
-      env: { EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO", EPICS_CAS_BEACON_ADDR_LIST: "" },
-    });
-    client = new CaClient({
-      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${ioc.server.udpPort}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-      timeout: 2,
-    });
+    served = await serveDb(db);
+    client = served.client;
     m1 = new EpicsMotor({ name: "m1", prefix: "bl:m1", client });
     await m1.connect();
   });
 
   afterAll(async () => {
-    await client?.close();
-    await ioc?.close();
+    await served?.close();
   });
 
   it("moves with completion when DMOV returns to 1, reporting progress from RBV", async () => {
