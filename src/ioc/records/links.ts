@@ -1,7 +1,6 @@
 // Links between records as EPICS database links have them: a constant, or a PV name with
 // its process option (NPP, PP, CA, CP, CPP) and maximize-severity option (NMS, MS, MSS, MSI).
 // A name that is no record of this IOC stays unconnected and reads as a LINK alarm.
-import type { FieldValue } from "./field-types.js";
 import type { RemotePv } from "./ca-links.js";
 import type { IocRecord } from "./record.js";
 
@@ -112,6 +111,3 @@ export function linkText(link: Link | undefined, forward = false): string {
   if (forward) return link.process === "CA" ? `${link.pvName} CA` : link.pvName;
   return `${link.pvName} ${link.process} ${link.severity}`;
 }
-
-/** A value a link read gives: a field's value, or nothing when the link gives none. */
-export type LinkValue = FieldValue | undefined;
