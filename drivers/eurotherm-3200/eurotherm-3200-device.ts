@@ -1,12 +1,11 @@
 import type {
   Clock,
   ConnectOptions,
-  Locatable,
   Location,
   SignalR,
   SignalRW,
   StopOptions,
-  Stoppable,
+  TemperatureController,
   Timer,
 } from "../../src/core/index.js";
 import {
@@ -70,7 +69,7 @@ interface Settling {
  * instrument's setpoint limits, writes the setpoint and completes once the temperature has
  * stayed within `tolerance` of T for `settleTime`, reading it every `pollPeriod` on the clock.
  */
-export class Eurotherm3200 extends Device implements Locatable<number>, Stoppable {
+export class Eurotherm3200 extends Device implements TemperatureController {
   /** PV.IN: the measured temperature, hinted. */
   readonly temperature: SignalR<number>;
   /** The setpoint set() writes: TG.SP, or Rm.SP with `remoteSetpoint`. */
@@ -78,9 +77,9 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
   /** WKG.SP: the setpoint after the rate limit. */
   readonly workingSetpoint: SignalR<number>;
   /** WRK.OP: heater output, %. */
-  readonly output: SignalR<number>;
+  readonly heater: SignalR<number>;
   /** SP.RAT: setpoint rate limit, units per minute, 0 = off. */
-  readonly setpointRate: SignalRW<number>;
+  readonly rampRate: SignalRW<number>;
   readonly mode: SignalRW<(typeof MODE_CHOICES)[number]>;
   readonly setpointHigh: SignalRW<number>;
   readonly setpointLow: SignalRW<number>;
@@ -141,8 +140,8 @@ export class Eurotherm3200 extends Device implements Locatable<number>, Stoppabl
       read(PARAMETERS.workingSetpoint, temperature),
       { kind: "normal" },
     );
-    this.output = this.add("output", read(PARAMETERS.workingOutput, percent), { kind: "normal" });
-    this.setpointRate = this.add(
+    this.heater = this.add("output", read(PARAMETERS.workingOutput, percent), { kind: "normal" });
+    this.rampRate = this.add(
       "setpoint_rate",
       write(PARAMETERS.setpointRate, { ...temperature, units: `${units}/min` }),
       { kind: "config" },

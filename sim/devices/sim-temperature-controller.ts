@@ -1,11 +1,10 @@
 import type {
   Clock,
-  Locatable,
   Location,
   SignalR,
   SignalRW,
   StopOptions,
-  Stoppable,
+  TemperatureController,
   Timer,
 } from "../../src/core/index.js";
 import {
@@ -59,7 +58,7 @@ interface Settling {
  * A heater loop on a first-order plant with a PID and a setpoint ramp. set(T) changes the
  * setpoint and completes once the temperature has stayed within `tolerance` for `settleTime`.
  */
-export class SimTemperatureController extends Device implements Locatable<number>, Stoppable {
+export class SimTemperatureController extends Device implements TemperatureController {
   readonly temperature: SignalR<number>;
   readonly setpoint: SignalR<number>;
   readonly heater: SignalR<number>;

@@ -25,6 +25,8 @@ export type { SimSignalBackendOptions } from "./sim-signal-backend.js";
 export { SimSignalBackend } from "./sim-signal-backend.js";
 export type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
 export { Device } from "./device.js";
+export type { TemperatureController } from "./temperature-controller.js";
+export { isTemperatureController } from "./temperature-controller.js";
 export type { SetOptions, SignalOptions, SignalSubscribeOptions } from "./signal.js";
 export { SignalR, SignalRW } from "./signal.js";
 export type { SimSignalOptions, SoftSignalOptions } from "./signal-factories.js";

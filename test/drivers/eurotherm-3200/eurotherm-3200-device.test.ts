@@ -163,7 +163,7 @@ describe("Eurotherm3200", () => {
 
   it("a set() supersedes the one in progress, and stop() holds the working setpoint", async () => {
     const { emu, tc } = await rig();
-    await tc.setpointRate.set(60); // 1 °C/s: slow enough to catch mid-ramp
+    await tc.rampRate.set(60); // 1 °C/s: slow enough to catch mid-ramp
     const first = tc.set(100);
     await new Promise((resolve) => setTimeout(resolve, 60));
     const second = tc.set(90);

@@ -62,7 +62,7 @@ describe("Eurotherm3200 replaying read-and-set.jsonl", () => {
     await tc.set(30);
     await tc.temperature.get();
     await tc.setpoint.get();
-    const error = await tc.output.get().catch((e: unknown) => e);
+    const error = await tc.heater.get().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModbusExceptionError);
     expect(error).toMatchObject({ exceptionCode: 4, functionCode: 3, address: 4 });
   });

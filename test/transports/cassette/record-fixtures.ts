@@ -138,7 +138,7 @@ export async function eurothermScenario(
   const settledAt = await tc.temperature.get();
   const setpoint = await tc.setpoint.get();
   refuseNext();
-  const failure = await tc.output.get().then(
+  const failure = await tc.heater.get().then(
     () => "not refused",
     (error: unknown) => (error as Error).message,
   );
