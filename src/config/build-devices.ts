@@ -1,13 +1,12 @@
+// Building a checked config: each device made by its driver (references first) with the
+// transports its entry describes, then all connected, giving a Beamline.
 import type { Clock, ConnectOptions, Device } from "../core/index.js";
-import { NotConnectedError, VirtualClock, realClock } from "../core/index.js";
-import { Beamline } from "./beamline.js";
-import type { BeamlineConfig, DeviceConfig } from "./beamline-config.js";
-import { ConfigError, type ConfigProblem } from "./config-error.js";
-import { dependencyOrder } from "./device-references.js";
-import { deviceSeed } from "./device-seed.js";
+import { HilError, NotConnectedError, VirtualClock, realClock } from "../core/index.js";
+import { SeededRandom } from "../../sim/index.js";
+import { ConfigError, type ConfigProblem, didYouMean } from "./config-error.js";
+import type { BeamlineConfig, DeviceConfig } from "./config-schema.js";
 import { driverRegistry } from "./drivers/index.js";
-import type { LinkHook, LinkRequest } from "./links.js";
-import type { BuildContext, DriverRegistry } from "./registry.js";
+import type { BuildContext, DriverRegistry, LinkHook, LinkRequest } from "./registry.js";
 import { byteTransport, modbusClient, portKey } from "./transport-factory.js";
 
 export interface BuildDevicesOptions {
@@ -97,6 +96,63 @@ export async function buildDevice(
   return buildOne({ kind: "normal", labels: [], references, ...device }, state);
 }
 
+/** A device name that is not in the beamline. */
+export class UnknownDeviceError extends HilError {
+  readonly device: string;
+
+  constructor(device: string, known: readonly string[], file: string) {
+    const hint = didYouMean(device, known, ` (devices: ${known.join(", ") || "none"})`);
+    super("HIL_UNKNOWN_DEVICE", `no device "${device}" in ${file}${hint}`);
+    this.device = device;
+  }
+}
+
+/** The devices built from a config, connected, by name and label. */
+export class Beamline {
+  readonly config: BeamlineConfig;
+  readonly clock: Clock;
+  /** Defaults for run start documents. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** In config order. */
+  readonly devices: ReadonlyMap<string, Device>;
+
+  constructor(config: BeamlineConfig, clock: Clock, devices: ReadonlyMap<string, Device>) {
+    this.config = config;
+    this.clock = clock;
+    this.metadata = config.metadata;
+    this.devices = devices;
+  }
+
+  /** Every device was built by a sim.* driver. */
+  get isSimulated(): boolean {
+    return this.config.isSimulated;
+  }
+
+  has(name: string): boolean {
+    return this.devices.has(name);
+  }
+
+  /** Disconnects every device, closing their ports and sockets, so the process can end. */
+  async close(): Promise<void> {
+    await Promise.all([...this.devices.values()].map((device) => device.disconnect()));
+  }
+
+  /** The device named `name`; throws UnknownDeviceError naming close names. */
+  get(name: string): Device {
+    const device = this.devices.get(name);
+    if (!device) throw new UnknownDeviceError(name, [...this.devices.keys()], this.config.file);
+    return device;
+  }
+
+  /** The devices carrying `label` (e.g. "baseline"), in config order. */
+  withLabel(label: string): Device[] {
+    return this.config.devices
+      .filter((d) => d.labels.includes(label))
+      .map((d) => this.devices.get(d.name))
+      .filter((d): d is Device => d !== undefined);
+  }
+}
+
 async function buildOne(
   device: DeviceEntry & Pick<DeviceConfig, "kind" | "labels" | "references">,
   context: BuildState,
@@ -166,4 +222,35 @@ async function connectAll(
     }),
   );
   if (failures.size > 0) throw new NotConnectedError(file, failures);
+}
+
+/**
+ * A device's own seed from the base seed and its name alone, so adding or renaming one
+ * device never changes the numbers of another.
+ */
+export function deviceSeed(seed: number, name: string): number {
+  return new SeededRandom(seed).fork(name).seed;
+}
+
+/**
+ * The devices with each one after the devices it references, otherwise in the given order
+ * (depth first: a device's references come just before it). References to unknown devices
+ * are ignored; in a cycle, which loadConfig refuses, the first device reached comes last.
+ */
+export function dependencyOrder<D extends Pick<DeviceConfig, "name" | "references">>(
+  devices: readonly D[],
+): D[] {
+  const byName = new Map(devices.map((d) => [d.name, d]));
+  const reached = new Set<string>();
+  const order: D[] = [];
+  const place = (device: D): void => {
+    reached.add(device.name);
+    for (const name of device.references) {
+      const next = byName.get(name);
+      if (next && !reached.has(name)) place(next);
+    }
+    order.push(device);
+  };
+  for (const device of devices) if (!reached.has(device.name)) place(device);
+  return order;
 }

@@ -1,11 +1,13 @@
+// Reading a config: the main file and its includes, merged, with `${VAR}` substituted from
+// the environment. Problems go to a ProblemList; checking the devices is load-config.ts's.
 import { dirname, resolve } from "node:path";
-import { didYouMean } from "./close-names.js";
-import { fileSchema } from "./device-schema.js";
-import { type Environment, substituteEnvInDocument } from "./env-substitution.js";
-import { describeValue } from "./issue-messages.js";
-import type { ProblemList } from "./problem-list.js";
-import { SourceFile } from "./source-file.js";
+import { isScalar, visit } from "yaml";
+import { type ProblemList, describeValue, didYouMean } from "./config-error.js";
+import { fileSchema } from "./config-schema.js";
+import { SourceFile, pathOf } from "./source-file.js";
 import { identifierSchema } from "./value-schemas.js";
+
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A device entry as written, before it is checked, with the file it came from. */
 export interface RawDevice {
@@ -213,4 +215,75 @@ function readFailure(error: unknown): string {
   if (code === "EISDIR") return "it is a directory";
   if (code === "EACCES") return "permission denied";
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in `text` (the default applies when NAME is
+ * unset or empty, as in a shell); `$${` writes a literal `${`. Returns the text and the
+ * problems found, e.g. a variable that is unset and has no default.
+ */
+export function substituteEnv(text: string, env: Environment): { text: string; errors: string[] } {
+  const errors: string[] = [];
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf("$", i);
+    if (at < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, at);
+    if (text.startsWith("$${", at)) {
+      out += "${";
+      i = at + 3;
+      continue;
+    }
+    if (!text.startsWith("${", at)) {
+      out += "$";
+      i = at + 1;
+      continue;
+    }
+    const end = text.indexOf("}", at + 2);
+    if (end < 0) {
+      errors.push(`unterminated "\${" (write "$\${" for a literal "\${")`);
+      out += text.slice(at);
+      break;
+    }
+    const reference = text.slice(at + 2, end);
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/.exec(reference);
+    i = end + 1;
+    if (!match) {
+      errors.push(
+        `bad variable reference "\${${reference}}": expected \${NAME} or \${NAME:-default}`,
+      );
+      continue;
+    }
+    const [, name, fallback] = match;
+    const value = env[name!];
+    if (value !== undefined && (value !== "" || fallback === undefined)) out += value;
+    else if (fallback !== undefined) out += fallback;
+    else errors.push(`environment variable ${name} is not set and has no default`);
+  }
+  return { text: out, errors };
+}
+
+/**
+ * Substitutes the environment into every string value of a parsed file, in place and
+ * before validation. Keys are left alone. Results stay strings: numeric fields accept
+ * numeric strings (configNumber), text fields keep text such as "0012" intact.
+ */
+export function substituteEnvInDocument(
+  source: SourceFile,
+  env: Environment,
+  problems: ProblemList,
+): void {
+  visit(source.doc, {
+    Scalar(key, node, ancestors) {
+      if (key === "key" || typeof node.value !== "string" || !node.value.includes("$")) return;
+      const { text, errors } = substituteEnv(node.value, env);
+      if (errors.length > 0) {
+        problems.add(source, pathOf(ancestors, node), errors.join("; "));
+      } else if (isScalar(node)) node.value = text;
+    },
+  });
 }

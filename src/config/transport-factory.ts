@@ -1,6 +1,6 @@
 import type { ByteTransport } from "../transports/index.js";
 import { ModbusClient, SerialTransport, TcpTransport } from "../transports/index.js";
-import type { Transport } from "./transport-schema.js";
+import type { Transport } from "./config-schema.js";
 
 /** What a transport carries: a byte stream, Modbus transactions, or nothing (sim). */
 export type LinkKind = "bytes" | "modbus";

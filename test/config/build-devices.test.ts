@@ -7,8 +7,10 @@ import type { DriverSpec, LinkHook, LinkRequest } from "../../src/config/index.j
 import {
   ConfigError,
   DriverRegistry,
+  UnknownDeviceError,
   buildDevice,
   buildDevices,
+  dependencyOrder,
   deviceSeed,
   loadBeamline,
   loadConfig,
@@ -16,14 +18,21 @@ import {
 import type { Device, Movable, Triggerable } from "../../src/core/index.js";
 import {
   Device as BaseDevice,
+  HilError,
+  LimitError,
   NotConnectedError,
+  SignalR,
   VirtualClock,
+  getMockPuts,
   realClock,
 } from "../../src/core/index.js";
 import type { ModbusClientLike } from "../../src/transports/index.js";
 import { memoryPair } from "../../src/transports/index.js";
+import { Smc100Motor } from "../../drivers/newport-smc100/index.js";
 import { Keithley6485Emulator, Smc100Emulator } from "../../sim/index.js";
 import { fixture } from "./fixture.js";
+
+const node = (name: string, ...references: string[]) => ({ name, references });
 
 /** Moves `motor` to each position, triggers `det` and returns its counts. */
 async function countsAlong(
@@ -268,5 +277,80 @@ describe("the link hook", () => {
     await expect(buildDevice(det)).rejects.toThrow(
       "det needs m1: build it with its config (buildDevices)",
     );
+  });
+});
+
+describe("dependencyOrder", () => {
+  it("puts each device after the ones it references, otherwise keeping the given order", () => {
+    const devices = [node("det", "m2", "m1"), node("m1"), node("x"), node("m2", "m1")];
+    expect(dependencyOrder(devices).map((d) => d.name)).toEqual(["m1", "m2", "det", "x"]);
+  });
+
+  it("ignores unknown names and survives a cycle", () => {
+    const devices = [node("a", "b"), node("b", "a"), node("c", "nowhere")];
+    expect(dependencyOrder(devices).map((d) => d.name)).toEqual(["b", "a", "c"]);
+  });
+});
+
+describe("Beamline", () => {
+  it("finds devices by name and label, and names close names for a typo", async () => {
+    const clock = new VirtualClock();
+    const beamline = await loadBeamline(fixture("profile.yaml"), { profile: "sim", clock });
+    expect(beamline.clock).toBe(clock);
+    expect(beamline.has("m1")).toBe(true);
+    expect(beamline.get("m1").name).toBe("m1");
+    expect(beamline.withLabel("motors").map((d) => d.name)).toEqual(["m1", "m2"]);
+    expect(beamline.withLabel("nothing")).toEqual([]);
+    expect(beamline.config.devices[0]?.kind).toBe("hinted");
+    const error = (() => {
+      try {
+        beamline.get("m3");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnknownDeviceError);
+    expect(error).toBeInstanceOf(HilError);
+    expect((error as UnknownDeviceError).message).toBe(
+      `no device "m3" in ${fixture("profile.yaml")} (did you mean "m1" or "m2"?)`,
+    );
+    expect(() => beamline.get("zzzzz")).toThrow(
+      `no device "zzzzz" in ${fixture("profile.yaml")} (devices: m1, m2, tc)`,
+    );
+  });
+});
+
+// The "mock" profile: the devices' own drivers, connected with {mock: true}.
+const yaml = `
+devices:
+  m1:
+    driver: newport.smc100
+    units: mm
+    limits: [-2, 2]
+    transport: { type: serial, path: /dev/hil-mock-profile-none, baud: 57600 }
+    sim: { driver: sim.motor, velocity: 2, acceleration: 8 }
+`;
+
+describe('the "mock" profile', () => {
+  it("builds the real driver, connects it with mock and counts as simulated for the clock", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "hil-mock-profile-")), "beamline.yaml");
+    writeFileSync(path, yaml);
+    const config = await loadConfig(path, { profile: "mock" });
+    expect(config.profile).toBe("mock");
+    expect(config.devices.map((d) => d.driver)).toEqual(["newport.smc100"]);
+    expect(config.isSimulated).toBe(true);
+    const beamline = await buildDevices(config, { clock: new VirtualClock() });
+    const m1 = beamline.devices.get("m1");
+    expect(m1).toBeInstanceOf(Smc100Motor);
+    const motor = m1 as Smc100Motor;
+    for (const child of motor.children().values()) {
+      if (child instanceof SignalR) expect(child.source, child.name).toMatch(/^mock\+/);
+    }
+    await motor.set(1.5);
+    expect(await motor.readback.get()).toBe(1.5);
+    expect(getMockPuts(motor.setpoint)).toEqual([{ value: 1.5, wait: true }]);
+    // The configured limits hold in mock mode too.
+    await expect(motor.set(3)).rejects.toThrow(LimitError);
+    await beamline.close();
   });
 });

@@ -2,9 +2,20 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, formatProblem, loadConfig } from "../../src/config/index.js";
-import { HilError } from "../../src/core/index.js";
+import { z } from "zod";
+import type { DriverSpec } from "../../src/config/index.js";
+import {
+  ConfigError,
+  DriverRegistry,
+  buildDevices,
+  formatProblem,
+  loadConfig,
+  referenceCycles,
+} from "../../src/config/index.js";
+import { Device, HilError, VirtualClock } from "../../src/core/index.js";
 import { fixture, problemLines } from "./fixture.js";
+
+const node = (name: string, ...references: string[]) => ({ name, references });
 
 describe("loadConfig", () => {
   it("reports all three mistakes of a file, each at its value", async () => {
@@ -102,5 +113,101 @@ describe("loadConfig", () => {
     const file = join(process.cwd(), fixture("syntax-error.yaml"));
     const [line] = await problemLines(loadConfig(file));
     expect(line).toBe(`${file}:6:5: Map keys must be unique`);
+  });
+});
+
+describe("resolveDevice", () => {
+  it("checks every entry's structure, parameters, common keys and transport", async () => {
+    const file = fixture("many-mistakes.yaml");
+    const lines = [
+      `${file}:1:1 device: unknown key "device" (did you mean "devices"?)`,
+      `${file}:3:3 devices.m-1: device names are identifiers of letters, digits and _, got "m-1"`,
+      `${file}:5:7 devices.m2: expected a mapping with a driver, got "sim.motor"`,
+      `${file}:8:5 devices.m3.velocty: unknown key "velocty" (did you mean "velocity"?)`,
+      `${file}:9:11 devices.m3.kind: expected one of "hinted", "normal", "config", "omitted", got "hint"`,
+      `${file}:10:22 devices.m3.labels.1: expected a name of letters, digits and _, got "base line"`,
+      `${file}:11:13 devices.m3.limits: expected [low, high] with low <= high`,
+      `${file}:14:13 devices.tc.limits: sim.temperature takes no limits`,
+      `${file}:15:16 devices.tc.transport: sim.temperature is simulated and takes no tcp transport`,
+      `${file}:19:15 devices.det.counting: counting applies to a peak only`,
+      `${file}:22:24 devices.m4.transport.type: expected one of "serial", "tcp", "modbus-tcp", "modbus-rtu", "ca", "sim", got "usb"`,
+      `${file}:23:5 devices.m4.sim.driver: missing, expected a string`,
+    ];
+    expect(await problemLines(loadConfig(file, { profile: "sim" }))).toEqual(lines);
+    // Without the profile, m4's own driver is the one built, so its absence is reported too.
+    expect(await problemLines(loadConfig(file))).toEqual([
+      ...lines.slice(0, 10),
+      `${file}:21:13 devices.m4.driver: unknown driver "acme.stage" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)`,
+      ...lines.slice(10),
+    ]);
+  });
+});
+
+describe("referenceCycles", () => {
+  it("finds each cycle once, self-references included", () => {
+    const devices = [
+      node("a", "b"),
+      node("b", "c"),
+      node("c", "a"),
+      node("d", "d"),
+      node("e", "a"),
+    ];
+    expect(referenceCycles(devices)).toEqual([
+      ["a", "b", "c", "a"],
+      ["d", "d"],
+    ]);
+    expect(referenceCycles([node("a", "b"), node("b"), node("c", "a", "zz")])).toEqual([]);
+  });
+});
+
+/** A device that follows another: a one-reference driver for the tests. */
+class Follower extends Device {
+  constructor(
+    name: string,
+    readonly leader: Device | undefined,
+  ) {
+    super({ name });
+  }
+}
+
+const followerDriver: DriverSpec<{ follows?: string }> = {
+  name: "test.follower",
+  description: "a device that follows another",
+  params: z.strictObject({ follows: z.string().optional() }),
+  references: ({ follows }) => (follows ? [follows] : []),
+  build: ({ name, params, device }) =>
+    new Follower(name, params.follows ? device(params.follows) : undefined),
+};
+
+describe("device references in a config", () => {
+  it("reports a reference to an unknown device at the name, with close names", async () => {
+    const file = fixture("references.yaml");
+    expect(await problemLines(loadConfig(file))).toEqual([
+      `${file}:5:20 devices.det.peak.motors.1: unknown device "m3" (did you mean "m1" or "m2"?)`,
+    ]);
+  });
+
+  it("reports each reference cycle once, at the reference that closes into it", async () => {
+    const file = fixture("cycle.yaml");
+    const registry = new DriverRegistry().register(followerDriver);
+    expect(await problemLines(loadConfig(file, { registry }))).toEqual([
+      `${file}:4:14 devices.a.follows: reference cycle: a → b → c → a`,
+      `${file}:13:14 devices.d.follows: reference cycle: d → d`,
+    ]);
+  });
+
+  it("builds referenced devices first and hands them to the driver", async () => {
+    const registry = new DriverRegistry().register(followerDriver);
+    const config = await loadConfig(fixture("follow-chain.yaml"), { registry });
+    expect(config.devices.map((d) => [d.name, d.references])).toEqual([
+      ["c", ["b"]],
+      ["b", ["a"]],
+      ["a", []],
+    ]);
+    const beamline = await buildDevices(config, { clock: new VirtualClock(), registry });
+    const c = beamline.get("c") as Follower;
+    expect(c.leader).toBe(beamline.get("b"));
+    expect((beamline.get("b") as Follower).leader).toBe(beamline.get("a"));
+    expect([...beamline.devices.keys()]).toEqual(["c", "b", "a"]);
   });
 });

@@ -1,0 +1,124 @@
+// What a config file may hold, and what loadConfig makes of it: the zod schemas of the file,
+// its devices and their transports, then the checked types the rest of the code uses.
+import { z } from "zod";
+import type { Kind } from "../core/index.js";
+import type { Position } from "./source-file.js";
+import { configNumber, identifierSchema, rangeSchema } from "./value-schemas.js";
+
+/**
+ * "sim" builds each device's `sim:` twin; "real" (or none) builds its own driver; "mock"
+ * builds its own driver but connects it with {mock: true}, so no transport is opened.
+ */
+export const profileSchema = z.enum(["sim", "real", "mock"]);
+
+export type Profile = z.infer<typeof profileSchema>;
+
+/** The top level of a config file. */
+export const fileSchema = z.strictObject({
+  include: z.array(z.string().min(1)).optional(),
+  /** Defaults for the run start documents. */
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  devices: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const baud = configNumber(z.number().int().positive());
+const port = configNumber(z.number().int().min(1).max(65535));
+const unitId = configNumber(z.number().int().min(0).max(255));
+const parity = z.enum(["none", "even", "odd", "mark", "space"]).default("none");
+
+/** How a device reaches its controller; the driver opens it, the config only describes it. */
+export const transportSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("serial"),
+    path: z.string().min(1),
+    baud,
+    dataBits: configNumber(z.number().int().min(5).max(8)).default(8),
+    parity,
+    stopBits: configNumber(z.literal([1, 1.5, 2])).default(1),
+    flowControl: z.enum(["none", "rtscts", "xonxoff"]).default("none"),
+  }),
+  z.strictObject({ type: z.literal("tcp"), host: z.string().min(1), port }),
+  z.strictObject({
+    type: z.literal("modbus-tcp"),
+    host: z.string().min(1),
+    port: port.default(502),
+    unitId,
+  }),
+  z.strictObject({
+    type: z.literal("modbus-rtu"),
+    path: z.string().min(1),
+    baud,
+    parity,
+    unitId,
+  }),
+  z.strictObject({ type: z.literal("ca"), prefix: z.string().min(1) }),
+  z.strictObject({ type: z.literal("sim") }),
+]);
+
+export type Transport = z.infer<typeof transportSchema>;
+export type TransportType = Transport["type"];
+
+/** What a simulated device gets: no wire at all. */
+export const simTransport: Transport = { type: "sim" };
+
+/**
+ * The keys every device entry may have; the rest of the entry are the driver's parameters,
+ * checked by the driver's own schema.
+ */
+export const deviceSchema = z.object({
+  driver: z.string().min(1),
+  kind: z.enum(["hinted", "normal", "config", "omitted"]).default("normal"),
+  labels: z.array(identifierSchema).default([]),
+  limits: rangeSchema.optional(),
+  units: z.string().optional(),
+  transport: transportSchema.optional(),
+  /** The simulated twin, checked by twinSchema and its driver. */
+  sim: z.record(z.string(), z.unknown()).optional(),
+  /** Replaces a device of the same name from an included file. */
+  override: z.boolean().default(false),
+});
+
+/** The keys of a `sim:` twin besides its driver's parameters; name, kind and labels are the device's. */
+export const twinSchema = z.object({
+  driver: z.string().min(1),
+  limits: rangeSchema.optional(),
+  units: z.string().optional(),
+});
+
+/** One device as the chosen profile builds it. */
+export interface DeviceConfig {
+  readonly name: string;
+  /** The driver built in this profile: the twin's under "sim", else the device's own. */
+  readonly driver: string;
+  /** The driver's parameters as its schema parsed them. */
+  readonly params: unknown;
+  readonly kind: Kind;
+  readonly labels: readonly string[];
+  readonly limits?: readonly [number, number];
+  readonly units?: string;
+  /** `{type: "sim"}` for a simulated device. */
+  readonly transport: Transport;
+  /** The devices it needs, built before it. */
+  readonly references: readonly string[];
+  /** Built by a sim.* driver. */
+  readonly simulated: boolean;
+  /** The device's own `driver:`, even when its twin is built. */
+  readonly realDriver: string;
+  /** Where the device is defined: its file and the position of its name. */
+  readonly source: Position & { readonly file: string };
+}
+
+/** A config file with its includes merged, checked and resolved for one profile. */
+export interface BeamlineConfig {
+  /** The main file, as given. */
+  readonly file: string;
+  /** Every file read: the main one and its includes. */
+  readonly files: readonly string[];
+  readonly profile: Profile;
+  /** Defaults for run start documents. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** In file order (included devices first, in include order). */
+  readonly devices: readonly DeviceConfig[];
+  /** Every device is built by a sim.* driver, or all are mocked: pick a VirtualClock. */
+  readonly isSimulated: boolean;
+}
