@@ -6,3 +6,12 @@ export {
   type Eurotherm3200EmulatorOptions,
 } from "./eurotherm-3200-emulator.js";
 export * from "./keithley-6485-emulator.js";
+export type { LakeShore336EmulatorOptions } from "./lakeshore-336-emulator.js";
+export {
+  LAKESHORE336_IDENTITY,
+  LAKESHORE336_TCP_PORT,
+  LakeShore336Emulator,
+} from "./lakeshore-336-emulator.js";
+export type { LakeShore336Physics } from "./lakeshore-336-instrument.js";
+export type { TcpListenerOptions } from "./tcp-listener.js";
+export { TcpListener } from "./tcp-listener.js";

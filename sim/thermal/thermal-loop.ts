@@ -11,6 +11,8 @@ export interface ThermalLoopOptions {
   dt?: number;
   /** Absolute time of grid point 0, s, default 0. */
   startTime?: number;
+  /** Fraction of the heater's full power its output stands for (a heater range), default 1. */
+  heaterScale?: number;
 }
 
 /** Slack, in grid steps, so a time computed as start + n·dt lands on grid point n. */
@@ -31,7 +33,8 @@ export class ThermalLoop {
   readonly dt: number;
   readonly startTime: number;
   private readonly plant: FirstOrderPlant;
-  private readonly pid: PidController;
+  private pid: PidController;
+  private scale = 1;
   private readonly ramp: SetpointRamp;
   private steps = 0;
   private output: number;
@@ -51,6 +54,7 @@ export class ThermalLoop {
       initial: this.plant.temperature,
       rate: options.rampRate ?? 0,
     });
+    this.heaterScale = options.heaterScale ?? 1;
     this.output = this.pid.update(this.ramp.current, this.plant.temperature, dt);
   }
 
@@ -79,6 +83,24 @@ export class ThermalLoop {
   }
   set rampRate(value: number) {
     this.ramp.rate = value;
+  }
+
+  /**
+   * Fraction of full power the heater output stands for, in [0, 1]: a controller's heater
+   * range (0 = off). Takes effect from the next step; the output itself is unchanged.
+   */
+  get heaterScale(): number {
+    return this.scale;
+  }
+  set heaterScale(value: number) {
+    if (!(value >= 0 && value <= 1))
+      throw new RangeError(`heaterScale must be in [0, 1], got ${value}`);
+    this.scale = value;
+  }
+
+  /** New PID gains from the next step; the integral starts again from zero. */
+  setPid(options: PidControllerOptions): void {
+    this.pid = new PidController(options);
   }
 
   /** Step every whole grid point up to t; earlier times leave the state alone. */
@@ -113,7 +135,7 @@ export class ThermalLoop {
   }
 
   private stepOnce(): void {
-    this.plant.step(this.output, this.dt);
+    this.plant.step(this.output * this.scale, this.dt);
     this.ramp.advance(this.dt);
     this.output = this.pid.update(this.ramp.current, this.plant.temperature, this.dt);
     this.steps++;
