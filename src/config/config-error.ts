@@ -42,10 +42,6 @@ export class ProblemList {
   /** Files in the order they were read, so problems list the main file first. */
   private readonly fileRanks = new Map<string, number>();
 
-  get size(): number {
-    return this.found.length;
-  }
-
   /** Registers a file's place in the order of problems. */
   noteFile(file: string): void {
     if (!this.fileRanks.has(file)) this.fileRanks.set(file, this.fileRanks.size);

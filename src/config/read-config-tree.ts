@@ -272,7 +272,7 @@ export function substituteEnv(text: string, env: Environment): { text: string; e
  * before validation. Keys are left alone. Results stay strings: numeric fields accept
  * numeric strings (configNumber), text fields keep text such as "0012" intact.
  */
-export function substituteEnvInDocument(
+function substituteEnvInDocument(
   source: SourceFile,
   env: Environment,
   problems: ProblemList,
