@@ -1,16 +1,20 @@
 // An IOC: database files loaded into records, restored from autosave, served over Channel
 // Access, with access security when an .acf file is given. `hil ioc` runs one; tests and
 // programs start one in-process.
-import { type Clock, realClock } from "../core/index.js";
+import { type Clock, type Device, realClock } from "../core/index.js";
 import { CaServer } from "../ca/index.js";
 import { Autosave, type AutosaveOptions, autosaveFieldsOf } from "./autosave/index.js";
 import { type DbSource, loadDatabase, nodeFileAccess, type FileAccess } from "./db/index.js";
 import { loadAcf } from "./access/index.js";
 import { recordAccess } from "./record-access.js";
+import { serveDevicesAs, type ServeDevicesOptions, type ServedDevices } from "./devices/index.js";
 import {
+  deviceMotors,
+  type DeviceChannels,
   fieldTexts,
   IocDatabase,
   IocProvider,
+  motorSupport,
   putText,
   type RecordSupport,
 } from "./records/index.js";
@@ -34,6 +38,10 @@ export interface IocOptions {
   /** An access security file (.acf); without one every client may read and write. */
   readonly acfFile?: string;
   readonly supports?: Readonly<Record<string, RecordSupport>>;
+  /** The signals "hil Device" records read and write (devices served as records). */
+  readonly deviceChannels?: DeviceChannels;
+  /** Devices served as records beside the files' (serveDevicesAs). */
+  readonly served?: ServedDevices;
   readonly files?: FileAccess;
 }
 
@@ -46,7 +54,8 @@ export class Ioc {
   ) {}
 
   /** Loads, restores, processes PINI records, starts scanning and serves. */
-  static async start(options: IocOptions): Promise<Ioc> {
+  static async start(given: IocOptions): Promise<Ioc> {
+    const options = given.served ? withServed(given, given.served) : given;
     const clock = options.clock ?? realClock;
     const log = options.log ?? (() => {});
     const parsed = loadDatabase(options.sources, {
@@ -59,6 +68,7 @@ export class Ioc {
       clock,
       log,
       supports: options.supports,
+      deviceChannels: options.deviceChannels,
       // Names that are no record here are other IOCs' PVs, reached as CA links.
       caLinks: { env: options.env, log },
     });
@@ -113,6 +123,36 @@ export class Ioc {
     await this.autosave?.close();
   }
 }
+
+/**
+ * Starts an IOC serving `devices` as records (a Motor as a motor record, a Detector with
+ * Acquire/AcquireTime, ...), with any database files beside them.
+ */
+export async function serveDevices(
+  devices: ReadonlyMap<string, Device>,
+  options: ServeDevicesOptions &
+    Omit<IocOptions, "served" | "sources"> &
+    Partial<Pick<IocOptions, "sources">>,
+): Promise<Ioc> {
+  const served = await serveDevicesAs(devices, options);
+  return Ioc.start({ ...options, sources: options.sources ?? [], served });
+}
+
+/** The served devices' records as one more file, their motors and channels as device support. */
+function withServed(options: IocOptions, served: ServedDevices): IocOptions {
+  const files = options.files ?? nodeFileAccess;
+  const motors = options.supports?.motor ?? motorSupport(deviceMotors(served.motors));
+  return {
+    ...options,
+    sources: [...options.sources, { path: SERVED_PATH }],
+    files: { read: (path) => (path === SERVED_PATH ? served.text : files.read(path)) },
+    supports: { ...options.supports, motor: motors },
+    deviceChannels: (address) => served.channels.get(address) ?? options.deviceChannels?.(address),
+  };
+}
+
+/** How problems in the generated records are located. */
+const SERVED_PATH = "(served devices)";
 
 async function restoreAndTrack(
   database: IocDatabase,

@@ -253,11 +253,13 @@ const integerOutput = (type: FieldSpec): FieldTable => ({
 
 const rawDevices = ["Soft Channel", "Raw Soft Channel", "Async Soft Channel"];
 const softDevices = ["Soft Channel", "Async Soft Channel"];
+/** A record whose INP/OUT "@device.signal" names a served device's signal (ioc/devices). */
+const HIL = "hil Device";
 
 /** Each record type's own fields, and the DTYP names its device support accepts. */
 export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
   ai: {
-    devices: [...rawDevices, "Soft Timestamp", "General Time"],
+    devices: [...rawDevices, "Soft Timestamp", "General Time", HIL],
     fields: {
       VAL: "DOUBLE",
       INP: "INLINK",
@@ -272,7 +274,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   ao: {
-    devices: rawDevices,
+    devices: [...rawDevices, HIL],
     fields: {
       ...alike(["VAL", "OVAL"], "DOUBLE"),
       OUT: "OUTLINK",
@@ -293,7 +295,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   bi: {
-    devices: [...rawDevices, "Db State"],
+    devices: [...rawDevices, "Db State", HIL],
     fields: {
       INP: "INLINK",
       VAL: "ENUM",
@@ -302,7 +304,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   bo: {
-    devices: [...rawDevices, "General Time", "Db State"],
+    devices: [...rawDevices, "General Time", "Db State", HIL],
     fields: {
       VAL: "ENUM",
       ...desiredOutput,
@@ -316,7 +318,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   mbbi: {
-    devices: rawDevices,
+    devices: [...rawDevices, HIL],
     fields: {
       VAL: "ENUM",
       INP: "INLINK",
@@ -326,7 +328,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   mbbo: {
-    devices: rawDevices,
+    devices: [...rawDevices, HIL],
     fields: {
       VAL: "ENUM",
       ...desiredOutput,
@@ -338,11 +340,11 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   longin: {
-    devices: [...softDevices, "General Time"],
+    devices: [...softDevices, "General Time", HIL],
     fields: integerInput("LONG"),
   },
   longout: {
-    devices: softDevices,
+    devices: [...softDevices, HIL],
     fields: {
       ...integerOutput("LONG"),
       PVAL: "LONG",
@@ -354,7 +356,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
   int64in: { devices: softDevices, fields: integerInput("INT64") },
   int64out: { devices: softDevices, fields: integerOutput("INT64") },
   stringin: {
-    devices: [...softDevices, "Soft Timestamp", "General Time", "getenv"],
+    devices: [...softDevices, "Soft Timestamp", "General Time", "getenv", HIL],
     fields: {
       ...stringValue("stringinPOST"),
       INP: "INLINK",
@@ -362,7 +364,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   stringout: {
-    devices: [...softDevices, "stdio"],
+    devices: [...softDevices, "stdio", HIL],
     fields: {
       ...stringValue("stringoutPOST"),
       ...desiredOutput,
@@ -390,7 +392,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   waveform: {
-    devices: ["Soft Channel"],
+    devices: ["Soft Channel", HIL],
     fields: {
       ...arrayValue("waveformPOST"),
       RARM: "SHORT",
@@ -471,5 +473,5 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
   },
   // Sim Motor (the default): a simulated axis made from the record's fields; hil Device: the
   // Motor device OUT "@name" names.
-  motor: { devices: ["Sim Motor", "hil Device"], fields: motorFields },
+  motor: { devices: ["Sim Motor", HIL], fields: motorFields },
 };

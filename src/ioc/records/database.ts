@@ -7,13 +7,14 @@ import { SEVR, STAT } from "./alarm-codes.js";
 import { fieldFromText } from "./field-types.js";
 import { putField, type PutValue } from "./field-put.js";
 import { getLinkNumber } from "./link-io.js";
-import { LinkSyntaxError, parseLink } from "./links.js";
+import { DEVICE_DTYP, type DeviceChannels } from "./device-channel.js";
+import { type HardwareLink, LinkSyntaxError, parseLink } from "./links.js";
 import { JoinedNotifies, type NotifyScope, PutNotify } from "./put-notify.js";
 import { DBE_ALARM, DBE_VALUE, IocRecord, type RecordHost } from "./record.js";
 import { RecordKind } from "./record-kind.js";
 import type { RecordSupport } from "./support.js";
 import { recordSupports } from "./supports.js";
-import { Scanner } from "./scanner.js";
+import { SCAN_IO_INTR, Scanner } from "./scanner.js";
 import { CaLinks, type CaLinkOptions } from "./ca-links.js";
 
 export interface IocDatabaseOptions {
@@ -25,6 +26,8 @@ export interface IocDatabaseOptions {
   readonly caLinks?: CaLinkOptions;
   /** Record supports beyond the built-in types (the motor record). */
   readonly supports?: Readonly<Record<string, RecordSupport>>;
+  /** What "hil Device" records' INP/OUT "@address" name: served devices' signals. */
+  readonly deviceChannels?: DeviceChannels;
   readonly log?: (message: string) => void;
 }
 
@@ -54,6 +57,8 @@ export class IocDatabase implements RecordHost {
   readonly #cpWatches: (() => void)[] = [];
   #current: NotifyScope | undefined;
   readonly #caLinks: CaLinks | undefined;
+  readonly #deviceChannels: DeviceChannels;
+  readonly #channelWatches: (() => void)[] = [];
   readonly log: (message: string) => void;
 
   constructor(database: DbDatabase, options: IocDatabaseOptions) {
@@ -62,6 +67,7 @@ export class IocDatabase implements RecordHost {
     this.#supports = { ...recordSupports, ...options.supports };
     this.#scanner = new Scanner(this.clock, (record) => this.process(record));
     this.#caLinks = options.caLinks ? new CaLinks(this.clock, options.caLinks) : undefined;
+    this.#deviceChannels = options.deviceChannels ?? (() => undefined);
     for (const definition of database.records.values()) this.#build(definition);
     for (const [alias, name] of database.aliases) this.#aliases.set(alias, name);
     for (const record of this.records.values()) this.#resolveLinks(record);
@@ -85,13 +91,14 @@ export class IocDatabase implements RecordHost {
       .sort((a, b) => a.num("PHAS") - b.num("PHAS"));
     for (const record of pini) this.process(record);
     for (const record of this.records.values()) this.#watchInputs(record);
+    for (const record of this.records.values()) this.#watchChannel(record);
     this.#scanner.start();
   }
 
   async stop(): Promise<void> {
     this.#scanner.stop();
     for (const record of this.records.values()) record.kind.support.stop?.(record);
-    for (const unwatch of this.#cpWatches) unwatch();
+    for (const unwatch of [...this.#cpWatches, ...this.#channelWatches]) unwatch();
     await this.#caLinks?.close();
   }
 
@@ -291,6 +298,7 @@ export class IocDatabase implements RecordHost {
     try {
       const link = parseLink(text);
       record.links.set(field, link);
+      if (link.kind === "hardware") this.#bindChannel(record, link);
       if (link.kind !== "pv") return;
       link.target = this.record(link.recordName);
       if (!link.target && this.#caLinks) {
@@ -306,6 +314,33 @@ export class IocDatabase implements RecordHost {
       record.links.set(field, { kind: "constant", text, value: undefined });
       this.#problem(record, field, error.message);
     }
+  }
+
+  /** A "hil Device" record's address names one of the served devices' channels. */
+  #bindChannel(record: IocRecord, link: HardwareLink): void {
+    if (record.kind.devices[record.num("DTYP")] !== DEVICE_DTYP) return;
+    // The motor record's support finds its Motor device itself.
+    if (record.type === "motor") return;
+    const address = link.text.slice(1).trim();
+    link.channel = this.#deviceChannels(address);
+    if (!link.channel) {
+      throw new Error(`record "${record.name}": "${link.text}" names no served device signal`);
+    }
+  }
+
+  /**
+   * An I/O Intr record served from a device processes whenever the device has news (the
+   * scan chosen at start: a periodic one asks its device at each pass instead).
+   */
+  #watchChannel(record: IocRecord): void {
+    const link = record.links.get("INP");
+    if (link?.kind !== "hardware" || !link.channel) return;
+    if (record.num("SCAN") !== SCAN_IO_INTR) return;
+    const news = (): void => {
+      // At once rather than queued: a client told an acquisition is done reads its result.
+      if (record.num("SCAN") === SCAN_IO_INTR && !record.pact) this.process(record);
+    };
+    this.#channelWatches.push(link.channel.watch(news));
   }
 
   #problem(record: IocRecord, field: string, message: string): void {

@@ -1,6 +1,12 @@
 // The running IOC database: records with EPICS processing semantics, and the CA provider
 // that serves their fields.
 export { SEVR, STAT } from "./alarm-codes.js";
+export {
+  DEVICE_DTYP,
+  type ChannelState,
+  type DeviceChannel,
+  type DeviceChannels,
+} from "./device-channel.js";
 export { IocDatabase, type IocDatabaseOptions, type LinkProblem } from "./database.js";
 export { FieldPutError, type PutValue } from "./field-put.js";
 export { type FieldAccess, FieldPv } from "./field-pv.js";

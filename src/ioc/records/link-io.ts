@@ -1,6 +1,7 @@
 // Reading and writing through links (dbGetLink, dbPutLink, dbScanFwdLink): process options,
 // severity inheritance, and the LINK alarm of a link that points at nothing.
 import { SEVR, STAT } from "./alarm-codes.js";
+import type { DeviceChannel } from "./device-channel.js";
 import type { FieldValue } from "./field-types.js";
 import { putField } from "./field-put.js";
 import type { Link, PvLink, SeverityOption } from "./links.js";
@@ -10,9 +11,25 @@ function linkOf(record: IocRecord, field: string): Link | undefined {
   return record.links.get(field);
 }
 
-/** A link whose field is set to a PV name, as opposed to a constant or nothing. */
-export function isPvLink(record: IocRecord, field: string): boolean {
-  return linkOf(record, field)?.kind === "pv";
+/**
+ * A link that gives values when read: a PV name, or a hardware address bound to a device
+ * channel; as opposed to a constant or nothing.
+ */
+export function isLiveLink(record: IocRecord, field: string): boolean {
+  const link = linkOf(record, field);
+  return link?.kind === "pv" || (link?.kind === "hardware" && link.channel !== undefined);
+}
+
+/** A device channel's value; a failing or silent device is a COMM or UDF alarm, INVALID. */
+function channelValue(record: IocRecord, channel: DeviceChannel): FieldValue | undefined {
+  const state = channel.read();
+  if (state === undefined) return undefined;
+  if ("error" in state) {
+    record.raiseAlarm(STAT.COMM, SEVR.INVALID, state.error);
+    return undefined;
+  }
+  if (state.severity > SEVR.NO_ALARM) record.raiseAlarm(STAT.READ, state.severity);
+  return state.value;
 }
 
 /** recGblInheritSevr. */
@@ -56,6 +73,7 @@ function unconnected(record: IocRecord, link: PvLink): undefined {
  */
 export function getLink(record: IocRecord, field: string): FieldValue | undefined {
   const link = linkOf(record, field);
+  if (link?.kind === "hardware" && link.channel) return channelValue(record, link.channel);
   if (link?.kind !== "pv") return undefined;
   const target = link.target;
   if (!target) return remoteValue(record, link);
@@ -79,6 +97,11 @@ export function getLinkNumber(record: IocRecord, field: string): number | undefi
 /** dbPutLink: writes through the link and processes the target as the options say. */
 export function putLink(record: IocRecord, field: string, value: FieldValue): void {
   const link = linkOf(record, field);
+  if (link?.kind === "hardware" && link.channel?.write) {
+    // The pass completes when the device has done it (finish() waits for this).
+    record.deviceWrite = link.channel.write(value);
+    return;
+  }
   if (link?.kind !== "pv") return;
   const target = link.target;
   if (!target) {

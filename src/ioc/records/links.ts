@@ -2,6 +2,7 @@
 // its process option (NPP, PP, CA, CP, CPP) and maximize-severity option (NMS, MS, MSS, MSI).
 // A name that is no record of this IOC stays unconnected and reads as a LINK alarm.
 import type { RemotePv } from "./ca-links.js";
+import type { DeviceChannel } from "./device-channel.js";
 import type { IocRecord } from "./record.js";
 
 export type ProcessOption = "NPP" | "PP" | "CA" | "CP" | "CPP";
@@ -32,6 +33,8 @@ export interface PvLink {
 export interface HardwareLink {
   readonly kind: "hardware";
   readonly text: string;
+  /** The device channel a "hil Device" record's address names. */
+  channel?: DeviceChannel;
 }
 
 export type Link = ConstantLink | PvLink | HardwareLink;

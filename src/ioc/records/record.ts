@@ -61,6 +61,8 @@ export class IocRecord {
   configVersion = 0;
   /** State a record support keeps between passes. */
   private: unknown;
+  /** An output's write to its device in progress: the pass ends when it settles. */
+  deviceWrite: Promise<FieldValue | undefined> | undefined;
 
   constructor(
     readonly host: RecordHost,

@@ -14,7 +14,7 @@ const PERIODS: Readonly<Record<number, number>> = {
   9: 0.1,
 };
 const SCAN_EVENT = 1;
-const SCAN_IO_INTR = 2;
+export const SCAN_IO_INTR = 2;
 
 const byPhase = (a: IocRecord, b: IocRecord): number => a.num("PHAS") - b.num("PHAS");
 

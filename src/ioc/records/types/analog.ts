@@ -1,5 +1,5 @@
 // ai and ao with Soft Channel device support (aiRecord.c, aoRecord.c, devAiSoft, devAoSoft).
-import { constantOf, getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { constantOf, getLinkNumber, isLiveLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import {
@@ -24,7 +24,7 @@ export const aiSupport: RecordSupport = {
     if (loadConstant(record, "INP")) record.udf = false;
   },
   process(record) {
-    if (isPvLink(record, "INP")) {
+    if (isLiveLink(record, "INP")) {
       const value = getLinkNumber(record, "INP");
       if (value !== undefined) {
         const smoo = record.num("SMOO");

@@ -3,7 +3,7 @@
 import { DBR, toDbrValue } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
 import { caTypeOfFtype, type FieldValue, type NumericArray } from "../field-types.js";
-import { constantOf, getLink, isPvLink, putLink } from "../link-io.js";
+import { constantOf, getLink, isLiveLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import { checkUndefined, finish } from "./common.js";
@@ -70,7 +70,7 @@ function arraySupport(direction: "in" | "out"): RecordSupport {
       record.private = record.get("VAL");
     },
     process(record) {
-      if (isPvLink(record, link) && (direction === "in" || record.num("OMSL") === 1)) {
+      if (isLiveLink(record, link) && (direction === "in" || record.num("OMSL") === 1)) {
         const value = getLink(record, link);
         if (value === undefined) {
           if (direction === "out") record.raiseAlarm(STAT.LINK, SEVR.INVALID);

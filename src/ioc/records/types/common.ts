@@ -2,16 +2,43 @@
 // metadata of numeric fields, and ending a pass.
 import { DBR } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
-import { dbfOf } from "../field-types.js";
-import { forwardLink, getLinkNumber, isPvLink } from "../link-io.js";
+import { dbfOf, type FieldValue } from "../field-types.js";
+import { forwardLink, getLinkNumber, isLiveLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { FieldMetadata } from "../support.js";
 
-/** recGblFwdLink and PACT=FALSE: the forward link, then the put-notify bookkeeping. */
+/**
+ * recGblFwdLink and PACT=FALSE: the forward link, then the put-notify bookkeeping. An output
+ * whose device is still doing the write stays active until it has (asynchronous completion).
+ */
 export function finish(record: IocRecord): void {
+  const write = record.deviceWrite;
+  if (write) {
+    record.deviceWrite = undefined;
+    record.pact = true;
+    write.then(
+      (settled) => record.host.resume(record, () => completeWrite(record, settled)),
+      (error: unknown) => record.host.resume(record, () => completeWrite(record, undefined, error)),
+    );
+    return;
+  }
   forwardLink(record, "FLNK");
   record.pact = false;
   record.host.finished(record);
+}
+
+/** The device has done an output's write, or failed it (a COMM alarm, INVALID). */
+function completeWrite(record: IocRecord, settled: FieldValue | undefined, error?: unknown): void {
+  const valueField = record.kind.support.valueField ?? "VAL";
+  if (error !== undefined) {
+    const message = error instanceof Error ? error.message : String(error);
+    record.raiseAlarm(STAT.COMM, SEVR.INVALID, message);
+    const mask = record.resetAlarms();
+    if (mask) record.post(valueField, mask);
+  } else if (settled !== undefined) {
+    record.update(valueField, settled);
+  }
+  finish(record);
 }
 
 /** An undefined value raises UDF with UDFS; true when it did (skip the other checks). */
@@ -194,7 +221,7 @@ export function outputWanted(
  * (the record is then defined); a failed read raises LINK INVALID. Undefined otherwise.
  */
 export function fetchDesired(record: IocRecord): number | undefined {
-  if (!isPvLink(record, "DOL") || record.num("OMSL") !== 1) return undefined;
+  if (!isLiveLink(record, "DOL") || record.num("OMSL") !== 1) return undefined;
   const value = getLinkNumber(record, "DOL");
   if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
   else record.udf = false;

@@ -3,7 +3,7 @@
 import { DBR } from "../../../ca/index.js";
 import { mbbStates } from "../../db/record-fields/field-kit.js";
 import { SEVR, STAT } from "../alarm-codes.js";
-import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { getLinkNumber, isLiveLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import { loadConstant } from "./analog.js";
@@ -51,7 +51,7 @@ function checkStateAlarms(record: IocRecord): void {
 }
 
 function readInput(record: IocRecord): void {
-  if (!isPvLink(record, "INP")) {
+  if (!isLiveLink(record, "INP")) {
     record.udf = false;
     return;
   }

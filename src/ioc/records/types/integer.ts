@@ -1,5 +1,5 @@
 // longin/longout and int64in/int64out with Soft Channel device support.
-import { getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { getLinkNumber, isLiveLink, putLink } from "../link-io.js";
 import type { RecordSupport } from "../support.js";
 import { clampToDrive, loadConstant } from "./analog.js";
 import {
@@ -17,7 +17,7 @@ export const integerInSupport: RecordSupport = {
     if (loadConstant(record, "INP")) record.udf = false;
   },
   process(record) {
-    if (isPvLink(record, "INP")) {
+    if (isLiveLink(record, "INP")) {
       const value = getLinkNumber(record, "INP");
       if (value !== undefined) {
         record.set("VAL", value);

@@ -34,7 +34,7 @@ function valueNow(signal: Motor["lowLimit"]): number | undefined {
 
 /**
  * What the database left unset, taken from a device's own settings, as a motor driver reads
- * its controller's: the soft limits (as dial limits), the units and the precision. True when
+ * its controller's: the soft limits (as dial limits), the units, the precision and the speed. True when
  * the limits changed.
  */
 export function adoptDeviceSettings(record: IocRecord, motor: Motor): boolean {
@@ -42,12 +42,22 @@ export function adoptDeviceSettings(record: IocRecord, motor: Motor): boolean {
   if (record.num("PREC") === 0 && motor.precision !== undefined) {
     record.set("PREC", motor.precision);
   }
+  adoptSpeed(record, motor);
   if (record.num("DHLM") !== 0 || record.num("DLLM") !== 0) return false;
   const [low, high] = [valueNow(motor.lowLimit), valueNow(motor.highLimit)];
   if (low === undefined || high === undefined || low === high) return false;
   record.set("DHLM", high);
   record.set("DLLM", low);
   return true;
+}
+
+/** The device's speed for a database that sets no VELO: VELO, and ACCL as seconds to reach it. */
+function adoptSpeed(record: IocRecord, motor: Motor): void {
+  if (record.num("VELO") !== 0) return;
+  const [velocity, acceleration] = [valueNow(motor.velocity), valueNow(motor.acceleration)];
+  if (velocity === undefined || !(velocity > 0)) return;
+  record.set("VELO", velocity);
+  if (acceleration !== undefined && acceleration > 0) record.set("ACCL", velocity / acceleration);
 }
 
 /**

@@ -2,14 +2,14 @@
 // seq's delayed value outputs.
 import { hexDigits } from "../../db/record-fields/field-kit.js";
 import { SEVR, STAT } from "../alarm-codes.js";
-import { constantOf, forwardLink, getLinkNumber, isPvLink, putLink } from "../link-io.js";
+import { constantOf, forwardLink, getLinkNumber, isLiveLink, putLink } from "../link-io.js";
 import type { IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import { finish, numericMetadata } from "./common.js";
 
 /** The slots 0..15 this pass selects; undefined (with an alarm raised) when SELN is out of range. */
 function selectedSlots(record: IocRecord): number[] | undefined {
-  if (isPvLink(record, "SELL")) {
+  if (isLiveLink(record, "SELL")) {
     const selection = getLinkNumber(record, "SELL");
     if (selection !== undefined) record.set("SELN", selection);
   }
@@ -52,7 +52,7 @@ export const fanoutSupport: RecordSupport = {
 /** One step of seq: fetch DOLn into DOn, then write it through LNKn. */
 function runStep(record: IocRecord, slot: number): void {
   const n = hexDigits[slot]!;
-  if (isPvLink(record, `DOL${n}`)) {
+  if (isLiveLink(record, `DOL${n}`)) {
     const value = getLinkNumber(record, `DOL${n}`);
     if (value !== undefined) record.set(`DO${n}`, value);
   }
@@ -88,7 +88,7 @@ export const seqSupport: RecordSupport = {
     record.pact = true;
     const steps = (selectedSlots(record) ?? []).filter((slot) => {
       const n = hexDigits[slot]!;
-      return record.links.get(`LNK${n}`)?.kind === "pv" || isPvLink(record, `DOL${n}`);
+      return record.links.get(`LNK${n}`)?.kind === "pv" || isLiveLink(record, `DOL${n}`);
     });
     const next = (index: number): void => {
       while (index < steps.length) {

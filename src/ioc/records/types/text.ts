@@ -1,7 +1,7 @@
 // stringin, stringout, lsi and lso with Soft Channel device support.
 import { DBR } from "../../../ca/index.js";
 import { SEVR, STAT } from "../alarm-codes.js";
-import { constantOf, getLink, isPvLink, putLink } from "../link-io.js";
+import { constantOf, getLink, isLiveLink, putLink } from "../link-io.js";
 import { DBE_LOG, DBE_VALUE, type IocRecord } from "../record.js";
 import type { RecordSupport } from "../support.js";
 import { finish, outputAllowed } from "./common.js";
@@ -61,7 +61,7 @@ export function textInputSupport(): RecordSupport {
       if (constant !== undefined) store(record, String(constant));
     },
     process(record) {
-      if (isPvLink(record, "INP")) {
+      if (isLiveLink(record, "INP")) {
         const value = textOf(getLink(record, "INP"));
         if (value !== undefined) store(record, value);
       } else {
@@ -86,7 +86,7 @@ export function textOutputSupport(): RecordSupport {
     },
     process(record) {
       record.udf = false;
-      if (isPvLink(record, "DOL") && record.num("OMSL") === 1) {
+      if (isLiveLink(record, "DOL") && record.num("OMSL") === 1) {
         const value = textOf(getLink(record, "DOL"));
         if (value === undefined) record.raiseAlarm(STAT.LINK, SEVR.INVALID);
         else store(record, value);

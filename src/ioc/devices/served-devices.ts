@@ -1,0 +1,229 @@
+// Devices as records: what serveDevices() generates. A Motor is a motor record; a Detector its
+// readings with areaDetector's Acquire/AcquireTime; a temperature controller its readback,
+// Setpoint, RampRate and Heater; every other signal the record type of its datatype, with a
+// "_RBV" input beside the output of a writable one. Names follow the readings: the signal read
+// as `det_range` is `<prefix>det:range`.
+import {
+  type DataKey,
+  Detector,
+  type Device,
+  isTemperatureController,
+  Motor,
+  SignalR,
+  type TemperatureController,
+} from "../../core/index.js";
+import {
+  type ChannelState,
+  DEVICE_DTYP,
+  type DeviceChannel,
+  type FieldValue,
+} from "../records/index.js";
+import {
+  databaseText,
+  inputRecord,
+  isWritable,
+  metadataFields,
+  outputRecord,
+  type RecordPlan,
+  recordTypesOf,
+} from "./record-plan.js";
+import { SignalChannel, type ValueMapping } from "./signal-channel.js";
+
+export interface ServeDevicesOptions {
+  /** Goes before every PV name: "BL:" serves m1 as BL:m1. */
+  readonly prefix?: string;
+  /** A device's record name when not its own, e.g. `{ det: "DET1" }`. */
+  readonly names?: Readonly<Record<string, string>>;
+  /**
+   * Input records' SCAN per device, e.g. `{ tc1: "1 second" }`. By default a record
+   * processes when its device reports a change (I/O Intr); a temperature controller's every
+   * second, as its temperature drifts without telling.
+   */
+  readonly scans?: Readonly<Record<string, string>>;
+}
+
+/** The generated database and what its "hil Device" records reach. */
+export interface ServedDevices {
+  readonly records: readonly RecordPlan[];
+  /** The .db text of the records, as `hil ioc --print-db` shows it. */
+  readonly text: string;
+  readonly channels: ReadonlyMap<string, DeviceChannel>;
+  readonly motors: ReadonlyMap<string, Motor>;
+}
+
+const IO_INTR = "I/O Intr";
+
+/** A write that runs a device action (trigger, set) and completes with it. */
+class ActionChannel implements DeviceChannel {
+  constructor(readonly write: (value: FieldValue) => Promise<FieldValue | undefined>) {}
+  read(): ChannelState {
+    return undefined;
+  }
+  watch(): () => void {
+    return () => undefined;
+  }
+}
+
+/** Where a signal is served when not under its reading's name, and whether only read. */
+interface Placement {
+  readonly name: string;
+  readonly readOnly?: boolean;
+}
+
+class Builder {
+  readonly records: RecordPlan[] = [];
+  readonly channels = new Map<string, DeviceChannel>();
+  readonly motors = new Map<string, Motor>();
+
+  constructor(private readonly options: ServeDevicesOptions) {}
+
+  async serve(name: string, device: Device): Promise<void> {
+    const base = `${this.options.prefix ?? ""}${this.options.names?.[name] ?? name}`;
+    const defaultScan = isTemperatureController(device) ? "1 second" : IO_INTR;
+    const scan = this.options.scans?.[name] ?? defaultScan;
+    if (device instanceof Motor) {
+      this.#motor(device, base);
+      return;
+    }
+    const placed = new Map<Device, Placement>();
+    if (device instanceof Detector) this.#detector(device, base, placed);
+    if (isTemperatureController(device)) this.#temperature(device, base, placed);
+    for (const leaf of leaves(device)) {
+      const name = `${base}${suffixOf(device, leaf)}`;
+      if (leaf instanceof Motor) this.#motor(leaf, name);
+      else await this.#signal(leaf, placed.get(leaf) ?? { name }, scan);
+    }
+  }
+
+  #motor(motor: Motor, name: string): void {
+    this.motors.set(motor.name, motor);
+    this.records.push({
+      type: "motor",
+      name,
+      fields: [
+        ["DTYP", DEVICE_DTYP],
+        ["OUT", `@${motor.name}`],
+      ],
+    });
+  }
+
+  /** `<base>:Acquire` triggers, completing when the acquisition has; `:AcquireTime` the exposure. */
+  #detector(detector: Detector<unknown>, base: string, placed: Map<Device, Placement>): void {
+    this.#action(
+      `${detector.name}.acquire`,
+      "bo",
+      `${base}:Acquire`,
+      async (value) => {
+        if (Number(value) === 0) return 0;
+        await detector.trigger();
+        // Every reading is in its record before the put completes: a client reads them next.
+        const readings = await detector.read();
+        for (const [key, reading] of Object.entries(readings)) {
+          const channel = this.channels.get(key);
+          if (channel instanceof SignalChannel) channel.offer(reading);
+        }
+        return 0;
+      },
+      [
+        ["ZNAM", "Done"],
+        ["ONAM", "Acquire"],
+      ],
+    );
+    placed.set(detector.exposure, { name: `${base}:AcquireTime` });
+  }
+
+  /** The temperature under the base name; `:Setpoint` sets it, completing once settled. */
+  #temperature(device: TemperatureController, base: string, placed: Map<Device, Placement>): void {
+    this.#action(`${device.name}.set`, "ao", `${base}:Setpoint`, async (value) => {
+      await device.set(Number(value));
+      return undefined;
+    });
+    placed.set(device.temperature, { name: base });
+    placed.set(device.setpoint, { name: `${base}:Setpoint_RBV`, readOnly: true });
+    placed.set(device.rampRate, { name: `${base}:RampRate` });
+    placed.set(device.heater, { name: `${base}:Heater` });
+  }
+
+  #action(
+    address: string,
+    type: string,
+    name: string,
+    write: (value: FieldValue) => Promise<FieldValue | undefined>,
+    fields: [string, string][] = [],
+  ): void {
+    this.channels.set(address, new ActionChannel(write));
+    this.records.push(outputRecord(type, name, address, fields, undefined));
+  }
+
+  async #signal(
+    signal: SignalR<unknown>,
+    { name, readOnly }: Placement,
+    scan: string,
+  ): Promise<void> {
+    const types = recordTypesOf(signal);
+    const key = await describeOf(signal);
+    const address = signal.name;
+    this.channels.set(address, new SignalChannel(signal, types.mapping));
+    const input = (recordName: string): RecordPlan =>
+      inputRecord(types.input, recordName, address, scan, metadataFields(types.input, key, signal));
+    if (readOnly || !isWritable(signal)) {
+      this.records.push(input(name));
+      return;
+    }
+    const initial = await initialText(signal, types.mapping);
+    const metadata = metadataFields(types.output, key, signal);
+    this.records.push(
+      outputRecord(types.output, name, address, metadata, initial),
+      input(`${name}_RBV`),
+    );
+  }
+}
+
+/** The signals and motors of a device's tree, leaves first found first. */
+function leaves(device: Device): (SignalR<unknown> | Motor)[] {
+  const found: (SignalR<unknown> | Motor)[] = [];
+  for (const child of device.children().values()) {
+    if (child instanceof SignalR || child instanceof Motor)
+      found.push(child as SignalR<unknown> | Motor);
+    else found.push(...leaves(child));
+  }
+  return found;
+}
+
+/** ":range" for the signal read as `det_range`; "" for the device's primary reading. */
+function suffixOf(root: Device, leaf: Device): string {
+  return leaf.name === root.name ? "" : `:${leaf.name.slice(root.name.length + 1)}`;
+}
+
+async function describeOf(signal: SignalR<unknown>): Promise<DataKey | undefined> {
+  try {
+    return Object.values(await signal.describe())[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The device's value as an output record starts (asyn's initial readback); none if it cannot say. */
+async function initialText(
+  signal: SignalR<unknown>,
+  mapping: ValueMapping,
+): Promise<string | undefined> {
+  try {
+    const value = mapping.toField(await signal.get());
+    if (typeof value === "number" || typeof value === "string") return String(value);
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The records, channels and motors that serve `devices`, named as `options` say. */
+export async function serveDevicesAs(
+  devices: ReadonlyMap<string, Device>,
+  options: ServeDevicesOptions = {},
+): Promise<ServedDevices> {
+  const builder = new Builder(options);
+  for (const [name, device] of devices) await builder.serve(name, device);
+  const { records, channels, motors } = builder;
+  return { records, text: databaseText(records), channels, motors };
+}

@@ -1,0 +1,144 @@
+// A device signal as a record's device channel: its readings kept as they come (a
+// subscription), read afresh when the backend can say at once, and written through set(),
+// whose Status is the record's completion.
+import type { Reading, SignalR } from "../../core/index.js";
+import { SignalRW } from "../../core/index.js";
+import type { ChannelState, DeviceChannel, FieldValue } from "../records/index.js";
+
+/** How values cross between the signal's type and the record's fields. */
+export interface ValueMapping {
+  toField(value: unknown): FieldValue;
+  fromField(value: FieldValue): unknown;
+}
+
+export const numberMapping: ValueMapping = {
+  toField: (value) => Number(value),
+  fromField: (value) => Number(value),
+};
+
+export const integerMapping: ValueMapping = {
+  toField: (value) => Number(value),
+  fromField: (value) => Math.trunc(Number(value)),
+};
+
+export const booleanMapping: ValueMapping = {
+  toField: (value) => (value ? 1 : 0),
+  fromField: (value) => Number(value) !== 0,
+};
+
+export const textMapping: ValueMapping = {
+  toField: (value) => String(value),
+  fromField: (value) => String(value),
+};
+
+/** An enumeration served as an mbbi/mbbo: the state index on the wire, the choice in the signal. */
+export function choiceMapping(choices: readonly string[]): ValueMapping {
+  return {
+    toField: (value) => Math.max(choices.indexOf(String(value)), 0),
+    fromField: (value) => {
+      const choice = choices[Number(value)];
+      if (choice === undefined) throw new Error(`no state ${String(value)} of ${choices.length}`);
+      return choice;
+    },
+  };
+}
+
+export const arrayMapping: ValueMapping = {
+  toField: (value) => Float64Array.from(isArrayLike(value) ? value : [Number(value)], Number),
+  fromField: (value) => (isArrayLike(value) ? Array.from(value, Number) : [Number(value)]),
+};
+
+function isArrayLike(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class SignalChannel implements DeviceChannel {
+  #latest: ChannelState;
+  #reading = false;
+  readonly #news = new Set<() => void>();
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly signal: SignalR<unknown>,
+    private readonly mapping: ValueMapping,
+  ) {}
+
+  read(): ChannelState {
+    if (this.signal.canReadNow()) {
+      try {
+        this.#keep(Object.values(this.signal.readNow())[0]);
+      } catch (error) {
+        this.#latest = { error: messageOf(error) };
+      }
+    } else if (this.#news.size === 0) {
+      // Nobody is told of news, so this is a periodic record: ask for the next pass's value.
+      this.#refresh();
+    }
+    return this.#latest;
+  }
+
+  watch(news: () => void): () => void {
+    this.#news.add(news);
+    this.#unsubscribe ??= this.signal.subscribe((reading) => this.#arrived(reading), {
+      onError: (error) => this.#failed(error),
+    });
+    return () => {
+      this.#news.delete(news);
+      if (this.#news.size > 0) return;
+      this.#unsubscribe?.();
+      this.#unsubscribe = undefined;
+    };
+  }
+
+  get write(): DeviceChannel["write"] {
+    const signal = this.signal;
+    if (!(signal instanceof SignalRW)) return undefined;
+    return async (value) => {
+      await signal.set(this.mapping.fromField(value));
+      return undefined;
+    };
+  }
+
+  /** A value that came from elsewhere (the device's own read after an acquisition). */
+  offer(reading: Reading | undefined): void {
+    if (reading) this.#arrived(reading);
+  }
+
+  /** A background read, so a periodic record of a device that cannot answer at once moves on. */
+  #refresh(): void {
+    if (this.#reading) return;
+    this.#reading = true;
+    this.signal.read().then(
+      (readings) => {
+        this.#reading = false;
+        this.#arrived(Object.values(readings)[0]);
+      },
+      (error: unknown) => {
+        this.#reading = false;
+        this.#failed(error);
+      },
+    );
+  }
+
+  #arrived(reading: Reading | undefined): void {
+    this.#keep(reading);
+    for (const news of [...this.#news]) news();
+  }
+
+  #failed(error: unknown): void {
+    this.#latest = { error: messageOf(error) };
+    for (const news of [...this.#news]) news();
+  }
+
+  #keep(reading: Reading | undefined): void {
+    if (!reading) return;
+    this.#latest = {
+      value: this.mapping.toField(reading.value),
+      severity: reading.alarm_severity ?? 0,
+    };
+  }
+}
