@@ -1,13 +1,18 @@
 import { realClock } from "../core/index.js";
 import { SerialTransport } from "../transports/index.js";
-import { Eurotherm3200Emulator, Keithley6485Emulator, Smc100Emulator } from "../../sim/index.js";
+import {
+  Eurotherm3200Emulator,
+  Keithley6485Emulator,
+  LakeShore336Emulator,
+  Smc100Emulator,
+} from "../../sim/index.js";
 import { ptyLink } from "./pty-link.js";
 import { UsageError } from "./usage-error.js";
 
 export interface EmulateOptions {
   /** Where the driver's end of the pty pair appears (serial instruments). */
   link?: string;
-  /** TCP port of a Modbus emulator (default: a free one). */
+  /** TCP port of an emulator reached over the network (default: a free one). */
   port?: number;
 }
 
@@ -41,6 +46,31 @@ const emulators: Record<string, (options: EmulateOptions) => Promise<() => Promi
       `Keithley 6485 emulator (1.5 nA) on ${pty.client}: transport {type: serial, path: ${pty.client}, baud: 9600}`,
     );
     return async () => {
+      await emulator.close();
+      pty.close();
+    };
+  },
+  // Both of the instrument's ports at once, on one instrument: USB (a pty) and Ethernet (TCP).
+  "lakeshore.336": async ({ link, port }) => {
+    const pty = await ptyLink(link);
+    const emulator = new LakeShore336Emulator({
+      transport: new SerialTransport({
+        path: pty.device,
+        baudRate: 57600,
+        dataBits: 7,
+        parity: "odd",
+      }),
+      clock: realClock,
+    });
+    await emulator.start();
+    const listener = await emulator.serveTcp(port ? { port } : {});
+    console.log(
+      `Lake Shore 336 emulator (inputs A and B heated by outputs 1 and 2, at 77 K) on ${pty.client} ` +
+        `and 127.0.0.1:${listener.port}: transport {type: serial, path: ${pty.client}, baud: 57600, ` +
+        `dataBits: 7, parity: odd} or {type: tcp, host: 127.0.0.1, port: ${listener.port}}`,
+    );
+    return async () => {
+      await listener.close();
       await emulator.close();
       pty.close();
     };

@@ -90,7 +90,7 @@ program
   .description("run an instrument's emulator, reachable as the real instrument, until Ctrl-C")
   .argument("<driver>", catalogs ? `one of ${catalogs.emulators.join(", ")}` : "a driver")
   .option("--link <path>", "where a serial instrument's port appears (default: a temp path)")
-  .option("--port <n>", "TCP port of a Modbus instrument (default: a free one)", integer)
+  .option("--port <n>", "TCP port of a networked instrument (default: a free one)", integer)
   .action(async (driver: string, options: { link?: string; port?: number }) => {
     const { emulateCommand } = await import("./hil-emulate.js");
     process.exitCode = await emulateCommand(driver, options);

@@ -11,6 +11,7 @@ describe("DriverRegistry", () => {
       "epics.signal",
       "eurotherm.3200",
       "keithley.6485",
+      "lakeshore.336",
       "newport.smc100",
       "sim.camera",
       "sim.detector",
@@ -41,7 +42,7 @@ describe("DriverRegistry", () => {
       'unknown driver "sim.detecter" (did you mean "sim.detector"?)',
     );
     expect(driverRegistry.unknownDriverMessage("acme.widget")).toBe(
-      'unknown driver "acme.widget" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
+      'unknown driver "acme.widget" (known drivers: epics.detector, epics.motor, epics.signal, eurotherm.3200, keithley.6485, lakeshore.336, newport.smc100, sim.camera, sim.detector, sim.motor, sim.slits, sim.temperature)',
     );
   });
 });

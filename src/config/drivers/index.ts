@@ -11,6 +11,7 @@ import { simCameraDriver } from "./sim-camera-driver.js";
 import { epicsDetectorDriver, epicsMotorDriver, epicsSignalDriver } from "./epics-drivers.js";
 import { eurothermDriver } from "./eurotherm-driver.js";
 import { keithley6485Driver } from "./keithley-driver.js";
+import { lakeshore336Driver } from "./lakeshore-driver.js";
 import { smc100Driver } from "./smc100-driver.js";
 
 export const driverRegistry = new DriverRegistry()
@@ -22,6 +23,7 @@ export const driverRegistry = new DriverRegistry()
   .register(smc100Driver)
   .register(eurothermDriver)
   .register(keithley6485Driver)
+  .register(lakeshore336Driver)
   .register(epicsMotorDriver)
   .register(epicsDetectorDriver)
   .register(epicsSignalDriver);
