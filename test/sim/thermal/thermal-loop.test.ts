@@ -71,3 +71,33 @@ describe("ThermalLoop", () => {
     expect(() => new ThermalLoop({ ...options, dt: 0 })).toThrow(/dt must be > 0, got 0/);
   });
 });
+
+describe("ThermalLoop heater range and gains", () => {
+  it("delivers heaterScale of the output's power: 0 holds the plant at ambient", () => {
+    const loop = new ThermalLoop({ ...options, heaterScale: 0 });
+    loop.setSetpoint(320, 0);
+    expect(loop.temperatureAt(600)).toBe(295);
+    // The output saturates, asking for heat it does not get.
+    expect(loop.heaterOutputAt(600)).toBe(1);
+    loop.heaterScale = 1;
+    expect(isSettled(loop.temperatureAt(1500), 320, 0.1)).toBe(true);
+    expect(() => (loop.heaterScale = 1.5)).toThrow(/heaterScale must be in \[0, 1\]/);
+  });
+
+  it("at a tenth of the power needs ten times the output to hold the same temperature", () => {
+    const loop = new ThermalLoop({ ...options, heaterScale: 0.1 });
+    loop.setSetpoint(300, 0);
+    expect(isSettled(loop.temperatureAt(3000), 300, 0.1)).toBe(true);
+    // 5 K above ambient on 200 K × 0.1 of power: u = 5/20.
+    expect(loop.heaterOutputAt(3000)).toBeCloseTo(0.25, 3);
+  });
+
+  it("takes new PID gains from the next step", () => {
+    const slow = new ThermalLoop(options);
+    const fast = new ThermalLoop(options);
+    fast.setPid({ kp: 0.5, ki: 0.5 / 60, kd: 0 });
+    slow.setSetpoint(300, 0);
+    fast.setSetpoint(300, 0);
+    expect(fast.temperatureAt(10)).toBeGreaterThan(slow.temperatureAt(10));
+  });
+});
