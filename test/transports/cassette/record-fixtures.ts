@@ -17,17 +17,25 @@ import {
   memoryPair,
   recordModbus,
 } from "../../../src/transports/index.js";
-import { Eurotherm3200Emulator, Keithley6485Emulator, Smc100Emulator } from "../../../sim/index.js";
+import {
+  Eurotherm3200Emulator,
+  Keithley6485Emulator,
+  LakeShore336Emulator,
+  Smc100Emulator,
+} from "../../../sim/index.js";
 import { Smc100Motor, smc100Channel } from "../../../drivers/newport-smc100/index.js";
 import { Eurotherm3200 } from "../../../drivers/eurotherm-3200/index.js";
 import type { Keithley6485Identity } from "../../../drivers/keithley-6485/index.js";
 import { Keithley6485, keithley6485Channel } from "../../../drivers/keithley-6485/index.js";
+import type { LakeShore336Identity } from "../../../drivers/lakeshore-336/index.js";
+import { LakeShore336, lakeshore336Channel } from "../../../drivers/lakeshore-336/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export const SMC100_CASSETTE = join(root, "test/cassettes/newport-smc100/move.jsonl");
 export const EUROTHERM_CASSETTE = join(root, "test/cassettes/eurotherm-3200/read-and-set.jsonl");
 export const KEITHLEY6485_CASSETTE = join(root, "test/cassettes/keithley-6485/read.jsonl");
+export const LAKESHORE336_CASSETTE = join(root, "test/cassettes/lakeshore-336/ramp-and-set.jsonl");
 
 // ---- Newport SMC100 -------------------------------------------------------------------
 
@@ -253,6 +261,104 @@ export async function recordKeithley6485(
   }
 }
 
+// ---- Lake Shore 336 -------------------------------------------------------------------
+
+/** What the Lake Shore scenario saw: the same from the emulator and from its cassette. */
+export interface LakeShore336Outcome {
+  identity: LakeShore336Identity | undefined;
+  reading: Record<string, unknown>;
+  configuration: Record<string, unknown>;
+  /** Ramping (RAMPST?) a moment into the set, the temperature it settled at, then the setpoint. */
+  rampingDuringSet: boolean;
+  settledAt: number;
+  setpoint: number;
+  integral: number;
+  refusal: string;
+}
+
+/** One loop as the scenario drives it: input A, output 1, range Medium written at connect. */
+export function lakeshore336(transport: ByteTransport, clock: Clock): LakeShore336 {
+  const channel = lakeshore336Channel(transport, { clock, timeout: 0.5, retries: 0 });
+  return new LakeShore336({
+    name: "tc1",
+    clock,
+    channel,
+    input: "A",
+    output: 1,
+    range: "Medium",
+    tolerance: 0.1,
+    settleTime: 2,
+    pollPeriod: 1,
+  });
+}
+
+const values = (readings: Readings): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(readings).map(([key, r]) => [key, r.value]));
+
+/**
+ * Connect (*CLS;*IDN?, RANGE 1,2, every setting read), read, read the configuration, ramp at
+ * 30 K/min, set 85 K and settle, write the integral gain, then SETP 1,-5, which the instrument
+ * refuses (*ESR? 16). Every request carries ;*ESR?.
+ */
+export async function lakeshore336Scenario(
+  tc: LakeShore336,
+  clock: Clock,
+): Promise<LakeShore336Outcome> {
+  await tc.connect({ timeout: 2 });
+  const reading = values(await tc.read());
+  const configuration = values(await tc.readConfiguration());
+  await tc.rampRate.set(30);
+  const status = tc.set(85);
+  await clock.sleep(3.5); // between two polls (every 1 s), so the order is the same each time
+  const rampingDuringSet = await tc.ramping.get();
+  await status;
+  const settledAt = await tc.temperature.get();
+  const setpoint = await tc.setpoint.get();
+  await tc.integral.set(25);
+  const integral = await tc.integral.get();
+  const refusal = await Promise.resolve(tc.set(-5)).then(
+    () => "not refused",
+    (error: unknown) => (error as Error).message,
+  );
+  return {
+    identity: tc.info,
+    reading,
+    configuration,
+    rampingDuringSet,
+    settledAt,
+    setpoint,
+    integral,
+    refusal,
+  };
+}
+
+/** Records the Lake Shore scenario against the emulator (77 K, range Off at power-up) into `path`. */
+export async function recordLakeShore336(
+  path = LAKESHORE336_CASSETTE,
+): Promise<LakeShore336Outcome> {
+  const clock = new VirtualClock();
+  const [host, far] = memoryPair("host", "ls336");
+  const emulator = new LakeShore336Emulator({ transport: far, clock, range: 0 });
+  await emulator.start();
+  const writer = new CassetteWriter(path, {
+    kind: "bytes",
+    recorded:
+      "lakeshore-336: LakeShore336 against LakeShore336Emulator over a memory pair on a " +
+      "VirtualClock (test/transports/cassette/record-fixtures.ts): connect with range Medium, " +
+      "read, read the configuration, ramp 30 K/min, set 85 and settle, integral 25, " +
+      "SETP 1,-5 refused (*ESR? 16)",
+    clock,
+  });
+  const tc = lakeshore336(new CassetteRecorder(host, writer), clock);
+  try {
+    return await lakeshore336Scenario(tc, clock);
+  } finally {
+    writer.close();
+    await emulator.close();
+    await host.close();
+  }
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const smc100 = await recordSmc100();
   console.log(`wrote ${SMC100_CASSETTE}`, smc100);
@@ -260,4 +366,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   console.log(`wrote ${EUROTHERM_CASSETTE}`, eurotherm);
   const keithley = await recordKeithley6485();
   console.log(`wrote ${KEITHLEY6485_CASSETTE}`, keithley);
+  const lakeshore = await recordLakeShore336();
+  console.log(`wrote ${LAKESHORE336_CASSETTE}`, lakeshore);
 }
