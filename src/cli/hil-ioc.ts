@@ -14,6 +14,7 @@ import {
   motorSupport,
   parseMacroDefinitions,
   runShellLine,
+  serveDevicesAs,
 } from "../ioc/index.js";
 import { UsageError } from "./usage-error.js";
 
@@ -24,9 +25,14 @@ const optionsSchema = z.object({
   acf: z.string().optional(),
   autosave: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
-  /** A beamline config whose Motor devices back motor records with DTYP "hil Device". */
+  /**
+   * A beamline config whose devices are served as records (all, or its `ioc:` section's);
+   * motor records with DTYP "hil Device", OUT "@m1" in the files drive its device m1.
+   */
   config: z.string().optional(),
   profile: z.string().optional(),
+  /** Goes before every served device's PV name ("BL:" serves m1 as BL:m1). */
+  prefix: z.string().optional(),
   /** Offer the iocsh when stdin is a terminal (commander's default for --no-shell is true). */
   shell: z.boolean().default(true),
 });
@@ -35,8 +41,11 @@ export type IocCommandOptions = z.input<typeof optionsSchema>;
 
 export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   const options = optionsSchema.parse(raw);
-  if (options.db.length === 0 && options.substitutions.length === 0) {
-    throw new UsageError("hil ioc: give at least one --db or --substitutions file");
+  if (options.db.length === 0 && options.substitutions.length === 0 && !options.config) {
+    throw new UsageError("hil ioc: give a --config, or at least one --db or --substitutions file");
+  }
+  if (options.prefix !== undefined && !options.config) {
+    throw new UsageError("hil ioc: --prefix names served devices' PVs; give the --config");
   }
   const macros = new Map<string, string>();
   for (const text of options.macros) {
@@ -61,12 +70,18 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   }
   let ioc: Ioc;
   try {
+    const served = beamline
+      ? await serveDevicesAs(beamline.devices, { prefix: options.prefix })
+      : undefined;
     ioc = await Ioc.start({
       sources,
+      served,
       port: options.port,
       autosaveFile: options.autosave,
       acfFile: options.acf,
-      supports: { motor: motorSupport(deviceMotors(motors)) },
+      supports: {
+        motor: motorSupport(deviceMotors(new Map([...motors, ...(served?.motors ?? [])]))),
+      },
       log: (line) => console.error(line),
     });
   } catch (error) {

@@ -130,7 +130,9 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 program
   .command("ioc")
-  .description("serve EPICS database files over Channel Access, as softIoc does, until Ctrl-C")
+  .description(
+    "serve a beamline's devices and EPICS database files over Channel Access, as softIoc does, until Ctrl-C",
+  )
   .option("--db <file>", "a .db or .template file (repeatable)", collect, [])
   .option("--substitutions <file>", "a .substitutions file (repeatable)", collect, [])
   .option("-m, --macros <defs>", "macros for the files, e.g. P=BL:,M=m1 (repeatable)", collect, [])
@@ -139,9 +141,10 @@ program
   .option("--port <n>", "TCP and UDP port (default: $EPICS_CAS_SERVER_PORT, else 5064)", integer)
   .option(
     "--config <file>",
-    'a beamline config: motor records with DTYP "hil Device", OUT "@m1" drive its device m1',
+    'a beamline config whose devices are served as records; in the files, DTYP "hil Device" with OUT "@m1" drives its device m1',
   )
   .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .option("--prefix <text>", "before every served device's PV name, e.g. BL: (BL:m1, BL:det)")
   .option("--no-shell", "no iocsh even on a terminal")
   .action(async (options) => {
     const { iocCommand } = await import("./hil-ioc.js");

@@ -95,14 +95,22 @@ class Builder {
     }
   }
 
+  /**
+   * A motor record on the device. The motor record moves in steps of MRES and calls a move
+   * done within RDBD: a device takes any position, so the steps are far finer than the
+   * precision shown and the deadband a tenth of its last digit.
+   */
   #motor(motor: Motor, name: string): void {
     this.motors.set(motor.name, motor);
+    const deadband = 10 ** -((motor.precision ?? 3) + 1);
     this.records.push({
       type: "motor",
       name,
       fields: [
         ["DTYP", DEVICE_DTYP],
         ["OUT", `@${motor.name}`],
+        ["MRES", (deadband / 100).toPrecision(1)],
+        ["RDBD", deadband.toPrecision(1)],
       ],
     });
   }
