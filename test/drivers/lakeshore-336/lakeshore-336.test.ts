@@ -5,6 +5,7 @@ import type { WatcherUpdate } from "../../../src/core/index.js";
 import {
   MoveInterruptedError,
   NotConnectedError,
+  StatusTimeoutError,
   VirtualClock,
   isTemperatureController,
   realClock,
@@ -130,21 +131,21 @@ describe("LakeShore336 against the emulator", () => {
     expect(emulator.settings(1)).toMatchObject({ rampOn: false, rampRate: 60 });
   });
 
-  it("range Off leaves the heater at 0 % and the stage at ambient", async () => {
+  it("range Off leaves the heater at 0 % and the stage at ambient, so a set() times out", async () => {
     const { clock, emulator, tc } = await rig();
     await tc.range.set("Off");
     expect(emulator.received).toContain("RANGE 1,0;*ESR?");
     expect(await tc.range.get()).toBe("Off");
-    const status = tc.set(150, { timeout: 60 });
-    await clock.sleep(30);
+    const status = tc.set(150, { timeout: 30 });
+    await expect(status).rejects.toThrow(StatusTimeoutError);
+    expect(clock.now()).toBeCloseTo(30, 6);
     expect(await tc.heater.get()).toBe(0);
     expect(await tc.temperature.get()).toBe(77);
+    // Medium gives a tenth of the power: 30 K above ambient at most.
     await tc.range.set("Medium");
-    await status.then(
-      () => undefined,
-      () => undefined,
-    );
-    expect(emulator.settings(1).range).toBe(2);
+    await clock.sleep(600);
+    expect(await tc.temperature.get()).toBeCloseTo(107, 1);
+    expect(await tc.heater.get()).toBe(100);
   });
 
   it("writes the configured range at connect", async () => {
