@@ -9,6 +9,7 @@ export type {
   Output,
   PidGains,
   RampSetting,
+  ReadingStatusFlag,
   VoltageRange,
 } from "./protocol.js";
 export {
@@ -21,6 +22,7 @@ export {
   OUTPUTS,
   PID_LIMITS,
   RAMP_RATE_LIMITS,
+  READING_STATUS_BITS,
   VOLTAGE_RANGES,
   checkInput,
   checkOutput,
@@ -39,7 +41,10 @@ export {
   parsePid,
   parseRamp,
   parseRampStatus,
+  parseReadingStatus,
   rangeChoices,
+  readingSeverity,
+  readingStatusFlags,
   repliesOf,
 } from "./protocol.js";
 export type { LakeShore336Options } from "./lakeshore-336.js";

@@ -1,7 +1,6 @@
 // The talk with one 336: every request is its commands joined with `;*ESR?`, so it always gets
 // a reply and a refusal shows in it; requests never interleave; a failure becomes a
 // LakeShore336Error naming the device, the port and the request.
-import type { Clock } from "../../src/core/index.js";
 import { ReplyTimeoutError } from "../../src/transports/index.js";
 import type { LakeShore336Channel } from "./lakeshore-336-channel.js";
 import type { LakeShore336Identity } from "./protocol.js";
@@ -18,17 +17,15 @@ import {
 export class LakeShore336Exchanges {
   /** The channel's name, e.g. "tcp:192.168.1.36:7777". */
   readonly port: string;
-  readonly clock: Clock;
   private readonly channel: LakeShore336Channel;
   private readonly device: () => string;
   /** The tail of the queue of exchanges (see exclusive()). */
   private queue: Promise<unknown> = Promise.resolve();
   private identity: LakeShore336Identity | undefined;
 
-  constructor(channel: LakeShore336Channel, clock: Clock, device: () => string) {
+  constructor(channel: LakeShore336Channel, device: () => string) {
     this.port = channel.name;
     this.channel = channel;
-    this.clock = clock;
     this.device = device;
   }
 

@@ -4,6 +4,7 @@
 import type { Clock } from "../../src/core/index.js";
 import { SignalR, SignalRW, datatype } from "../../src/core/index.js";
 import { QuerySignalBackend } from "../../src/transports/index.js";
+import { KelvinBackend } from "./kelvin-backend.js";
 import type { LakeShore336Exchanges } from "./lakeshore-336-exchanges.js";
 import type { Input, Output, PidGains } from "./protocol.js";
 import {
@@ -19,7 +20,7 @@ import {
 } from "./protocol.js";
 
 export interface LakeShore336Signals {
-  /** KRDG? <input>, K. */
+  /** KRDG? <input>, K, with RDGST? <input> as alarm severity. */
   readonly temperature: SignalR<number>;
   /** SETP? / SETP <output>, K. */
   readonly setpoint: SignalRW<number>;
@@ -58,11 +59,7 @@ export function lakeshore336Signals(
     return undefined;
   };
 
-  const temperature = new QuerySignalBackend(datatype.float, {
-    ...kelvin,
-    source: source(`KRDG/${input}`),
-    read: () => exchanges.ask(commands.kelvin(input), parseKelvin),
-  });
+  const temperature = new KelvinBackend(exchanges, input, clock, live);
   const setpoint = new QuerySignalBackend(datatype.float, {
     ...kelvin,
     source: source(`SETP/${output}`),

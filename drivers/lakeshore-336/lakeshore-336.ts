@@ -105,7 +105,7 @@ export class LakeShore336 extends Device implements TemperatureController {
     this.initialRange = options.range;
     this.clock = clock;
     this.pollPeriod = pollPeriod;
-    this.exchanges = new LakeShore336Exchanges(channel, clock, () => this.name);
+    this.exchanges = new LakeShore336Exchanges(channel, () => this.name);
     const s = lakeshore336Signals(this.exchanges, {
       clock,
       input: this.input,

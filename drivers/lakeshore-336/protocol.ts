@@ -54,6 +54,33 @@ export const PID_LIMITS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------
+// Reading status (RDGST?)
+
+/** RDGST? bits; 0 is a valid reading. While any is set, KRDG? is not a temperature. */
+export const READING_STATUS_BITS = {
+  invalid: 1,
+  temperatureUnderRange: 16,
+  temperatureOverRange: 32,
+  sensorZero: 64,
+  sensorOverRange: 128,
+} as const;
+
+export type ReadingStatusFlag = keyof typeof READING_STATUS_BITS;
+
+/** The names of the bits set in an RDGST? value, e.g. ["temperatureOverRange"]. */
+export function readingStatusFlags(status: number): ReadingStatusFlag[] {
+  return (Object.keys(READING_STATUS_BITS) as ReadingStatusFlag[]).filter(
+    (flag) => (status & READING_STATUS_BITS[flag]) !== 0,
+  );
+}
+
+/** EPICS alarm severity of a reading: 3 (invalid) for bit 0, 2 (major) for any other, else 0. */
+export function readingSeverity(status: number): 0 | 2 | 3 {
+  if (status & READING_STATUS_BITS.invalid) return 3;
+  return status === 0 ? 0 : 2;
+}
+
+// ---------------------------------------------------------------------------------------
 // The Standard Event Status Register
 
 /** *ESR? bits. A bad command gets no reply; it only sets one of the error bits. */
@@ -189,6 +216,7 @@ export const commands = {
   clear: (): string => "*CLS",
   eventStatus: (): string => "*ESR?",
   kelvin: (input: Input): string => `KRDG? ${checkInput(input)}`,
+  readingStatus: (input: Input): string => `RDGST? ${checkInput(input)}`,
   setpoint: (output: Output, kelvin?: number): string =>
     kelvin === undefined
       ? `SETP? ${checkOutput(output)}`
@@ -311,6 +339,11 @@ export function parseInteger(reply: string, command: string, max: number): numbe
     throw badReply(command, reply, `a whole number 0..${max}`);
   }
   return Number(text);
+}
+
+/** RDGST?: the status bits, zero-padded to 3 digits (`000`, `032`). */
+export function parseReadingStatus(reply: string, command = "RDGST?"): number {
+  return parseInteger(reply, command, 255);
 }
 
 /** RAMPST?: 1 while the setpoint ramps. */

@@ -34,7 +34,7 @@ export interface LakeShore336EmulatorOptions extends LakeShore336Physics {
  * A Lake Shore 336: requests end in LF (a CR before it is ignored), commands on one line are
  * joined by `;` and the replies of its queries come back joined by `;` on one line ending in
  * CR LF. Set commands are silent; a bad command gets no reply and sets an *ESR? bit. Test
- * hooks: received, dropNextReply, delayReplies, injectGarbage.
+ * hooks: received, dropNextReply, delayReplies, injectGarbage, setReadingStatus.
  */
 export class LakeShore336Emulator {
   readonly clock: Clock;
@@ -103,6 +103,11 @@ export class LakeShore336Emulator {
   /** An output's setpoint, ramp, range and PID gains. */
   settings(output = 1): ReturnType<LakeShore336Instrument["settings"]> {
     return this.instrument.settings(output);
+  }
+
+  /** Makes an input's RDGST? report `bits` (0 clears); KRDG? then sends +0.0000. */
+  setReadingStatus(input: string, bits: number): void {
+    this.instrument.setReadingStatus(input, bits);
   }
 
   /** The event status register (not cleared by looking). */

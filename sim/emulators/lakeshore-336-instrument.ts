@@ -67,6 +67,8 @@ export class LakeShore336Instrument {
   readonly ambient: number;
   readonly identity: string;
   private esr = PON;
+  /** RDGST? bits per input, set by a test to stand for a sensor fault. */
+  private readonly readingStatus = new Map<string, number>();
   private readonly outputs: OutputState[];
   private readonly initialRange: number;
 
@@ -108,6 +110,18 @@ export class LakeShore336Instrument {
     if (index < 0) throw new RangeError(`no input ${input}`);
     const loop = this.outputs[index]?.loop;
     return loop ? loop.temperatureAt(this.clock.now()) : this.ambient;
+  }
+
+  /**
+   * Makes an input's RDGST? report `bits` (0 clears): while any is set, KRDG? sends +0.0000,
+   * as the fact sheet says a 336 typically does. The stage itself goes on as before.
+   */
+  setReadingStatus(input: string, bits: number): void {
+    if (!(INPUTS as readonly string[]).includes(input)) throw new RangeError(`no input ${input}`);
+    if (!Number.isInteger(bits) || bits < 0 || bits > 255) {
+      throw new RangeError(`reading status must be 0..255, got ${bits}`);
+    }
+    this.readingStatus.set(input, bits);
   }
 
   /** An output's settings (a copy), for tests. */
@@ -181,11 +195,16 @@ export class LakeShore336Instrument {
       "KRDG?": (args) => {
         if (args.length !== 1) return { error: CME };
         const [input = ""] = args;
-        if (input === "0")
-          return { reply: INPUTS.map((i) => reading(this.temperature(i))).join(",") };
+        if (input === "0") return { reply: INPUTS.map((i) => this.kelvinReply(i)).join(",") };
         const upper = input.toUpperCase();
         if (!(INPUTS as readonly string[]).includes(upper)) return { error: EXE };
-        return { reply: reading(this.temperature(upper)) };
+        return { reply: this.kelvinReply(upper) };
+      },
+      "RDGST?": (args) => {
+        if (args.length !== 1) return { error: CME };
+        const upper = args[0]!.toUpperCase();
+        if (!(INPUTS as readonly string[]).includes(upper)) return { error: EXE };
+        return { reply: String(this.readingStatus.get(upper) ?? 0).padStart(3, "0") };
       },
       "SETP?": onOutput(0, (state) => ({ reply: signed(state.setpoint, 3) })),
       SETP: onOutput(1, (state, _n, [value]) => {
@@ -248,6 +267,10 @@ export class LakeShore336Instrument {
         return {};
       }),
     };
+  }
+
+  private kelvinReply(input: string): string {
+    return this.readingStatus.get(input) ? "+0.0000" : reading(this.temperature(input));
   }
 
   /** *RST: setpoints to ambient, ramps off, ranges and gains as at power-up. */

@@ -166,9 +166,20 @@ describe("LakeShore336 against the emulator", () => {
     const { emulator, tc } = await rig({ device: { input: "B", output: 2 } });
     await tc.set(90);
     expect(emulator.received).toContain("SETP 2,90;*ESR?");
-    expect(emulator.received).toContain("KRDG? B;*ESR?");
+    expect(emulator.received).toContain("KRDG? B;RDGST? B;*ESR?");
     expect(Math.abs(emulator.temperature("B") - 90)).toBeLessThanOrEqual(0.1);
     expect(emulator.temperature("A")).toBe(77);
+  });
+
+  it("reads RDGST? with each temperature: a sensor fault shows as alarm severity", async () => {
+    const { emulator, tc } = await rig();
+    expect((await tc.read()).tc1).not.toHaveProperty("alarm_severity");
+    emulator.setReadingStatus("A", 32);
+    expect((await tc.read()).tc1).toMatchObject({ value: 0, alarm_severity: 2 });
+    emulator.setReadingStatus("A", 1);
+    expect((await tc.read()).tc1).toMatchObject({ value: 0, alarm_severity: 3 });
+    emulator.setReadingStatus("A", 0);
+    expect((await tc.read()).tc1).toEqual({ value: 77, timestamp: expect.any(Number) });
   });
 
   it("fails a refused command with a LakeShore336Error naming the device, port and *ESR?", async () => {
@@ -211,7 +222,7 @@ describe("LakeShore336 against the emulator", () => {
     const { emulator, tc } = await rig();
     emulator.dropNextReply();
     await expect(tc.temperature.get()).rejects.toThrow(
-      /^tc1 \(Lake Shore 336 at memory:host\): "KRDG\? A;\*ESR\?" got no reply/,
+      /^tc1 \(Lake Shore 336 at memory:host\): "KRDG\? A;RDGST\? A;\*ESR\?" got no reply/,
     );
   });
 

@@ -5,6 +5,7 @@ import {
   ESR_ERROR_MASK,
   LAKESHORE336_LINE,
   LakeShore336Error,
+  READING_STATUS_BITS,
   checkedReplyProblem,
   checkedRequest,
   commands,
@@ -18,7 +19,10 @@ import {
   parsePid,
   parseRamp,
   parseRampStatus,
+  parseReadingStatus,
   rangeChoices,
+  readingSeverity,
+  readingStatusFlags,
   repliesOf,
 } from "../../../drivers/lakeshore-336/index.js";
 
@@ -40,6 +44,7 @@ describe("commands", () => {
   it("builds each query and set", () => {
     expect(commands.identify()).toBe("*IDN?");
     expect(commands.kelvin("A")).toBe("KRDG? A");
+    expect(commands.readingStatus("C")).toBe("RDGST? C");
     expect(commands.setpoint(1)).toBe("SETP? 1");
     expect(commands.setpoint(1, 100)).toBe("SETP 1,100");
     expect(commands.setpoint(2, 4.2)).toBe("SETP 2,4.2");
@@ -173,6 +178,18 @@ describe("replies", () => {
     expect(() => parseRamp("2,+10.0")).toThrow(/expected <0\|1>,<rate>/);
     expect(parsePid("+50.0,+20.0,+0")).toEqual({ p: 50, i: 20, d: 0 });
     expect(() => parsePid("+50.0,+20.0")).toThrow(/expected <P>,<I>,<D>/);
+  });
+
+  it("parse RDGST? and grade a reading's status", () => {
+    expect(parseReadingStatus("000")).toBe(0);
+    expect(parseReadingStatus("032")).toBe(32);
+    expect(() => parseReadingStatus("256")).toThrow(/a whole number 0..255/);
+    expect(readingStatusFlags(0)).toEqual([]);
+    expect(readingStatusFlags(16 | 128)).toEqual(["temperatureUnderRange", "sensorOverRange"]);
+    expect(readingSeverity(0)).toBe(0);
+    expect(readingSeverity(32)).toBe(2);
+    expect(readingSeverity(1 | 32)).toBe(3);
+    expect(READING_STATUS_BITS.sensorZero).toBe(64);
   });
 
   it("parse *IDN? and tell a 336 from another model", () => {

@@ -70,6 +70,18 @@ describe("LakeShore336Emulator", () => {
     expect(await ask("KRDG? 0")).toMatch(/^\+273\.1\d\d,\+4\.20000,\+4\.20000,\+4\.20000$/);
   });
 
+  it("answers RDGST? zero-padded, and +0.0000 for KRDG? while a status bit is set", async () => {
+    const { ask, emulator } = await rig();
+    expect(await ask("RDGST? A")).toBe("000");
+    emulator.setReadingStatus("A", 32);
+    expect(await ask("RDGST? A")).toBe("032");
+    expect(await ask("KRDG? A")).toBe("+0.0000");
+    expect(await ask("KRDG? 0")).toBe("+0.0000,+77.0000,+77.0000,+77.0000");
+    emulator.setReadingStatus("A", 0);
+    expect(await ask("KRDG? A")).toBe("+77.0000");
+    expect(await ask("RDGST? E;*ESR?")).toBe("144");
+  });
+
   it("is silent on sets and answers their settings", async () => {
     const { send, ask } = await rig();
     expect(await send(["SETP 1,100", "RAMP 1,1,5", "RANGE 1,2", "PID 1,25,10.5,3"])).toEqual([]);
