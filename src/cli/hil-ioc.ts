@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { z } from "zod";
 import { readServerEnvironment } from "../ca/index.js";
 import type { Beamline } from "../config/index.js";
-import { Motor, realClock } from "../core/index.js";
+import { type Device, Motor, realClock } from "../core/index.js";
 import {
   type DbSource,
   deviceMotors,
@@ -15,6 +15,7 @@ import {
   parseMacroDefinitions,
   runShellLine,
   serveDevicesAs,
+  type ServeDevicesOptions,
 } from "../ioc/index.js";
 import { UsageError } from "./usage-error.js";
 
@@ -71,7 +72,7 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   let ioc: Ioc;
   try {
     const served = beamline
-      ? await serveDevicesAs(beamline.devices, { prefix: options.prefix })
+      ? await serveDevicesAs(...servingOf(beamline, options.prefix))
       : undefined;
     ioc = await Ioc.start({
       sources,
@@ -97,6 +98,26 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
   await ioc.close();
   await beamline?.close();
   return 0;
+}
+
+/**
+ * The devices the config's `ioc:` section serves (every one without it), with their record
+ * names and scans; `--prefix` replaces the section's prefix.
+ */
+function servingOf(
+  beamline: Beamline,
+  prefix: string | undefined,
+): [ReadonlyMap<string, Device>, ServeDevicesOptions] {
+  const section = beamline.config.ioc;
+  const chosen = section?.devices;
+  const devices = new Map([...beamline.devices].filter(([name]) => !chosen || chosen.has(name)));
+  const names: Record<string, string> = {};
+  const scans: Record<string, string> = {};
+  for (const [name, settings] of chosen ?? []) {
+    if (settings.pv) names[name] = settings.pv;
+    if (settings.scan) scans[name] = settings.scan;
+  }
+  return [devices, { prefix: prefix ?? section?.prefix ?? "", names, scans }];
 }
 
 /** The devices of a config; loaded only when asked for, as the config layer takes a while. */

@@ -13,13 +13,57 @@ export const profileSchema = z.enum(["sim", "real", "mock"]);
 
 export type Profile = z.infer<typeof profileSchema>;
 
+/** When a served device's input records process: EPICS's SCAN choices (menuScan). */
+const scanSchema = z.enum([
+  "Passive",
+  "Event",
+  "I/O Intr",
+  "10 second",
+  "5 second",
+  "2 second",
+  "1 second",
+  ".5 second",
+  ".2 second",
+  ".1 second",
+]);
+
+/** How `hil ioc --config` serves one device: its record name and its input records' scan. */
+const servedDeviceSchema = z.strictObject({
+  pv: z.string().min(1).optional(),
+  scan: scanSchema.optional(),
+});
+
+/** The `ioc:` section: which devices `hil ioc --config` serves, and under which names. */
+export const iocSectionSchema = z.strictObject({
+  /** Goes before every PV name ("BL:" serves m1 as BL:m1). */
+  prefix: z.string().default(""),
+  /** The devices served (default: every one), as a list or with their settings. */
+  devices: z
+    .union([z.array(identifierSchema), z.record(identifierSchema, servedDeviceSchema.nullish())])
+    .optional(),
+});
+
 /** The top level of a config file. */
 export const fileSchema = z.strictObject({
   include: z.array(z.string().min(1)).optional(),
   /** Defaults for the run start documents. */
   metadata: z.record(z.string(), z.unknown()).optional(),
   devices: z.record(z.string(), z.unknown()).nullish(),
+  ioc: iocSectionSchema.optional(),
 });
+
+/** One served device's settings from the `ioc:` section. */
+export interface ServedDevice {
+  /** Its record name without the prefix (default: the device's name). */
+  readonly pv?: string;
+  readonly scan?: z.infer<typeof scanSchema>;
+}
+
+/** The `ioc:` section, checked: `devices` undefined serves every device. */
+export interface IocSection {
+  readonly prefix: string;
+  readonly devices?: ReadonlyMap<string, ServedDevice>;
+}
 
 const baud = configNumber(z.number().int().positive());
 const port = configNumber(z.number().int().min(1).max(65535));
@@ -121,4 +165,6 @@ export interface BeamlineConfig {
   readonly devices: readonly DeviceConfig[];
   /** Every device is built by a sim.* driver, or all are mocked: pick a VirtualClock. */
   readonly isSimulated: boolean;
+  /** How `hil ioc --config` serves the devices; undefined serves every one, unprefixed. */
+  readonly ioc?: IocSection;
 }

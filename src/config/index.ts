@@ -19,7 +19,9 @@ export { substituteEnv } from "./read-config-tree.js";
 export type {
   BeamlineConfig,
   DeviceConfig,
+  IocSection,
   Profile,
+  ServedDevice,
   Transport,
   TransportType,
 } from "./config-schema.js";

@@ -8,6 +8,8 @@ import { ProblemList, describeValue, didYouMean, schemaKeysAt } from "./config-e
 import {
   type BeamlineConfig,
   type DeviceConfig,
+  type IocSection,
+  type ServedDevice,
   type Profile,
   type Transport,
   deviceSchema,
@@ -16,7 +18,12 @@ import {
   twinSchema,
 } from "./config-schema.js";
 import { driverRegistry } from "./drivers/index.js";
-import { type Environment, type RawDevice, readConfigTree } from "./read-config-tree.js";
+import {
+  type Environment,
+  type RawDevice,
+  type RawIocSection,
+  readConfigTree,
+} from "./read-config-tree.js";
 import type { DriverRegistry, DriverSpec } from "./registry.js";
 import type { PathSegment } from "./source-file.js";
 
@@ -52,6 +59,7 @@ export async function loadConfig(
     if (device) resolved.push(device);
   }
   checkReferences(resolved, [...tree.devices.keys()], problems);
+  const ioc = tree.ioc ? iocSectionOf(tree.ioc, [...tree.devices.keys()], problems) : undefined;
   problems.throwIfAny();
   const devices = resolved.map((d) => d.config);
   return {
@@ -62,7 +70,28 @@ export async function loadConfig(
     devices,
     // Mocked devices wait on nothing real either: the run may take virtual time.
     isSimulated: profile === "mock" || devices.every((d) => d.simulated),
+    ...(ioc ? { ioc } : {}),
   };
+}
+
+/** The `ioc:` section with its device list checked against the config's devices. */
+function iocSectionOf(
+  { section, source }: RawIocSection,
+  known: readonly string[],
+  problems: ProblemList,
+): IocSection {
+  if (section.devices === undefined) return { prefix: section.prefix };
+  const entries: [string, ServedDevice][] = Array.isArray(section.devices)
+    ? section.devices.map((name) => [name, {}])
+    : Object.entries(section.devices).map(([name, settings]) => [name, settings ?? {}]);
+  entries.forEach(([name], index) => {
+    if (known.includes(name)) return;
+    const listed = Array.isArray(section.devices);
+    const hint = didYouMean(name, known, ` (devices: ${known.join(", ") || "none"})`);
+    const path = ["ioc", "devices", listed ? index : name];
+    problems.add(source, path, `no device "${name}" to serve${hint}`, listed ? "value" : "key");
+  });
+  return { prefix: section.prefix, devices: new Map(entries) };
 }
 
 export type LoadBeamlineOptions = LoadConfigOptions & Omit<BuildDevicesOptions, "registry">;

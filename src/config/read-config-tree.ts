@@ -3,7 +3,8 @@
 import { dirname, resolve } from "node:path";
 import { isScalar, visit } from "yaml";
 import { type ProblemList, describeValue, didYouMean } from "./config-error.js";
-import { fileSchema } from "./config-schema.js";
+import type { z } from "zod";
+import { fileSchema, type iocSectionSchema } from "./config-schema.js";
 import { SourceFile, pathOf } from "./source-file.js";
 import { identifierSchema } from "./value-schemas.js";
 
@@ -16,16 +17,25 @@ export interface RawDevice {
   readonly source: SourceFile;
 }
 
+/** The `ioc:` section as written, with the file it came from (for locating its problems). */
+export interface RawIocSection {
+  readonly section: z.infer<typeof iocSectionSchema>;
+  readonly source: SourceFile;
+}
+
 /** A file and everything it includes, merged. */
 export interface ConfigTree {
   readonly files: readonly SourceFile[];
   readonly metadata: Record<string, unknown>;
   readonly devices: ReadonlyMap<string, RawDevice>;
+  /** The last file's that has one: the including file's wins. */
+  readonly ioc?: RawIocSection;
 }
 
 interface Layer {
   metadata: Record<string, unknown>;
   devices: Map<string, RawDevice>;
+  ioc?: RawIocSection;
 }
 
 export interface ReadTreeOptions {
@@ -90,7 +100,7 @@ class TreeReader {
       problems.add(
         source,
         [],
-        `expected a mapping of include, metadata and devices, got ${describeValue(data)}`,
+        `expected a mapping of include, metadata, devices and ioc, got ${describeValue(data)}`,
       );
       return emptyLayer();
     }
@@ -103,6 +113,7 @@ class TreeReader {
     this.merge(merged, {
       metadata: file.metadata ?? {},
       devices: this.devicesOf(source, file.devices ?? {}),
+      ioc: file.ioc ? { section: file.ioc, source } : undefined,
     });
     return merged;
   }
@@ -116,7 +127,7 @@ class TreeReader {
       problems.add(
         source,
         [key],
-        `unknown key "${key}"${didYouMean(key, Object.keys(shape), " (expected include, metadata or devices)")}`,
+        `unknown key "${key}"${didYouMean(key, Object.keys(shape), " (expected include, metadata, devices or ioc)")}`,
         "key",
       );
     }
@@ -133,6 +144,7 @@ class TreeReader {
       include: section("include", shape.include),
       metadata: section("metadata", shape.metadata),
       devices: section("devices", shape.devices),
+      ioc: section("ioc", shape.ioc),
     };
   }
 
@@ -181,6 +193,7 @@ class TreeReader {
   /** Later layers win; a device defined twice is an error unless the later one says override. */
   private merge(target: Layer, layer: Layer): void {
     Object.assign(target.metadata, layer.metadata);
+    if (layer.ioc) target.ioc = layer.ioc;
     for (const device of layer.devices.values()) {
       const earlier = target.devices.get(device.name);
       if (earlier && earlier !== device && !isOverride(device.entry)) {

@@ -210,3 +210,54 @@ describe("device references in a config", () => {
     expect([...beamline.devices.keys()]).toEqual(["c", "b", "a"]);
   });
 });
+
+describe("the ioc: section", () => {
+  const write = async (text: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), "hil-config-ioc-"));
+    const file = join(dir, "served.yaml");
+    await writeFile(file, text);
+    return file;
+  };
+  const devices =
+    "devices:\n  m1: { driver: sim.motor }\n  det: { driver: sim.detector, peak: { motors: [m1], centre: 0, sigma: 1, amplitude: 1, background: 0 } }\n";
+
+  it("gives the prefix and each served device's record name and scan", async () => {
+    const file = await write(
+      `${devices}ioc:\n  prefix: "BL:"\n  devices:\n    m1:\n    det: { pv: DET1, scan: ".5 second" }\n`,
+    );
+    const { ioc } = await loadConfig(file);
+    expect(ioc?.prefix).toBe("BL:");
+    expect([...ioc!.devices!]).toEqual([
+      ["m1", {}],
+      ["det", { pv: "DET1", scan: ".5 second" }],
+    ]);
+  });
+
+  it("takes a plain list, and without devices serves every one", async () => {
+    const listed = await loadConfig(await write(`${devices}ioc: { devices: [det] }\n`));
+    expect([...listed.ioc!.devices!.keys()]).toEqual(["det"]);
+    expect(listed.ioc!.prefix).toBe("");
+    const all = await loadConfig(await write(`${devices}ioc: { prefix: "X:" }\n`));
+    expect(all.ioc).toEqual({ prefix: "X:" });
+    expect((await loadConfig(await write(devices))).ioc).toBeUndefined();
+  });
+
+  it("names an unknown device at its key, with close names", async () => {
+    const file = await write(`${devices}ioc:\n  devices:\n    m2: {}\n    det:\n`);
+    expect(await problemLines(loadConfig(file))).toEqual([
+      `${file}:6:5 ioc.devices.m2: no device "m2" to serve (did you mean "m1"?)`,
+    ]);
+  });
+
+  it("names a bad scan and an unknown key at their values", async () => {
+    const file = await write(
+      `${devices}ioc:\n  devices:\n    det: { scan: "3 second", name: x }\n`,
+    );
+    const lines = await problemLines(loadConfig(file));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /:6:18 ioc\.devices\.det\.scan: expected one of .*"\.1 second", got "3 second"$/,
+    );
+    expect(lines[1]).toMatch(/:6:30 ioc\.devices\.det\.name: unknown key "name"$/);
+  });
+});

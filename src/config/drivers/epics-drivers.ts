@@ -32,9 +32,12 @@ export const epicsMotorDriver: DriverSpec<z.infer<typeof noParams>> = {
 };
 
 const detectorParams = z.strictObject({
-  /** PV suffixes after the prefix, areaDetector's names by default. */
+  /**
+   * PV suffixes after the prefix: areaDetector's Acquire and AcquireTime, and the value under
+   * the prefix itself, as `hil ioc` serves a detector.
+   */
   acquire: z.string().min(1).default(":Acquire"),
-  value: z.string().min(1).default(":Value"),
+  value: z.string().default(""),
   exposure: z.string().min(1).default(":AcquireTime"),
 });
 
