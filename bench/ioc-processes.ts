@@ -26,19 +26,31 @@ export function softIocAvailable(): boolean {
   return existsSync(join(epicsFolder, "bin/softIoc"));
 }
 
-function command(kind: IocKind, db: string, port: number): [string, string[]] {
+/** What an IOC serves: a .db file, or (hil ioc only) a beamline config's devices. */
+export type IocSource = string | { readonly config: string; readonly prefix: string };
+
+function command(kind: IocKind, source: IocSource, port: number): [string, string[]] {
   if (kind === "softIoc") {
+    if (typeof source !== "string") throw new Error("softIoc serves .db files only");
     const dbd = join(epicsFolder, "dbd/softIoc.dbd");
-    return [join(epicsFolder, "bin/softIoc"), ["-D", dbd, "-S", "-d", db]];
+    return [join(epicsFolder, "bin/softIoc"), ["-D", dbd, "-S", "-d", source]];
   }
+  const served =
+    typeof source === "string"
+      ? ["--db", source]
+      : ["--config", source.config, "--prefix", source.prefix];
   return [
     process.execPath,
-    [join(root, "bin/hil.js"), "ioc", "--db", db, "--port", String(port), "--no-shell"],
+    [join(root, "bin/hil.js"), "ioc", ...served, "--port", String(port), "--no-shell"],
   ];
 }
 
-/** Starts an IOC on `db` and waits until a CA get of `probe` is answered. */
-export async function startIoc(kind: IocKind, db: string, probe: string): Promise<IocProcess> {
+/** Starts an IOC on `source` and waits until a CA get of `probe` is answered. */
+export async function startIoc(
+  kind: IocKind,
+  source: IocSource,
+  probe: string,
+): Promise<IocProcess> {
   const port = await unusedTcpUdpPort();
   const env = {
     PATH: process.env.PATH ?? "",
@@ -51,7 +63,7 @@ export async function startIoc(kind: IocKind, db: string, probe: string): Promis
     EPICS_CA_AUTO_ADDR_LIST: "NO",
     EPICS_CA_REPEATER_PORT: String(port + 1),
   };
-  const [program, args] = command(kind, db, port);
+  const [program, args] = command(kind, source, port);
   const started = performance.now();
   const child = spawn(program, args, { env, stdio: ["ignore", "ignore", "ignore"] });
   const client = new CaClient({

@@ -4,6 +4,7 @@ import { engineBench } from "./engine.bench.js";
 import { hdf5Bench } from "./hdf5.bench.js";
 import { iocBench } from "./ioc.bench.js";
 import { modbusBench } from "./modbus.bench.js";
+import { scanCaBench } from "./scan-ca.bench.js";
 import { simBench } from "./sim.bench.js";
 import { transportsBench } from "./transports.bench.js";
 
@@ -19,5 +20,7 @@ console.log("\n# Channel Access over loopback\n");
 await caBench();
 console.log("\n# IOC beside EPICS base's softIoc: start-up, memory, 10 Hz scanning\n");
 await iocBench();
+console.log("\n# scans through Channel Access: served sim devices, and softIoc\n");
+await scanCaBench();
 console.log("\n# HDF5 frames: writer against raw writes, camera frames per second\n");
 await hdf5Bench();
