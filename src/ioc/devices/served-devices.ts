@@ -171,7 +171,10 @@ class Builder {
     const types = recordTypesOf(signal);
     const key = await describeOf(signal);
     const address = signal.name;
-    this.channels.set(address, new SignalChannel(signal, types.mapping));
+    const channel = new SignalChannel(signal, types.mapping);
+    // Asked now, so a periodic record's first pass has the device's value, not UDF.
+    channel.read();
+    this.channels.set(address, channel);
     const input = (recordName: string): RecordPlan =>
       inputRecord(types.input, recordName, address, scan, metadataFields(types.input, key, signal));
     if (readOnly || !isWritable(signal)) {
