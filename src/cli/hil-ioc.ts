@@ -27,8 +27,9 @@ const optionsSchema = z.object({
   autosave: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
   /**
-   * A beamline config whose devices are served as records (all, or its `ioc:` section's);
-   * motor records with DTYP "hil Device", OUT "@m1" in the files drive its device m1.
+   * A beamline config whose devices are served as records (all, or its `ioc:` section's; beside
+   * database files only with that section or --prefix); motor records with DTYP "hil Device",
+   * OUT "@m1" in the files drive its device m1.
    */
   config: z.string().optional(),
   profile: z.string().optional(),
@@ -64,16 +65,20 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
     macros,
   }));
   // A motor record with DTYP "hil Device" and OUT "@m1" drives the config's device m1.
-  const beamline = options.config ? await devicesOf(options.config, options.profile) : undefined;
+  const loaded = options.config ? await devicesOf(options.config, options.profile) : undefined;
+  const beamline = loaded?.beamline;
   const motors = new Map<string, Motor>();
   for (const [name, device] of beamline?.devices ?? []) {
     if (device instanceof Motor) motors.set(name, device);
   }
   let ioc: Ioc;
   try {
-    const served = beamline
-      ? await serveDevicesAs(...servingOf(beamline, options.prefix))
-      : undefined;
+    // The devices are the IOC's records unless database files are served; beside those, an
+    // ioc: section or --prefix asks for them.
+    const files = options.db.length + options.substitutions.length;
+    const wanted = files === 0 || options.prefix !== undefined || beamline?.config.ioc;
+    const served =
+      loaded && wanted ? await serveDevicesAs(...servingOf(loaded, options.prefix)) : undefined;
     ioc = await Ioc.start({
       sources,
       served,
@@ -81,7 +86,9 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
       autosaveFile: options.autosave,
       acfFile: options.acf,
       supports: {
-        motor: motorSupport(deviceMotors(new Map([...motors, ...(served?.motors ?? [])]))),
+        motor: motorSupport(
+          deviceMotors(new Map([...motors, ...(served?.motors ?? [])]), loaded?.unconnected),
+        ),
       },
       log: (line) => console.error(line),
     });
@@ -105,7 +112,7 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
  * names and scans; `--prefix` replaces the section's prefix.
  */
 function servingOf(
-  beamline: Beamline,
+  { beamline, unconnected }: ServedBeamline,
   prefix: string | undefined,
 ): [ReadonlyMap<string, Device>, ServeDevicesOptions] {
   const section = beamline.config.ioc;
@@ -117,13 +124,29 @@ function servingOf(
     if (settings.pv) names[name] = settings.pv;
     if (settings.scan) scans[name] = settings.scan;
   }
-  return [devices, { prefix: prefix ?? section?.prefix ?? "", names, scans }];
+  return [devices, { prefix: prefix ?? section?.prefix ?? "", names, scans, unconnected }];
+}
+
+/** A config's devices, and those that did not connect with why (served all the same). */
+interface ServedBeamline {
+  readonly beamline: Beamline;
+  readonly unconnected: ReadonlyMap<string, Error>;
 }
 
 /** The devices of a config; loaded only when asked for, as the config layer takes a while. */
-async function devicesOf(path: string, profile: string | undefined): Promise<Beamline> {
+async function devicesOf(path: string, profile: string | undefined): Promise<ServedBeamline> {
   const { buildDevices, loadConfig } = await import("../config/index.js");
-  return buildDevices(await loadConfig(path, { profile }), { clock: realClock, seed: 0 });
+  let unconnected: ReadonlyMap<string, Error> = new Map();
+  const beamline = await buildDevices(await loadConfig(path, { profile }), {
+    clock: realClock,
+    seed: 0,
+    // Served all the same, in alarm, as an IOC starts without its hardware.
+    keepUnconnected: (error) => {
+      unconnected = error.failures;
+      console.error(`hil ioc: ${error.message}`);
+    },
+  });
+  return { beamline, unconnected };
 }
 
 /** Where clients find it: "127.0.0.1, TCP and UDP port 5064", or every interface. */

@@ -19,6 +19,11 @@ export interface BuildDevicesOptions {
   registry?: DriverRegistry;
   /** Sees each link a driver asks for, to wrap or replace it (default: the config's own). */
   links?: LinkHook;
+  /**
+   * Keeps the devices that fail to connect instead of failing the build, and is told which:
+   * an IOC serves them, INVALID, as EPICS serves records of hardware that is not there.
+   */
+  keepUnconnected?: (error: NotConnectedError) => void;
 }
 
 /** One device to build on its own: an entry of a loaded config, or one kept elsewhere. */
@@ -69,6 +74,10 @@ export async function buildDevices(
       mock: config.profile === "mock",
     });
   } catch (error) {
+    if (error instanceof NotConnectedError && options.keepUnconnected) {
+      options.keepUnconnected(error);
+      return new Beamline(config, clock, devices);
+    }
     // What did connect lets go of its ports and sockets, so the process can end.
     await Promise.allSettled([...devices.values()].map((device) => device.disconnect()));
     throw error;

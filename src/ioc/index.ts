@@ -15,6 +15,8 @@ export {
   IocProvider,
   IocRecord,
   type RecordSupport,
+  SEVR,
+  STAT,
   deviceMotors,
   motorSupport,
   type MotorResolver,

@@ -141,7 +141,8 @@ export async function serveDevices(
 /** The served devices' records as one more file, their motors and channels as device support. */
 function withServed(options: IocOptions, served: ServedDevices): IocOptions {
   const files = options.files ?? nodeFileAccess;
-  const motors = options.supports?.motor ?? motorSupport(deviceMotors(served.motors));
+  const motors =
+    options.supports?.motor ?? motorSupport(deviceMotors(served.motors, served.unconnected));
   return {
     ...options,
     sources: [...options.sources, { path: SERVED_PATH }],

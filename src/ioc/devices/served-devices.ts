@@ -9,6 +9,7 @@ import {
   type Device,
   isTemperatureController,
   Motor,
+  NotConnectedError,
   SignalR,
   type TemperatureController,
 } from "../../core/index.js";
@@ -40,6 +41,11 @@ export interface ServeDevicesOptions {
    * second, as its temperature drifts without telling.
    */
   readonly scans?: Readonly<Record<string, string>>;
+  /**
+   * Devices that did not connect, with why: served all the same, every record in a COMM alarm,
+   * INVALID, as an IOC serves records of hardware that is not there.
+   */
+  readonly unconnected?: ReadonlyMap<string, Error>;
 }
 
 /** The generated database and what its "hil Device" records reach. */
@@ -49,9 +55,27 @@ export interface ServedDevices {
   readonly text: string;
   readonly channels: ReadonlyMap<string, DeviceChannel>;
   readonly motors: ReadonlyMap<string, Motor>;
+  /** The motors (by address) that did not connect, with why. */
+  readonly unconnected: ReadonlyMap<string, Error>;
 }
 
 const IO_INTR = "I/O Intr";
+
+/** A device that did not connect: every read and write fails with why. */
+class UnreachableChannel implements DeviceChannel {
+  constructor(private readonly why: string) {}
+  read(): ChannelState {
+    return { error: this.why };
+  }
+  watch(news: () => void): () => void {
+    // Once, so an I/O Intr record shows the alarm rather than staying undefined.
+    queueMicrotask(news);
+    return () => undefined;
+  }
+  write(): Promise<FieldValue | undefined> {
+    return Promise.reject(new Error(this.why));
+  }
+}
 
 /** A write that runs a device action (trigger, set) and completes with it. */
 class ActionChannel implements DeviceChannel {
@@ -74,6 +98,9 @@ class Builder {
   readonly records: RecordPlan[] = [];
   readonly channels = new Map<string, DeviceChannel>();
   readonly motors = new Map<string, Motor>();
+  readonly unconnected = new Map<string, Error>();
+  /** Why the device being served did not connect, if it did not. */
+  #unreachable: string | undefined;
 
   constructor(private readonly options: ServeDevicesOptions) {}
 
@@ -81,6 +108,8 @@ class Builder {
     const base = `${this.options.prefix ?? ""}${this.options.names?.[name] ?? name}`;
     const defaultScan = isTemperatureController(device) ? "1 second" : IO_INTR;
     const scan = this.options.scans?.[name] ?? defaultScan;
+    const failure = this.options.unconnected?.get(name);
+    this.#unreachable = failure ? `not connected: ${causeOf(failure)}` : undefined;
     if (device instanceof Motor) {
       this.#motor(device, base);
       return;
@@ -102,6 +131,7 @@ class Builder {
    */
   #motor(motor: Motor, name: string): void {
     this.motors.set(motor.name, motor);
+    if (this.#unreachable) this.unconnected.set(motor.name, new Error(this.#unreachable));
     const deadband = 10 ** -((motor.precision ?? 3) + 1);
     this.records.push({
       type: "motor",
@@ -159,7 +189,10 @@ class Builder {
     write: (value: FieldValue) => Promise<FieldValue | undefined>,
     fields: [string, string][] = [],
   ): void {
-    this.channels.set(address, new ActionChannel(write));
+    this.channels.set(
+      address,
+      this.#unreachable ? new UnreachableChannel(this.#unreachable) : new ActionChannel(write),
+    );
     this.records.push(outputRecord(type, name, address, fields, undefined));
   }
 
@@ -169,25 +202,35 @@ class Builder {
     scan: string,
   ): Promise<void> {
     const types = recordTypesOf(signal);
-    const key = await describeOf(signal);
+    const key = this.#unreachable ? undefined : await describeOf(signal);
     const address = signal.name;
-    const channel = new SignalChannel(signal, types.mapping);
-    // Asked now, so a periodic record's first pass has the device's value, not UDF.
-    channel.read();
-    this.channels.set(address, channel);
+    if (this.#unreachable) {
+      this.channels.set(address, new UnreachableChannel(this.#unreachable));
+    } else {
+      const channel = new SignalChannel(signal, types.mapping);
+      // Asked now, so a periodic record's first pass has the device's value, not UDF.
+      channel.read();
+      this.channels.set(address, channel);
+    }
     const input = (recordName: string): RecordPlan =>
       inputRecord(types.input, recordName, address, scan, metadataFields(types.input, key, signal));
     if (readOnly || !isWritable(signal)) {
       this.records.push(input(name));
       return;
     }
-    const initial = await initialText(signal, types.mapping);
+    const initial = this.#unreachable ? undefined : await initialText(signal, types.mapping);
     const metadata = metadataFields(types.output, key, signal);
     this.records.push(
       outputRecord(types.output, name, address, metadata, initial),
       input(`${name}_RBV`),
     );
   }
+}
+
+/** The innermost reasons of a connect failure, on one line (AMSG shows one). */
+function causeOf(error: Error): string {
+  if (!(error instanceof NotConnectedError)) return error.message;
+  return [...error.failures.values()].map(causeOf).join("; ");
 }
 
 /** The signals and motors of a device's tree, leaves first found first. */
@@ -235,6 +278,6 @@ export async function serveDevicesAs(
 ): Promise<ServedDevices> {
   const builder = new Builder(options);
   for (const [name, device] of devices) await builder.serve(name, device);
-  const { records, channels, motors } = builder;
-  return { records, text: databaseText(records), channels, motors };
+  const { records, channels, motors, unconnected } = builder;
+  return { records, text: databaseText(records), channels, motors, unconnected };
 }

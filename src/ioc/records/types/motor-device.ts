@@ -4,8 +4,14 @@ import type { Motor } from "../../../core/index.js";
 import { SimMotor } from "../../../../sim/index.js";
 import type { IocRecord } from "../record.js";
 
+/** A motor record's device, and why it is not connected when it is not. */
+export interface ResolvedMotor {
+  readonly motor: Motor;
+  readonly unconnected?: string;
+}
+
 /** Gives a motor record the Motor device it drives. */
-export type MotorResolver = (record: IocRecord) => Motor;
+export type MotorResolver = (record: IocRecord) => ResolvedMotor;
 
 /** The motor record's DTYP choices, by index. */
 export const MOTOR_DEVICES = { SIM: 0, DEVICE: 1 } as const;
@@ -95,14 +101,18 @@ export function deviceNameOf(record: IocRecord): string | undefined {
 
 /**
  * The resolver of an IOC given Motor devices by name: DTYP "hil Device" records take the one
- * OUT "@name" names, the others a sim motor. An unknown name fails the IOC's start.
+ * OUT "@name" names, the others a sim motor. An unknown name fails the IOC's start; a device
+ * in `unconnected` is served with the reason (a COMM alarm, INVALID).
  */
-export function deviceMotors(devices: ReadonlyMap<string, Motor>): MotorResolver {
+export function deviceMotors(
+  devices: ReadonlyMap<string, Motor>,
+  unconnected: ReadonlyMap<string, Error> = new Map(),
+): MotorResolver {
   return (record) => {
-    if (record.num("DTYP") !== MOTOR_DEVICES.DEVICE) return simMotorOf(record);
+    if (record.num("DTYP") !== MOTOR_DEVICES.DEVICE) return { motor: simMotorOf(record) };
     const name = deviceNameOf(record);
     const motor = name === undefined ? undefined : devices.get(name);
-    if (motor) return motor;
+    if (motor) return { motor, unconnected: unconnected.get(name!)?.message };
     const known = [...devices.keys()].join(", ") || "none";
     const out = record.text("OUT");
     throw new Error(

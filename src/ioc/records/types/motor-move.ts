@@ -114,10 +114,13 @@ export function startMotion(
   }
   const motor = state.motor;
   const home = homeCommand(motor);
+  const unreachable = state.axis.commError;
   const command =
-    kind === "home" && home
-      ? home
-      : () => motor.set(kind === "home" ? 0 : dial - state.calibration);
+    unreachable !== undefined
+      ? () => Promise.reject(new Error(unreachable)) // nothing is sent to a device out of reach
+      : kind === "home" && home
+        ? home
+        : () => motor.set(kind === "home" ? 0 : dial - state.calibration);
   void run(record, state, id, command);
 }
 
@@ -135,7 +138,9 @@ async function run(
     failure = error instanceof Error ? error : new Error(String(error));
   }
   if (state.motion !== id) return;
-  const position = await state.motor.readback.get().catch(() => state.position);
+  // A device that cannot say where it is leaves the axis where it was last known.
+  const reported = await state.motor.readback.get().catch(() => NaN);
+  const position = Number.isFinite(reported) ? reported : state.position;
   if (state.motion !== id) return;
   record.host.resume(record, () => motionEnded(record, state, position, failure));
 }
@@ -236,13 +241,22 @@ export function watchDevice(record: IocRecord, state: MotorState): void {
   };
   const unwatch = state.unwatch;
   unwatch.push(
-    motor.readback.subscribeValue((position) => {
-      state.position = position;
-      // A put that came first has said where the record goes: keep it.
-      if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
-      state.synced = true;
-      atRest();
-    }),
+    motor.readback.subscribeValue(
+      (position) => {
+        state.position = position;
+        state.axis.commError = undefined;
+        // A put that came first has said where the record goes: keep it.
+        if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
+        state.synced = true;
+        atRest();
+      },
+      {
+        onError: (error) => {
+          state.axis.commError = error.message;
+          atRest();
+        },
+      },
+    ),
   );
   unwatch.push(
     motor.moving.subscribeValue((moving) => {

@@ -34,6 +34,8 @@ export interface AxisStatus {
   atHome: boolean;
   /** Why the last motion failed, when it did for a reason other than a stop. */
   problem: string | undefined;
+  /** Why the device cannot be reached (not connected, its readback failing), while it cannot. */
+  commError: string | undefined;
 }
 
 export function restingAxis(): AxisStatus {
@@ -45,6 +47,7 @@ export function restingAxis(): AxisStatus {
     homed: false,
     atHome: false,
     problem: undefined,
+    commError: undefined,
   };
 }
 
@@ -58,6 +61,7 @@ function statusWord(axis: AxisStatus): number {
   if (axis.homed) word |= MSTA.HOMED;
   if (axis.atHome) word |= MSTA.HOME;
   if (axis.problem !== undefined) word |= MSTA.PROBLEM;
+  if (axis.commError !== undefined) word |= MSTA.COMM_ERR;
   return word;
 }
 
@@ -75,7 +79,10 @@ export function showAxis(record: IocRecord, axis: AxisStatus): void {
   record.update("LLS", (same ? axis.minusLimit : axis.plusLimit) ? 1 : 0);
 }
 
-/** alarm_sub: limit switches and soft-limit violations with HLSV, then axis problems. */
+/**
+ * alarm_sub: limit switches and soft-limit violations with HLSV, a device out of reach (MSTA's
+ * COMM_ERR: COMM, INVALID), then axis problems.
+ */
 function raiseAlarms(record: IocRecord, axis: AxisStatus): void {
   const hlsv = record.num("HLSV");
   const limits = softLimitsDefined(record);
@@ -85,6 +92,7 @@ function raiseAlarms(record: IocRecord, axis: AxisStatus): void {
   } else if (hlsv && (record.num("LLS") || (limits && dval < record.num("DLLM")))) {
     record.raiseAlarm(STAT.LOW, hlsv);
   }
+  if (axis.commError !== undefined) record.raiseAlarm(STAT.COMM, SEVR.INVALID, axis.commError);
   if (axis.problem !== undefined) record.raiseAlarm(STAT.STATE, SEVR.MAJOR, axis.problem);
 }
 

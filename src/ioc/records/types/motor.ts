@@ -4,6 +4,7 @@
 // a new target reach the record while it moves.
 import type { Motor } from "../../../core/index.js";
 import { menus } from "../../db/index.js";
+import { SEVR, STAT } from "../alarm-codes.js";
 import { DBE_PROPERTY, type IocRecord } from "../record.js";
 import type { FieldMetadata, RecordSupport } from "../support.js";
 import { finish, numericMetadata } from "./common.js";
@@ -51,12 +52,15 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): Motor | unde
     record.set("DVAL", dialOf(record, record.num("VAL")));
   }
   driveFromDial(record);
-  const motor = resolveMotor(record);
+  const { motor, unconnected } = resolveMotor(record);
   const limitsUnset = record.num("DHLM") === 0 && record.num("DLLM") === 0;
   if (adoptDeviceSettings(record, motor)) userLimitsFromDial(record);
   const state = newMotorState(motor, record.num("DVAL"));
   record.private = state;
-  watchDevice(record, state);
+  // A device that did not connect is served all the same, in alarm, as an IOC without its
+  // controller; its moves fail.
+  state.axis.commError = unconnected;
+  if (unconnected === undefined) watchDevice(record, state);
   readbackFromDial(record, dialPosition(state));
   record.set("LVAL", record.num("VAL"));
   record.set("LDVL", record.num("DVAL"));
@@ -64,10 +68,12 @@ function initMotor(record: IocRecord, resolveMotor: MotorResolver): Motor | unde
   record.set("LVIO", 0);
   record.set("LSPG", record.num("SPMG"));
   record.udf = false;
-  record.set("STAT", 0);
-  record.set("SEVR", 0);
+  record.set("STAT", unconnected === undefined ? STAT.NO_ALARM : STAT.COMM);
+  record.set("SEVR", unconnected === undefined ? SEVR.NO_ALARM : SEVR.INVALID);
+  record.set("AMSG", unconnected ?? "");
   showAxis(record, state.axis);
-  return limitsUnset && !softLimitsDefined(record) ? motor : undefined;
+  const askLimits = limitsUnset && !softLimitsDefined(record) && unconnected === undefined;
+  return askLimits ? motor : undefined;
 }
 
 /** A controller's limits, asked for at start, as the record's dial limits (and VAL's). */
@@ -102,7 +108,9 @@ function motorMetadata(record: IocRecord, field: string): FieldMetadata {
 }
 
 /** The motor record's support, its axes given by `resolveMotor` (default: sim motors). */
-export function motorSupport(resolveMotor: MotorResolver = simMotorOf): RecordSupport {
+export function motorSupport(
+  resolveMotor: MotorResolver = (record) => ({ motor: simMotorOf(record) }),
+): RecordSupport {
   return {
     init: (record) => {
       const askLimits = initMotor(record, resolveMotor);
