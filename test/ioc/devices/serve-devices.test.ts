@@ -3,7 +3,7 @@
 // controller set through Setpoint, and a device error shown as a COMM alarm, INVALID.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datatype, Device, realClock, simSignalR, simSignalRW } from "../../../src/core/index.js";
-import type { Ioc} from "../../../src/ioc/index.js";
+import type { Ioc } from "../../../src/ioc/index.js";
 import { serveDevices } from "../../../src/ioc/index.js";
 import { SimDetector, SimMotor, SimTemperatureController } from "../../../sim/index.js";
 import { pyepics } from "../../support/peers.js";
