@@ -6,7 +6,9 @@ describe("isTemperatureController", () => {
   const clock = new VirtualClock();
 
   it("recognises a heater loop by its temperature, setpoint, ramp and heater signals", () => {
-    expect(isTemperatureController(new SimTemperatureController({ name: "tc1", clock }))).toBe(true);
+    expect(isTemperatureController(new SimTemperatureController({ name: "tc1", clock }))).toBe(
+      true,
+    );
   });
 
   it("does not take a motor for one", () => {
