@@ -160,6 +160,39 @@ program
     process.exitCode = await caRepeaterCommand(options);
   });
 
+function seconds(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError("expected seconds > 0");
+  return value;
+}
+
+const caTimeoutOption = [
+  "-w, --timeout <sec>",
+  "seconds to wait for the PVs (default 1)",
+  seconds,
+] as const;
+
+program
+  .command("caget")
+  .description("read PVs once and print them as EPICS caget does")
+  .argument("<pv...>", "PV names")
+  .option(...caTimeoutOption)
+  .action(async (pvs: string[], options: { timeout?: number }) => {
+    const { cagetCommand } = await import("./hil-ca.js");
+    process.exitCode = await cagetCommand(pvs, options);
+  });
+
+program
+  .command("camonitor")
+  .description("print every update of PVs as EPICS camonitor does, until Ctrl-C")
+  .argument("<pv...>", "PV names")
+  .option(...caTimeoutOption)
+  .action(async (pvs: string[], options: { timeout?: number }) => {
+    const { camonitorCommand } = await import("./hil-ca.js");
+    process.exitCode = await camonitorCommand(pvs, options);
+  });
+
 try {
   await program.parseAsync();
 } catch (error) {
