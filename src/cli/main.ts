@@ -141,7 +141,7 @@ program
   .option("--port <n>", "TCP and UDP port (default: $EPICS_CAS_SERVER_PORT, else 5064)", integer)
   .option(
     "--config <file>",
-    'a beamline config whose devices are served as records; in the files, DTYP "hil Device" with OUT "@m1" drives its device m1',
+    'a beamline config: its devices served as records (beside --db files: with its ioc: section or --prefix); DTYP "hil Device", OUT "@m1" in a file drives its device m1',
   )
   .option(profileOption, profileHelp, process.env.HIL_PROFILE)
   .option("--prefix <text>", "before every served device's PV name, e.g. BL: (BL:m1, BL:det)")

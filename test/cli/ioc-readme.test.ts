@@ -9,18 +9,11 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { caEnvironment, epicsFolder } from "../support/epics-peer.js";
 import { epicsBase, socat } from "../support/peers.js";
+import { readmeSection } from "../support/readme.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
 import { type HilResult, root, startHil } from "./run-hil.js";
 
-const readme = readFileSync(join(root, "README.md"), "utf8");
-const title = "## Serve EPICS databases: hil ioc";
-const section = readme.slice(readme.indexOf(title), readme.indexOf("\n## ", readme.indexOf(title)));
-
-/** The lines of the section's sh blocks, comments removed. */
-const shellLines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
-  .flatMap((block) => block[1]!.split("\n"))
-  .map((line) => line.replace(/\s+#.*$/, "").trim())
-  .filter((line) => line !== "");
+const { shellLines } = readmeSection("## Serve EPICS databases: hil ioc");
 
 const iocCommands = shellLines.filter((line) => line.startsWith("hil ioc "));
 const args = (line: string): string[] => line.split(/\s+/).slice(1);
