@@ -87,7 +87,11 @@ export async function iocCommand(raw: IocCommandOptions): Promise<number> {
       acfFile: options.acf,
       supports: {
         motor: motorSupport(
-          deviceMotors(new Map([...motors, ...(served?.motors ?? [])]), loaded?.unconnected),
+          deviceMotors(
+            new Map([...motors, ...(served?.motors ?? [])]),
+            // A served motor's reason is the innermost one, one line for AMSG.
+            new Map([...(loaded?.unconnected ?? []), ...(served?.unconnected ?? [])]),
+          ),
         ),
       },
       log: (line) => console.error(line),

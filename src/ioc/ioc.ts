@@ -58,10 +58,11 @@ export class Ioc {
     const options = given.served ? withServed(given, given.served) : given;
     const clock = options.clock ?? realClock;
     const log = options.log ?? (() => {});
-    const parsed = loadDatabase(options.sources, {
-      files: options.files ?? nodeFileAccess,
-      includePaths: options.includePaths,
-    });
+    const parsed = loadDatabase(
+      options.sources,
+      { files: options.files ?? nodeFileAccess, includePaths: options.includePaths },
+      options.served?.database,
+    );
     const files = options.files ?? nodeFileAccess;
     const acf = options.acfFile ? loadAcf(options.acfFile, { files }) : undefined;
     const database = new IocDatabase(parsed, {
@@ -138,22 +139,16 @@ export async function serveDevices(
   return Ioc.start({ ...options, sources: options.sources ?? [], served });
 }
 
-/** The served devices' records as one more file, their motors and channels as device support. */
+/** The served devices' motors and channels as device support. */
 function withServed(options: IocOptions, served: ServedDevices): IocOptions {
-  const files = options.files ?? nodeFileAccess;
   const motors =
     options.supports?.motor ?? motorSupport(deviceMotors(served.motors, served.unconnected));
   return {
     ...options,
-    sources: [...options.sources, { path: SERVED_PATH }],
-    files: { read: (path) => (path === SERVED_PATH ? served.text : files.read(path)) },
     supports: { ...options.supports, motor: motors },
     deviceChannels: (address) => served.channels.get(address) ?? options.deviceChannels?.(address),
   };
 }
-
-/** How problems in the generated records are located. */
-const SERVED_PATH = "(served devices)";
 
 async function restoreAndTrack(
   database: IocDatabase,

@@ -12,8 +12,8 @@ export interface HilResult {
 }
 
 export interface HilProcess {
-  /** Resolves once stdout or stderr has shown `text`. */
-  waitFor(text: string): Promise<void>;
+  /** Resolves once stdout or stderr has shown `text` (or a match of the pattern). */
+  waitFor(text: string | RegExp): Promise<void>;
   /** What it has printed so far, stdout then stderr. */
   output(): string;
   write(text: string): void;
@@ -28,10 +28,12 @@ export function startHil(args: string[], env: Record<string, string> = {}): HilP
   });
   let stdout = "";
   let stderr = "";
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const waiters: Array<{ text: string | RegExp; resolve: () => void }> = [];
+  const shows = (output: string, text: string | RegExp): boolean =>
+    typeof text === "string" ? output.includes(text) : text.test(output);
   const check = (): void => {
     for (const waiter of waiters.splice(0)) {
-      if (stdout.includes(waiter.text) || stderr.includes(waiter.text)) waiter.resolve();
+      if (shows(stdout, waiter.text) || shows(stderr, waiter.text)) waiter.resolve();
       else waiters.push(waiter);
     }
   };
@@ -52,7 +54,7 @@ export function startHil(args: string[], env: Record<string, string> = {}): HilP
         waiters.push({ text, resolve });
         check();
         void done.then(() =>
-          reject(new Error(`hil ended before showing "${text}":\n${stdout}\n${stderr}`)),
+          reject(new Error(`hil ended before showing "${String(text)}":\n${stdout}\n${stderr}`)),
         );
       }),
     output: () => stdout + stderr,

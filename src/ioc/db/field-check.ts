@@ -34,6 +34,25 @@ export function checkRecord(record: DbRecord, problems: DbProblemList): void {
   }
 }
 
+/**
+ * Why a value cannot go in a field of a record type (a field it lacks, a string too long, a
+ * number of the wrong kind), or undefined when it can.
+ */
+export function fieldValueProblem(type: string, name: string, value: string): string | undefined {
+  const table = recordTypeTables[type];
+  if (!table) return `no record type "${type}"`;
+  const at = { file: "", line: 0, col: 0 };
+  const record = { type, name: "", at, fields: new Map(), infos: new Map(), aliases: [] };
+  return fieldProblem(record, table, { name, value, at });
+}
+
+/** The size of a string field of a record type, with its terminating zero; undefined for others. */
+export function stringFieldSize(type: string, name: string): number | undefined {
+  const table = recordTypeTables[type];
+  const spec = table && specOf(table, name);
+  return typeof spec === "object" && spec.type === "STRING" ? spec.size : undefined;
+}
+
 function specOf(table: RecordTypeTable, name: string): FieldSpec | undefined {
   return Object.hasOwn(commonFields, name)
     ? commonFields[name]

@@ -410,7 +410,7 @@ export const recordTypeTables: Readonly<Record<string, RecordTypeTable>> = {
     },
   },
   aao: {
-    devices: ["Soft Channel"],
+    devices: ["Soft Channel", HIL],
     fields: {
       ...arrayValue("aaoPOST"),
       OUT: "OUTLINK",

@@ -1,7 +1,9 @@
 // The records that serve one signal, chosen by its datatype and access, with the units,
-// precision and limits its describe() gives, written as .db text.
+// precision and limits its describe() gives; made as database records directly (no text to
+// escape or expand), each value fitted to its field as a record type holds it.
 import type { DataKey, SignalR } from "../../core/index.js";
 import { SignalRW } from "../../core/index.js";
+import { type DbRecord, fieldValueProblem, stringFieldSize } from "../db/index.js";
 import { DEVICE_DTYP } from "../records/index.js";
 import {
   arrayMapping,
@@ -29,6 +31,10 @@ interface RecordTypes {
 }
 
 const MAX_STATES = 16;
+/** Elements an array record holds at least. */
+const MIN_ARRAY_ELEMENTS = 1024;
+/** Bytes of an mbb state string, with its terminating zero. */
+const STATE_SIZE = 26;
 const STATE_FIELDS = [
   "ZR",
   "ON",
@@ -50,7 +56,8 @@ const STATE_FIELDS = [
 
 export function recordTypesOf(signal: SignalR<unknown>): RecordTypes {
   const { dtype, choices } = signal.datatype;
-  if (choices && choices.length <= MAX_STATES) {
+  const fit = (choice: string): boolean => Buffer.byteLength(choice, "utf8") < STATE_SIZE;
+  if (choices && choices.length <= MAX_STATES && choices.every(fit)) {
     return { input: "mbbi", output: "mbbo", mapping: choiceMapping(choices) };
   }
   switch (dtype) {
@@ -61,17 +68,17 @@ export function recordTypesOf(signal: SignalR<unknown>): RecordTypes {
     case "string":
       return { input: "stringin", output: "stringout", mapping: textMapping };
     case "array":
-      return { input: "waveform", output: "waveform", mapping: arrayMapping };
+      return { input: "waveform", output: "aao", mapping: arrayMapping };
     default:
       return { input: "ai", output: "ao", mapping: numberMapping };
   }
 }
 
 /** The fields a data key gives a record: EGU, PREC, display and drive limits, states. */
-export function metadataFields(
+export function metadataFields<T>(
   type: string,
   key: DataKey | undefined,
-  signal: SignalR<unknown>,
+  signal: SignalR<T>,
 ): [string, string][] {
   const fields: [string, string][] = [];
   const choices = signal.datatype.choices;
@@ -80,15 +87,15 @@ export function metadataFields(
     choices.forEach((_, index) => fields.push([`${STATE_FIELDS[index]}VL`, String(index)]));
   }
   if (type === "bi" || type === "bo") fields.push(["ZNAM", "false"], ["ONAM", "true"]);
-  if (type === "waveform") {
+  if (type === "waveform" || type === "aao") {
     fields.push(["FTVL", signal.datatype.dtypeNumpy === "<i4" ? "LONG" : "DOUBLE"]);
-    fields.push(["NELM", String(Math.max(key?.shape[0] ?? 0, 1))]);
+    // An array may be empty or short when described (nothing acquired yet): room to grow.
+    fields.push(["NELM", String(Math.max(key?.shape[0] ?? 0, MIN_ARRAY_ELEMENTS))]);
   }
   if (!key || type.startsWith("string") || type.startsWith("mbb") || type.startsWith("b")) {
     return fields;
   }
-  // EGU holds 15 characters.
-  if (key.units) fields.push(["EGU", key.units.slice(0, 15)]);
+  if (key.units) fields.push(["EGU", key.units]);
   if (key.precision !== undefined) fields.push(["PREC", String(key.precision)]);
   const display = key.limits?.display ?? key.limits?.control;
   if (display?.high != null && display.low != null) {
@@ -132,15 +139,40 @@ export function outputRecord(
 export const isWritable = (signal: SignalR<unknown>): signal is SignalRW<unknown> =>
   signal instanceof SignalRW;
 
-/** .db text: `record(type, "name") { field(NAME, "value") ... }`. */
-export function databaseText(plans: readonly RecordPlan[]): string {
-  const quote = (text: string): string => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  return plans
-    .map(
-      ({ type, name, fields }) =>
-        `record(${type}, ${quote(name)}) {\n` +
-        fields.map(([field, value]) => `  field(${field}, ${quote(value)})\n`).join("") +
-        "}\n",
-    )
-    .join("");
+/** Where problems with a served record point (no file holds them). */
+export const SERVED_FILE = "(served devices)";
+
+/** The plans as database records, each value fitted to its field or left out. */
+export function databaseRecords(plans: readonly RecordPlan[]): DbRecord[] {
+  return plans.map(({ type, name, fields }, index) => {
+    const at = { file: SERVED_FILE, line: index + 1, col: 1 };
+    const record: DbRecord = { type, name, at, fields: new Map(), infos: new Map(), aliases: [] };
+    for (const [field, given] of fields) {
+      const value = fitted(type, field, given);
+      if (value !== undefined) record.fields.set(field, { name: field, value, at });
+    }
+    return record;
+  });
+}
+
+/**
+ * A value as the field can hold it: a string cut to the field's size (whole characters, one
+ * line), an integer field's number rounded; undefined for what the record type cannot take
+ * (PREC of a longin, an infinite limit).
+ */
+function fitted(type: string, field: string, given: string): string | undefined {
+  let value = given.replace(/[\r\n\t]+/g, " ");
+  const size = stringFieldSize(type, field);
+  if (size !== undefined) value = truncateBytes(value, size - 1);
+  if (fieldValueProblem(type, field, value) === undefined) return value;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number)) return undefined;
+  const rounded = String(Math.round(number));
+  return fieldValueProblem(type, field, rounded) === undefined ? rounded : undefined;
+}
+
+function truncateBytes(text: string, bytes: number): string {
+  let cut = text;
+  while (Buffer.byteLength(cut, "utf8") > bytes) cut = [...cut].slice(0, -1).join("");
+  return cut;
 }

@@ -20,7 +20,7 @@ import {
   type FieldValue,
 } from "../records/index.js";
 import {
-  databaseText,
+  databaseRecords,
   inputRecord,
   isWritable,
   metadataFields,
@@ -28,7 +28,8 @@ import {
   type RecordPlan,
   recordTypesOf,
 } from "./record-plan.js";
-import { SignalChannel, type ValueMapping } from "./signal-channel.js";
+import { numberMapping, SignalChannel, type ValueMapping } from "./signal-channel.js";
+import type { DbRecord } from "../db/index.js";
 
 export interface ServeDevicesOptions {
   /** Goes before every PV name: "BL:" serves m1 as BL:m1. */
@@ -51,8 +52,8 @@ export interface ServeDevicesOptions {
 /** The generated database and what its "hil Device" records reach. */
 export interface ServedDevices {
   readonly records: readonly RecordPlan[];
-  /** The .db text of the records, as `hil ioc --print-db` shows it. */
-  readonly text: string;
+  /** The records as a database file would define them. */
+  readonly database: readonly DbRecord[];
   readonly channels: ReadonlyMap<string, DeviceChannel>;
   readonly motors: ReadonlyMap<string, Motor>;
   /** The motors (by address) that did not connect, with why. */
@@ -101,13 +102,18 @@ class Builder {
   readonly unconnected = new Map<string, Error>();
   /** Why the device being served did not connect, if it did not. */
   #unreachable: string | undefined;
+  /** What each record name serves, so two things never share a name unnoticed. */
+  readonly #serving = new Map<string, string>();
 
   constructor(private readonly options: ServeDevicesOptions) {}
 
   async serve(name: string, device: Device): Promise<void> {
-    const base = `${this.options.prefix ?? ""}${this.options.names?.[name] ?? name}`;
+    const { names = {}, scans = {} } = this.options;
+    const own = <V>(table: Readonly<Record<string, V>>): V | undefined =>
+      Object.hasOwn(table, name) ? table[name] : undefined;
+    const base = `${this.options.prefix ?? ""}${own(names) ?? name}`;
     const defaultScan = isTemperatureController(device) ? "1 second" : IO_INTR;
-    const scan = this.options.scans?.[name] ?? defaultScan;
+    const scan = own(scans) ?? defaultScan;
     const failure = this.options.unconnected?.get(name);
     this.#unreachable = failure ? `not connected: ${causeOf(failure)}` : undefined;
     if (device instanceof Motor) {
@@ -116,7 +122,7 @@ class Builder {
     }
     const placed = new Map<Device, Placement>();
     if (device instanceof Detector) this.#detector(device, base, placed);
-    if (isTemperatureController(device)) this.#temperature(device, base, placed);
+    if (isTemperatureController(device)) await this.#temperature(device, base, placed);
     for (const leaf of leaves(device)) {
       const name = `${base}${suffixOf(device, leaf)}`;
       if (leaf instanceof Motor) this.#motor(leaf, name);
@@ -126,23 +132,27 @@ class Builder {
 
   /**
    * A motor record on the device. The motor record moves in steps of MRES and calls a move
-   * done within RDBD: a device takes any position, so the steps are far finer than the
-   * precision shown and the deadband a tenth of its last digit.
+   * done within RDBD: a device takes any position, so the steps are finer than the precision
+   * shown and the deadband a tenth of its last digit.
    */
   #motor(motor: Motor, name: string): void {
     this.motors.set(motor.name, motor);
     if (this.#unreachable) this.unconnected.set(motor.name, new Error(this.#unreachable));
     const deadband = 10 ** -((motor.precision ?? 3) + 1);
-    this.records.push({
-      type: "motor",
-      name,
-      fields: [
-        ["DTYP", DEVICE_DTYP],
-        ["OUT", `@${motor.name}`],
-        ["MRES", (deadband / 100).toPrecision(1)],
-        ["RDBD", deadband.toPrecision(1)],
-      ],
-    });
+    // Raw positions are 32-bit: steps of a tenth of the deadband reach ±2e8 deadbands.
+    this.#add(
+      {
+        type: "motor",
+        name,
+        fields: [
+          ["DTYP", DEVICE_DTYP],
+          ["OUT", `@${motor.name}`],
+          ["MRES", (deadband / 10).toPrecision(1)],
+          ["RDBD", deadband.toPrecision(1)],
+        ],
+      },
+      `motor ${motor.name}`,
+    );
   }
 
   /** `<base>:Acquire` triggers, completing when the acquisition has; `:AcquireTime` the exposure. */
@@ -171,11 +181,23 @@ class Builder {
   }
 
   /** The temperature under the base name; `:Setpoint` sets it, completing once settled. */
-  #temperature(device: TemperatureController, base: string, placed: Map<Device, Placement>): void {
-    this.#action(`${device.name}.set`, "ao", `${base}:Setpoint`, async (value) => {
+  async #temperature(
+    device: TemperatureController,
+    base: string,
+    placed: Map<Device, Placement>,
+  ): Promise<void> {
+    // Units, precision and the first value as the setpoint signal has them.
+    const key = this.#unreachable ? undefined : await describeOf(device.setpoint);
+    const initial = this.#unreachable
+      ? undefined
+      : await initialText(device.setpoint, numberMapping);
+    const write = async (value: FieldValue): Promise<undefined> => {
       await device.set(Number(value));
       return undefined;
-    });
+    };
+    const fields = metadataFields("ao", key, device.setpoint);
+    if (initial !== undefined) fields.push(["VAL", initial]);
+    this.#action(`${device.name}.set`, "ao", `${base}:Setpoint`, write, fields);
     placed.set(device.temperature, { name: base });
     placed.set(device.setpoint, { name: `${base}:Setpoint_RBV`, readOnly: true });
     placed.set(device.rampRate, { name: `${base}:RampRate` });
@@ -193,7 +215,16 @@ class Builder {
       address,
       this.#unreachable ? new UnreachableChannel(this.#unreachable) : new ActionChannel(write),
     );
-    this.records.push(outputRecord(type, name, address, fields, undefined));
+    this.#add(outputRecord(type, name, address, fields, undefined), address);
+  }
+
+  #add(plan: RecordPlan, serves: string): void {
+    const earlier = this.#serving.get(plan.name);
+    if (earlier !== undefined) {
+      throw new Error(`record "${plan.name}" would serve both ${earlier} and ${serves}`);
+    }
+    this.#serving.set(plan.name, serves);
+    this.records.push(plan);
   }
 
   async #signal(
@@ -215,15 +246,13 @@ class Builder {
     const input = (recordName: string): RecordPlan =>
       inputRecord(types.input, recordName, address, scan, metadataFields(types.input, key, signal));
     if (readOnly || !isWritable(signal)) {
-      this.records.push(input(name));
+      this.#add(input(name), address);
       return;
     }
     const initial = this.#unreachable ? undefined : await initialText(signal, types.mapping);
     const metadata = metadataFields(types.output, key, signal);
-    this.records.push(
-      outputRecord(types.output, name, address, metadata, initial),
-      input(`${name}_RBV`),
-    );
+    this.#add(outputRecord(types.output, name, address, metadata, initial), address);
+    this.#add(input(`${name}_RBV`), `${address} (its readback)`);
   }
 }
 
@@ -249,7 +278,7 @@ function suffixOf(root: Device, leaf: Device): string {
   return leaf.name === root.name ? "" : `:${leaf.name.slice(root.name.length + 1)}`;
 }
 
-async function describeOf(signal: SignalR<unknown>): Promise<DataKey | undefined> {
+async function describeOf<T>(signal: SignalR<T>): Promise<DataKey | undefined> {
   try {
     return Object.values(await signal.describe())[0];
   } catch {
@@ -258,8 +287,8 @@ async function describeOf(signal: SignalR<unknown>): Promise<DataKey | undefined
 }
 
 /** The device's value as an output record starts (asyn's initial readback); none if it cannot say. */
-async function initialText(
-  signal: SignalR<unknown>,
+async function initialText<T>(
+  signal: SignalR<T>,
   mapping: ValueMapping,
 ): Promise<string | undefined> {
   try {
@@ -279,5 +308,5 @@ export async function serveDevicesAs(
   const builder = new Builder(options);
   for (const [name, device] of devices) await builder.serve(name, device);
   const { records, channels, motors, unconnected } = builder;
-  return { records, text: databaseText(records), channels, motors, unconnected };
+  return { records, database: databaseRecords(records), channels, motors, unconnected };
 }

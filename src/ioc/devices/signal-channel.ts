@@ -34,7 +34,11 @@ export const textMapping: ValueMapping = {
 /** An enumeration served as an mbbi/mbbo: the state index on the wire, the choice in the signal. */
 export function choiceMapping(choices: readonly string[]): ValueMapping {
   return {
-    toField: (value) => Math.max(choices.indexOf(String(value)), 0),
+    // A value that is none of the choices is past the states: the mbbi's unknown-state alarm.
+    toField: (value) => {
+      const index = choices.indexOf(String(value));
+      return index < 0 ? choices.length : index;
+    },
     fromField: (value) => {
       const choice = choices[Number(value)];
       if (choice === undefined) throw new Error(`no state ${String(value)} of ${choices.length}`);

@@ -59,6 +59,7 @@ export class IocDatabase implements RecordHost {
   readonly #caLinks: CaLinks | undefined;
   readonly #deviceChannels: DeviceChannels;
   readonly #channelWatches: (() => void)[] = [];
+  readonly #channelWatched = new Set<IocRecord>();
   readonly log: (message: string) => void;
 
   constructor(database: DbDatabase, options: IocDatabaseOptions) {
@@ -228,6 +229,7 @@ export class IocDatabase implements RecordHost {
     if (field === "SCAN" || field === "EVNT") {
       this.#scanner.remove(record);
       this.#scanner.add(record);
+      if (field === "SCAN") this.#watchChannel(record);
     } else if (record.info(field)?.isLink) {
       this.#resolveLink(record, field);
     }
@@ -298,7 +300,7 @@ export class IocDatabase implements RecordHost {
     try {
       const link = parseLink(text);
       record.links.set(field, link);
-      if (link.kind === "hardware") this.#bindChannel(record, link);
+      if (link.kind === "hardware") this.#bindChannel(record, field, link);
       if (link.kind !== "pv") return;
       link.target = this.record(link.recordName);
       if (!link.target && this.#caLinks) {
@@ -317,25 +319,30 @@ export class IocDatabase implements RecordHost {
   }
 
   /** A "hil Device" record's address names one of the served devices' channels. */
-  #bindChannel(record: IocRecord, link: HardwareLink): void {
+  #bindChannel(record: IocRecord, field: string, link: HardwareLink): void {
     if (record.kind.devices[record.num("DTYP")] !== DEVICE_DTYP) return;
     // The motor record's support finds its Motor device itself.
     if (record.type === "motor") return;
     const address = link.text.slice(1).trim();
-    link.channel = this.#deviceChannels(address);
-    if (!link.channel) {
+    const channel = this.#deviceChannels(address);
+    if (!channel) {
       throw new Error(`record "${record.name}": "${link.text}" names no served device signal`);
     }
+    if (field === "OUT" && !channel.write) {
+      throw new Error(`record "${record.name}": OUT "${link.text}" names a read-only signal`);
+    }
+    link.channel = channel;
   }
 
   /**
-   * An I/O Intr record served from a device processes whenever the device has news (the
-   * scan chosen at start: a periodic one asks its device at each pass instead).
+   * An I/O Intr record served from a device processes whenever the device has news (a
+   * periodic one asks its device at each pass instead; one put to I/O Intr starts listening).
    */
   #watchChannel(record: IocRecord): void {
     const link = record.links.get("INP");
     if (link?.kind !== "hardware" || !link.channel) return;
-    if (record.num("SCAN") !== SCAN_IO_INTR) return;
+    if (record.num("SCAN") !== SCAN_IO_INTR || this.#channelWatched.has(record)) return;
+    this.#channelWatched.add(record);
     const news = (): void => {
       // At once rather than queued: a client told an acquisition is done reads its result.
       if (record.num("SCAN") === SCAN_IO_INTR && !record.pact) this.process(record);
