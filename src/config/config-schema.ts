@@ -2,6 +2,7 @@
 // its devices and their transports, then the checked types the rest of the code uses.
 import { z } from "zod";
 import type { Kind } from "../core/index.js";
+import { menus } from "../ioc/index.js";
 import type { Position } from "./source-file.js";
 import { configNumber, identifierSchema, rangeSchema } from "./value-schemas.js";
 
@@ -13,19 +14,8 @@ export const profileSchema = z.enum(["sim", "real", "mock"]);
 
 export type Profile = z.infer<typeof profileSchema>;
 
-/** When a served device's input records process: EPICS's SCAN choices (menuScan). */
-const scanSchema = z.enum([
-  "Passive",
-  "Event",
-  "I/O Intr",
-  "10 second",
-  "5 second",
-  "2 second",
-  "1 second",
-  ".5 second",
-  ".2 second",
-  ".1 second",
-]);
+/** When a served device's input records process: EPICS's SCAN choices. */
+const scanSchema = z.enum(menus.menuScan as [string, ...string[]]);
 
 /** How `hil ioc --config` serves one device: its record name and its input records' scan. */
 const servedDeviceSchema = z.strictObject({

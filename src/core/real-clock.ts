@@ -17,20 +17,27 @@ export class RealClock implements Clock {
     return sleepOn(this, seconds, options.signal);
   }
 
+  /**
+   * Calls back once `seconds` have passed, never sooner. Node's timers count whole
+   * milliseconds from the loop's cached time, so they can fire up to a millisecond early and
+   * never wait less than one: the last stretch is checked on each turn of the event loop.
+   */
   schedule(seconds: number, callback: () => void): Timer {
-    if (seconds >= SHORTEST_TIMEOUT) {
-      const handle = setTimeout(callback, seconds * 1000);
-      return { cancel: () => clearTimeout(handle) };
-    }
-    // Node's timers wait at least a millisecond: a shorter wait (a simulated exposure of a
-    // microsecond) checks the time on each turn of the event loop instead, never firing early.
     const due = this.now() + Math.max(0, seconds);
+    let timeout: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
     const check = (): void => {
       if (this.now() >= due) callback();
-      else handle = setImmediate(check);
+      else immediate = setImmediate(check);
     };
-    let handle = setImmediate(check);
-    return { cancel: () => clearImmediate(handle) };
+    if (seconds >= SHORTEST_TIMEOUT) timeout = setTimeout(check, seconds * 1000);
+    else immediate = setImmediate(check);
+    return {
+      cancel: () => {
+        clearTimeout(timeout);
+        clearImmediate(immediate);
+      },
+    };
   }
 }
 

@@ -8,7 +8,13 @@ export {
   type ServedDevices,
 } from "./devices/index.js";
 export { runShellLine, type ShellContext, type ShellResult } from "./shell.js";
-export { type DbSource, DbError, loadDatabase, parseMacroDefinitions } from "./db/index.js";
+export {
+  type DbSource,
+  DbError,
+  loadDatabase,
+  menus,
+  parseMacroDefinitions,
+} from "./db/index.js";
 export {
   IocDatabase,
   type IocDatabaseOptions,

@@ -15,6 +15,17 @@ describe("RealClock.schedule", () => {
     expect(fired - started).toBeLessThan(0.5);
   });
 
+  it("fires millisecond waits no sooner than asked, though Node's timers may", async () => {
+    for (let i = 0; i < 20; i++) {
+      const seconds = 0.001 + i * 0.0003;
+      const started = clock.now();
+      const fired = await new Promise<number>((done) =>
+        clock.schedule(seconds, () => done(clock.now())),
+      );
+      expect(fired - started).toBeGreaterThanOrEqual(seconds);
+    }
+  });
+
   it("never fires a cancelled short wait", async () => {
     let fired = false;
     clock.schedule(0, () => (fired = true)).cancel();

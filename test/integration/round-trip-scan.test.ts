@@ -46,9 +46,8 @@ async function runScan(
   ]);
   expect(docs.at(-1)).toMatchObject(["stop", { exit_status: "success" }]);
   const events = docs.flatMap(([name, doc]) => (name === "event" ? [doc as Event] : []));
-  // To the motor record's deadband (RDBD 1e-4): where a move counts as arrived.
   const positions = events.map(
-    (event) => Number((event.data[motor.name] as number).toFixed(4)) + 0,
+    (event) => Number((event.data[motor.name] as number).toFixed(6)) + 0,
   );
   const counts = events.map((event) => event.data[detector.name] as number);
   return { docs, positions, counts, centre: stats.stats!.cen! };
@@ -141,5 +140,5 @@ describe("the round-trip scan", () => {
 });
 
 function linspace21(): number[] {
-  return Array.from({ length: 21 }, (_, i) => Number((-1 + i * step).toFixed(4)) + 0);
+  return Array.from({ length: 21 }, (_, i) => Number((-1 + i * step).toFixed(6)) + 0);
 }

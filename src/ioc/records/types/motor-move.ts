@@ -23,6 +23,8 @@ export interface MotorState {
   calibration: number;
   /** The device's last reported position. */
   position: number;
+  /** When the device took that position's reading: an older reading arriving later is stale. */
+  positionTime: number;
   /** A motion the record commanded is running (DMOV 0). */
   busy: boolean;
   /** Counts motions: the end of one a later one took over is ignored. */
@@ -51,6 +53,7 @@ export function newMotorState(motor: Motor, position: number): MotorState {
     axis: restingAxis(),
     calibration: 0,
     position,
+    positionTime: -Infinity,
     busy: false,
     motion: 0,
     kind: "move",
@@ -139,8 +142,13 @@ async function run(
   }
   if (state.motion !== id) return;
   // A device that cannot say where it is leaves the axis where it was last known.
-  const reported = await state.motor.readback.get().catch(() => NaN);
+  const reading = await state.motor.readback.read().then(
+    (readings) => Object.values(readings)[0],
+    () => undefined,
+  );
+  const reported = Number(reading?.value);
   const position = Number.isFinite(reported) ? reported : state.position;
+  if (reading && Number.isFinite(reported)) state.positionTime = reading.timestamp;
   if (state.motion !== id) return;
   record.host.resume(record, () => motionEnded(record, state, position, failure));
 }
@@ -241,9 +249,12 @@ export function watchDevice(record: IocRecord, state: MotorState): void {
   };
   const unwatch = state.unwatch;
   unwatch.push(
-    motor.readback.subscribeValue(
-      (position) => {
+    motor.readback.subscribe(
+      ({ value: position, timestamp }) => {
+        // A reading taken before the one the last motion ended on is news no more.
+        if (timestamp < state.positionTime) return;
         state.position = position;
+        state.positionTime = timestamp;
         state.axis.commError = undefined;
         // A put that came first has said where the record goes: keep it.
         if (!state.synced && !state.busy && !state.pending) driveToReadback(record, state);
