@@ -4,15 +4,16 @@ import type {
   Location,
   SignalR,
   SignalRW,
+  Settling,
   StopOptions,
   TemperatureController,
-  Timer,
 } from "../../src/core/index.js";
 import {
   DatatypeError,
   Device,
   LimitError,
   MoveInterruptedError,
+  Settler,
   Status,
   datatype,
   realClock,
@@ -54,16 +55,6 @@ export interface Eurotherm3200Options {
   pollPeriod?: number;
 }
 
-interface Settling {
-  readonly status: Status;
-  readonly target: number;
-  /** The temperature when set() started, then the latest one read. */
-  initial: number;
-  latest: number;
-  withinSince: number | undefined;
-  timer?: Timer;
-}
-
 /**
  * A Eurotherm 3200 temperature controller over Modbus. `set(T)` checks T against the
  * instrument's setpoint limits, writes the setpoint and completes once the temperature has
@@ -93,8 +84,7 @@ export class Eurotherm3200 extends Device implements TemperatureController {
   readonly client: ModbusClientLike;
   readonly clock: Clock;
   private readonly localRemote: SignalRW<(typeof LOCAL_REMOTE_CHOICES)[number]> | undefined;
-  private readonly pollPeriod: number;
-  private settling: Settling | undefined;
+  private readonly settler: Settler;
 
   constructor(options: Eurotherm3200Options) {
     super({ name: options.name });
@@ -114,7 +104,6 @@ export class Eurotherm3200 extends Device implements TemperatureController {
     }
     this.client = client;
     this.clock = clock;
-    this.pollPeriod = pollPeriod;
     const spec = (parameter: Eurotherm3200Parameter) =>
       registerSpec(parameter, region, decimalPlaces);
     const precision = region === "float" ? 3 : decimalPlaces;
@@ -193,6 +182,14 @@ export class Eurotherm3200 extends Device implements TemperatureController {
         { ...enumeration, name: `${options.name}_local_remote` },
       );
     }
+    this.settler = new Settler({
+      device: this,
+      clock,
+      pollPeriod,
+      temperature: { query: () => this.temperature.get() },
+      tolerance: this.tolerance,
+      settleTime: this.settleTime,
+    });
   }
 
   /** The status word's flags: alarms, sensor break, ramp running... */
@@ -224,19 +221,9 @@ export class Eurotherm3200 extends Device implements TemperatureController {
       status.fail(new DatatypeError(this.name, "a finite temperature", target));
       return status;
     }
-    this.interrupt(`was superseded by a set to ${target}`);
-    const settling: Settling = {
-      status,
-      target,
-      initial: NaN,
-      latest: NaN,
-      withinSince: undefined,
-    };
-    this.settling = settling;
-    void this.start(settling).catch((error: unknown) => {
-      if (this.settling === settling) this.settling = undefined;
-      status.fail(error instanceof Error ? error : new Error(String(error)));
-    });
+    this.settler.interrupt(`was superseded by a set to ${target}`);
+    const settling = this.settler.begin(status, target);
+    void this.start(settling).catch((error: unknown) => this.settler.fail(settling, error));
     return status;
   }
 
@@ -247,9 +234,7 @@ export class Eurotherm3200 extends Device implements TemperatureController {
 
   /** Holds the setpoint where the ramp is now (the working setpoint), ending any set(). */
   async stop({ success = false }: StopOptions = {}): Promise<void> {
-    const settling = this.settling;
-    this.settling = undefined;
-    settling?.timer?.cancel();
+    const settling = this.settler.take();
     const held = await this.workingSetpoint.get();
     await this.setpoint.set(held);
     if (!settling) return;
@@ -268,56 +253,10 @@ export class Eurotherm3200 extends Device implements TemperatureController {
     if (target < low || target > high) throw new LimitError(this.name, target, low, high);
     if (this.localRemote) await this.localRemote.set("remote");
     const initial = await this.temperature.get();
-    if (this.settling !== settling) return;
-    settling.initial = initial;
-    settling.latest = initial;
+    if (!this.settler.isCurrent(settling)) return;
+    settling.startFrom(initial);
     await this.setpoint.set(target);
-    if (this.settling !== settling) return;
-    await this.poll(settling);
-  }
-
-  private async poll(settling: Settling): Promise<void> {
-    if (this.settling !== settling) return;
-    if (settling.status.done) {
-      // Timed out: nobody waits any more, and a loop that never settles must not poll forever.
-      this.settling = undefined;
-      return;
-    }
-    const [temperature, tolerance, settleTime] = await Promise.all([
-      this.temperature.get(),
-      this.tolerance.get(),
-      this.settleTime.get(),
-    ]);
-    if (this.settling !== settling) return;
-    const now = this.clock.now();
-    settling.latest = temperature;
-    settling.status.report({
-      current: temperature,
-      initial: settling.initial,
-      target: settling.target,
-    });
-    if (Math.abs(temperature - settling.target) > tolerance) settling.withinSince = undefined;
-    else settling.withinSince ??= now;
-    if (settling.withinSince !== undefined && now - settling.withinSince >= settleTime) {
-      this.settling = undefined;
-      settling.status.finish();
-      return;
-    }
-    settling.timer = this.clock.schedule(this.pollPeriod, () => {
-      void this.poll(settling).catch((error: unknown) => {
-        if (this.settling === settling) this.settling = undefined;
-        settling.status.fail(error instanceof Error ? error : new Error(String(error)));
-      });
-    });
-  }
-
-  private interrupt(why: string): void {
-    const settling = this.settling;
-    if (!settling) return;
-    this.settling = undefined;
-    settling.timer?.cancel();
-    settling.status.fail(
-      new MoveInterruptedError(this.name, settling.target, settling.latest, why),
-    );
+    if (!this.settler.isCurrent(settling)) return;
+    await this.settler.follow(settling);
   }
 }

@@ -4,15 +4,16 @@ import type {
   Location,
   SignalR,
   SignalRW,
+  Settling,
   StopOptions,
   TemperatureController,
-  Timer,
 } from "../../src/core/index.js";
 import {
   DatatypeError,
   Device,
   MoveInterruptedError,
   NotConnectedError,
+  Settler,
   Status,
   datatype,
   realClock,
@@ -43,16 +44,6 @@ export interface LakeShore336Options {
   settleTime?: number;
   /** Seconds between reads while settling (default 0.5). */
   pollPeriod?: number;
-}
-
-interface Settling {
-  readonly status: Status;
-  readonly target: number;
-  /** The temperature when set() started, then the latest one read. */
-  initial: number;
-  latest: number;
-  withinSince: number | undefined;
-  timer?: Timer;
 }
 
 /**
@@ -87,8 +78,7 @@ export class LakeShore336 extends Device implements TemperatureController {
   private readonly exchanges: LakeShore336Exchanges;
   private readonly signals: LakeShore336Signals;
   private readonly initialRange: string | undefined;
-  private readonly pollPeriod: number;
-  private settling: Settling | undefined;
+  private readonly settler: Settler;
 
   constructor(options: LakeShore336Options) {
     super({ name: options.name });
@@ -104,7 +94,6 @@ export class LakeShore336 extends Device implements TemperatureController {
     if (!(pollPeriod > 0)) throw new RangeError(`${options.name}: pollPeriod must be > 0`);
     this.initialRange = options.range;
     this.clock = clock;
-    this.pollPeriod = pollPeriod;
     this.exchanges = new LakeShore336Exchanges(channel, () => this.name);
     const s = lakeshore336Signals(this.exchanges, {
       clock,
@@ -132,6 +121,14 @@ export class LakeShore336 extends Device implements TemperatureController {
       softSignalRW(datatype.float, options.settleTime ?? 5, { clock, units: "s" }),
       { kind: "config" },
     );
+    this.settler = new Settler({
+      device: this,
+      clock,
+      pollPeriod,
+      temperature: { query: () => this.temperature.get() },
+      tolerance: this.tolerance,
+      settleTime: this.settleTime,
+    });
   }
 
   /** What *IDN? said at connect. */
@@ -174,16 +171,9 @@ export class LakeShore336 extends Device implements TemperatureController {
       status.fail(new DatatypeError(this.name, "a finite temperature", target));
       return status;
     }
-    this.interrupt(`was superseded by a set to ${target} K`);
-    const settling: Settling = {
-      status,
-      target,
-      initial: NaN,
-      latest: NaN,
-      withinSince: undefined,
-    };
-    this.settling = settling;
-    void this.start(settling).catch((error: unknown) => this.failed(settling, error));
+    this.settler.interrupt(`was superseded by a set to ${target} K`);
+    const settling = this.settler.begin(status, target);
+    void this.start(settling).catch((error: unknown) => this.settler.fail(settling, error));
     return status;
   }
 
@@ -197,9 +187,7 @@ export class LakeShore336 extends Device implements TemperatureController {
    * not where a ramp has got to), ending any set() in progress.
    */
   async stop({ success = false }: StopOptions = {}): Promise<void> {
-    const settling = this.settling;
-    this.settling = undefined;
-    settling?.timer?.cancel();
+    const settling = this.settler.take();
     const temperature = await this.temperature.get();
     await this.setpoint.set(temperature);
     if (!settling) return;
@@ -229,59 +217,11 @@ export class LakeShore336 extends Device implements TemperatureController {
 
   private async start(settling: Settling): Promise<void> {
     const initial = await this.temperature.get();
-    if (this.settling !== settling) return;
-    settling.initial = initial;
-    settling.latest = initial;
+    if (!this.settler.isCurrent(settling)) return;
+    settling.startFrom(initial);
     await this.setpoint.set(settling.target);
-    if (this.settling !== settling) return;
-    await this.poll(settling);
-  }
-
-  private async poll(settling: Settling): Promise<void> {
-    if (this.settling !== settling) return;
-    if (settling.status.done) {
-      // Timed out: nobody waits any more, and a loop that never settles must not poll forever.
-      this.settling = undefined;
-      return;
-    }
-    const [temperature, tolerance, settleTime] = await Promise.all([
-      this.temperature.get(),
-      this.tolerance.get(),
-      this.settleTime.get(),
-    ]);
-    if (this.settling !== settling) return;
-    const now = this.clock.now();
-    settling.latest = temperature;
-    settling.status.report({
-      current: temperature,
-      initial: settling.initial,
-      target: settling.target,
-    });
-    if (Math.abs(temperature - settling.target) > tolerance) settling.withinSince = undefined;
-    else settling.withinSince ??= now;
-    if (settling.withinSince !== undefined && now - settling.withinSince >= settleTime) {
-      this.settling = undefined;
-      settling.status.finish();
-      return;
-    }
-    settling.timer = this.clock.schedule(this.pollPeriod, () => {
-      void this.poll(settling).catch((error: unknown) => this.failed(settling, error));
-    });
-  }
-
-  private failed(settling: Settling, error: unknown): void {
-    if (this.settling === settling) this.settling = undefined;
-    settling.status.fail(error instanceof Error ? error : new Error(String(error)));
-  }
-
-  private interrupt(why: string): void {
-    const settling = this.settling;
-    if (!settling) return;
-    this.settling = undefined;
-    settling.timer?.cancel();
-    settling.status.fail(
-      new MoveInterruptedError(this.name, settling.target, settling.latest, why),
-    );
+    if (!this.settler.isCurrent(settling)) return;
+    await this.settler.follow(settling);
   }
 
   private async withinTimeout<T>(work: Promise<T>, timeout: number): Promise<T> {

@@ -5,12 +5,12 @@ import type {
   SignalRW,
   StopOptions,
   TemperatureController,
-  Timer,
 } from "../../src/core/index.js";
 import {
   DatatypeError,
   Device,
   MoveInterruptedError,
+  Settler,
   Status,
   datatype,
   simSignalR,
@@ -20,7 +20,7 @@ import {
 } from "../../src/core/index.js";
 import { SeededRandom } from "../random.js";
 import type { PidControllerOptions } from "../thermal/pid-controller.js";
-import { ThermalLoop, isSettled } from "../thermal/thermal-loop.js";
+import { ThermalLoop } from "../thermal/thermal-loop.js";
 
 export interface SimTemperatureControllerOptions {
   name: string;
@@ -46,14 +46,6 @@ export interface SimTemperatureControllerOptions {
   seed?: number;
 }
 
-interface Settling {
-  readonly status: Status;
-  readonly initial: number;
-  readonly target: number;
-  withinSince: number | undefined;
-  timer?: Timer;
-}
-
 /**
  * A heater loop on a first-order plant with a PID and a setpoint ramp. set(T) changes the
  * setpoint and completes once the temperature has stayed within `tolerance` for `settleTime`.
@@ -66,18 +58,13 @@ export class SimTemperatureController extends Device implements TemperatureContr
   readonly tolerance: SignalRW<number>;
   readonly clock: Clock;
   private readonly loop: ThermalLoop;
-  private readonly settleTime: number;
-  private readonly pollPeriod: number;
-  private readonly notifyTemperature: () => void;
   private readonly recordSetpoint: (target: number) => void;
-  private settling: Settling | undefined;
+  private readonly settler: Settler;
 
   constructor(options: SimTemperatureControllerOptions) {
     super({ name: options.name });
     const { clock, ambient = 295, timeConstant = 60, readbackNoise = 0 } = options;
     this.clock = clock;
-    this.settleTime = options.settleTime ?? 5;
-    this.pollPeriod = options.pollPeriod ?? 0.5;
     const loop = new ThermalLoop({
       plant: { ambient, gain: options.heaterGain ?? 200, timeConstant },
       pid: options.pid ?? { kp: 0.05, ki: 0.05 / timeConstant, kd: 0 },
@@ -94,7 +81,6 @@ export class SimTemperatureController extends Device implements TemperatureContr
       meta,
     );
     this.temperature = this.add("temperature", temperature, { primary: true, kind: "hinted" });
-    this.notifyTemperature = notifyTemperature;
     const [setpoint, recordSetpoint] = softSignalRAndSetter(datatype.float, loop.setpoint, meta);
     this.setpoint = this.add("setpoint", setpoint, { kind: "normal" });
     this.recordSetpoint = recordSetpoint;
@@ -112,6 +98,20 @@ export class SimTemperatureController extends Device implements TemperatureContr
     this.rampRate = this.add("ramp_rate", rampRate, { kind: "config" });
     const tolerance = softSignalRW(datatype.float, options.tolerance ?? 0.1, meta);
     this.tolerance = this.add("tolerance", tolerance, { kind: "config" });
+    const at = (time: number) => {
+      const temperature = loop.temperatureAt(time);
+      // Subscribers see each reading taken while settling.
+      notifyTemperature();
+      return temperature;
+    };
+    this.settler = new Settler({
+      device: this,
+      clock,
+      pollPeriod: options.pollPeriod ?? 0.5,
+      temperature: { at },
+      tolerance: this.tolerance,
+      settleTime: options.settleTime ?? 5,
+    });
   }
 
   set(target: number, { timeout }: { timeout?: number } = {}): Status {
@@ -122,12 +122,13 @@ export class SimTemperatureController extends Device implements TemperatureContr
       return status;
     }
     const now = this.clock.now();
-    this.interrupt(`was superseded by a set to ${target} K`);
+    this.settler.interrupt(`was superseded by a set to ${target} K`, () =>
+      this.loop.temperatureAt(this.clock.now()),
+    );
     this.loop.setSetpoint(target, now);
     this.recordSetpoint(target);
-    const initial = this.loop.temperatureAt(now);
-    this.settling = { status, initial, target, withinSince: undefined };
-    this.poll(this.settling);
+    const settling = this.settler.begin(status, target, this.loop.temperatureAt(now));
+    void this.settler.follow(settling);
     return status;
   }
 
@@ -140,9 +141,7 @@ export class SimTemperatureController extends Device implements TemperatureContr
     const now = this.clock.now();
     this.loop.advanceTo(now);
     const held = this.loop.rampingSetpoint;
-    const settling = this.settling;
-    this.settling = undefined;
-    settling?.timer?.cancel();
+    const settling = this.settler.take();
     this.loop.setSetpoint(held, now);
     this.recordSetpoint(held);
     if (!settling) return;
@@ -153,41 +152,5 @@ export class SimTemperatureController extends Device implements TemperatureContr
         new MoveInterruptedError(this.name, settling.target, temperature, "was stopped"),
       );
     }
-  }
-
-  private poll(settling: Settling): void {
-    if (settling.status.done) {
-      // Timed out: nobody waits any more, and a loop that never settles must not tick forever.
-      if (this.settling === settling) this.settling = undefined;
-      return;
-    }
-    const now = this.clock.now();
-    const temperature = this.loop.temperatureAt(now);
-    this.notifyTemperature();
-    settling.status.report({
-      current: temperature,
-      initial: settling.initial,
-      target: settling.target,
-    });
-    void this.tolerance.get().then((tolerance) => {
-      if (this.settling !== settling) return;
-      if (!isSettled(temperature, settling.target, tolerance)) settling.withinSince = undefined;
-      else settling.withinSince ??= now;
-      if (settling.withinSince !== undefined && now - settling.withinSince >= this.settleTime) {
-        this.settling = undefined;
-        settling.status.finish();
-        return;
-      }
-      settling.timer = this.clock.schedule(this.pollPeriod, () => this.poll(settling));
-    });
-  }
-
-  private interrupt(why: string): void {
-    const settling = this.settling;
-    if (!settling) return;
-    this.settling = undefined;
-    settling.timer?.cancel();
-    const temperature = this.loop.temperatureAt(this.clock.now());
-    settling.status.fail(new MoveInterruptedError(this.name, settling.target, temperature, why));
   }
 }

@@ -27,6 +27,8 @@ export type { ConnectOptions, DeviceOptions, Hints, Kind } from "./device.js";
 export { Device } from "./device.js";
 export type { TemperatureController } from "./temperature-controller.js";
 export { isTemperatureController } from "./temperature-controller.js";
+export type { SettlerOptions, Settling, TemperatureSource } from "./settling.js";
+export { Settler } from "./settling.js";
 export type { SetOptions, SignalOptions, SignalSubscribeOptions } from "./signal.js";
 export { SignalR, SignalRW } from "./signal.js";
 export type { SimSignalOptions, SoftSignalOptions } from "./signal-factories.js";
