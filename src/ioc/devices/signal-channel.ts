@@ -62,7 +62,10 @@ function messageOf(error: unknown): string {
 
 export class SignalChannel implements DeviceChannel {
   #latest: ChannelState;
-  #reading = false;
+  /** The latest value came from a read no pass has shown yet. */
+  #fresh = false;
+  /** Passes waiting for the read in flight, told when it has come. */
+  #waiting: (() => void)[] | undefined;
   readonly #news = new Set<() => void>();
   #unsubscribe: (() => void) | undefined;
 
@@ -71,7 +74,12 @@ export class SignalChannel implements DeviceChannel {
     private readonly mapping: ValueMapping,
   ) {}
 
-  read(): ChannelState {
+  /**
+   * A signal that can answer at once is read now. Otherwise a record told of news (I/O Intr)
+   * has the latest that came; a periodic one has it too, while a read is started whose value
+   * comes to it through `fresher` (a second pass, as an asyn record's read completes).
+   */
+  read(fresher?: () => void): ChannelState {
     if (this.signal.canReadNow()) {
       try {
         this.#keep(Object.values(this.signal.readNow())[0]);
@@ -79,8 +87,8 @@ export class SignalChannel implements DeviceChannel {
         this.#latest = { error: messageOf(error) };
       }
     } else if (this.#news.size === 0) {
-      // Nobody is told of news, so this is a periodic record: ask for the next pass's value.
-      this.#refresh();
+      if (this.#fresh) this.#fresh = false;
+      else this.#refresh(fresher);
     }
     return this.#latest;
   }
@@ -112,18 +120,26 @@ export class SignalChannel implements DeviceChannel {
     if (reading) this.#arrived(reading);
   }
 
-  /** A background read, so a periodic record of a device that cannot answer at once moves on. */
-  #refresh(): void {
-    if (this.#reading) return;
-    this.#reading = true;
+  /** A read for the passes that asked; the first pass has the value before it. */
+  #refresh(fresher: (() => void) | undefined): void {
+    if (this.#waiting) {
+      if (fresher) this.#waiting.push(fresher);
+      return;
+    }
+    const waiting = (this.#waiting = fresher ? [fresher] : []);
+    const done = (): void => {
+      this.#waiting = undefined;
+      this.#fresh = true;
+      for (const pass of waiting) pass();
+    };
     this.signal.read().then(
       (readings) => {
-        this.#reading = false;
-        this.#arrived(Object.values(readings)[0]);
+        this.#keep(Object.values(readings)[0]);
+        done();
       },
       (error: unknown) => {
-        this.#reading = false;
-        this.#failed(error);
+        this.#latest = { error: messageOf(error) };
+        done();
       },
     );
   }

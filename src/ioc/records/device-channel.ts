@@ -12,9 +12,10 @@ export type ChannelState =
 export interface DeviceChannel {
   /**
    * The device's value now: fresh when the device can give it at once, else the latest that
-   * came (a read is then started, so the next pass has a newer one). Undefined before any.
+   * came; undefined before any. When a read had to be started for a newer one, `fresher` is
+   * called once it has come, so the record processes again with it.
    */
-  read(): ChannelState;
+  read(fresher?: () => void): ChannelState;
   /** Calls `news` whenever the device has a new value; returns the unsubscribe. */
   watch(news: () => void): () => void;
   /**

@@ -22,7 +22,7 @@ export function isLiveLink(record: IocRecord, field: string): boolean {
 
 /** A device channel's value; a failing or silent device is a COMM or UDF alarm, INVALID. */
 function channelValue(record: IocRecord, channel: DeviceChannel): FieldValue | undefined {
-  const state = channel.read();
+  const state = channel.read(() => record.host.scanOnce(record));
   if (state === undefined) return undefined;
   if ("error" in state) {
     record.raiseAlarm(STAT.COMM, SEVR.INVALID, state.error);
