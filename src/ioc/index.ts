@@ -8,13 +8,7 @@ export {
   type ServedDevices,
 } from "./devices/index.js";
 export { runShellLine, type ShellContext, type ShellResult } from "./shell.js";
-export {
-  type DbSource,
-  DbError,
-  loadDatabase,
-  menus,
-  parseMacroDefinitions,
-} from "./db/index.js";
+export { type DbSource, DbError, loadDatabase, menus, parseMacroDefinitions } from "./db/index.js";
 export {
   IocDatabase,
   type IocDatabaseOptions,
