@@ -1,0 +1,41 @@
+export type {
+  CommandOutcome,
+  EngineCommand,
+  EngineEvent,
+  EngineSnapshot,
+  PlanParams,
+} from "./engine.js";
+export { IDLE_SNAPSHOT } from "./engine.js";
+export type { DispatcherHubOptions, HubAction, SessionId } from "./hub.js";
+export { DispatcherHub } from "./hub.js";
+export type { JsonValue } from "./json-text.js";
+export { pythonJson } from "./json-text.js";
+export type {
+  CommandFailedReply,
+  ControlAcceptedReply,
+  ControlKind,
+  DispatcherEvent,
+  DispatcherMessage,
+  DispatcherReply,
+  ExceptionEvent,
+  RefusalReply,
+  StartAcceptedReply,
+  StateReply,
+  StatusEvent,
+  SubscribeSnapshotEvent,
+} from "./messages.js";
+export type { DecodedFrame, DispatcherRequest, RequestType, StartRequest } from "./requests.js";
+export {
+  abortRequestSchema,
+  decodeRequest,
+  dispatcherRequestSchema,
+  haltRequestSchema,
+  pauseRequestSchema,
+  resumeRequestSchema,
+  startRequestSchema,
+  stateRequestSchema,
+  stopRequestSchema,
+  subscribeRequestSchema,
+} from "./requests.js";
+export type { SessionAction, SessionContext, SessionOptions } from "./session.js";
+export { CLOSE_LAGGING, CLOSE_NORMAL, DISPATCHER_VERSION, DispatcherSession } from "./session.js";
