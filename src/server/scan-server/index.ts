@@ -1,0 +1,77 @@
+/**
+ * The CSS/Phoebus Scan Server's command model and XML, pure and synchronous: read what a
+ * scan client submits, write what the server answers, number commands, apply patches.
+ */
+export {
+  COMMAND_CLASS_NAMES,
+  COMMAND_TYPES,
+  COMPARISONS,
+  COMPARISON_LABELS,
+  findRefused,
+  hasBody,
+  isComparison,
+  type CommandWithBody,
+  type CommentCommand,
+  type Comparison,
+  type ConfigLogCommand,
+  type DelayCommand,
+  type IfCommand,
+  type IncludeCommand,
+  type LogCommand,
+  type LoopCommand,
+  type ParallelCommand,
+  type ScanCommand,
+  type ScanCommandType,
+  type ScriptCommand,
+  type SequenceCommand,
+  type SetCommand,
+  type WaitCommand,
+} from "./commands.ts";
+export {
+  assignAddresses,
+  findPatchTarget,
+  flattenCommands,
+  lastAddress,
+  loopSteps,
+  totalWorkUnits,
+  workUnits,
+} from "./addresses.ts";
+export { describeCommand } from "./describe.ts";
+export { ScanPatchError, ScanXmlError } from "./errors.ts";
+export {
+  javaDouble,
+  parseJavaDouble,
+  parseStringOrDouble,
+  quoteStringOrDouble,
+  type ScanValue,
+} from "./java-text.ts";
+export { parseCommandsXml } from "./parse-commands.ts";
+export {
+  applyPatch,
+  parsePatchXml,
+  type PatchProgress,
+  type PatchResult,
+  type ScanPatch,
+} from "./patch.ts";
+export {
+  SCAN_STATES,
+  dataXml,
+  devicesXml,
+  isDoneState,
+  lastSerialXml,
+  sampleValueText,
+  scanIdXml,
+  scanInfoXml,
+  scanPercentage,
+  scansXml,
+  serverInfoXml,
+  simulationXml,
+  submitErrorXml,
+  type DeviceInfo,
+  type SampleValue,
+  type ScanInfo,
+  type ScanSample,
+  type ScanState,
+  type ServerInfo,
+} from "./replies.ts";
+export { writeCommandsXml } from "./write-commands.ts";
