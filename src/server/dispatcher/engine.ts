@@ -31,10 +31,13 @@ export type EngineEvent =
   | (EngineSnapshot & { readonly kind: "state"; readonly oldState: RunEngineState })
   | { readonly kind: "exception"; readonly planName: string | null; readonly error: string };
 
-/** What the dispatcher asks of the engine. Pause is deferred, as the original requests it. */
+/**
+ * What the dispatcher asks of the engine. Pause defers to the next checkpoint unless the
+ * client asked otherwise, as the original always requests it.
+ */
 export type EngineCommand =
   | { readonly kind: "start"; readonly plan: string; readonly params?: PlanParams }
-  | { readonly kind: "pause"; readonly defer: true }
+  | { readonly kind: "pause"; readonly defer: boolean }
   | { readonly kind: "resume" }
   | { readonly kind: "stop" }
   | { readonly kind: "abort" }

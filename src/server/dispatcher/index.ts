@@ -28,6 +28,7 @@ export type { DecodedFrame, DispatcherRequest, RequestType, StartRequest } from 
 export {
   abortRequestSchema,
   decodeRequest,
+  dispatcherRequestJsonSchema,
   dispatcherRequestSchema,
   haltRequestSchema,
   pauseRequestSchema,

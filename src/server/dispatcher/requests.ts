@@ -26,7 +26,12 @@ export const startRequestSchema = z.object({
 
 const bare = <T extends string>(type: T) => z.object({ type: z.literal(type), ...keepOpen });
 
-export const pauseRequestSchema = bare("pause");
+export const pauseRequestSchema = z.object({
+  type: z.literal("pause"),
+  // Not in the original, which always defers to the next checkpoint; false pauses at once.
+  defer: z.boolean().optional(),
+  ...keepOpen,
+});
 export const resumeRequestSchema = bare("resume");
 export const stopRequestSchema = bare("stop");
 export const abortRequestSchema = bare("abort");
@@ -60,6 +65,11 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   "state",
   "subscribe",
 ]);
+
+/** The requests as JSON Schema, for clients written in other languages. */
+export function dispatcherRequestJsonSchema(): z.core.JSONSchema.BaseSchema {
+  return z.toJSONSchema(dispatcherRequestSchema, { io: "input" });
+}
 
 /** One text frame, read. */
 export type DecodedFrame =

@@ -210,6 +210,8 @@ export class DispatcherSession {
         this.#command(request.type, keepOpen, commands);
         return;
       case "pause":
+        this.#command(request.type, keepOpen, commands, request.defer ?? true);
+        return;
       case "stop":
       case "abort":
       case "halt":
@@ -226,9 +228,9 @@ export class DispatcherSession {
     }
   }
 
-  #command(kind: ControlKind, keepOpen: boolean, commands: SessionAction[]): void {
+  #command(kind: ControlKind, keepOpen: boolean, commands: SessionAction[], defer = true): void {
     const id = this.#context.nextCommandId();
-    const command: EngineCommand = kind === "pause" ? { kind, defer: true } : { kind };
+    const command: EngineCommand = kind === "pause" ? { kind, defer } : { kind };
     this.#pending = { id, kind, keepOpen };
     commands.push({ kind: "command", id, command });
   }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodeRequest, dispatcherRequestSchema } from "../../../src/server/dispatcher/index.js";
+import {
+  decodeRequest,
+  dispatcherRequestJsonSchema,
+  dispatcherRequestSchema,
+} from "../../../src/server/dispatcher/index.js";
 
 describe("decodeRequest", () => {
   it("reads each request type", () => {
@@ -54,5 +58,14 @@ describe("decodeRequest", () => {
   it("publishes a schema a client can check its messages with", () => {
     expect(dispatcherRequestSchema.safeParse({ type: "halt", keep_open: true }).success).toBe(true);
     expect(dispatcherRequestSchema.safeParse({ type: "jump" }).success).toBe(false);
+  });
+
+  it("publishes the same rules as JSON Schema", () => {
+    const schema = dispatcherRequestJsonSchema();
+    const types = (schema.oneOf ?? []).map((branch) =>
+      typeof branch === "object" ? branch.properties?.["type"] : undefined,
+    );
+    expect(types).toHaveLength(8);
+    expect(JSON.stringify(schema)).toContain('"const":"subscribe"');
   });
 });

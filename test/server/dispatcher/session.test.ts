@@ -83,6 +83,13 @@ describe("DispatcherSession", () => {
     expect(closes(stopped)).toHaveLength(1);
   });
 
+  it("pauses at once when asked, an addition the original lacks", () => {
+    const session = new DispatcherSession(context());
+    expect(session.receive('{"type": "pause", "defer": false}')).toEqual([
+      { kind: "command", id: 1, command: { kind: "pause", defer: false } },
+    ]);
+  });
+
   it("drops what was waiting when a reply closes the connection", () => {
     const session = new DispatcherSession(context());
     session.receive('{"type": "halt"}');
