@@ -1,0 +1,48 @@
+import { ApiKeyStore } from "./api-keys.js";
+import { PlanHistory } from "./plan-history.js";
+import { PlanQueue } from "./plan-queue.js";
+import type { QueueDb } from "./queue-database.js";
+import { openQueueDatabase } from "./queue-database.js";
+import { QueueLock } from "./queue-lock.js";
+import { QueueTable } from "./queue-table.js";
+import { RunningItem } from "./running-item.js";
+import { SettingsTable } from "./settings-table.js";
+
+export interface QueueStoreOptions {
+  /** Seconds since the epoch; history times, lock times and key expiry use it. */
+  now?: () => number;
+  /** A key that opens any lock, for when its holder is gone. */
+  emergencyLockKey?: string;
+}
+
+/**
+ * The queue server's persistent state in one SQLite file: the queue and running item,
+ * the history, the lock and API keys. Every operation is its own transaction, so a crash
+ * at any point leaves the state of the last finished operation.
+ */
+export class QueueStore {
+  readonly queue: PlanQueue;
+  readonly history: PlanHistory;
+  readonly running: RunningItem;
+  readonly lock: QueueLock;
+  readonly apiKeys: ApiKeyStore;
+  readonly #db: QueueDb;
+
+  constructor(path: string, options: QueueStoreOptions = {}) {
+    const { now = () => Date.now() / 1000, emergencyLockKey } = options;
+    this.#db = openQueueDatabase(path);
+    const settings = new SettingsTable(this.#db);
+    const table = new QueueTable(this.#db);
+    this.queue = new PlanQueue(this.#db, table, settings);
+    this.history = new PlanHistory(this.#db, settings);
+    this.running = new RunningItem(this.#db, table, this.history, settings, now, () =>
+      this.queue.mode(),
+    );
+    this.lock = new QueueLock(this.#db, settings, now, emergencyLockKey);
+    this.apiKeys = new ApiKeyStore(this.#db, now);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
