@@ -23,11 +23,16 @@ export function describeCommand(command: ScanCommand): string {
       if (command.timeout > 0) text += ` (${d(command.timeout)} sec timeout)`;
       return text;
     }
-    case "loop":
+    case "loop": {
+      // A step against the start-to-end direction makes the loop turn around on each run.
+      const reversing =
+        (command.start <= command.end && command.stepSize < 0) ||
+        (command.start >= command.end && command.stepSize > 0);
       return (
         `Loop '${command.deviceName}' = ${d(command.start)} ... ${d(command.end)}, ` +
-        `step ${d(command.stepSize)}${condition(command)}`
+        `step ${d(command.stepSize)}${condition(command)}${reversing ? " (reversing)" : ""}`
       );
+    }
     case "delay":
       return `Delay ${d(command.seconds)} sec`;
     case "log":

@@ -1,4 +1,4 @@
-import { HilError } from "../../core/errors.ts";
+import { HilError } from "../../core/index.ts";
 
 /**
  * A submitted document could not be read: malformed XML, a wrong root, an unknown command

@@ -357,6 +357,13 @@ describe("every command kind", () => {
 });
 
 describe("addresses", () => {
+  it("loops against their step direction describe themselves as reversing", () => {
+    const [loop] = parseCommandsXml(
+      "<commands><loop><device>m</device><start>0</start><end>5</end><step>-1</step><wait>false</wait></loop></commands>",
+    );
+    expect(describeCommand(loop!)).toBe("Loop 'm' = 0.0 ... 5.0, step -1.0 (reversing)");
+  });
+
   it("follow the reference example [Comment, Loop[Set, Delay], Log] -> 0..4", () => {
     const commands = assignAddresses(
       parseCommandsXml(
