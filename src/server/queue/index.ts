@@ -1,5 +1,6 @@
 export type { ApiKeyInfo, ApiKeyRequest } from "./api-keys.js";
 export { ApiKeyStore } from "./api-keys.js";
+export type { ItemStatus } from "./item-status.js";
 export { QueueDataError, QueueError, QueueLockedError } from "./errors.js";
 export { PlanHistory } from "./plan-history.js";
 export type {

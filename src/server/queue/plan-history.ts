@@ -29,6 +29,14 @@ export class PlanHistory {
     });
   }
 
+  /** The newest history item with this uid. */
+  find(uid: string): HistoryItem | undefined {
+    const row = this.#db
+      .prepare("SELECT seq, item FROM history_items WHERE item_uid = ? ORDER BY seq DESC LIMIT 1")
+      .get(uid) as { seq: number; item: string } | undefined;
+    return row ? parseColumn(historyItemSchema, row.item, `history item #${row.seq}`) : undefined;
+  }
+
   size(): number {
     return z.number().parse(this.#db.prepare("SELECT count(*) FROM history_items").pluck().get());
   }

@@ -274,6 +274,7 @@ export class PlanQueue {
 
   /** Puts stored-ready items at `dest`; inside the caller's transaction. */
   #insert(items: readonly QueueItem[], dest: QueueDestination): void {
+    if (items.length === 0) return;
     const order = this.#table.order();
     const at = destinationIndex(order, dest, this.#table.running()?.item.item_uid);
     this.#table.store(items);

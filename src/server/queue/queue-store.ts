@@ -1,4 +1,6 @@
 import { ApiKeyStore } from "./api-keys.js";
+import type { ItemStatus } from "./item-status.js";
+import { itemStatus } from "./item-status.js";
 import { PlanHistory } from "./plan-history.js";
 import { PlanQueue } from "./plan-queue.js";
 import type { QueueDb } from "./queue-database.js";
@@ -27,12 +29,14 @@ export class QueueStore {
   readonly lock: QueueLock;
   readonly apiKeys: ApiKeyStore;
   readonly #db: QueueDb;
+  readonly #table: QueueTable;
 
   constructor(path: string, options: QueueStoreOptions = {}) {
     const { now = () => Date.now() / 1000, emergencyLockKey } = options;
     this.#db = openQueueDatabase(path);
     const settings = new SettingsTable(this.#db);
     const table = new QueueTable(this.#db);
+    this.#table = table;
     this.queue = new PlanQueue(this.#db, table, settings);
     this.history = new PlanHistory(this.#db, settings);
     this.running = new RunningItem(this.#db, table, this.history, settings, now, () =>
@@ -40,6 +44,11 @@ export class QueueStore {
     );
     this.lock = new QueueLock(this.#db, settings, now, emergencyLockKey);
     this.apiKeys = new ApiKeyStore(this.#db, now);
+  }
+
+  /** Whether the item is queued, running or finished (and how), by its uid. */
+  itemStatus(uid: string): ItemStatus {
+    return itemStatus(this.#db, this.#table, this.history, uid);
   }
 
   close(): void {

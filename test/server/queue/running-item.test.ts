@@ -109,3 +109,22 @@ describe("RunningItem", () => {
     expect(() => store.queue.update({ ...a, name: "z" }, alice)).toThrow(/running/);
   });
 });
+
+describe("QueueStore.itemStatus", () => {
+  it("tells where an item is in one call", () => {
+    const temp = tempStore();
+    try {
+      const store = temp.open();
+      const a = store.queue.add({ item_type: "plan", name: "a" }, alice).item;
+      const b = store.queue.add({ item_type: "plan", name: "b" }, alice).item;
+      expect(store.itemStatus(b.item_uid)).toEqual({ status: "queued", position: 1, item: b });
+      store.running.startNext();
+      expect(store.itemStatus(a.item_uid)).toEqual({ status: "running", item: a });
+      store.running.finish({ exit_status: "failed" });
+      expect(store.itemStatus(a.item_uid)).toMatchObject({ status: "failed", item: { name: "a" } });
+      expect(store.itemStatus("nope")).toEqual({ status: "unknown_uid" });
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
