@@ -1,11 +1,6 @@
-/** A value JSON can carry. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined };
+import type { JsonValue } from "../json-value.js";
+
+export type { JsonValue };
 
 /**
  * Writes JSON exactly as Python's `json.dumps` does with its defaults (", " and ": "

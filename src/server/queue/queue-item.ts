@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-/** A JSON value, as plan arguments and metadata travel. */
-export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from "../json-value.js";
+
+export type { JsonValue };
 
 const jsonValue: z.ZodType<JsonValue> = z.json();
 
