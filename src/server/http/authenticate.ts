@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { QueueStore } from "../queue/index.js";
 import type { Role } from "./roles.js";
 import { roleSchema } from "./roles.js";
@@ -37,7 +38,7 @@ export function authenticate(options: AuthOptions, header: string | undefined): 
     return { ok: false, msg: "malformed Authorization header: expected 'ApiKey <key>'" };
   }
   const key = match[2]!;
-  if (options.apiKey !== undefined && key === options.apiKey)
+  if (options.apiKey !== undefined && sameSecret(key, options.apiKey))
     return { ok: true, caller: singleUser };
   const info = options.store.apiKeys.verify(key);
   if (!info) return { ok: false, msg: "invalid, revoked or expired API key" };
@@ -46,4 +47,10 @@ export function authenticate(options: AuthOptions, header: string | undefined): 
     ok: true,
     caller: { principal: info.principal, role: role.success ? role.data : undefined },
   };
+}
+
+// Compares digests of equal length so the time taken tells nothing about the key.
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
