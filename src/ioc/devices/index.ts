@@ -1,4 +1,3 @@
 // Devices served as records: the database serveDevicesAs() generates and the channels its
 // "hil Device" records read and write through.
 export { serveDevicesAs, type ServeDevicesOptions, type ServedDevices } from "./served-devices.js";
-export type { RecordPlan } from "./record-plan.js";

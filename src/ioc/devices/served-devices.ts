@@ -51,7 +51,6 @@ export interface ServeDevicesOptions {
 
 /** The generated database and what its "hil Device" records reach. */
 export interface ServedDevices {
-  readonly records: readonly RecordPlan[];
   /** The records as a database file would define them. */
   readonly database: readonly DbRecord[];
   readonly channels: ReadonlyMap<string, DeviceChannel>;
@@ -240,7 +239,7 @@ class Builder {
     } else {
       const channel = new SignalChannel(signal, types.mapping);
       // Asked now, so a periodic record's first pass has the device's value, not UDF.
-      channel.read();
+      channel.read(() => undefined);
       this.channels.set(address, channel);
     }
     const input = (recordName: string): RecordPlan =>
@@ -308,5 +307,5 @@ export async function serveDevicesAs(
   const builder = new Builder(options);
   for (const [name, device] of devices) await builder.serve(name, device);
   const { records, channels, motors, unconnected } = builder;
-  return { records, database: databaseRecords(records), channels, motors, unconnected };
+  return { database: databaseRecords(records), channels, motors, unconnected };
 }

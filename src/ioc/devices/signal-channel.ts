@@ -75,9 +75,10 @@ export class SignalChannel implements DeviceChannel {
   ) {}
 
   /**
-   * A signal that can answer at once is read now. Otherwise a record told of news (I/O Intr)
-   * has the latest that came; a periodic one has it too, while a read is started whose value
-   * comes to it through `fresher` (a second pass, as an asyn record's read completes).
+   * A signal that can answer at once is read now. Otherwise the latest that came; with
+   * `fresher` (a periodic record) a read is started whose value comes through `fresher`, a
+   * second pass, as an asyn record's read completes. A value read that no pass has shown yet
+   * is given first, without asking again.
    */
   read(fresher?: () => void): ChannelState {
     if (this.signal.canReadNow()) {
@@ -86,7 +87,7 @@ export class SignalChannel implements DeviceChannel {
       } catch (error) {
         this.#latest = { error: messageOf(error) };
       }
-    } else if (this.#news.size === 0) {
+    } else if (fresher) {
       if (this.#fresh) this.#fresh = false;
       else this.#refresh(fresher);
     }
@@ -120,13 +121,13 @@ export class SignalChannel implements DeviceChannel {
     if (reading) this.#arrived(reading);
   }
 
-  /** A read for the passes that asked; the first pass has the value before it. */
-  #refresh(fresher: (() => void) | undefined): void {
+  /** A read for the passes that asked; each is told when its value has come. */
+  #refresh(fresher: () => void): void {
     if (this.#waiting) {
-      if (fresher) this.#waiting.push(fresher);
+      this.#waiting.push(fresher);
       return;
     }
-    const waiting = (this.#waiting = fresher ? [fresher] : []);
+    const waiting = (this.#waiting = [fresher]);
     const done = (): void => {
       this.#waiting = undefined;
       this.#fresh = true;

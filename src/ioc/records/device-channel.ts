@@ -12,8 +12,8 @@ export type ChannelState =
 export interface DeviceChannel {
   /**
    * The device's value now: fresh when the device can give it at once, else the latest that
-   * came; undefined before any. When a read had to be started for a newer one, `fresher` is
-   * called once it has come, so the record processes again with it.
+   * came; undefined before any. With `fresher`, a device that cannot answer at once is asked,
+   * and `fresher` is called once the answer has come, so the record processes again with it.
    */
   read(fresher?: () => void): ChannelState;
   /** Calls `news` whenever the device has a new value; returns the unsubscribe. */

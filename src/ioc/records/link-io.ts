@@ -6,6 +6,7 @@ import type { FieldValue } from "./field-types.js";
 import { putField } from "./field-put.js";
 import type { Link, PvLink, SeverityOption } from "./links.js";
 import type { IocRecord } from "./record.js";
+import { SCAN_IO_INTR } from "./scanner.js";
 
 function linkOf(record: IocRecord, field: string): Link | undefined {
   return record.links.get(field);
@@ -22,7 +23,9 @@ export function isLiveLink(record: IocRecord, field: string): boolean {
 
 /** A device channel's value; a failing or silent device is a COMM or UDF alarm, INVALID. */
 function channelValue(record: IocRecord, channel: DeviceChannel): FieldValue | undefined {
-  const state = channel.read(() => record.host.scanOnce(record));
+  // An I/O Intr record hears of news; any other asks, and passes again once the answer is in.
+  const ioIntr = record.num("SCAN") === SCAN_IO_INTR;
+  const state = channel.read(ioIntr ? undefined : () => record.host.scanOnce(record));
   if (state === undefined) return undefined;
   if ("error" in state) {
     record.raiseAlarm(STAT.COMM, SEVR.INVALID, state.error);
