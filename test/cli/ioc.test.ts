@@ -36,6 +36,15 @@ describe("hil ioc", () => {
     return process;
   };
   afterEach(() => running.splice(0).forEach((process) => process.signal("SIGKILL")));
+  /** A client that finds the IOC on `port` of loopback, closed after the tests. */
+  const clientOf = (port: number): CaClient => {
+    const client = new CaClient({
+      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
+      timeout: 5,
+    });
+    clients.push(client);
+    return client;
+  };
 
   afterAll(async () => {
     for (const client of clients) await client.close();
@@ -70,11 +79,7 @@ describe("hil ioc", () => {
     expect(served.output()).toContain(
       `hil ioc: 4 records; Channel Access on 127.0.0.1, TCP and UDP port ${port}; Ctrl-C stops it`,
     );
-    const client = new CaClient({
-      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-      timeout: 5,
-    });
-    clients.push(client);
+    const client = clientOf(port);
     expect((await client.channel("st:x").get()).value[0]).toBe(1.25);
     expect((await client.channel("st:x.EGU").get()).value[0]).toBe("mm");
     expect((await client.channel("st:name").get()).value[0]).toBe("stage 1");
@@ -96,11 +101,7 @@ describe("hil ioc", () => {
       loopbackServer,
     );
     await served.waitFor("Ctrl-C stops it");
-    const client = new CaClient({
-      env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-      timeout: 5,
-    });
-    clients.push(client);
+    const client = clientOf(port);
     // m1's limits (-10..10) and units come from the config's device.
     const limits = await client.channel("bl:m1.VAL").get({ type: "ctrl" });
     expect([limits.lowerControlLimit, limits.upperControlLimit]).toEqual([-10, 10]);
@@ -132,11 +133,7 @@ describe("hil ioc", () => {
         loopbackServer,
       );
       await served.waitFor("Ctrl-C stops it");
-      const client = new CaClient({
-        env: { EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: "NO" },
-        timeout: 5,
-      });
-      clients.push(client);
+      const client = clientOf(port);
       // The limits are the controller's own (SL/SR, asked for at start), as VAL's and HLM/LLM.
       const limits = await client.channel("st:m1.VAL").get({ type: "ctrl" });
       const hlm = Number((await client.channel("st:m1.HLM").get()).value[0]);
