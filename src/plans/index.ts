@@ -37,6 +37,7 @@ export type { BaselineOptions, Subscriptions } from "./preprocessors.js";
 export {
   baselineWrapper,
   finalizeWrapper,
+  injectMdWrapper,
   relativeSetWrapper,
   resetPositionsWrapper,
   runWrapper,

@@ -1,5 +1,5 @@
 import type { DocumentCallback, DocumentName, Movable, Plan, Readable } from "../core/index.js";
-import { interceptMessages } from "./intercept-messages.js";
+import { interceptMessages, mapMessages } from "./intercept-messages.js";
 import { originOf, positionOf } from "./move-stubs.js";
 import { shortUid } from "./short-uid.js";
 import { triggerAndRead } from "./step-stubs.js";
@@ -38,6 +38,16 @@ export function* runWrapper(plan: Plan<unknown>, md?: Record<string, unknown>): 
   yield* plan;
   yield* closeRun();
   return uid;
+}
+
+/**
+ * Adds `md` to the start document of every run the plan opens (bluesky's
+ * inject_md_wrapper); keys the plan gives itself win.
+ */
+export function injectMdWrapper<R>(plan: Plan<R>, md: Record<string, unknown>): Plan<R> {
+  return mapMessages(plan, (msg) =>
+    msg.command === "open_run" ? { ...msg, md: { ...md, ...msg.md } } : msg,
+  );
 }
 
 /** Stages the stageable `devices` first and unstages them, in reverse, whatever happens. */
