@@ -80,3 +80,4 @@ export { rampPlan } from "./ramp-plan.js";
 export type { Simulation, SimulateOptions } from "./simulate.js";
 export { simulate } from "./simulate.js";
 export { MissingReadingError, RampTimeoutError } from "./errors.js";
+export * from "./catalog/index.js";
