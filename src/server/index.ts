@@ -5,3 +5,4 @@ export * from "./queue/index.js";
 export * from "./dispatcher/index.js";
 export * from "./scan-server/index.js";
 export * from "./http/index.js";
+export * from "./manager/index.js";

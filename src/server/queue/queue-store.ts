@@ -30,11 +30,13 @@ export class QueueStore {
   readonly apiKeys: ApiKeyStore;
   readonly #db: QueueDb;
   readonly #table: QueueTable;
+  readonly #watchers = new Set<(keys: ReadonlySet<string>) => void>();
+  #changedKeys = new Set<string>();
 
   constructor(path: string, options: QueueStoreOptions = {}) {
     const { now = () => Date.now() / 1000, emergencyLockKey } = options;
     this.#db = openQueueDatabase(path);
-    const settings = new SettingsTable(this.#db);
+    const settings = new SettingsTable(this.#db, (key) => this.#changed(key));
     const table = new QueueTable(this.#db);
     this.#table = table;
     this.queue = new PlanQueue(this.#db, table, settings);
@@ -49,6 +51,26 @@ export class QueueStore {
   /** Whether the item is queued, running or finished (and how), by its uid. */
   itemStatus(uid: string): ItemStatus {
     return itemStatus(this.#db, this.#table, this.history, uid);
+  }
+
+  /**
+   * Hears of changes (the queue, history, lock, mode, autostart: the names of the settings
+   * renewed), once per burst, after the transactions that made them.
+   */
+  watch(watcher: (keys: ReadonlySet<string>) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
+  }
+
+  #changed(key: string): void {
+    if (this.#changedKeys.size === 0) {
+      queueMicrotask(() => {
+        const keys = this.#changedKeys;
+        this.#changedKeys = new Set();
+        for (const watcher of [...this.#watchers]) watcher(keys);
+      });
+    }
+    this.#changedKeys.add(key);
   }
 
   close(): void {

@@ -72,14 +72,30 @@ export class RunningItem {
   }
 
   /**
+   * Makes `item` the running item without its passing through the queue (execute now).
+   * Refused while another item runs.
+   */
+  start(item: QueueItem): void {
+    writeTransaction(this.#db, () => {
+      const running = this.#table.running();
+      if (running)
+        throw new QueueError(`item '${running.item.name}' (${running.item.item_uid}) is running`);
+      this.#table.setRunning(cleanItem(item), this.#now());
+      this.#settings.renew("plan_queue_uid");
+    });
+  }
+
+  /**
    * Moves the running item to the history with its result. A failed (unless failures are
    * ignored), aborted or halted plan goes back to the front of the queue with a new uid so
    * it can be run again; `pushBack` overrides that choice, e.g. for a stop that counts as a
    * failure. In loop mode an item not pushed back is copied to the back with a new uid.
+   * An item that never was in the queue (`outsideQueue`, execute now) goes to the history
+   * only.
    */
   finish(
     result: FinishedResult,
-    options: { pushBack?: boolean } = {},
+    options: { pushBack?: boolean; outsideQueue?: boolean } = {},
   ): {
     history_item: HistoryItem;
     pushed_back: QueueItem | undefined;
@@ -89,7 +105,9 @@ export class RunningItem {
       if (!running) throw new QueueError("no item is running");
       const mode = this.#mode();
       const item = cleanItem(running.item);
-      const pushBack = options.pushBack ?? pushedBackByDefault(result.exit_status, mode);
+      const requeue = options.outsideQueue !== true;
+      const pushBack =
+        requeue && (options.pushBack ?? pushedBackByDefault(result.exit_status, mode));
       const historyItem: HistoryItem = {
         ...item,
         result: {
@@ -106,7 +124,7 @@ export class RunningItem {
       this.#history.add(historyItem);
       let pushedBack: QueueItem | undefined;
       const order = this.#table.order();
-      if (pushBack || mode.loop) {
+      if (pushBack || (requeue && mode.loop)) {
         const copy = { ...item, item_uid: randomUUID() };
         this.#table.store([copy]);
         this.#table.setOrder(

@@ -9,9 +9,12 @@ export type ChangeUidName = "plan_queue_uid" | "plan_history_uid" | "lock_info_u
 /** Small named JSON values: the queue mode, the autostart flag and the change uids. */
 export class SettingsTable {
   readonly #db: QueueDb;
+  readonly #changed: (key: string) => void;
 
-  constructor(db: QueueDb) {
+  /** `changed` hears of every key written, to tell watchers once the transaction is done. */
+  constructor(db: QueueDb, changed: (key: string) => void = () => {}) {
     this.#db = db;
+    this.#changed = changed;
   }
 
   get<T>(key: string, schema: z.ZodType<T>, fallback: T): T {
@@ -26,6 +29,7 @@ export class SettingsTable {
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       )
       .run(key, JSON.stringify(value));
+    this.#changed(key);
   }
 
   /** The current uid; one is made and stored the first time it is asked. */

@@ -1,0 +1,20 @@
+export type {
+  AllowedResources,
+  EngineControl,
+  Environment,
+  EnvironmentEvent,
+  EnvironmentListener,
+  EnvironmentState,
+  PlanOutcome,
+  PlanSource,
+} from "./environment.js";
+export type { OpenedEnvironment } from "./in-process-environment.js";
+export { InProcessEnvironment } from "./in-process-environment.js";
+export type { ManagerState, ManagerStatus } from "./manager-status.js";
+export { managerVersion } from "./manager-status.js";
+export type { ManagerEvent, ManagerListener, QueueManagerOptions } from "./queue-manager.js";
+export { QueueManager } from "./queue-manager.js";
+export type { ParentChannel } from "./worker/serve-environment.js";
+export { serveEnvironment } from "./worker/serve-environment.js";
+export type { ItemCheckerFactory, WorkerEnvironmentOptions } from "./worker/worker-environment.js";
+export { WorkerEnvironment } from "./worker/worker-environment.js";

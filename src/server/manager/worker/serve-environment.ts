@@ -1,0 +1,90 @@
+import type { JsonValue } from "../../json-value.js";
+import type { AllowedResources, Environment } from "../environment.js";
+import type { FromWorker } from "./worker-messages.js";
+import { heartbeatInterval, toWorkerSchema } from "./worker-messages.js";
+
+/** The worker's end of the IPC channel: `process` in a forked child. */
+export interface ParentChannel {
+  send(message: FromWorker): unknown;
+  on(event: "message", listener: (message: unknown) => void): unknown;
+  on(event: "disconnect", listener: () => void): unknown;
+}
+
+/**
+ * Runs in the forked worker: carries out the manager's requests on `environment` and sends
+ * back its events, outcomes and a heartbeat. The worker exits when the manager goes away.
+ */
+export function serveEnvironment(environment: Environment, parent: ParentChannel): void {
+  const send = (message: FromWorker): void => {
+    parent.send(message);
+  };
+  environment.subscribe((event) => {
+    if (event.kind === "document") {
+      // Documents cross as JSON; their types are the engine's, checked again on arrival.
+      const document = JSON.parse(JSON.stringify(event.document)) as [
+        string,
+        Record<string, never>,
+      ];
+      send({ type: "event", event: { kind: "document", document } });
+    } else send({ type: "event", event });
+  });
+  const beat = setInterval(() => send({ type: "heartbeat" }), heartbeatInterval * 1000);
+  parent.on("disconnect", () => {
+    clearInterval(beat);
+    void environment.destroy().finally(() => process.exit(0));
+  });
+  parent.on("message", (raw) => {
+    const parsed = toWorkerSchema.safeParse(raw);
+    if (!parsed.success) {
+      send({
+        type: "event",
+        event: { kind: "console", line: `worker: unreadable request ${JSON.stringify(raw)}` },
+      });
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case "open":
+        environment.open().then(
+          () => send({ type: "opened", allowed: toJson(environment.allowed) }),
+          (error: Error) => send({ type: "open_failed", error: error.message }),
+        );
+        return;
+      case "close":
+        environment.close().then(
+          () => send({ type: "closed" }),
+          (error: Error) => send({ type: "closed", error: error.message }),
+        );
+        return;
+      case "execute":
+        void environment.execute(message.item).then((outcome) =>
+          send({
+            type: "outcome",
+            outcome: {
+              ...outcome,
+              run_uids: [...outcome.run_uids],
+              scan_ids: [...outcome.scan_ids],
+            },
+          }),
+        );
+        return;
+      case "control":
+        environment.control(message.request).then(
+          () => send({ type: "control_done", id: message.id }),
+          (error: Error) => send({ type: "control_done", id: message.id, error: error.message }),
+        );
+        return;
+    }
+  });
+}
+
+/** The catalog's descriptions as plain JSON, for the channel. */
+function toJson(allowed: AllowedResources | undefined): {
+  plans: Record<string, JsonValue>;
+  devices: Record<string, JsonValue>;
+} {
+  return JSON.parse(JSON.stringify(allowed ?? { plans: {}, devices: {} })) as {
+    plans: Record<string, JsonValue>;
+    devices: Record<string, JsonValue>;
+  };
+}

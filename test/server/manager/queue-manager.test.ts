@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { SimManager } from "../support/sim-manager.js";
+import { simManager } from "../support/sim-manager.js";
+
+const user = { user: "alice", user_group: "primary" };
+const countDet = { item_type: "plan" as const, name: "count", args: [["det"]], kwargs: { num: 3 } };
+const scanM1 = { item_type: "plan" as const, name: "scan", args: [["det"], "m1", -1, 1, 5] };
+
+describe("QueueManager", () => {
+  let sim: SimManager;
+  afterEach(async () => sim.cleanup());
+
+  it("runs the queue to its end, recording each outcome with run uids and the item uid in the start document", async () => {
+    sim = await simManager();
+    const { manager, store } = sim;
+    await manager.openEnvironment();
+    const starts: Array<Record<string, unknown>> = [];
+    manager.subscribe((event) => {
+      if (
+        event.kind === "environment" &&
+        event.event.kind === "document" &&
+        event.event.document[0] === "start"
+      ) {
+        starts.push(event.event.document[1] as unknown as Record<string, unknown>);
+      }
+    });
+    const a = store.queue.add(countDet, user, {}, manager.check).item;
+    const b = store.queue.add(scanM1, user, {}, manager.check).item;
+    manager.startQueue();
+    await manager.idle();
+    const history = store.history.get().items;
+    expect(history.map((h) => [h.item_uid, h.result.exit_status])).toEqual([
+      [a.item_uid, "completed"],
+      [b.item_uid, "completed"],
+    ]);
+    expect(history[0]!.result.run_uids).toEqual([starts[0]!.uid]);
+    expect(starts.map((s) => s.queue_item_uid)).toEqual([a.item_uid, b.item_uid]);
+    expect(store.queue.size()).toBe(0);
+    expect(manager.status().manager_state).toBe("idle");
+  });
+
+  it("refuses an unknown plan before it enters the queue", async () => {
+    sim = await simManager();
+    await sim.manager.openEnvironment();
+    expect(() =>
+      sim.store.queue.add({ item_type: "plan", name: "nope" }, user, {}, sim.manager.check),
+    ).toThrow(/unknown plan 'nope'/);
+    expect(sim.store.queue.size()).toBe(0);
+  });
+
+  it("pauses at once, resumes, and aborting pushes the item back to the front with a new uid", async () => {
+    sim = await simManager();
+    const { manager, store } = sim;
+    await manager.openEnvironment();
+    const item = store.queue.add(scanM1, user, {}, manager.check).item;
+    const states: string[] = [];
+    manager.subscribe((event) => {
+      if (event.kind === "environment" && event.event.kind === "re_state")
+        states.push(event.event.state);
+    });
+    let paused!: () => void;
+    const pausedOnce = new Promise<void>((resolve) => (paused = resolve));
+    manager.subscribe((event) => {
+      if (
+        event.kind === "environment" &&
+        event.event.kind === "document" &&
+        event.event.document[0] === "event"
+      ) {
+        void manager.control({ kind: "pause", defer: false });
+      }
+      if (
+        event.kind === "environment" &&
+        event.event.kind === "re_state" &&
+        event.event.state === "paused"
+      )
+        paused();
+    });
+    manager.startQueue();
+    await pausedOnce;
+    expect(manager.status().manager_state).toBe("paused");
+    await manager.control({ kind: "abort" });
+    await manager.idle();
+    const [done] = store.history.get().items;
+    expect(done!.result.exit_status).toBe("aborted");
+    const [back] = store.queue.get().items;
+    expect(back!.name).toBe("scan");
+    expect(back!.item_uid).not.toBe(item.item_uid);
+    expect(states).toContain("paused");
+    expect(states.at(-1)).toBe("idle");
+  });
+
+  it("executes an item at once without its entering the queue", async () => {
+    sim = await simManager();
+    const { manager, store } = sim;
+    await manager.openEnvironment();
+    store.queue.add(scanM1, user, {}, manager.check);
+    const item = manager.executeItem(countDet, user);
+    await manager.idle();
+    expect(store.history.get().items.map((h) => h.item_uid)).toEqual([item.item_uid]);
+    expect(store.queue.size()).toBe(1);
+  });
+});
