@@ -1,14 +1,12 @@
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Plan } from "../core/index.js";
+import type { PlanContext as CatalogPlanContext } from "../plans/index.js";
+import { PlanModuleError, loadPlanModule, planFromPlanModule } from "../plans/index.js";
 import type { DeviceLookup } from "./plan-catalog.js";
 import { UsageError } from "./usage-error.js";
 
 /** What `hil run ./plans/align.ts a b` hands the module's default export. */
-export interface PlanContext {
+export interface PlanContext extends CatalogPlanContext {
   devices: DeviceLookup;
-  /** The arguments after the module's path, as typed. */
-  args: readonly string[];
 }
 
 /** A plan module's default export: `export default function (context) { return scan(...) }`. */
@@ -19,24 +17,12 @@ export function isPlanModule(plan: string): boolean {
   return /[\\/]/.test(plan) || /\.(ts|js|mjs)$/.test(plan);
 }
 
+/** Loads the module and calls its default export; a bad module is a usage error. */
 export async function planFromModule(path: string, context: PlanContext): Promise<Plan<unknown>> {
-  let module: unknown;
   try {
-    module = await import(pathToFileURL(resolve(path)).href);
+    return planFromPlanModule(await loadPlanModule(path), context);
   } catch (error) {
-    throw new UsageError(`${path}: cannot load the plan module: ${(error as Error).message}`);
+    if (error instanceof PlanModuleError) throw new UsageError(error.message);
+    throw error;
   }
-  const factory = (module as { default?: unknown }).default;
-  if (typeof factory !== "function") {
-    throw new UsageError(
-      `${path}: the module's default export must be a function (context) => plan`,
-    );
-  }
-  const plan: unknown = (factory as PlanFactory)(context);
-  if (typeof plan !== "object" || plan === null || typeof (plan as Plan).next !== "function") {
-    throw new UsageError(
-      `${path}: the default export must return a plan (a generator of messages)`,
-    );
-  }
-  return plan as Plan<unknown>;
 }

@@ -23,3 +23,10 @@ export {
   pythonRepr,
 } from "./describe.js";
 export { builtinPlans } from "./builtin.js";
+export type { PlanContext, PlanFactory, PlanModule } from "./module.js";
+export {
+  PlanModuleError,
+  catalogEntryFromModule,
+  loadPlanModule,
+  planFromPlanModule,
+} from "./module.js";
