@@ -18,3 +18,5 @@ export type { ParentChannel } from "./worker/serve-environment.js";
 export { serveEnvironment } from "./worker/serve-environment.js";
 export type { ItemCheckerFactory, WorkerEnvironmentOptions } from "./worker/worker-environment.js";
 export { WorkerEnvironment } from "./worker/worker-environment.js";
+export type { NamedDevices } from "./catalog-plan-source.js";
+export { catalogChecker, catalogPlanSource } from "./catalog-plan-source.js";

@@ -44,7 +44,7 @@ describe("QueueManager", () => {
     await sim.manager.openEnvironment();
     expect(() =>
       sim.store.queue.add({ item_type: "plan", name: "nope" }, user, {}, sim.manager.check),
-    ).toThrow(/unknown plan 'nope'/);
+    ).toThrow(/no plan named nope/);
     expect(sim.store.queue.size()).toBe(0);
   });
 

@@ -1,13 +1,15 @@
 // A queue manager over the simulated beamline (config/sim-beamline.yaml) on a virtual clock,
-// in this process: what the server's faces are tested against.
+// in this process, with the built-in plans: what the server's faces are tested against.
 import { join } from "node:path";
 import { VirtualClock } from "../../../src/core/index.js";
-import type { Plan, Readable } from "../../../src/core/index.js";
 import { buildDevices, loadConfig } from "../../../src/config/index.js";
-import { count, scan } from "../../../src/plans/index.js";
-import type { PlanSource } from "../../../src/server/manager/index.js";
-import { InProcessEnvironment, QueueManager } from "../../../src/server/manager/index.js";
-import type { QueueItem, QueueStore } from "../../../src/server/queue/index.js";
+import { builtinPlans } from "../../../src/plans/index.js";
+import {
+  InProcessEnvironment,
+  QueueManager,
+  catalogPlanSource,
+} from "../../../src/server/manager/index.js";
+import type { QueueStore } from "../../../src/server/queue/index.js";
 import { tempStore } from "../queue/temp-store.js";
 import { root } from "../../cli/run-hil.js";
 
@@ -28,7 +30,7 @@ export async function simManager(temp = tempStore()): Promise<SimManager> {
     const config = await loadConfig(join(root, "config/sim-beamline.yaml"), {});
     const beamline = await buildDevices(config, { clock });
     return {
-      plans: samplePlans(beamline),
+      plans: catalogPlanSource(builtinPlans, beamline),
       clock,
       md: beamline.metadata,
       close: () => beamline.close(),
@@ -47,36 +49,5 @@ export async function simManager(temp = tempStore()): Promise<SimManager> {
       await environment.destroy();
       temp.cleanup();
     },
-  };
-}
-
-function samplePlans(devices: { get(name: string): unknown }): PlanSource {
-  const builders: Record<string, (item: QueueItem) => Plan<unknown>> = {
-    count: (item) =>
-      count(
-        (item.args[0] as string[]).map((n) => devices.get(n) as Readable),
-        { num: Number(item.kwargs.num ?? 1) },
-      ),
-    scan: (item) => {
-      const [dets, motor, start, stop, num] = item.args as [
-        string[],
-        string,
-        number,
-        number,
-        number,
-      ];
-      return scan(
-        dets.map((n) => devices.get(n) as Readable),
-        devices.get(motor) as never,
-        start,
-        stop,
-        num,
-      );
-    },
-  };
-  return {
-    allowed: { plans: { count: { name: "count" }, scan: { name: "scan" } }, devices: {} },
-    check: (item) => (item.name in builders ? undefined : `unknown plan '${item.name}'`),
-    build: (item) => builders[item.name]!(item),
   };
 }
