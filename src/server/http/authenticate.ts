@@ -8,7 +8,12 @@ export interface Caller {
   principal: string;
   /** Undefined for a key stored without a known role: it may do nothing. */
   role: Role | undefined;
+  /** What the caller showed: nothing (anonymous read), an API key, or a token from `POST /api/auth/token`. */
+  credential: "none" | "key" | "token";
 }
+
+/** The scope that marks a stored key as a short-lived bearer token. */
+export const tokenScope = "auth:token";
 
 export interface AuthOptions {
   store: QueueStore;
@@ -20,12 +25,12 @@ export interface AuthOptions {
 
 export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; msg: string };
 
-const anonymous: Caller = { principal: "anonymous", role: "observer" };
-const singleUser: Caller = { principal: "single_user", role: "admin" };
+const anonymous: Caller = { principal: "anonymous", role: "observer", credential: "none" };
+const singleUser: Caller = { principal: "single_user", role: "admin", credential: "key" };
 
 /**
- * Resolves the Authorization header (`ApiKey <key>` or `Bearer <key>`; there are no
- * sessions, so a bearer token is an API key too) to a caller, or the reason it does not.
+ * Resolves the Authorization header (`ApiKey <key>` or `Bearer <key>`; a bearer token is an
+ * API key too, possibly a short-lived one) to a caller, or the reason it does not.
  */
 export function authenticate(options: AuthOptions, header: string | undefined): AuthOutcome {
   if (header === undefined || header.trim() === "") {
@@ -45,7 +50,11 @@ export function authenticate(options: AuthOptions, header: string | undefined): 
   const role = roleSchema.safeParse(info.role);
   return {
     ok: true,
-    caller: { principal: info.principal, role: role.success ? role.data : undefined },
+    caller: {
+      principal: info.principal,
+      role: role.success ? role.data : undefined,
+      credential: info.scopes.includes(tokenScope) ? "token" : "key",
+    },
   };
 }
 

@@ -101,3 +101,16 @@ export const apiKeyBody = z.object({
 });
 
 export const apiKeyDeleteQuery = z.object({ first_eight: z.string().length(8) });
+
+export const executeBody = z.object({ item: itemSubmissionSchema, lock_key: lockKey });
+
+export const pauseBody = z.object({
+  option: z.enum(["deferred", "immediate"]).optional(),
+  lock_key: lockKey,
+});
+
+export const runsQuery = z.object({ option: z.enum(["active", "open", "closed"]).optional() });
+
+export const consoleQuery = z.object({ nlines: z.coerce.number().int().min(0).optional() });
+
+export const tokenBody = z.object({ expires_in: z.number().positive().max(86_400).optional() });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { QueueManager } from "../manager/index.js";
 import type { QueueStore, Submitter } from "../queue/index.js";
 import { itemSubmissionSchema } from "../queue/index.js";
 import type { Caller } from "./authenticate.js";
@@ -20,12 +21,20 @@ import { failed, ok } from "./replies.js";
 import type { AddRoute } from "./route.js";
 
 // The httpserver maps every user to the group `primary` unless a policy says otherwise.
-function submitter(caller: Caller): Submitter {
+export function submitter(caller: Caller): Submitter {
   return { user: caller.principal, user_group: "primary" };
 }
 
-/** The queue routes: reading, editing (behind the queue lock) and the queue settings. */
-export function addQueueRoutes(route: AddRoute, store: QueueStore): void {
+/**
+ * The queue routes: reading, editing (behind the queue lock) and the queue settings. With a
+ * manager, items are checked against its plans before they enter the queue.
+ */
+export function addQueueRoutes(
+  route: AddRoute,
+  store: QueueStore,
+  manager: QueueManager | undefined,
+): void {
+  const validate = manager?.check;
   // Each edit checks the lock and then changes the queue with no await in between, so
   // nothing can take the lock in the gap.
   const checkLock = (lockKey: string | undefined) => store.lock.check("queue", lockKey);
@@ -49,7 +58,7 @@ export function addQueueRoutes(route: AddRoute, store: QueueStore): void {
     input: addBody,
     handle: ({ item, lock_key, ...dest }, caller) => {
       checkLock(lock_key);
-      const added = store.queue.add(item, submitter(caller), dest);
+      const added = store.queue.add(item, submitter(caller), dest, validate);
       return ok({ qsize: added.qsize, item: added.item });
     },
   });
@@ -75,7 +84,7 @@ export function addQueueRoutes(route: AddRoute, store: QueueStore): void {
         });
       }
       const submissions = checked.flatMap((c) => (c.success ? [c.data] : []));
-      const result = store.queue.addBatch(submissions, submitter(caller), dest);
+      const result = store.queue.addBatch(submissions, submitter(caller), dest, validate);
       return { ...result };
     },
   });
@@ -95,7 +104,7 @@ export function addQueueRoutes(route: AddRoute, store: QueueStore): void {
     input: updateBody,
     handle: ({ item, replace, lock_key }, caller) => {
       checkLock(lock_key);
-      const updated = store.queue.update(item, submitter(caller), { replace });
+      const updated = store.queue.update(item, submitter(caller), { replace }, validate);
       return ok({ qsize: updated.qsize, item: updated.item });
     },
   });
@@ -171,15 +180,17 @@ export function addQueueRoutes(route: AddRoute, store: QueueStore): void {
     },
   });
 
-  // Autostart controls running the queue, which the environment lock guards.
+  // Autostart controls running the queue, which the environment lock guards. The manager
+  // starts the queue at once when it is enabled and there is something to run.
   route({
     method: "POST",
     url: "/api/queue/autostart",
-    permission: "edit",
+    permission: "control",
     input: autostartBody,
     handle: ({ enable, lock_key }) => {
       store.lock.check("environment", lock_key);
-      store.queue.setAutostart(enable);
+      if (manager) manager.setAutostart(enable);
+      else store.queue.setAutostart(enable);
       return ok();
     },
   });

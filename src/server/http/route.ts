@@ -13,36 +13,56 @@ export interface RouteSpec<B> {
   url: string;
   permission: Permission;
   input: z.ZodType<B>;
-  handle: (input: B, caller: Caller) => ApiReply;
+  handle: (input: B, caller: Caller) => ApiReply | Promise<ApiReply>;
 }
 
 /** Registers routes that share the server's authentication. */
 export type AddRoute = <B>(spec: RouteSpec<B>) => void;
 
+/** Where a request's credentials are: the Authorization header unless told otherwise. */
+export type Credentials = (request: FastifyRequest) => string | undefined;
+
+const fromHeader: Credentials = (request) => request.headers.authorization;
+
+/**
+ * An onRequest hook that answers 401 or 403 unless the caller may `permission`, and hands
+ * the caller to `admit` otherwise.
+ */
+export function guard(
+  auth: AuthOptions,
+  permission: Permission,
+  what: string,
+  admit: (request: FastifyRequest, caller: Caller) => void,
+  credentials: Credentials = fromHeader,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const outcome = authenticate(auth, credentials(request));
+    if (!outcome.ok) return reply.code(401).send(failed(outcome.msg));
+    const { caller } = outcome;
+    if (caller.role === undefined || !allows(caller.role, permission)) {
+      const has = caller.role === undefined ? "no role" : `role '${caller.role}'`;
+      return reply
+        .code(403)
+        .send(
+          failed(
+            `${what} needs role '${roleNeeded(permission)}' or higher; ${caller.principal} has ${has}`,
+          ),
+        );
+    }
+    admit(request, caller);
+    return undefined;
+  };
+}
+
 export function routeAdder(app: FastifyInstance, auth: AuthOptions): AddRoute {
   // Set in onRequest, before the body is read, so a refused caller costs no parsing.
   const callers = new WeakMap<FastifyRequest, Caller>();
+  const admit = (request: FastifyRequest, caller: Caller) => callers.set(request, caller);
   return <B>(spec: RouteSpec<B>): void => {
     app.route({
       method: spec.method,
       url: spec.url,
-      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-        const outcome = authenticate(auth, request.headers.authorization);
-        if (!outcome.ok) return reply.code(401).send(failed(outcome.msg));
-        const { caller } = outcome;
-        if (caller.role === undefined || !allows(caller.role, spec.permission)) {
-          const has = caller.role === undefined ? "no role" : `role '${caller.role}'`;
-          return reply
-            .code(403)
-            .send(
-              failed(
-                `${spec.method} ${spec.url} needs role '${roleNeeded(spec.permission)}' or higher; ${caller.principal} has ${has}`,
-              ),
-            );
-        }
-        callers.set(request, caller);
-        return undefined;
-      },
+      onRequest: guard(auth, spec.permission, `${spec.method} ${spec.url}`, admit),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const raw: unknown = spec.method === "POST" ? (request.body ?? {}) : request.query;
         const parsed = spec.input.safeParse(raw);
@@ -50,7 +70,7 @@ export function routeAdder(app: FastifyInstance, auth: AuthOptions): AddRoute {
           return reply.code(422).send(failed(`bad request: ${z.prettifyError(parsed.error)}`));
         }
         try {
-          return reply.send(spec.handle(parsed.data, callers.get(request)!));
+          return reply.send(await spec.handle(parsed.data, callers.get(request)!));
         } catch (error) {
           const answer = refusal(error);
           if (answer) return reply.send(answer);

@@ -1,9 +1,13 @@
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
-import type { FastifyError } from "fastify";
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { QueueManager } from "../manager/index.js";
 import type { QueueStore } from "../queue/index.js";
+import { EngineFeeds } from "./engine-feeds.js";
+import { addEngineRoutes } from "./engine-routes.js";
 import { addHistoryRoutes } from "./history-routes.js";
-import { addKeyRoutes } from "./key-routes.js";
+import { addKeyRoutes, addTokenRoute } from "./key-routes.js";
+import { addLiveSockets } from "./live-sockets.js";
 import { addLockRoutes } from "./lock-routes.js";
 import { addQueueRoutes } from "./queue-routes.js";
 import { failed } from "./replies.js";
@@ -18,6 +22,19 @@ export interface QueueHttpServerOptions {
   allowAnonymousRead?: boolean;
   /** Where to listen; 127.0.0.1 unless the server is meant to be reached from elsewhere. */
   host?: string;
+  /**
+   * The engine: with it the status is the manager's, items are checked against its plans and
+   * the environment, queue control, RunEngine and resource routes act; without it they
+   * answer `{success: false, msg: "no engine is attached"}`.
+   */
+  manager?: QueueManager;
+  /** Messages each websocket subscriber may have waiting (1000 unless set). */
+  socketQueueCapacity?: number;
+  /**
+   * Other faces on the same server (a web page, another API): each is registered after the
+   * /api routes, in its own Fastify context.
+   */
+  plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
 export interface QueueHttpServer {
@@ -39,7 +56,7 @@ export function singleUserApiKey(env: NodeJS.ProcessEnv = process.env): string |
 
 /** The queue server's HTTP API (bluesky-httpserver's routes under /api) over a QueueStore. */
 export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHttpServer {
-  const { store, host = "127.0.0.1" } = options;
+  const { store, manager, host = "127.0.0.1", plugins = [] } = options;
   const app = Fastify({ logger: false });
 
   // An empty body on a route that needs none is an empty object, not an error.
@@ -63,12 +80,25 @@ export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHtt
     reply.code(404).send(failed(`no route ${request.method} ${request.url}`)),
   );
 
+  const feeds = new EngineFeeds(manager);
+  app.addHook("onClose", async () => feeds.close());
+
   const route = routeAdder(app, options);
-  addStatusRoute(route, store);
-  addQueueRoutes(route, store);
+  addStatusRoute(route, store, manager);
+  addQueueRoutes(route, store, manager);
+  addEngineRoutes(route, store, feeds);
   addHistoryRoutes(route, store);
   addLockRoutes(route, store);
   addKeyRoutes(route, store);
+  addTokenRoute(route, store);
+  void app.register(async (scope) =>
+    addLiveSockets(scope, options, store, feeds, { capacity: options.socketQueueCapacity }),
+  );
+  for (const plugin of plugins) {
+    void app.register(async (scope) => {
+      await plugin(scope);
+    });
+  }
 
   let bound: { host: string; port: number } | undefined;
   return {

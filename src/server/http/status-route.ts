@@ -1,3 +1,4 @@
+import type { QueueManager } from "../manager/index.js";
 import type { QueueStore } from "../queue/index.js";
 import { emptyBody } from "./bodies.js";
 import { ok } from "./replies.js";
@@ -7,39 +8,50 @@ import type { AddRoute } from "./route.js";
 export const queueHttpVersion = "0.1.0";
 
 /**
- * The queue server's status fields that have a meaning without an engine. The manager
- * and the RunEngine are idle and no worker environment exists until an engine is attached.
+ * The queue server's status: the manager's when one is attached. Without one, the fields
+ * that have a meaning without an engine: the manager and the RunEngine are idle and no
+ * worker environment exists.
  */
-export function addStatusRoute(route: AddRoute, store: QueueStore): void {
+export function addStatusRoute(
+  route: AddRoute,
+  store: QueueStore,
+  manager: QueueManager | undefined,
+): void {
   route({
     method: "GET",
     url: "/api/status",
     permission: "read",
     input: emptyBody,
     handle: () => {
-      const lock = store.lock.info();
-      return ok({
-        msg: `HIL queue server v${queueHttpVersion}`,
-        time: Date.now() / 1000,
-        items_in_queue: store.queue.size(),
-        items_in_history: store.history.size(),
-        running_item_uid: store.queue.runningItem()?.item_uid ?? null,
-        manager_state: "idle",
-        queue_stop_pending: false,
-        queue_autostart_enabled: store.queue.autostart(),
-        worker_environment_exists: false,
-        worker_environment_state: "closed",
-        worker_background_tasks: 0,
-        re_state: "idle",
-        pause_pending: false,
-        ip_kernel_state: "disabled",
-        ip_kernel_captured: false,
-        plan_queue_mode: store.queue.mode(),
-        plan_queue_uid: store.queue.planQueueUid,
-        plan_history_uid: store.history.planHistoryUid,
-        lock_info_uid: lock.lock_info_uid,
-        lock: { environment: lock.environment, queue: lock.queue },
-      });
+      if (manager) return ok({ ...manager.status() });
+      return ok(storeStatus(store));
     },
   });
+}
+
+/** The status fields the store alone can tell: an idle manager with no environment. */
+export function storeStatus(store: QueueStore): Record<string, unknown> {
+  const lock = store.lock.info();
+  return {
+    msg: `HIL queue server v${queueHttpVersion}`,
+    time: Date.now() / 1000,
+    items_in_queue: store.queue.size(),
+    items_in_history: store.history.size(),
+    running_item_uid: store.queue.runningItem()?.item_uid ?? null,
+    manager_state: "idle",
+    queue_stop_pending: false,
+    queue_autostart_enabled: store.queue.autostart(),
+    worker_environment_exists: false,
+    worker_environment_state: "closed",
+    worker_background_tasks: 0,
+    re_state: "idle",
+    pause_pending: false,
+    ip_kernel_state: "disabled",
+    ip_kernel_captured: false,
+    plan_queue_mode: store.queue.mode(),
+    plan_queue_uid: store.queue.planQueueUid,
+    plan_history_uid: store.history.planHistoryUid,
+    lock_info_uid: lock.lock_info_uid,
+    lock: { environment: lock.environment, queue: lock.queue },
+  };
 }
