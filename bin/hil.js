@@ -3,7 +3,8 @@
 // dist/hil.mjs, which starts in a fraction of the time tsx takes to compile and load some
 // two hundred modules: an IOC serves sooner. The bundle is used while it is newer than every
 // source; after an edit, or for `hil run` of a plan module (a TypeScript file that must share
-// the sources' modules), tsx compiles the sources as they load.
+// the sources' modules, or `hil serve --plans` of such modules), tsx compiles the sources as
+// they load.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -21,7 +22,7 @@ function newestSource() {
   return newest;
 }
 
-const runsPlanModule = process.argv[2] === "run";
+const runsPlanModule = process.argv[2] === "run" || process.argv.includes("--plans");
 if (!runsPlanModule && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
   await import(pathToFileURL(bundle).href);
 } else {

@@ -62,7 +62,7 @@ export async function runCommand(
   return exitCode;
 }
 
-function chooseClock(requested: string | undefined, simulated: boolean): Clock {
+export function chooseClock(requested: string | undefined, simulated: boolean): Clock {
   const kind = requested ?? (simulated ? "virtual" : "real");
   if (kind === "real") return realClock;
   if (kind !== "virtual") throw new UsageError(`--clock ${kind}: expected "virtual" or "real"`);

@@ -12,7 +12,12 @@ import {
 import type { DocumentCallback, RunStart } from "../core/index.js";
 import { hasHints } from "../core/index.js";
 import type { DeviceLookup } from "./plan-catalog.js";
-import type { Terminal } from "./terminal.js";
+
+/** Where a run's table, peak statistics and progress are shown: a Terminal, or a server's console. */
+export interface RunReporter {
+  line(text: string): void;
+  setPoint(done: number, total: number | undefined): void;
+}
 
 /** The files one run was written to. */
 export interface RunFiles {
@@ -30,7 +35,7 @@ export class RunOutputs {
   readonly files: RunFiles[] = [];
   readonly callback: DocumentCallback;
 
-  constructor(outDir: string, devices: DeviceLookup, terminal: Terminal) {
+  constructor(outDir: string, devices: DeviceLookup, terminal: RunReporter) {
     mkdirSync(outDir, { recursive: true });
     const router = new RunRouter([(_name, start) => this.forRun(start, outDir, devices, terminal)]);
     this.callback = router.callback;
@@ -40,7 +45,7 @@ export class RunOutputs {
     start: RunStart,
     outDir: string,
     devices: DeviceLookup,
-    terminal: Terminal,
+    terminal: RunReporter,
   ): RunCallbacks {
     const stem = join(
       outDir,
@@ -83,7 +88,7 @@ function hintedFields(devices: DeviceLookup, name: string): string[] {
 }
 
 /** Tells the terminal which point of the primary stream the scan is at. */
-function pointCounter(terminal: Terminal, total: number | undefined): DocumentCallback {
+function pointCounter(terminal: RunReporter, total: number | undefined): DocumentCallback {
   let primary: string | undefined;
   return (name, doc) => {
     if (name === "descriptor" && doc.name === "primary") primary = doc.uid;

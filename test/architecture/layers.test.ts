@@ -20,7 +20,9 @@ const layers: ReadonlyArray<readonly [string, number]> = [
   ["src/ioc", 3],
   ["src/config", 4],
   ["src/server", 5],
-  ["src/cli", 5],
+  // The client speaks to the server (its replies' schemas), the CLI composes everything.
+  ["src/client", 6],
+  ["src/cli", 7],
 ];
 
 function layerOf(path: string): readonly [string, number] | undefined {

@@ -34,7 +34,7 @@ export interface OpenedEnvironment {
  * environment opens.
  */
 export class InProcessEnvironment implements Environment {
-  readonly #open: () => Promise<OpenedEnvironment>;
+  readonly #open: (console: (line: string) => void) => Promise<OpenedEnvironment>;
   readonly #listeners = new Set<EnvironmentListener>();
   #state: EnvironmentState = "closed";
   #opened: OpenedEnvironment | undefined;
@@ -43,7 +43,8 @@ export class InProcessEnvironment implements Environment {
   /** The last stop request of the running plan: a run that then ends normally was stopped. */
   #stopRequested = false;
 
-  constructor(open: () => Promise<OpenedEnvironment>) {
+  /** `open` builds what the environment holds; `console` shows a line to the server's users. */
+  constructor(open: (console: (line: string) => void) => Promise<OpenedEnvironment>) {
     this.#open = open;
   }
 
@@ -71,7 +72,7 @@ export class InProcessEnvironment implements Environment {
     this.#setState("initializing");
     let opened: OpenedEnvironment;
     try {
-      opened = await this.#open();
+      opened = await this.#open((line) => this.#emit({ kind: "console", line }));
     } catch (error) {
       this.#setState("failed", (error as Error).message);
       throw error;

@@ -15,7 +15,7 @@ export { managerVersion } from "./manager-status.js";
 export type { ManagerEvent, ManagerListener, QueueManagerOptions } from "./queue-manager.js";
 export { QueueManager } from "./queue-manager.js";
 export type { ParentChannel } from "./worker/serve-environment.js";
-export { serveEnvironment } from "./worker/serve-environment.js";
+export { forkedParent, serveEnvironment } from "./worker/serve-environment.js";
 export type { ItemCheckerFactory, WorkerEnvironmentOptions } from "./worker/worker-environment.js";
 export { WorkerEnvironment } from "./worker/worker-environment.js";
 export type { NamedDevices } from "./catalog-plan-source.js";

@@ -3,11 +3,24 @@ import type { AllowedResources, Environment } from "../environment.js";
 import type { FromWorker } from "./worker-messages.js";
 import { heartbeatInterval, toWorkerSchema } from "./worker-messages.js";
 
-/** The worker's end of the IPC channel: `process` in a forked child. */
+/** The worker's end of the IPC channel. */
 export interface ParentChannel {
-  send(message: FromWorker): unknown;
-  on(event: "message", listener: (message: unknown) => void): unknown;
-  on(event: "disconnect", listener: () => void): unknown;
+  send(message: FromWorker): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onDisconnect(listener: () => void): void;
+}
+
+/** The channel of a process forked with IPC, or undefined when this one was not. */
+export function forkedParent(): ParentChannel | undefined {
+  const send = process.send?.bind(process);
+  if (send === undefined) return undefined;
+  return {
+    send: (message) => {
+      send(message);
+    },
+    onMessage: (listener) => process.on("message", listener),
+    onDisconnect: (listener) => process.on("disconnect", listener),
+  };
 }
 
 /**
@@ -29,11 +42,11 @@ export function serveEnvironment(environment: Environment, parent: ParentChannel
     } else send({ type: "event", event });
   });
   const beat = setInterval(() => send({ type: "heartbeat" }), heartbeatInterval * 1000);
-  parent.on("disconnect", () => {
+  parent.onDisconnect(() => {
     clearInterval(beat);
     void environment.destroy().finally(() => process.exit(0));
   });
-  parent.on("message", (raw) => {
+  parent.onMessage((raw) => {
     const parsed = toWorkerSchema.safeParse(raw);
     if (!parsed.success) {
       send({
