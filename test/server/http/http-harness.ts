@@ -22,7 +22,12 @@ export async function startServer(
   const store = temp.open();
   const server = createQueueHttpServer({ store, ...options });
   const { host, port } = await server.listen(0);
-  const call: Call = async (method, path, { body, key, raw, authorization } = {}) => {
+  return { store, call: caller(host, port), stop: () => server.close(), temp };
+}
+
+/** Real requests to a server listening on `host:port`. */
+export function caller(host: string, port: number): Call {
+  return async (method, path, { body, key, raw, authorization } = {}) => {
     const headers: Record<string, string> = {};
     if (authorization !== undefined) headers.authorization = authorization;
     else if (key !== undefined) headers.authorization = `ApiKey ${key}`;
@@ -38,7 +43,6 @@ export async function startServer(
     });
     return { status: response.status, body: (await response.json()) as Answer["body"] };
   };
-  return { store, call, stop: () => server.close(), temp };
 }
 
 export function plan(name: string, args: unknown[] = []): Record<string, unknown> {
