@@ -18,11 +18,24 @@ export type Call = (
 export async function startServer(
   options: Omit<QueueHttpServerOptions, "store"> = {},
   temp = tempStore(),
-): Promise<{ store: QueueStore; call: Call; stop: () => Promise<void>; temp: typeof temp }> {
+): Promise<{
+  store: QueueStore;
+  call: Call;
+  stop: () => Promise<void>;
+  temp: typeof temp;
+  /** `ws://host:port`, for websockets. */
+  ws: string;
+}> {
   const store = temp.open();
   const server = createQueueHttpServer({ store, ...options });
   const { host, port } = await server.listen(0);
-  return { store, call: caller(host, port), stop: () => server.close(), temp };
+  return {
+    store,
+    call: caller(host, port),
+    stop: () => server.close(),
+    temp,
+    ws: `ws://${host}:${port}`,
+  };
 }
 
 /** Real requests to a server listening on `host:port`. */
