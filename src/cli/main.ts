@@ -152,6 +152,43 @@ program
   });
 
 program
+  .command("serve")
+  .description(
+    "serve a beamline's RunEngine to remote clients: the queue server's HTTP API and web page, the dispatcher's websocket, the Scan Server's REST; until Ctrl-C",
+  )
+  .requiredOption("--config <file>", "YAML config file")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .option("--host <address>", "where every face listens", "127.0.0.1")
+  .option("--port <n>", "the queue server's HTTP port", integer, 60610)
+  .option("--dispatcher-port <n>", "the dispatcher's websocket port (0: off)", integer, 8765)
+  .option("--scan-server-port <n>", "the Scan Server's REST port (0: off)", integer, 4810)
+  .option("--plans <module...>", "plan modules offered beside the built-in plans", [])
+  .option("--out <dir>", "where runs are written and the queue's database lives", "out")
+  .option("--db <file>", "the queue's SQLite file (default: <out>/queue.sqlite)")
+  .option("--clock <kind>", '"real" (default) or "virtual" (every device simulated)')
+  .option("--seed <n>", "seed of the simulated devices", integer, 0)
+  .option("--in-process", "run plans in this process rather than a worker that can be killed")
+  .option("--no-open", "leave the environment closed until a client opens it")
+  .option("--anonymous-read", "let clients without a key read status, queue and history")
+  .action(async (options) => {
+    const { serveCommand } = await import("./hil-serve.js");
+    process.exitCode = await serveCommand(options);
+  });
+
+program
+  .command("environment-worker", { hidden: true })
+  .requiredOption("--config <file>", "YAML config file")
+  .option(profileOption, profileHelp)
+  .option("--out <dir>", "where runs are written", "out")
+  .option("--clock <kind>", '"real" or "virtual"')
+  .option("--seed <n>", "seed of the simulated devices", integer, 0)
+  .option("--plans <module...>", "plan modules", [])
+  .action(async (options) => {
+    const { environmentWorkerCommand } = await import("./hil-environment-worker.js");
+    await environmentWorkerCommand(options);
+  });
+
+program
   .command("ca-repeater")
   .description("run this host's Channel Access repeater (caRepeater) until Ctrl-C")
   .option("--port <n>", "UDP port (default: $EPICS_CA_REPEATER_PORT, else 5065)", integer)

@@ -169,6 +169,7 @@ export class WorkerEnvironment implements Environment {
         return this.#event(message.event as EnvironmentEvent);
       case "opened":
         this.#allowed = message.allowed;
+        this.#reState = "idle";
         this.#check = this.#options.checker(message.allowed);
         this.#settle("opening", undefined);
         return;
@@ -227,6 +228,8 @@ export class WorkerEnvironment implements Environment {
   #startWatchdog(): void {
     const timeout = (this.#options.heartbeatTimeout ?? 5 * heartbeatInterval) * 1000;
     this.#watchdog = setInterval(() => {
+      // Opening may take as long as devices take to connect; a plan must not freeze the loop.
+      if (this.#state === "initializing") return;
       if (this.#warned || Date.now() - this.#lastHeard < timeout) return;
       this.#warned = true;
       const seconds = Math.round((Date.now() - this.#lastHeard) / 1000);

@@ -1,0 +1,110 @@
+// `hil serve` as a person starts it: plans run in a forked worker, the queue lives in SQLite.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { HilProcess } from "./run-hil.js";
+import { startHil } from "./run-hil.js";
+
+const key = "serve-test-key";
+
+interface Served {
+  hil: HilProcess;
+  call(method: "GET" | "POST", path: string, body?: unknown): Promise<Record<string, unknown>>;
+}
+
+async function serve(out: string, extra: string[] = []): Promise<Served> {
+  const hil = startHil(
+    [
+      "serve",
+      "--config",
+      "config/sim-beamline.yaml",
+      "--out",
+      out,
+      "--port",
+      "0",
+      "--dispatcher-port",
+      "0",
+      "--scan-server-port",
+      "0",
+      ...extra,
+    ],
+    { HIL_API_KEY: key },
+  );
+  await hil.waitFor("hil serve: environment open");
+  const port = /queue API on http:\/\/127\.0\.0\.1:(\d+)/.exec(hil.output())![1];
+  return {
+    hil,
+    async call(method, path, body) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: {
+          authorization: `ApiKey ${key}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    },
+  };
+}
+
+const scan = { item_type: "plan", name: "scan", args: [["det"], "m1", -1, 1, 9] };
+
+describe("hil serve", () => {
+  const dirs: string[] = [];
+  const running: HilProcess[] = [];
+  afterEach(async () => {
+    for (const hil of running.splice(0)) {
+      hil.signal("SIGTERM");
+      await hil.done;
+    }
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the queue and history through a kill -9 mid-plan, the interrupted item back at the front", async () => {
+    const out = mkdtempSync(join(tmpdir(), "hil-serve-"));
+    dirs.push(out);
+    const first = await serve(out);
+    const added = (await first.call("POST", "/api/queue/item/add", { item: scan })) as {
+      item: { item_uid: string };
+    };
+    await first.call("POST", "/api/queue/item/add", {
+      item: { item_type: "plan", name: "count", args: [["det"]] },
+    });
+    await first.call("POST", "/api/queue/start");
+    // The live table's second row: the plan runs, a point is on disk.
+    await first.hil.waitFor(/\|\s+2 \|/);
+    first.hil.signal("SIGKILL");
+    await first.hil.done;
+
+    const second = await serve(out);
+    running.push(second.hil);
+    const history = (await second.call("GET", "/api/history/get")) as {
+      items: Array<{
+        item_uid: string;
+        name: string;
+        result: { exit_status: string; msg: string };
+      }>;
+    };
+    expect(history.items).toHaveLength(1);
+    expect(history.items[0]).toMatchObject({
+      item_uid: added.item.item_uid,
+      name: "scan",
+      result: { exit_status: "unknown", msg: "the server stopped while the plan ran" },
+    });
+    const queue = (await second.call("GET", "/api/queue/get")) as {
+      items: Array<{ item_uid: string; name: string; args: unknown[] }>;
+    };
+    expect(queue.items.map((i) => i.name)).toEqual(["scan", "count"]);
+    expect(queue.items[0]!.args).toEqual(scan.args);
+    expect(queue.items[0]!.item_uid).not.toBe(added.item.item_uid);
+
+    // The documents written before the kill are whole lines of JSON.
+    const jsonl = readdirSync(out).find((f) => f.endsWith(".jsonl"))!;
+    const lines = readFileSync(join(out, jsonl), "utf8").trim().split("\n");
+    const names = lines.map((l) => (JSON.parse(l) as [string])[0]);
+    expect(names.slice(0, 2)).toEqual(["start", "descriptor"]);
+    expect(names.filter((n) => n === "event").length).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+});
