@@ -1,13 +1,13 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { WebSocket } from "ws";
 import { z } from "zod";
 import type { QueueStore } from "../queue/index.js";
 import type { AuthOptions } from "./authenticate.js";
 import type { EngineFeeds } from "./engine-feeds.js";
-import type { Delivery, FanOut, Numbered } from "./fan-out.js";
+import type { Numbered } from "./fan-out.js";
 import type { Credentials } from "./route.js";
 import { guard } from "./route.js";
+import { pump } from "./socket-pump.js";
 import { storeStatus } from "./status-route.js";
 
 export interface LiveSocketOptions {
@@ -17,9 +17,6 @@ export interface LiveSocketOptions {
 
 /** The subprotocol a browser offers, followed by its token, to authenticate a websocket. */
 export const bearerProtocol = "bearer";
-
-// Past this many bytes buffered in the socket, sending waits for the socket to catch up.
-const highWater = 64 * 1024;
 
 /**
  * Websockets can carry credentials in the Authorization header, in `?api_key=`, or (for
@@ -36,45 +33,6 @@ const socketCredentials: Credentials = (request) => {
 };
 
 const documentsQuery = z.object({ mode: z.enum(["lossless", "lossy"]).optional() });
-
-/**
- * Serves one subscriber of `feed` on `socket`: the feed's listener only queues, and the
- * queue is sent as fast as the socket takes it. A lossless subscriber that falls `capacity`
- * messages behind is closed with 1008.
- */
-function serve<T>(
-  socket: WebSocket,
-  feed: FanOut<T>,
-  delivery: Delivery,
-  capacity: number,
-  frame: (message: Numbered<T>) => object,
-): void {
-  let scheduled = false;
-  const pump = () => {
-    scheduled = false;
-    while (socket.readyState === socket.OPEN && socket.bufferedAmount < highWater) {
-      const next = subscriber.take();
-      if (next === undefined) return;
-      socket.send(JSON.stringify(frame(next)), (error) => {
-        if (error === undefined || error === null) schedule();
-      });
-    }
-  };
-  const schedule = () => {
-    if (scheduled || subscriber.closed) return;
-    scheduled = true;
-    queueMicrotask(pump);
-  };
-  const subscriber = feed.subscribe({
-    delivery,
-    capacity,
-    ready: schedule,
-    overflow: () =>
-      socket.close(1008, `more than ${capacity} messages behind; reconnect to start afresh`),
-  });
-  socket.on("close", () => subscriber.close());
-  socket.on("error", () => subscriber.close());
-}
 
 function withDropped<T>(message: Numbered<T>, fields: object): object {
   return message.dropped === undefined
@@ -103,7 +61,7 @@ export async function addLiveSockets(
   app.get("/api/status/ws", { websocket: true, onRequest: read("/api/status/ws") }, (socket) => {
     const snapshot = feeds.manager?.status() ?? storeStatus(store);
     socket.send(JSON.stringify({ seq: feeds.status.seq, kind: "snapshot", status: snapshot }));
-    serve(socket, feeds.status, "lossless", capacity, (m) => ({
+    pump(socket, feeds.status, "lossless", capacity, (m) => ({
       seq: m.seq,
       kind: "status",
       status: m.payload,
@@ -119,7 +77,7 @@ export async function addLiveSockets(
         socket.close(1008, "mode must be 'lossless' or 'lossy'");
         return;
       }
-      serve(socket, feeds.documents, query.data.mode ?? "lossless", capacity, (m) =>
+      pump(socket, feeds.documents, query.data.mode ?? "lossless", capacity, (m) =>
         withDropped(m, { name: m.payload.name, doc: m.payload.doc }),
       );
     },
@@ -127,7 +85,7 @@ export async function addLiveSockets(
 
   // Console lines may be dropped for a slow reader, as the httpserver's console queue does.
   app.get("/api/console/ws", { websocket: true, onRequest: read("/api/console/ws") }, (socket) =>
-    serve(socket, feeds.console, "lossy", capacity, (m) =>
+    pump(socket, feeds.console, "lossy", capacity, (m) =>
       withDropped(m, { time: m.payload.time, msg: m.payload.msg }),
     ),
   );
