@@ -75,3 +75,34 @@ export {
   type ServerInfo,
 } from "./replies.ts";
 export { writeCommandsXml } from "./write-commands.ts";
+export { compare } from "./conditions.ts";
+export { ScanDevices, UnknownScanDeviceError, valueIn, type ScanDevice } from "./scan-devices.ts";
+export { runEnd, type ScanEngine, type ScanLabel, type ScanRunEnd } from "./scan-engine.ts";
+export {
+  ScanPlanHandoff,
+  managerScanEngine,
+  type ManagerScanEngineOptions,
+} from "./manager-scan-engine.ts";
+export {
+  SCAN_PLAN_NAME,
+  ScanCommandError,
+  loggedNames,
+  loopValues,
+  scanPlan,
+  usedNames,
+  type ScanPlanOptions,
+  type ScanProgress,
+} from "./scan-plan.ts";
+export {
+  SCAN_SERVER_VERSION,
+  ScanRequestError,
+  ScanService,
+  type ScanServiceOptions,
+  type SubmitOptions,
+} from "./scan-service.ts";
+export {
+  formatDuration,
+  simulateScan,
+  type ScanSimulation,
+  type SimulateScanOptions,
+} from "./simulate-scan.ts";
