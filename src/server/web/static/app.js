@@ -120,9 +120,10 @@ function row(cells, attributes = {}) {
   for (const [name, value] of Object.entries(attributes)) tr.setAttribute(name, value);
   for (const cell of cells) {
     const td = document.createElement("td");
-    const { text, className, data } = typeof cell === "object" ? cell : { text: cell };
+    const { text, className, title, data } = typeof cell === "object" ? cell : { text: cell };
     td.textContent = text;
     if (className) td.className = className;
+    if (title) td.title = title;
     for (const [name, value] of Object.entries(data ?? {})) td.dataset[name] = value;
     tr.append(td);
   }
@@ -149,8 +150,12 @@ async function refreshQueue() {
   $("queue-count").textContent = `(${items.length})`;
 }
 
+/** A time of day, with the whole date as the cell's title. */
 function time(seconds) {
-  return seconds ? new Date(seconds * 1000).toLocaleString() : "";
+  const date = new Date(seconds * 1000);
+  return seconds
+    ? { text: date.toLocaleTimeString(), className: "time", title: date.toLocaleString() }
+    : "";
 }
 
 async function refreshHistory() {
@@ -227,7 +232,7 @@ function addPoint(data, eventTime) {
 }
 
 const svgNs = "http://www.w3.org/2000/svg";
-const size = { width: 600, height: 300, left: 60, right: 15, top: 15, bottom: 40 };
+const size = { width: 600, height: 300, left: 60, right: 15, top: 30, bottom: 40 };
 
 function svg(name, attributes, text) {
   const element = document.createElementNS(svgNs, name);
@@ -252,7 +257,8 @@ function drawPlot() {
   const scanId = run?.start.scan_id === undefined ? "" : ` #${run.start.scan_id}`;
   const ended = run?.exitStatus ? ` — ${run.exitStatus}` : "";
   const lost = run?.dropped ? ` (${run.dropped} dropped)` : "";
-  $("plot-title").textContent = run ? `${run.start.plan_name ?? ""}${scanId}${ended}${lost}` : "";
+  const plan = run ? `— ${run.start.plan_name ?? "run"}${scanId}${ended}${lost}` : "";
+  $("plot-title").textContent = plan;
 
   const { width, height, left, right, top, bottom } = size;
   const [x0, x1] = range(points.length ? points.map(([x]) => x) : [0]);
@@ -269,13 +275,20 @@ function drawPlot() {
     svg("text", { x: left - 6, y: height - bottom, "text-anchor": "end" }, fmt(y0)),
     svg("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, fmt(y1)),
     svg("text", { x: (left + width) / 2, y: height - 8, "text-anchor": "middle" }, run?.x ?? ""),
-    svg("text", { x: 12, y: top + 10 }, run?.y ?? ""),
+    svg("text", { x: left, y: top - 14, "text-anchor": "middle" }, run?.y ?? ""),
   ];
+  if (run === undefined) {
+    const note = "the next scan is plotted here as it runs";
+    shapes.push(
+      svg("text", { class: "empty", x: width / 2, y: height / 2, "text-anchor": "middle" }, note),
+    );
+  }
   if (points.length > 0) {
     const line = points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(" ");
     shapes.push(svg("polyline", { class: "line", points: line }));
     for (const [x, y] of points) {
-      shapes.push(svg("circle", { class: "point", cx: px(x), cy: py(y), r: 3.5 }));
+      const point = { class: "point", cx: px(x), cy: py(y), r: 3.5, "data-x": x, "data-y": y };
+      shapes.push(svg("circle", point));
     }
   }
   plot.replaceChildren(...shapes);
