@@ -230,6 +230,9 @@ program
     process.exitCode = await camonitorCommand(pvs, options);
   });
 
+// `hil queue add|start|stop|status|history|pause|resume|env`: its client loads when one runs.
+(await import("./hil-queue.js")).addQueueCommands(program);
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -3,6 +3,7 @@ export { QueueClientError } from "./errors.js";
 export type {
   Destination,
   ItemSubmission,
+  JsonValue,
   MoveDestination,
   Position,
   QueueClientOptions,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { JsonValue } from "../server/json-value.js";
 import type { ItemSubmission, QueueItem, QueueMode } from "../server/queue/queue-item.js";
 import { QueueClientError } from "./errors.js";
 import type {
@@ -338,4 +339,4 @@ export class QueueClient {
   }
 }
 
-export type { ItemSubmission, QueueItem, QueueMode };
+export type { ItemSubmission, JsonValue, QueueItem, QueueMode };
