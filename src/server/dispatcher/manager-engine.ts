@@ -117,7 +117,11 @@ export class ManagerEngine {
       return;
     }
     // The outcome is in the history once the manager is idle again, after the run's events.
-    void this.#manager.idle().then(() => this.#reportFailure(item));
+    // Should recording it fail, the manager has its own report of that; this one has none.
+    void this.#manager.idle().then(
+      () => this.#reportFailure(item),
+      () => undefined,
+    );
   }
 
   #reportFailure(item: QueueItem): void {
@@ -156,7 +160,10 @@ export class ManagerEngine {
     }
   }
 
-  /** A new item: its plan's name, and no run until its first start document. */
+  /**
+   * A new item: its plan's name, and no run until its first start document (so the state
+   * that starts a plan carries no uid rather than the previous run's).
+   */
   #follow(item: QueueItem | undefined): void {
     if (item === undefined || item.item_uid === this.#itemUid) return;
     this.#itemUid = item.item_uid;
