@@ -69,12 +69,24 @@ export function planFromArgs(
       `no plan named ${planName}; the plans are: ${Object.keys(planCatalog).join(", ")}`,
     );
   }
+  return planFromSpecArgs(entry.spec, args, devices);
+}
+
+/**
+ * Builds a plan of `spec` (a catalogued plan, or a plan module that declares its
+ * parameters) from command-line arguments, each parsed as its parameter's kind.
+ */
+export function planFromSpecArgs(
+  spec: PlanSpec,
+  args: readonly string[],
+  devices: DeviceLookup,
+): Plan<unknown> {
   const refuse = (problems: string[]): UsageError =>
-    new UsageError(`hil run ${entry.usage}\n  ${problems.join("\n  ")}`);
+    new UsageError(`hil run ${usageOf(spec)}\n  ${problems.join("\n  ")}`);
   const json: JsonValue[] = [];
   const problems: string[] = [];
   args.forEach((text, i) => {
-    const param = entry.spec.parameters[i];
+    const param = spec.parameters[i];
     // Extra arguments pass through as text, for the binder to count them.
     const value = param ? parseArgument(param, text) : text;
     if (typeof value === "object" && value !== null && "problem" in value) {
@@ -85,7 +97,7 @@ export function planFromArgs(
   });
   if (problems.length > 0) throw refuse(problems);
   try {
-    const { spec, values } = bindPlanCall(entry.spec, planName, json, {}, devices);
+    const { values } = bindPlanCall(spec, spec.name, json, {}, devices);
     return spec.build(values, devices);
   } catch (error) {
     if (error instanceof PlanCallError) throw refuse(error.problems.map((p) => p.message));
