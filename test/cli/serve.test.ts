@@ -107,4 +107,57 @@ describe("hil serve", () => {
     expect(names.slice(0, 2)).toEqual(["start", "descriptor"]);
     expect(names.filter((n) => n === "event").length).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  it("offers a plan module with its parameters, keeps its return value, and kills a frozen plan without losing the queue", async () => {
+    const out = mkdtempSync(join(tmpdir(), "hil-serve-"));
+    dirs.push(out);
+    const served = await serve(out, ["--plans", "plans/align.ts", "test/cli/fixtures/frozen.ts"]);
+    running.push(served.hil);
+    const allowed = (await served.call("GET", "/api/plans/allowed")) as {
+      plans_allowed: Record<string, { parameters: Array<{ name: string; enum?: string[] }> }>;
+    };
+    const motor = allowed.plans_allowed.align!.parameters.find((p) => p.name === "motor")!;
+    expect(motor.enum).toContain("m1");
+    expect(motor.enum).not.toContain("det");
+
+    const refused = await served.call("POST", "/api/queue/item/add", {
+      item: { item_type: "plan", name: "align", kwargs: { detectors: ["det"], motor: "det" } },
+    });
+    expect(refused).toMatchObject({ success: false });
+    expect(String(refused.msg)).toMatch(/det cannot be moved/);
+
+    const align = { detectors: ["det"], motor: "m1", width: 2, num: 5 };
+    await served.call("POST", "/api/queue/item/add", {
+      item: { item_type: "plan", name: "align", kwargs: align },
+    });
+    const frozen = (await served.call("POST", "/api/queue/item/add", {
+      item: { item_type: "plan", name: "frozen" },
+    })) as { item: { item_uid: string } };
+    await served.call("POST", "/api/queue/start");
+    await served.hil.waitFor("has not answered for");
+    const destroyed = await served.call("POST", "/api/environment/destroy");
+    expect(destroyed).toMatchObject({ success: true });
+
+    const history = (await served.call("GET", "/api/history/get")) as {
+      items: Array<{ name: string; item_uid: string; result: Record<string, unknown> }>;
+    };
+    expect(history.items.map((h) => [h.name, h.result.exit_status])).toEqual([
+      ["align", "completed"],
+      ["frozen", "unknown"],
+    ]);
+    const found = history.items[0]!.result.return_value as { position: number; peak: number };
+    expect(found.position).toBeGreaterThan(-1);
+    expect(found.position).toBeLessThan(1);
+    expect(found.peak).toBeGreaterThan(0);
+    const queue = (await served.call("GET", "/api/queue/get")) as {
+      items: Array<{ name: string; item_uid: string }>;
+    };
+    expect(queue.items.map((i) => i.name)).toEqual(["frozen"]);
+    expect(queue.items[0]!.item_uid).not.toBe(frozen.item.item_uid);
+
+    // A new worker runs plans again.
+    expect(await served.call("POST", "/api/environment/open")).toMatchObject({ success: true });
+    const status = (await served.call("GET", "/api/status")) as Record<string, unknown>;
+    expect(status).toMatchObject({ worker_environment_state: "idle", manager_state: "idle" });
+  }, 90_000);
 });
