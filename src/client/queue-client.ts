@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { JsonValue } from "../server/json-value.js";
-import type { ItemSubmission, QueueItem, QueueMode } from "../server/queue/queue-item.js";
+import type { ItemSubmission, JsonValue, QueueItem, QueueMode } from "../server/index.js";
 import { QueueClientError } from "./errors.js";
 import type {
   AddBatchReply,
