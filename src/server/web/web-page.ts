@@ -29,7 +29,17 @@ export function webPage(options: WebPageOptions = {}): (app: FastifyInstance) =>
   const directory = options.directory ?? defaultWebDirectory;
   const title = escapeHtml(options.title ?? "HIL queue server");
   const bodies = Object.entries(files).map(([url, { file, type }]) => {
-    const text = readFileSync(join(directory, file), "utf8");
+    const path = join(directory, file);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new Error(
+        `web page: cannot read ${path} (${why}); webPage({ directory }) names the folder`,
+        { cause: error },
+      );
+    }
     return { url, type, body: file === "index.html" ? text.replaceAll("{{title}}", title) : text };
   });
   return (app) => {
