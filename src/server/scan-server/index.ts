@@ -106,3 +106,16 @@ export {
   type ScanSimulation,
   type SimulateScanOptions,
 } from "./simulate-scan.ts";
+export {
+  SCAN_SERVER_PORT,
+  startScanServer,
+  type RunningScanServer,
+  type ScanServerOptions,
+} from "./scan-http.ts";
+export {
+  ScanHttpError,
+  errorPage,
+  handleScanRequest,
+  type ScanHttpReply,
+  type ScanHttpRequest,
+} from "./scan-routes.ts";
