@@ -15,13 +15,7 @@ export async function startQueueServer(
   options: Omit<QueueHttpServerOptions, "store"> = {},
 ): Promise<ClientHarness> {
   const sim = await simManager();
-  // The manager drives the engine routes of a server that takes one.
-  const serverOptions: QueueHttpServerOptions & { manager?: unknown } = {
-    store: sim.store,
-    manager: sim.manager,
-    ...options,
-  };
-  const server = createQueueHttpServer(serverOptions);
+  const server = createQueueHttpServer({ store: sim.store, manager: sim.manager, ...options });
   const { host, port } = await server.listen(0);
   return {
     url: `http://${host}:${port}`,
