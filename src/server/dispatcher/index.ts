@@ -42,5 +42,7 @@ export type { SessionAction, SessionContext, SessionOptions } from "./session.js
 export { CLOSE_LAGGING, CLOSE_NORMAL, DISPATCHER_VERSION, DispatcherSession } from "./session.js";
 export type { EngineListener, FinishedItems, ManagerEngineOptions } from "./manager-engine.js";
 export { ManagerEngine, errorRepr, pythonIsoTime } from "./manager-engine.js";
+export type { CommandRunner, DispatcherSocket } from "./connections.js";
+export { DispatcherConnections } from "./connections.js";
 export type { DispatcherServer, DispatcherServerOptions } from "./server.js";
 export { startDispatcherServer } from "./server.js";

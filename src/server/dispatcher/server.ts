@@ -1,7 +1,7 @@
-import type { RawData, WebSocket } from "ws";
+import type { RawData } from "ws";
 import { WebSocketServer } from "ws";
 import type { QueueManager } from "../manager/index.js";
-import type { HubAction, SessionId } from "./hub.js";
+import { DispatcherConnections } from "./connections.js";
 import { DispatcherHub } from "./hub.js";
 import type { FinishedItems } from "./manager-engine.js";
 import { ManagerEngine } from "./manager-engine.js";
@@ -51,41 +51,13 @@ export async function startDispatcherServer(
     plans: engine.hasPlan,
     initial: engine.snapshot(),
   });
-  const sockets = new Map<SessionId, WebSocket>();
-
-  const perform = (actions: readonly HubAction[]): void => {
-    for (const action of actions) {
-      const socket = sockets.get(action.session);
-      switch (action.kind) {
-        case "send":
-          socket?.send(action.frame, (error) => {
-            if (error === undefined || error === null) perform(hub.written(action.session));
-          });
-          break;
-        case "close":
-          socket?.close(action.code, action.reason);
-          break;
-        case "command": {
-          const { id, command } = action;
-          void engine.execute(command).then((outcome) => {
-            if (command.kind !== "start") perform(hub.commandResult(id, outcome));
-          });
-          break;
-        }
-      }
-    }
-  };
-
-  const unsubscribe = engine.subscribe((event) => perform(hub.engineEvent(event)));
+  const connections = new DispatcherConnections(hub, engine);
+  const unsubscribe = engine.subscribe((event) => connections.engineEvent(event));
   const server = new WebSocketServer({ host, port });
   server.on("connection", (socket) => {
-    const session = hub.open();
-    sockets.set(session, socket);
-    socket.on("message", (data) => perform(hub.receive(session, text(data))));
-    socket.on("close", () => {
-      sockets.delete(session);
-      hub.closed(session);
-    });
+    const session = connections.open(socket);
+    socket.on("message", (data) => connections.receive(session, text(data)));
+    socket.on("close", () => connections.closed(session));
     // A failing connection ends with its close event; nothing else is owed to it.
     socket.on("error", () => undefined);
   });
@@ -109,7 +81,7 @@ export async function startDispatcherServer(
       new Promise<void>((resolve, reject) => {
         unsubscribe();
         engine.close();
-        for (const socket of sockets.values()) {
+        for (const socket of server.clients) {
           socket.close(CLOSE_GOING_AWAY, "server closing");
           socket.terminate();
         }
