@@ -120,7 +120,7 @@ async function route(
     }
     throw notSupported(method);
   }
-  if ((rest = under(path, "/simulate")) !== undefined) {
+  if (under(path, "/simulate") !== undefined) {
     if (method !== "POST") throw notSupported(method);
     const body = xmlBody(request);
     try {
