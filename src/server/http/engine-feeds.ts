@@ -1,9 +1,11 @@
 import type { NamedDocument } from "../../core/index.js";
 import type { ManagerStatus, QueueManager } from "../manager/index.js";
+import type { QueueStore } from "../queue/index.js";
 import type { ConsoleLine } from "./console-buffer.js";
 import { ConsoleBuffer } from "./console-buffer.js";
 import { FanOut } from "./fan-out.js";
 import { RunList } from "./run-list.js";
+import { storeStatus } from "./status-route.js";
 
 /** A document of the running plan as the documents stream carries it. */
 export interface DocumentPayload {
@@ -16,7 +18,8 @@ export interface DocumentPayload {
  * console lines and the current plan's runs. The manager's listener only records and queues.
  */
 export class EngineFeeds {
-  readonly status = new FanOut<ManagerStatus>();
+  /** The manager's status, or without one the store's (see `storeStatus`). */
+  readonly status = new FanOut<ManagerStatus | Record<string, unknown>>();
   readonly documents = new FanOut<DocumentPayload>();
   readonly console = new FanOut<ConsoleLine>();
   readonly consoleLines: ConsoleBuffer;
@@ -24,27 +27,17 @@ export class EngineFeeds {
   readonly #unsubscribe: () => void;
 
   constructor(
+    readonly store: QueueStore,
     readonly manager: QueueManager | undefined,
     options: { consoleLines?: number } = {},
   ) {
     this.consoleLines = new ConsoleBuffer(options.consoleLines ?? 1000);
-    this.#unsubscribe =
-      manager?.subscribe((event) => {
-        if (event.kind === "status") {
-          this.status.publish(event.status);
-          return;
-        }
-        const news = event.event;
-        if (news.kind === "document") {
-          const [name, doc] = news.document;
-          this.runs.document(event.item?.item_uid, news.document);
-          this.documents.publish({ name, doc } as DocumentPayload);
-        } else if (news.kind === "console") {
-          const line = { time: Date.now() / 1000, msg: news.line };
-          this.consoleLines.push(line);
-          this.console.publish(line);
-        }
-      }) ?? (() => undefined);
+    this.#unsubscribe = manager ? this.#follow(manager) : this.#watch(store);
+  }
+
+  /** The status as of now: what a new status subscriber gets first. */
+  currentStatus(): ManagerStatus | Record<string, unknown> {
+    return this.manager?.status() ?? storeStatus(this.store);
   }
 
   close(): void {
@@ -52,5 +45,37 @@ export class EngineFeeds {
     this.status.closeAll();
     this.documents.closeAll();
     this.console.closeAll();
+  }
+
+  // Without an engine the store's changes are the news: one status per turn that changed it.
+  #watch(store: QueueStore): () => void {
+    let queued = false;
+    return store.watch(() => {
+      if (queued) return;
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        this.status.publish(storeStatus(store));
+      });
+    });
+  }
+
+  #follow(manager: QueueManager): () => void {
+    return manager.subscribe((event) => {
+      if (event.kind === "status") {
+        this.status.publish(event.status);
+        return;
+      }
+      const news = event.event;
+      if (news.kind === "document") {
+        const [name, doc] = news.document;
+        this.runs.document(event.item?.item_uid, news.document);
+        this.documents.publish({ name, doc } as DocumentPayload);
+      } else if (news.kind === "console") {
+        const line = { time: Date.now() / 1000, msg: news.line };
+        this.consoleLines.push(line);
+        this.console.publish(line);
+      }
+    });
   }
 }

@@ -1,6 +1,15 @@
 export type { AuthOptions, Caller } from "./authenticate.js";
+export type { ConsoleLine } from "./console-buffer.js";
+export type { DocumentPayload } from "./engine-feeds.js";
+export { noEngine } from "./engine-routes.js";
+export type { Delivery, Numbered } from "./fan-out.js";
+export { FanOut, Subscriber } from "./fan-out.js";
+export { defaultTokenLifetime } from "./key-routes.js";
+export type { LiveSocketOptions } from "./live-sockets.js";
+export { bearerProtocol } from "./live-sockets.js";
 export type { ApiReply } from "./replies.js";
 export type { Permission, Role } from "./roles.js";
 export { roleSchema } from "./roles.js";
+export type { RunInfo } from "./run-list.js";
 export type { QueueHttpServer, QueueHttpServerOptions } from "./server.js";
 export { createQueueHttpServer, defaultQueueHttpPort, singleUserApiKey } from "./server.js";

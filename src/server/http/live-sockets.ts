@@ -1,14 +1,12 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { QueueStore } from "../queue/index.js";
 import type { AuthOptions } from "./authenticate.js";
 import type { EngineFeeds } from "./engine-feeds.js";
 import type { Numbered } from "./fan-out.js";
 import type { Credentials } from "./route.js";
 import { guard } from "./route.js";
 import { pump } from "./socket-pump.js";
-import { storeStatus } from "./status-route.js";
 
 export interface LiveSocketOptions {
   /** Messages each subscriber may have waiting before it is cut off (lossless) or loses the oldest (lossy). */
@@ -44,7 +42,6 @@ function withDropped<T>(message: Numbered<T>, fields: object): object {
 export async function addLiveSockets(
   app: FastifyInstance,
   auth: AuthOptions,
-  store: QueueStore,
   feeds: EngineFeeds,
   options: LiveSocketOptions = {},
 ): Promise<void> {
@@ -59,7 +56,7 @@ export async function addLiveSockets(
 
   // A snapshot first, then every status the manager reports, numbered without gaps.
   app.get("/api/status/ws", { websocket: true, onRequest: read("/api/status/ws") }, (socket) => {
-    const snapshot = feeds.manager?.status() ?? storeStatus(store);
+    const snapshot = feeds.currentStatus();
     socket.send(JSON.stringify({ seq: feeds.status.seq, kind: "snapshot", status: snapshot }));
     pump(socket, feeds.status, "lossless", capacity, (m) => ({
       seq: m.seq,

@@ -80,7 +80,7 @@ export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHtt
     reply.code(404).send(failed(`no route ${request.method} ${request.url}`)),
   );
 
-  const feeds = new EngineFeeds(manager);
+  const feeds = new EngineFeeds(store, manager);
   app.addHook("onClose", async () => feeds.close());
 
   const route = routeAdder(app, options);
@@ -92,7 +92,7 @@ export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHtt
   addKeyRoutes(route, store);
   addTokenRoute(route, store);
   void app.register(async (scope) =>
-    addLiveSockets(scope, options, store, feeds, { capacity: options.socketQueueCapacity }),
+    addLiveSockets(scope, options, feeds, { capacity: options.socketQueueCapacity }),
   );
   for (const plugin of plugins) {
     void app.register(async (scope) => {

@@ -132,9 +132,17 @@ describe("queue HTTP API: engine routes without an engine, tokens, socket creden
     expect((await byProtocol.next()).kind).toBe("snapshot");
     byProtocol.close();
 
+    // Without an engine the store's changes are pushed: here, an item added.
     const byHeader = new SocketFeed(url, { headers: { authorization: `ApiKey ${key}` } });
     await byHeader.opened();
-    expect((await byHeader.next()).kind).toBe("snapshot");
+    const snapshot = await byHeader.next();
+    expect(snapshot.kind).toBe("snapshot");
+    started.store.queue.add({ item_type: "plan", name: "count" }, { user: "u", user_group: "g" });
+    expect(await byHeader.next()).toMatchObject({
+      kind: "status",
+      seq: (snapshot.seq as number) + 1,
+      status: { items_in_queue: 1 },
+    });
     byHeader.close();
   });
 
