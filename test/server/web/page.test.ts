@@ -113,7 +113,7 @@ describe.skipIf(chromium === undefined)(
     it("starts the queue from its button and plots the scan's points as they come", async () => {
       await post("/api/queue/item/add", { item: scanItem });
       const page = await openPage();
-      await page.waitFor(`document.querySelectorAll("#queue tbody tr").length === 1`);
+      await page.waitFor(`document.querySelectorAll("#queue tr[data-item-uid]").length === 1`);
       expect(await page.evaluate(`document.querySelector("#queue tbody").textContent`)).toContain(
         'scan(["det"], "m1", -1, 1, 5)',
       );
@@ -133,7 +133,9 @@ describe.skipIf(chromium === undefined)(
       const html = await page.html();
       expect(html).toMatch(/<td class="exit-status" data-exit-status="completed">completed<\/td>/);
       expect(html).toContain('id="manager-state" data-state="idle"');
-      expect(await page.evaluate(`document.querySelectorAll("#queue tbody tr").length`)).toBe(0);
+      expect(
+        await page.evaluate(`document.querySelectorAll("#queue tr[data-item-uid]").length`),
+      ).toBe(0);
       expect(await page.evaluate(`document.getElementById("message").hidden`)).toBe(true);
 
       const png = keep(await page.screenshot(), "scan-completed.png");
@@ -193,6 +195,18 @@ describe.skipIf(chromium === undefined)(
       expect(stops).toHaveLength(1);
       expect(await page.evaluate(`document.getElementById("plot-title").textContent`)).toMatch(
         new RegExp(`^— scan #\\d+ — ${stops[0]}$`),
+      );
+    });
+
+    it("says why when its key is refused", async () => {
+      browser = await Browser.launch(chromium!, home);
+      await browser.open(`${base}/?api_key=not-the-key`);
+      await browser.waitFor(`!document.getElementById("message").hidden`);
+      expect(await browser.evaluate(`document.getElementById("message").textContent`)).toBe(
+        "invalid, revoked or expired API key",
+      );
+      expect(await browser.evaluate(`document.getElementById("connection").textContent`)).toBe(
+        "connecting…",
       );
     });
 

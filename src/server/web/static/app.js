@@ -130,6 +130,13 @@ function row(cells, attributes = {}) {
   return tr;
 }
 
+/** The row of an empty table. */
+function empty(columns, text) {
+  const tr = row([text], { class: "empty" });
+  tr.cells[0].colSpan = columns;
+  return tr;
+}
+
 async function refreshQueue() {
   const { items, running_item } = await call("GET", "/api/queue/get");
   const rows = [];
@@ -146,7 +153,7 @@ async function refreshQueue() {
       row([String(index + 1), describeItem(item), item.user], { "data-item-uid": item.item_uid }),
     ),
   );
-  $("queue").tBodies[0].replaceChildren(...rows);
+  $("queue").tBodies[0].replaceChildren(...(rows.length ? rows : [empty(3, "nothing queued")]));
   $("queue-count").textContent = `(${items.length})`;
 }
 
@@ -179,7 +186,7 @@ async function refreshHistory() {
         { "data-item-uid": item.item_uid },
       ),
     );
-  $("history").tBodies[0].replaceChildren(...rows);
+  $("history").tBodies[0].replaceChildren(...(rows.length ? rows : [empty(5, "nothing run yet")]));
   $("history-count").textContent = `(${items.length})`;
 }
 
