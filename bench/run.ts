@@ -5,6 +5,7 @@ import { hdf5Bench } from "./hdf5.bench.js";
 import { iocBench } from "./ioc.bench.js";
 import { modbusBench } from "./modbus.bench.js";
 import { scanCaBench } from "./scan-ca.bench.js";
+import { serverBench } from "./server.bench.js";
 import { simBench } from "./sim.bench.js";
 import { transportsBench } from "./transports.bench.js";
 
@@ -24,3 +25,5 @@ console.log("\n# scans through Channel Access: served sim devices, and softIoc\n
 await scanCaBench();
 console.log("\n# HDF5 frames: writer against raw writes, camera frames per second\n");
 await hdf5Bench();
+console.log("\n# queue server: operations over HTTP, add to start, document fan-out\n");
+await serverBench();
