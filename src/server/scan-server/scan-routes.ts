@@ -109,12 +109,12 @@ async function route(
   if ((rest = under(path, "/server")) !== undefined) {
     if (method !== "GET") throw notSupported(method);
     if (rest === "/info") return xml(serverInfoXml(service.serverInfo()));
-    throw new ScanHttpError(400, `Invalid request ${rest}`);
+    throw new ScanHttpError(400, `Invalid request ${path}`);
   }
   if ((rest = under(path, "/scans")) !== undefined) {
     if (method === "GET") return xml(scansXml(service.infos()));
     if (method === "DELETE") {
-      if (rest !== "/completed") throw new ScanHttpError(400, `Illegal path '${rest}'`);
+      if (rest !== "/completed") throw new ScanHttpError(400, `Illegal path '${path}'`);
       service.clearCompleted();
       return ok();
     }
