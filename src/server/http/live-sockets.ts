@@ -1,4 +1,3 @@
-import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AuthOptions } from "./authenticate.js";
@@ -38,19 +37,22 @@ function withDropped<T>(message: Numbered<T>, fields: object): object {
     : { seq: message.seq, dropped: message.dropped, ...fields };
 }
 
-/** The pushes: status, documents of the running plan and console lines. */
-export async function addLiveSockets(
+/** What the websocket server answers to offered subprotocols: `bearer` when offered. */
+export function chooseProtocol(protocols: Set<string>): string | false {
+  return protocols.has(bearerProtocol) ? bearerProtocol : false;
+}
+
+/**
+ * The pushes: status, documents of the running plan and console lines. The app must have
+ * `@fastify/websocket` registered, with `chooseProtocol` as its `handleProtocols`.
+ */
+export function addLiveSockets(
   app: FastifyInstance,
   auth: AuthOptions,
   feeds: EngineFeeds,
   options: LiveSocketOptions = {},
-): Promise<void> {
+): void {
   const capacity = options.capacity ?? 1000;
-  await app.register(websocket, {
-    options: {
-      handleProtocols: (protocols) => (protocols.has(bearerProtocol) ? bearerProtocol : false),
-    },
-  });
   const read = (url: string) =>
     guard(auth, "read", `GET ${url}`, () => undefined, socketCredentials);
 

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { QueueManager } from "../manager/index.js";
@@ -7,7 +8,7 @@ import { EngineFeeds } from "./engine-feeds.js";
 import { addEngineRoutes } from "./engine-routes.js";
 import { addHistoryRoutes } from "./history-routes.js";
 import { addKeyRoutes, addTokenRoute } from "./key-routes.js";
-import { addLiveSockets } from "./live-sockets.js";
+import { addLiveSockets, chooseProtocol } from "./live-sockets.js";
 import { addLockRoutes } from "./lock-routes.js";
 import { addQueueRoutes } from "./queue-routes.js";
 import { failed } from "./replies.js";
@@ -91,6 +92,8 @@ export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHtt
   addLockRoutes(route, store);
   addKeyRoutes(route, store);
   addTokenRoute(route, store);
+  // At the root, so plugins may serve websockets of their own.
+  void app.register(websocket, { options: { handleProtocols: chooseProtocol } });
   void app.register(async (scope) =>
     addLiveSockets(scope, options, feeds, { capacity: options.socketQueueCapacity }),
   );

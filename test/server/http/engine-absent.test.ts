@@ -149,6 +149,7 @@ describe("queue HTTP API: engine routes without an engine, tokens, socket creden
   it("registers plugins after the API, on the same server", async () => {
     const page = (app: FastifyInstance) => {
       app.get("/", async (_request, reply) => reply.type("text/html").send("<h1>queue</h1>"));
+      app.get("/hello/ws", { websocket: true }, (socket) => socket.send('{"hello":"page"}'));
     };
     const started = await startServer({ plugins: [page] });
     ({ stop } = started);
@@ -157,6 +158,9 @@ describe("queue HTTP API: engine routes without an engine, tokens, socket creden
     const response = await fetch(`${base}/`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("<h1>queue</h1>");
+    const hello = new SocketFeed(`${started.ws}/hello/ws`);
+    expect(await hello.next()).toEqual({ hello: "page" });
+    hello.close();
     // The API is still there, and its 404 still answers in the API's shape.
     expect((await started.call("GET", "/api/nothing")).status).toBe(404);
   });
