@@ -16,6 +16,7 @@ import {
   createQueueHttpServer,
   singleUserApiKey,
   startDispatcherServer,
+  webPage,
 } from "../server/index.js";
 import type { BeamlineEnvironmentOptions } from "./beamline-environment.js";
 import { beamlineEnvironment, loadPlanCatalog } from "./beamline-environment.js";
@@ -80,12 +81,16 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
     apiKey,
     host: options.host,
     allowAnonymousRead: options.anonymousRead,
+    plugins: [webPage()],
   });
   const closers: Array<() => Promise<void>> = [];
   try {
     const bound = await http.listen(options.port);
     closers.push(() => http.close());
     process.stdout.write(`hil serve: queue API on http://${bound.host}:${bound.port}/api\n`);
+    process.stdout.write(
+      `hil serve: web page on http://${bound.host}:${bound.port}/?api_key=${apiKey}\n`,
+    );
     if (options.dispatcherPort !== 0) {
       const dispatcher = await startDispatcherServer({
         manager,

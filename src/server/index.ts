@@ -6,3 +6,4 @@ export * from "./dispatcher/index.js";
 export * from "./scan-server/index.js";
 export * from "./http/index.js";
 export * from "./manager/index.js";
+export * from "./web/index.js";
