@@ -35,9 +35,9 @@ export class EngineFeeds {
     this.#unsubscribe = manager ? this.#follow(manager) : this.#watch(store);
   }
 
-  /** The status as of now: what a new status subscriber gets first. */
+  /** The status as of now (what a new status subscriber gets first), with `run_list_uid`. */
   currentStatus(): ManagerStatus | Record<string, unknown> {
-    return this.manager?.status() ?? storeStatus(this.store);
+    return this.manager ? this.#withRuns(this.manager.status()) : storeStatus(this.store);
   }
 
   close(): void {
@@ -60,17 +60,24 @@ export class EngineFeeds {
     });
   }
 
+  #withRuns(status: ManagerStatus): ManagerStatus & { run_list_uid: string } {
+    return { ...status, run_list_uid: this.runs.uid };
+  }
+
   #follow(manager: QueueManager): () => void {
     return manager.subscribe((event) => {
       if (event.kind === "status") {
-        this.status.publish(event.status);
+        this.status.publish(this.#withRuns(event.status));
         return;
       }
       const news = event.event;
       if (news.kind === "document") {
         const [name, doc] = news.document;
-        this.runs.document(event.item?.item_uid, news.document);
         this.documents.publish({ name, doc } as DocumentPayload);
+        // A run opened or closed changes `run_list_uid`, which clients watch in the status.
+        if (this.runs.document(event.item?.item_uid, news.document)) {
+          this.status.publish(this.#withRuns(manager.status()));
+        }
       } else if (news.kind === "console") {
         const line = { time: Date.now() / 1000, msg: news.line };
         this.consoleLines.push(line);

@@ -22,8 +22,8 @@ export class RunList {
     return this.#uid;
   }
 
-  /** A document made while the item with uid `itemUid` ran. */
-  document(itemUid: string | undefined, [name, doc]: NamedDocument): void {
+  /** A document made while the item with uid `itemUid` ran; true when the list changed. */
+  document(itemUid: string | undefined, [name, doc]: NamedDocument): boolean {
     if (itemUid !== this.#item && name === "start") {
       this.#item = itemUid;
       this.#runs = [];
@@ -36,13 +36,17 @@ export class RunList {
         exit_status: null,
       });
       this.#uid = randomUUID();
-    } else if (name === "stop") {
+      return true;
+    }
+    if (name === "stop") {
       const run = this.#runs.find((r) => r.uid === doc.run_start);
-      if (run === undefined) return;
+      if (run === undefined) return false;
       run.is_open = false;
       run.exit_status = doc.exit_status;
       this.#uid = randomUUID();
+      return true;
     }
+    return false;
   }
 
   list(option: "active" | "open" | "closed" = "active"): RunInfo[] {

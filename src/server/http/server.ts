@@ -85,7 +85,7 @@ export function createQueueHttpServer(options: QueueHttpServerOptions): QueueHtt
   app.addHook("onClose", async () => feeds.close());
 
   const route = routeAdder(app, options);
-  addStatusRoute(route, store, manager);
+  addStatusRoute(route, () => feeds.currentStatus());
   addQueueRoutes(route, store, manager);
   addEngineRoutes(route, store, feeds);
   addHistoryRoutes(route, store);

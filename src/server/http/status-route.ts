@@ -1,4 +1,3 @@
-import type { QueueManager } from "../manager/index.js";
 import type { QueueStore } from "../queue/index.js";
 import { emptyBody } from "./bodies.js";
 import { ok } from "./replies.js";
@@ -7,29 +6,21 @@ import type { AddRoute } from "./route.js";
 /** The version named in the status `msg`, as "RE Manager v…" names the queue server's. */
 export const queueHttpVersion = "0.1.0";
 
-/**
- * The queue server's status: the manager's when one is attached. Without one, the fields
- * that have a meaning without an engine: the manager and the RunEngine are idle and no
- * worker environment exists.
- */
-export function addStatusRoute(
-  route: AddRoute,
-  store: QueueStore,
-  manager: QueueManager | undefined,
-): void {
+/** The queue server's status: the manager's when one is attached, else `storeStatus`. */
+export function addStatusRoute(route: AddRoute, current: () => object): void {
   route({
     method: "GET",
     url: "/api/status",
     permission: "read",
     input: emptyBody,
-    handle: () => {
-      if (manager) return ok({ ...manager.status() });
-      return ok(storeStatus(store));
-    },
+    handle: () => ok({ ...current() }),
   });
 }
 
-/** The status fields the store alone can tell: an idle manager with no environment. */
+/**
+ * The status fields that have a meaning without an engine: the manager and the RunEngine
+ * are idle and no worker environment exists.
+ */
 export function storeStatus(store: QueueStore): Record<string, unknown> {
   const lock = store.lock.info();
   return {

@@ -110,6 +110,8 @@ describe("queue HTTP API pushes and engine reads", () => {
       run_list_uid: expect.any(String),
     });
     expect((await call("GET", "/api/re/runs/open", { key: user })).body.run_list).toEqual([]);
+    const status = (await call("GET", "/api/status", { key: user })).body;
+    expect(status.run_list_uid).toBe(runs.body.run_list_uid);
     consoleFeed.close();
     documents.close();
   });
