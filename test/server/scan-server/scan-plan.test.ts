@@ -113,6 +113,19 @@ describe("commands run as plans", () => {
     ]);
   });
 
+  it("logs different sets of devices with one serial count", async () => {
+    sim = await scanServerSim();
+    const { info, data } = await run(
+      `<log><devices><device>m1</device></devices></log>
+       <log><devices><device>det</device><device>m2</device></devices></log>
+       <log><devices><device>m1</device></devices></log>`,
+    );
+    expect(info.state).toBe("Finished");
+    expect(data.m1!.map((s) => s.serial)).toEqual([0, 2]);
+    expect(data.m2!.map((s) => s.serial)).toEqual([1]);
+    expect(data.det!.map((s) => s.serial)).toEqual([1]);
+  });
+
   it("runs an If's body only when its condition holds", async () => {
     sim = await scanServerSim();
     const { data } = await run(

@@ -84,6 +84,20 @@ describe("ScanService over the sim beamline", () => {
     expect(sim.service.lastSerial(id)).toBe(2);
   });
 
+  it("keeps counting ids across services with an id file", async () => {
+    folder = mkdtempSync(join(tmpdir(), "scan-ids-"));
+    const idFile = join(folder, "last-id");
+    sim = await scanServerSim({ idFile });
+    const comment = "<commands><comment><text>x</text></comment></commands>";
+    expect(await sim.service.submit(comment, "a")).toBe(1);
+    expect(await sim.service.submit(comment, "b")).toBe(2);
+    await sim.service.idle();
+    await sim.cleanup();
+    sim = await scanServerSim({ idFile });
+    expect(await sim.service.submit(comment, "c")).toBe(3);
+    await sim.service.idle();
+  });
+
   it("refuses a script naming it and its address, and an include without a folder", async () => {
     sim = await scanServerSim();
     await expect(
