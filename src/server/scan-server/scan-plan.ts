@@ -37,6 +37,8 @@ export interface ScanProgress {
   workDone(units: number): void;
   /** Settles when the active command is to end early (PUT /scan/{id}/next). */
   next(): Promise<void>;
+  /** Why the scan must end before its next command (a deadline passed), if it must. */
+  expired?(): string | undefined;
 }
 
 export interface ScanPlanOptions {
@@ -119,15 +121,26 @@ export function* scanPlan(options: ScanPlanOptions): Plan<void> {
     scan_server_id: options.id,
     scan_name: options.name,
   });
-  yield* runList(context, options.commands());
+  try {
+    yield* runList(context, options.commands());
+  } catch (error) {
+    if (!(error instanceof ScanExpired)) throw error;
+    yield* closeRun("abort", error.message);
+    return;
+  }
   yield* closeRun();
 }
+
+/** The scan ran out of time: its run ends as aborted. */
+class ScanExpired extends Error {}
 
 function* runList(context: Context, commands: readonly ScanCommand[]): Plan<void> {
   for (const command of commands) yield* runCommand(context, context.fresh(command));
 }
 
 function* runCommand(context: Context, command: ScanCommand): Plan<void> {
+  const expired = context.progress.expired?.();
+  if (expired !== undefined) throw new ScanExpired(expired);
   yield* checkpoint();
   context.progress.command(command);
   switch (command.type) {

@@ -205,10 +205,15 @@ async function submit(
     if (timeout > 0 && deadline !== undefined) {
       throw new Error("Cannot specify both timeout and deadline");
     }
-    if (timeout > 0 || deadline !== undefined) {
-      throw new Error("This scan server does not support a scan timeout or deadline");
-    }
-    return xml(scanIdXml(await service.submit(body, name, { queue })));
+    return xml(
+      scanIdXml(
+        await service.submit(body, name, {
+          queue,
+          timeout,
+          ...(deadline === undefined ? {} : { deadline }),
+        }),
+      ),
+    );
   } catch (error) {
     return submitError(`${name} failed to submit`, error);
   }

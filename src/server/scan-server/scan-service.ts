@@ -57,6 +57,10 @@ export interface ScanServiceOptions {
 export interface SubmitOptions {
   /** False: start at once, which needs the engine free. */
   readonly queue?: boolean;
+  /** Seconds the scan may run; 0 or absent for no limit. */
+  readonly timeout?: number;
+  /** Epoch ms by which the scan must have ended; one already past aborts it at once. */
+  readonly deadline?: number;
 }
 
 interface Scan {
@@ -77,6 +81,11 @@ interface Scan {
   ended?: number;
   finish?: number;
   error?: string;
+  /** Epoch ms by which the scan must end: checked before each command starts. */
+  deadline?: number;
+  readonly timeout: number;
+  /** Why the engine was asked to abort the scan, when it was not a client. */
+  abortReason?: string;
   lastSerial: number;
   readonly samples: Record<string, ScanSample[]>;
   next: { promise: Promise<void>; resolve: () => void };
@@ -167,6 +176,9 @@ export class ScanService {
         `Scan '${name}' cannot start at once: the engine is busy (submit it queued)`,
       );
     }
+    if ((options.timeout ?? 0) > 0 && options.deadline !== undefined) {
+      throw new ScanRequestError("Cannot specify both timeout and deadline");
+    }
     const simulation = await simulateScan(commands, { devices: this.devices(), included });
     const id = this.#nextId();
     const scan: Scan = {
@@ -187,10 +199,15 @@ export class ScanService {
       samples: {},
       next: nextSignal(),
       ...ending(),
+      timeout: options.timeout ?? 0,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
     };
     this.#scans.set(id, scan);
     this.#changed(scan);
-    if (queued) this.#queue.push(id);
+    if (scan.deadline !== undefined && scan.deadline < this.#now()) {
+      scan.abortReason = "Aborted (stale deadline)";
+      this.#end(scan, { status: "aborted", message: "" });
+    } else if (queued) this.#queue.push(id);
     else this.#start(scan);
     this.#schedule();
     return id;
@@ -396,6 +413,11 @@ export class ScanService {
   }
 
   #start(scan: Scan): void {
+    if (scan.deadline !== undefined && scan.deadline < this.#now()) {
+      scan.abortReason = "Aborted (stale deadline)";
+      this.#end(scan, { status: "aborted", message: "" });
+      return;
+    }
     const plan = scanPlan({
       id: scan.id,
       name: scan.name,
@@ -410,6 +432,7 @@ export class ScanService {
         },
         workDone: (units) => this.#workDone(scan, units),
         next: () => scan.next.promise,
+        expired: () => this.#expired(scan),
       },
     });
     let ended: Promise<ScanRunEnd>;
@@ -425,11 +448,18 @@ export class ScanService {
     scan.state = "Running";
     scan.started = this.#now();
     scan.finish = scan.started + scan.simulatedSeconds * 1000;
+    if (scan.timeout > 0) scan.deadline = scan.started + scan.timeout * 1000;
     this.#changed(scan);
     ended.then(
       (end) => this.#end(scan, end),
       (error: unknown) => this.#end(scan, { status: "failed", message: String(error) }),
     );
+  }
+
+  #expired(scan: Scan): string | undefined {
+    if (scan.deadline === undefined || this.#now() <= scan.deadline) return undefined;
+    scan.abortReason = "Aborted (deadline/timeout)";
+    return scan.abortReason;
   }
 
   #workDone(scan: Scan, units: number): void {
@@ -455,7 +485,7 @@ export class ScanService {
       scan.performed = scan.total;
     } else if (end.status === "aborted") {
       scan.state = "Aborted";
-      scan.error = "Aborted";
+      scan.error = scan.abortReason ?? "Aborted";
     } else {
       scan.state = "Failed";
       scan.error = end.message;

@@ -119,6 +119,26 @@ describe("handleScanRequest", () => {
     expect(s.infos()).toEqual([]);
   });
 
+  it("passes a timeout and a deadline on to the scan", async () => {
+    sim = await scanServerSim();
+    const s = sim.service;
+    const stale = await request(s, "POST", "/scan/t?deadline=2020-01-01%2000%3A00%3A00", gated);
+    expect(stale.body).toBe("<id>1</id>\n");
+    expect(s.info(1)).toMatchObject({ state: "Aborted", error: "Aborted (stale deadline)" });
+    const timed = await request(
+      s,
+      "POST",
+      "/scan/t?timeout=1",
+      "<commands><delay><seconds>3</seconds></delay><delay><seconds>3</seconds></delay></commands>",
+    );
+    expect(timed.body).toBe("<id>2</id>\n");
+    await s.idle();
+    const info = await request(s, "GET", "/scan/2");
+    expect(info.body).toContain(
+      "<address>-1</address>\n  <command>- end -</command>\n  <error>Aborted (deadline/timeout)</error>\n</scan>\n",
+    );
+  });
+
   it("names scans from the decoded path, or after the client", async () => {
     sim = await scanServerSim();
     const s = sim.service;

@@ -98,6 +98,27 @@ describe("ScanService over the sim beamline", () => {
     await sim.service.idle();
   });
 
+  it("aborts a scan past its timeout, and one whose deadline has passed at once", async () => {
+    sim = await scanServerSim();
+    const { service } = sim;
+    const slow =
+      "<commands><delay><seconds>5</seconds></delay><comment><text>late</text></comment></commands>";
+    const timed = await service.submit(slow, "timed", { timeout: 2 });
+    await service.idle();
+    expect(service.info(timed)).toMatchObject({
+      state: "Aborted",
+      error: "Aborted (deadline/timeout)",
+    });
+    const stale = await service.submit(slow, "stale", { deadline: sim.clock.now() * 1000 - 1 });
+    expect(service.info(stale)).toMatchObject({
+      state: "Aborted",
+      error: "Aborted (stale deadline)",
+    });
+    const inTime = await service.submit(slow, "in time", { timeout: 60 });
+    await service.idle();
+    expect(service.info(inTime).state).toBe("Finished");
+  });
+
   it("refuses a script naming it and its address, and an include without a folder", async () => {
     sim = await scanServerSim();
     await expect(
