@@ -1,6 +1,8 @@
 /**
- * The CSS/Phoebus Scan Server's command model and XML, pure and synchronous: read what a
- * scan client submits, write what the server answers, number commands, apply patches.
+ * The CSS/Phoebus Scan Server face. Pure parts: the command model and XML (read what a scan
+ * client submits, write what the server answers, number commands, apply patches), the REST
+ * paths as a request-to-reply function. Around them: a submitted scan as one plan on the
+ * server's one RunEngine (through the ScanEngine port), the scan list, and the HTTP shell.
  */
 export {
   COMMAND_CLASS_NAMES,

@@ -17,6 +17,7 @@ import {
   type IfCommand,
   type IncludeCommand,
   type LoopCommand,
+  type ParallelCommand,
   type ScanCommand,
   type SetCommand,
   type WaitCommand,
@@ -176,7 +177,7 @@ function* runCommand(context: Context, command: ScanCommand): Plan<void> {
       yield* runList(context, command.body);
       break;
     case "parallel":
-      yield* runParallel(context, command.body);
+      yield* runParallel(context, command);
       break;
     case "script":
       throw new ScanCommandError(command, command.refused);
@@ -392,17 +393,20 @@ function* runIf(context: Context, command: IfCommand): Plan<void> {
 }
 
 /**
- * Parallel: its Sets start together and are then waited for one by one; the other commands
- * of its body run in order after them.
+ * Parallel: its Sets start together and are then waited for one by one (a Set without a
+ * timeout of its own gets the Parallel's); the other commands of its body run in order
+ * after them.
  */
-function* runParallel(context: Context, body: readonly ScanCommand[]): Plan<void> {
+function* runParallel(context: Context, parallel: ParallelCommand): Plan<void> {
   const started = new Map<number, Status | undefined>();
-  const sets = body.map((c) => context.fresh(c)).filter((c): c is SetCommand => c.type === "set");
+  const body = parallel.body.map((c) => context.fresh(c));
+  const sets = body.filter((c): c is SetCommand => c.type === "set");
   for (const set of sets) started.set(set.address, yield* startSet(context, set));
-  for (const command of body.map((c) => context.fresh(c))) {
+  for (const command of body) {
     if (command.type === "set") {
       context.progress.command(command);
-      yield* finishSet(context, command, started.get(command.address));
+      const timeout = command.timeout > 0 ? command.timeout : parallel.timeout;
+      yield* finishSet(context, { ...command, timeout }, started.get(command.address));
       context.progress.workDone(1);
     } else {
       yield* runCommand(context, command);

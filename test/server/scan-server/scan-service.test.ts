@@ -189,6 +189,19 @@ describe("ScanService over the sim beamline", () => {
     expect(commands[4]).toMatchObject({ type: "delay", seconds: 5 });
   });
 
+  it("aborts a paused scan", async () => {
+    sim = await scanServerSim();
+    const { service } = sim;
+    const id = await service.submit(gatedScan, "gated");
+    await until(service, () => service.info(id).address === 2);
+    await service.pause(id);
+    expect(service.info(id).state).toBe("Paused");
+    await service.abort(id);
+    await service.idle();
+    expect(service.info(id)).toMatchObject({ state: "Aborted", error: "Aborted", address: -1 });
+    expect(service.info(id).performedWorkUnits).toBe(2);
+  });
+
   it("aborts an idle queued scan so it never starts, and a running one", async () => {
     sim = await scanServerSim();
     const { service } = sim;
