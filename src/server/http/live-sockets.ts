@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AuthOptions } from "./authenticate.js";
-import type { EngineFeeds } from "./engine-feeds.js";
+import type { ConsoleLine } from "./console-buffer.js";
+import type { DocumentPayload, EngineFeeds } from "./engine-feeds.js";
 import type { Numbered } from "./fan-out.js";
 import type { Credentials } from "./route.js";
 import { guard } from "./route.js";
@@ -31,11 +32,28 @@ const socketCredentials: Credentials = (request) => {
 
 const documentsQuery = z.object({ mode: z.enum(["lossless", "lossy"]).optional() });
 
-function withDropped<T>(message: Numbered<T>, fields: object): object {
-  return message.dropped === undefined
-    ? { seq: message.seq, ...fields }
-    : { seq: message.seq, dropped: message.dropped, ...fields };
+/**
+ * A message's text: its number (and the count dropped before it) and its fields. The fields'
+ * JSON is made once per message, however many subscribers take it.
+ */
+function framer<T extends object>(
+  fields: (payload: T) => object,
+): (message: Numbered<T>) => string {
+  const texts = new WeakMap<T, string>();
+  return ({ seq, dropped, payload }) => {
+    let text = texts.get(payload);
+    if (text === undefined) {
+      text = JSON.stringify(fields(payload)).slice(1, -1);
+      texts.set(payload, text);
+    }
+    const head = dropped === undefined ? `{"seq":${seq}` : `{"seq":${seq},"dropped":${dropped}`;
+    return text === "" ? `${head}}` : `${head},${text}}`;
+  };
 }
+
+const statusFrame = framer((status: object) => ({ kind: "status", status }));
+const documentFrame = framer(({ name, doc }: DocumentPayload) => ({ name, doc }));
+const consoleFrame = framer(({ time, msg }: ConsoleLine) => ({ time, msg }));
 
 /** What the websocket server answers to offered subprotocols: `bearer` when offered. */
 export function chooseProtocol(protocols: Set<string>): string | false {
@@ -60,11 +78,7 @@ export function addLiveSockets(
   app.get("/api/status/ws", { websocket: true, onRequest: read("/api/status/ws") }, (socket) => {
     const snapshot = feeds.currentStatus();
     socket.send(JSON.stringify({ seq: feeds.status.seq, kind: "snapshot", status: snapshot }));
-    pump(socket, feeds.status, "lossless", capacity, (m) => ({
-      seq: m.seq,
-      kind: "status",
-      status: m.payload,
-    }));
+    pump(socket, feeds.status, "lossless", capacity, statusFrame);
   });
 
   app.get(
@@ -76,16 +90,12 @@ export function addLiveSockets(
         socket.close(1008, "mode must be 'lossless' or 'lossy'");
         return;
       }
-      pump(socket, feeds.documents, query.data.mode ?? "lossless", capacity, (m) =>
-        withDropped(m, { name: m.payload.name, doc: m.payload.doc }),
-      );
+      pump(socket, feeds.documents, query.data.mode ?? "lossless", capacity, documentFrame);
     },
   );
 
   // Console lines may be dropped for a slow reader, as the httpserver's console queue does.
   app.get("/api/console/ws", { websocket: true, onRequest: read("/api/console/ws") }, (socket) =>
-    pump(socket, feeds.console, "lossy", capacity, (m) =>
-      withDropped(m, { time: m.payload.time, msg: m.payload.msg }),
-    ),
+    pump(socket, feeds.console, "lossy", capacity, consoleFrame),
   );
 }

@@ -25,7 +25,8 @@ export function pump<T>(
   feed: FanOut<T>,
   delivery: Delivery,
   capacity: number,
-  frame: (message: Numbered<T>) => object,
+  /** The message's text on the wire. */
+  frame: (message: Numbered<T>) => string,
 ): void {
   let scheduled = false;
   const send = () => {
@@ -33,7 +34,7 @@ export function pump<T>(
     while (socket.readyState === open && socket.bufferedAmount < highWater) {
       const next = subscriber.take();
       if (next === undefined) return;
-      socket.send(JSON.stringify(frame(next)), (error) => {
+      socket.send(frame(next), (error) => {
         if (error === undefined || error === null) schedule();
       });
     }
