@@ -168,6 +168,13 @@ describe("QueueClient against the queue server on loopback", () => {
     harness = await startQueueServer();
   });
 
+  it("rejects a websocket the server does not serve with its status code", async () => {
+    await start();
+    const error = await refusal(client.watch("/api/no/such/ws", () => undefined));
+    expect(error.status).toBe(404);
+    expect(error.message).toContain("/api/no/such/ws");
+  });
+
   it("watches /api/status/ws: numbered messages in order, one telling of an added item", async () => {
     await start();
     const messages: SocketMessage[] = [];
