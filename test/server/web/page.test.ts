@@ -58,7 +58,12 @@ describe.skipIf(chromium === undefined)(
       home = chromiumHome();
     });
 
-    afterEach(async () => {
+    afterEach(async ({ task }) => {
+      // What the page showed when a wait never ended, to read beside the screenshots.
+      if (task.result?.state === "fail" && browser !== undefined) {
+        const text = await browser.evaluate<string>("document.body.innerText");
+        console.log(`the page said:\n${text}`);
+      }
       await browser?.close();
       browser = undefined;
       await server.close();

@@ -104,8 +104,26 @@ function enable(action, enabled) {
   document.querySelector(`button[data-action="${action}"]`).disabled = !enabled;
 }
 
+// While the status pushes arrive they alone tell the status, in order: a reply to a request
+// may be older than a push that overtook it.
+let statusPushed = false;
+
 async function refreshStatus() {
-  showStatus(await call("GET", "/api/status"));
+  const status = await call("GET", "/api/status");
+  if (!statusPushed) showStatus(status);
+}
+
+/** Wraps a request so that its answer is dropped when that of a later one is shown already. */
+function latest(request, show) {
+  let asked = 0;
+  let shown = 0;
+  return async () => {
+    const ticket = ++asked;
+    const answer = await request();
+    if (ticket < shown) return;
+    shown = ticket;
+    show(answer);
+  };
 }
 
 /** `name(arg, ..., key=value)`, as the plan would be called in Python. */
@@ -137,8 +155,9 @@ function empty(columns, text) {
   return tr;
 }
 
-async function refreshQueue() {
-  const { items, running_item } = await call("GET", "/api/queue/get");
+const refreshQueue = latest(() => call("GET", "/api/queue/get"), showQueue);
+
+function showQueue({ items, running_item }) {
   const rows = [];
   if (running_item?.item_uid !== undefined) {
     rows.push(
@@ -165,8 +184,9 @@ function time(seconds) {
     : "";
 }
 
-async function refreshHistory() {
-  const { items } = await call("GET", "/api/history/get");
+const refreshHistory = latest(() => call("GET", "/api/history/get"), showHistory);
+
+function showHistory({ items }) {
   const rows = items
     .slice()
     .reverse()
@@ -331,11 +351,17 @@ for (const button of document.querySelectorAll("button[data-action]")) {
 drawPlot();
 refreshStatus().catch(showError);
 // A status push is `{seq, kind, status}`; a bare `{seq, ...status}` is read as well.
-const pushedStatus = (message) => showStatus(message.status ?? message);
+const pushedStatus = (message) => {
+  statusPushed = true;
+  showStatus(message.status ?? message);
+};
 follow("/api/status/ws", {}, pushedStatus, (open) => {
   showConnection("status", open);
   // While the pushes are away, read the status once so the page is not stale.
-  if (!open) refreshStatus().catch(showError);
+  if (!open) {
+    statusPushed = false;
+    refreshStatus().catch(showError);
+  }
 });
 follow("/api/documents/ws", { mode: "lossy" }, onDocument, (open) =>
   showConnection("documents", open),
