@@ -66,7 +66,7 @@ export function watchSocket(
         } catch {
           // Not JSON: the status code is all there is to tell.
         }
-        // ws leaves the refused connection open: end it, or the server waits for it.
+        // With a listener for the refusal, ws leaves ending the connection to us.
         connection?.destroy();
         reject(new QueueClientError(msg, response.statusCode, reply));
       });
