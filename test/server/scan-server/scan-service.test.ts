@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Movable, NamedDocument } from "../../../src/core/index.js";
-import type { ScanService } from "../../../src/server/scan-server/index.js";
+import { scanPlan, type ScanService } from "../../../src/server/scan-server/index.js";
 import { scanServerSim, type ScanServerSim } from "../support/scan-server-sim.js";
 
 const loopScan = `<commands>
@@ -187,6 +187,38 @@ describe("ScanService over the sim beamline", () => {
     expect(data.m2![0]!.value).toBeGreaterThanOrEqual(0.5);
     const commands = service.commands(id);
     expect(commands[4]).toMatchObject({ type: "delay", seconds: 5 });
+  });
+
+  it("waits while another face's plan holds the engine, then starts", async () => {
+    sim = await scanServerSim();
+    const { service, engine } = sim;
+    let atGate!: () => void;
+    const gate = new Promise<void>((resolve) => (atGate = resolve));
+    const other = engine.start(
+      scanPlan({
+        id: 0,
+        name: "other face",
+        devices: service.devices(),
+        commands: () => service.prepare(gatedScan).commands,
+        progress: {
+          command: (command) => {
+            if (command.address === 2) atGate();
+          },
+          workDone: () => undefined,
+          next: () => new Promise<void>(() => undefined),
+        },
+      }),
+      { id: 0, name: "other face" },
+      () => undefined,
+    );
+    expect(engine.free).toBe(false);
+    const id = await service.submit(loopScan, "after");
+    expect(service.info(id).state).toBe("Idle");
+    await gate;
+    await sim.device<Movable<number>>("m2").set(1);
+    expect(await other).toEqual({ status: "finished" });
+    await until(service, () => service.info(id).state === "Finished");
+    expect(service.data(id).m1).toHaveLength(3);
   });
 
   it("aborts a paused scan", async () => {
