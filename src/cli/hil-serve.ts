@@ -63,7 +63,7 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
         checker: catalogChecker(catalog),
       });
   const store = new QueueStore(options.db ?? join(options.out, "queue.sqlite"));
-  const manager = new QueueManager({ store, environment });
+  const manager = new QueueManager({ store, environment, checker: catalogChecker(catalog) });
   manager.subscribe((event) => {
     if (event.kind === "environment" && event.event.kind === "console") {
       process.stdout.write(`${event.event.line}\n`);

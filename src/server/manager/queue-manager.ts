@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { ItemSubmission, QueueItem, QueueStore, Submitter } from "../queue/index.js";
+import type {
+  ItemSubmission,
+  QueueItem,
+  QueueStore,
+  StoredResources,
+  Submitter,
+} from "../queue/index.js";
 import { QueueError } from "../queue/index.js";
 import { newItem } from "../queue/plan-queue.js";
 import type {
@@ -10,6 +16,7 @@ import type {
   PlanOutcome,
 } from "./environment.js";
 import type { ManagerState, ManagerStatus } from "./manager-status.js";
+import type { ItemCheckerFactory } from "./worker/worker-environment.js";
 import { managerVersion } from "./manager-status.js";
 
 /** What the manager tells its faces: its status, and the environment's news with the item it concerns. */
@@ -27,6 +34,11 @@ export type ManagerListener = (event: ManagerEvent) => void;
 export interface QueueManagerOptions {
   store: QueueStore;
   environment: Environment;
+  /**
+   * Checks items against described plans and devices without the environment: with it,
+   * items are checked while the environment is closed, against what it last described.
+   */
+  checker?: ItemCheckerFactory;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface QueueManagerOptions {
 export class QueueManager {
   readonly #store: QueueStore;
   readonly #environment: Environment;
+  readonly #checker: ItemCheckerFactory | undefined;
+  #storedCheck: ((item: QueueItem) => string | undefined) | undefined;
   readonly #listeners = new Set<ManagerListener>();
   readonly #unwatch: Array<() => void> = [];
   #base: ManagerState = "idle";
@@ -51,6 +65,7 @@ export class QueueManager {
   constructor(options: QueueManagerOptions) {
     this.#store = options.store;
     this.#environment = options.environment;
+    this.#checker = options.checker;
     this.#recoverInterruptedItem();
     this.#unwatch.push(
       this.#store.watch(() => {
@@ -96,9 +111,9 @@ export class QueueManager {
     return executing && this.#environment.reState === "paused" ? "paused" : this.#base;
   }
 
-  /** The plans and devices of the environment, once it has opened. */
+  /** The plans and devices of the environment, or those it last described before it closed. */
   get allowed(): AllowedResources | undefined {
-    return this.#environment.allowed;
+    return this.#environment.allowed ?? this.#store.resources;
   }
 
   /** The item now running, if any. */
@@ -111,10 +126,13 @@ export class QueueManager {
     if (item.item_type === "instruction") {
       return item.name === "queue_stop" ? undefined : `unknown instruction '${item.name}'`;
     }
-    if (this.#environment.allowed === undefined) {
+    if (this.#environment.allowed !== undefined) return this.#environment.check(item);
+    const stored = this.#store.resources;
+    if (stored === undefined || this.#checker === undefined) {
       return "the plans are not known yet: open the environment first";
     }
-    return this.#environment.check(item);
+    this.#storedCheck ??= this.#checker(stored);
+    return this.#storedCheck(item);
   };
 
   subscribe(listener: ManagerListener): () => void {
@@ -129,6 +147,11 @@ export class QueueManager {
       throw new QueueError(`the environment is already ${state}`);
     }
     await this.#while("creating_environment", () => this.#environment.open());
+    const allowed = this.#environment.allowed;
+    if (allowed !== undefined) {
+      this.#store.resources = JSON.parse(JSON.stringify(allowed)) as StoredResources;
+      this.#storedCheck = undefined;
+    }
     this.#allowedUid = randomUUID();
     this.#statusChanged();
     this.#maybeAutostart();

@@ -33,7 +33,7 @@ export {
 export type { LockInfo, LockRequest } from "./queue-lock.js";
 export { QueueLock } from "./queue-lock.js";
 export type { MoveDestination, QueueDestination, QueuePosition } from "./queue-positions.js";
-export type { QueueStoreOptions } from "./queue-store.js";
+export type { QueueStoreOptions, StoredResources } from "./queue-store.js";
 export { QueueStore } from "./queue-store.js";
 export type { FinishedResult, NextItem } from "./running-item.js";
 export { RunningItem } from "./running-item.js";

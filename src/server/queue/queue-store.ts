@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ApiKeyStore } from "./api-keys.js";
 import type { ItemStatus } from "./item-status.js";
 import { itemStatus } from "./item-status.js";
@@ -9,6 +10,11 @@ import { QueueLock } from "./queue-lock.js";
 import { QueueTable } from "./queue-table.js";
 import { RunningItem } from "./running-item.js";
 import { SettingsTable } from "./settings-table.js";
+
+const jsonRecord = z.record(z.string(), z.json());
+const storedResourcesSchema = z.object({ plans: jsonRecord, devices: jsonRecord });
+/** Plans and devices as `plans/allowed` and `devices/allowed` describe them. */
+export type StoredResources = z.infer<typeof storedResourcesSchema>;
 
 export interface QueueStoreOptions {
   /** Seconds since the epoch; history times, lock times and key expiry use it. */
@@ -30,6 +36,7 @@ export class QueueStore {
   readonly apiKeys: ApiKeyStore;
   readonly #db: QueueDb;
   readonly #table: QueueTable;
+  readonly #settings: SettingsTable;
   readonly #watchers = new Set<(keys: ReadonlySet<string>) => void>();
   #changedKeys = new Set<string>();
 
@@ -37,6 +44,7 @@ export class QueueStore {
     const { now = () => Date.now() / 1000, emergencyLockKey } = options;
     this.#db = openQueueDatabase(path);
     const settings = new SettingsTable(this.#db, (key) => this.#changed(key));
+    this.#settings = settings;
     const table = new QueueTable(this.#db);
     this.#table = table;
     this.queue = new PlanQueue(this.#db, table, settings);
@@ -51,6 +59,19 @@ export class QueueStore {
   /** Whether the item is queued, running or finished (and how), by its uid. */
   itemStatus(uid: string): ItemStatus {
     return itemStatus(this.#db, this.#table, this.history, uid);
+  }
+
+  /**
+   * The plans and devices the environment last described, kept so items can be checked
+   * while it is closed (after a restart too), as the queue server checks against its
+   * stored lists.
+   */
+  get resources(): StoredResources | undefined {
+    return this.#settings.get("resources", storedResourcesSchema.optional(), undefined);
+  }
+
+  set resources(resources: StoredResources) {
+    this.#settings.set("resources", resources);
   }
 
   /**

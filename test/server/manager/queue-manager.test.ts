@@ -99,4 +99,23 @@ describe("QueueManager", () => {
     expect(store.history.get().items.map((h) => h.item_uid)).toEqual([item.item_uid]);
     expect(store.queue.size()).toBe(1);
   });
+
+  it("checks items while the environment is closed against what it last described, after a restart too", async () => {
+    sim = await simManager();
+    expect(() => sim.store.queue.add(countDet, user, {}, sim.manager.check)).toThrow(
+      /open the environment first/,
+    );
+    await sim.manager.openEnvironment();
+    await sim.manager.closeEnvironment();
+    sim.manager.close();
+    const again = await simManager(sim.temp);
+    const { manager, store } = again;
+    expect(manager.allowed?.plans).toHaveProperty("scan");
+    expect(store.queue.add(scanM1, user, {}, manager.check).qsize).toBe(1);
+    expect(() =>
+      store.queue.add({ ...scanM1, args: [["det"], "det", -1, 1, 5] }, user, {}, manager.check),
+    ).toThrow(/det cannot be moved/);
+    manager.close();
+    await again.environment.destroy();
+  });
 });

@@ -7,6 +7,7 @@ import { builtinPlans } from "../../../src/plans/index.js";
 import {
   InProcessEnvironment,
   QueueManager,
+  catalogChecker,
   catalogPlanSource,
 } from "../../../src/server/manager/index.js";
 import type { QueueStore } from "../../../src/server/queue/index.js";
@@ -37,7 +38,7 @@ export async function simManager(temp = tempStore()): Promise<SimManager> {
     };
   });
   const store = temp.open();
-  const manager = new QueueManager({ store, environment });
+  const manager = new QueueManager({ store, environment, checker: catalogChecker(builtinPlans) });
   return {
     manager,
     environment,
