@@ -101,6 +101,7 @@ describe.skipIf(chromium === undefined)(
     const state = (id: string) => `document.getElementById("${id}").dataset.state`;
     const button = (action: string) => `button[data-action="${action}"]`;
     const plotPoints = `document.getElementById("plot").dataset.points`;
+    const queuedRows = `document.querySelectorAll("#queue tr[data-item-uid]").length`;
     const firstExitStatus = `document.querySelector("#history td.exit-status")?.dataset.exitStatus`;
 
     /** The plot's points as the page drew them, with the fields it chose. */
@@ -125,8 +126,10 @@ describe.skipIf(chromium === undefined)(
       await page.waitFor(`!document.querySelector('${button("/api/queue/start")}').disabled`);
 
       await page.click(button("/api/queue/start"));
+      // Status, documents, queue and history come by different ways: wait for all of them.
       await page.waitFor(
-        `${firstExitStatus} === "completed" && ${plotPoints} === "5" && ${state("re-state")} === "idle"`,
+        `${firstExitStatus} === "completed" && ${plotPoints} === "5" && ${queuedRows} === 0 &&
+          ${state("re-state")} === "idle" && ${state("manager-state")} === "idle"`,
       );
 
       const plot = await readPlot(page);
@@ -138,9 +141,6 @@ describe.skipIf(chromium === undefined)(
       const html = await page.html();
       expect(html).toMatch(/<td class="exit-status" data-exit-status="completed">completed<\/td>/);
       expect(html).toContain('id="manager-state" data-state="idle"');
-      expect(
-        await page.evaluate(`document.querySelectorAll("#queue tr[data-item-uid]").length`),
-      ).toBe(0);
       expect(await page.evaluate(`document.getElementById("message").hidden`)).toBe(true);
 
       const png = keep(await page.screenshot(), "scan-completed.png");
@@ -162,13 +162,16 @@ describe.skipIf(chromium === undefined)(
       const page = await openPage();
       await post("/api/queue/start");
 
+      await page.waitFor(`${state("re-state")} === "paused"`);
+      // Paused: no more points come, and the page shows those there are.
       await page.waitFor(
-        `${state("re-state")} === "paused" && !document.querySelector('${button("/api/re/resume")}').disabled`,
+        `${plotPoints} === "${events.length}" && ${state("manager-state")} === "paused" &&
+          document.querySelector("#queue tr.running") !== null &&
+          !document.querySelector('${button("/api/re/resume")}').disabled`,
       );
-      expect(await page.evaluate(state("manager-state"))).toBe("paused");
       expect(
-        await page.evaluate(`document.querySelector("#queue tr.running")?.textContent`),
-      ).toContain("scan(");
+        await page.evaluate(`document.querySelector("#queue tr.running").textContent`),
+      ).toContain('scan(["det"], "m1", -1, 1, 5)');
       const paused = await readPlot(page);
       expect(paused.points).toEqual(scanPoints());
       expect(paused.points.length).toBeGreaterThan(0);
@@ -197,7 +200,11 @@ describe.skipIf(chromium === undefined)(
 
       await page.click(button("/api/re/stop"));
       await page.waitFor(`${firstExitStatus} === "stopped" && ${state("re-state")} === "idle"`);
+      // The run's stop document says how it ended, and so does the plot's title.
       expect(stops).toHaveLength(1);
+      await page.waitFor(
+        `document.getElementById("plot-title").textContent.endsWith(" — ${stops[0]}")`,
+      );
       expect(await page.evaluate(`document.getElementById("plot-title").textContent`)).toMatch(
         new RegExp(`^— scan #\\d+ — ${stops[0]}$`),
       );
