@@ -1,0 +1,116 @@
+// The README's "Remote control" section run as a reader would, each line through bash with
+// `hil` on the PATH: hil serve in one process, the hil queue commands from others. The server
+// writes to a fresh out folder, so a queue left by an earlier run is not found.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { readmeSection } from "../support/readme.js";
+import { root } from "./run-hil.js";
+
+const lines = readmeSection("## Remote control: hil serve").shellLines;
+
+interface Shell {
+  output: () => string;
+  waitFor: (text: string) => Promise<void>;
+  done: Promise<number | null>;
+  kill: () => void;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "hil-remote-readme-"));
+symlinkSync(join(root, "bin/hil.js"), join(dir, "hil"));
+const env: Record<string, string> = { PATH: `${dir}:${process.env.PATH}` };
+
+function shell(line: string): Shell {
+  const child = spawn("bash", ["-c", `exec ${line}`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
+  let output = "";
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const seen = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of waiters.splice(0)) {
+      if (output.includes(waiter.text)) waiter.resolve();
+      else waiters.push(waiter);
+    }
+  };
+  child.stdout.on("data", seen);
+  child.stderr.on("data", seen);
+  const done = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return {
+    output: () => output,
+    waitFor: (text) =>
+      new Promise((resolve, reject) => {
+        if (output.includes(text)) return resolve();
+        waiters.push({ text, resolve });
+        void done.then(() => reject(new Error(`ended before "${text}":\n${output}`)));
+      }),
+    done,
+    kill: () => child.kill("SIGTERM"),
+  };
+}
+
+/** Resolves once the server's status websocket shows a status that passes `test`. */
+function statusShows(test: (status: Record<string, unknown>) => boolean): Promise<void> {
+  const socket = new WebSocket("ws://127.0.0.1:60610/api/status/ws", {
+    headers: { authorization: `ApiKey ${env.HIL_API_KEY}` },
+  });
+  return new Promise((resolve, reject) => {
+    socket.on("message", (data: Buffer) => {
+      const { status } = JSON.parse(data.toString()) as { status: Record<string, unknown> };
+      if (test(status)) {
+        socket.close();
+        resolve();
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("the README's Remote control section", () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("serves the sim beamline and runs a scan and the plan module queued from another shell", async () => {
+    const [serveLine, ...clientLines] = lines.filter((line) => {
+      const exported = /^export (\w+)=(\S+)$/.exec(line);
+      if (exported) env[exported[1]!] = exported[2]!;
+      return !exported;
+    });
+    expect(serveLine).toMatch(/^hil serve /);
+    expect(clientLines.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual([
+      "hil queue add",
+      "hil queue add",
+      "hil queue start",
+      "hil queue status",
+      "hil queue history",
+    ]);
+    const server = shell(`${serveLine} --out ${join(dir, "out")}`);
+    try {
+      await server.waitFor("hil serve: environment open");
+      const [addScan, addAlign, start, status, history] = clientLines;
+      for (const line of [addScan!, addAlign!, start!]) {
+        const command = shell(line);
+        expect(await command.done, command.output()).toBe(0);
+      }
+      // The scan's table, then the plan module's: both ran, and the manager is idle again.
+      await server.waitFor("generator scan");
+      await server.waitFor("generator rel_scan");
+      await statusShows(
+        (status) => status.items_in_history === 2 && status.manager_state === "idle",
+      );
+      const shown = shell(status!);
+      expect(await shown.done, shown.output()).toBe(0);
+      expect(shown.output()).toContain("manager:");
+      const finished = shell(history!);
+      expect(await finished.done, finished.output()).toBe(0);
+      expect(finished.output()).toMatch(/scan\s.*completed/);
+      expect(finished.output()).toMatch(/align\s.*completed/);
+    } finally {
+      server.kill();
+      await server.done;
+    }
+  }, 120_000);
+});
