@@ -142,3 +142,4 @@ export {
 } from "./mock.js";
 export type { ObserveValueOptions, WaitForValueOptions } from "./observe.js";
 export { SignalTimeoutError, observeValue, waitForValue } from "./observe.js";
+export type { JsonValue } from "./json-value.js";

@@ -1,8 +1,2 @@
-/** A value JSON can carry, as plan parameters and protocol messages travel. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined };
+// The server's messages and items carry JSON values, as core defines them.
+export type { JsonValue } from "../core/index.js";

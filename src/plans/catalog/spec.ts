@@ -1,14 +1,7 @@
-import type { Movable, Plan, Readable } from "../../core/index.js";
+import type { JsonValue, Movable, Plan, Readable } from "../../core/index.js";
 import type { FlyingMotor, TriggeredDetector } from "../fly.js";
 
-/** A value JSON can carry: what a queue client sends as a plan's args and kwargs. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined };
+export type { JsonValue };
 
 /**
  * What a plan parameter takes. Device kinds take device names, resolved and checked for
