@@ -2,6 +2,7 @@
 // SQLite store directly; the latency from `queue/item/add` to the run's start document on the
 // documents websocket beside one status round trip; and the engine's events per second while
 // 50 websocket clients take every document, one of them stalled, beside no clients at all.
+// The server runs as `hil serve` does by default: plans in a worker, the faces in the server.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -89,7 +90,7 @@ interface Served {
 async function serve(dir: string, config: string): Promise<Served> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--in-process"].concat([
+    ["--import", "tsx", "src/cli/main.ts", "serve", "--config", config].concat([
       "--out",
       dir,
       "--port",
