@@ -16,12 +16,24 @@ export interface AllowedResources {
   readonly devices: Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * The running item's two-way line to whoever follows it outside the environment: what the
+ * plan sends arrives as an `item` event, what is sent to the item (`sendToItem`) reaches
+ * the listeners here. Messages are JSON, so the line crosses a process boundary unchanged.
+ */
+export interface ItemChannel {
+  send(message: JsonValue): void;
+  /** Calls `listener` with each message sent to the item; returns how to stop. */
+  onMessage(listener: (message: JsonValue) => void): () => void;
+}
+
 /** What a plan item needs from an environment's catalog: a check, and the plan itself. */
 export interface PlanSource {
   readonly allowed: AllowedResources;
   /** Why the item cannot run here (unknown plan, bad parameter), or undefined. */
   check(item: QueueItem): string | undefined;
-  build(item: QueueItem): Plan<unknown>;
+  /** The item's plan; `channel` is its line to the outside while it runs. */
+  build(item: QueueItem, channel: ItemChannel): Plan<unknown>;
 }
 
 /** How one plan item ended, as a history item's `result` records it. */
@@ -48,7 +60,9 @@ export type EnvironmentEvent =
   | { readonly kind: "environment"; readonly state: EnvironmentState; readonly error?: string }
   | { readonly kind: "re_state"; readonly state: RunEngineState; readonly old: RunEngineState }
   | { readonly kind: "document"; readonly document: NamedDocument }
-  | { readonly kind: "console"; readonly line: string };
+  | { readonly kind: "console"; readonly line: string }
+  /** A message the running item's plan sent on its channel. */
+  | { readonly kind: "item"; readonly item_uid: string; readonly message: JsonValue };
 
 export type EnvironmentListener = (event: EnvironmentEvent) => void;
 
@@ -74,5 +88,10 @@ export interface Environment {
   execute(item: QueueItem): Promise<PlanOutcome>;
   /** A RunEngine request; rejects with the engine's reason when it cannot be done now. */
   control(request: EngineControl): Promise<void>;
+  /**
+   * Passes `message` to the plan of the running item `itemUid` (its channel); a message
+   * for an item that does not run (any more) is dropped.
+   */
+  sendToItem(itemUid: string, message: JsonValue): void;
   subscribe(listener: EnvironmentListener): () => void;
 }

@@ -2,6 +2,7 @@ import type { Clock, DocumentCallback, NamedDocument, Plan } from "../../core/in
 import type { RunEngineState } from "../../engine/index.js";
 import { RunEngine, RunInterruptedError } from "../../engine/index.js";
 import { injectMdWrapper } from "../../plans/index.js";
+import type { JsonValue } from "../json-value.js";
 import type { QueueItem } from "../queue/index.js";
 import type {
   AllowedResources,
@@ -10,6 +11,7 @@ import type {
   EnvironmentEvent,
   EnvironmentListener,
   EnvironmentState,
+  ItemChannel,
   PlanOutcome,
   PlanSource,
 } from "./environment.js";
@@ -42,6 +44,9 @@ export class InProcessEnvironment implements Environment {
   #allowed: AllowedResources | undefined;
   /** The last stop request of the running plan: a run that then ends normally was stopped. */
   #stopRequested = false;
+  /** The running item and the listeners of its channel. */
+  #item:
+    { readonly uid: string; readonly listeners: Set<(message: JsonValue) => void> } | undefined;
 
   /** `open` builds what the environment holds; `console` shows a line to the server's users. */
   constructor(open: (console: (line: string) => void) => Promise<OpenedEnvironment>) {
@@ -125,10 +130,24 @@ export class InProcessEnvironment implements Environment {
     if (!opened || !engine || this.#state !== "idle") {
       return failedOutcome(`cannot run a plan while the environment is ${this.#state}`);
     }
+    const running = { uid: item.item_uid, listeners: new Set<(message: JsonValue) => void>() };
+    const channel: ItemChannel = {
+      send: (message) => {
+        if (this.#item === running) {
+          this.#emit({ kind: "item", item_uid: running.uid, message });
+        }
+      },
+      onMessage: (listener) => {
+        running.listeners.add(listener);
+        return () => running.listeners.delete(listener);
+      },
+    };
     let plan: Plan<unknown>;
+    this.#item = running;
     try {
-      plan = opened.plans.build(item);
+      plan = opened.plans.build(item, channel);
     } catch (error) {
+      this.#item = undefined;
       return failedOutcome((error as Error).message, (error as Error).stack);
     }
     const runUids: string[] = [];
@@ -172,8 +191,15 @@ export class InProcessEnvironment implements Environment {
         traceback: stack,
       };
     } finally {
+      if (this.#item === running) this.#item = undefined;
       if (this.state === "executing_plan") this.#setState("idle");
     }
+  }
+
+  sendToItem(itemUid: string, message: JsonValue): void {
+    const running = this.#item;
+    if (running === undefined || running.uid !== itemUid) return;
+    for (const listener of [...running.listeners]) listener(message);
   }
 
   async control(request: EngineControl): Promise<void> {

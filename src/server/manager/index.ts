@@ -5,6 +5,7 @@ export type {
   EnvironmentEvent,
   EnvironmentListener,
   EnvironmentState,
+  ItemChannel,
   PlanOutcome,
   PlanSource,
 } from "./environment.js";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { JsonValue } from "../json-value.js";
 import type {
   ItemSubmission,
   QueueItem,
@@ -208,9 +209,14 @@ export class QueueManager {
 
   /**
    * Runs one item at once without its entering the queue (it goes to the history only);
-   * resolves with the item as it started, before it finishes.
+   * returns the item as it started, before it finishes; `onDone` gets how it ended once it
+   * is in the history.
    */
-  executeItem(submission: ItemSubmission, by: Submitter): QueueItem {
+  executeItem(
+    submission: ItemSubmission,
+    by: Submitter,
+    onDone?: (outcome: PlanOutcome) => void,
+  ): QueueItem {
     this.#requireIdle("execute an item");
     if (this.#environment.state !== "idle") {
       throw new QueueError(`the environment is ${this.#environment.state}; open it first`);
@@ -221,9 +227,10 @@ export class QueueManager {
     if (problem !== undefined) throw new QueueError(`item '${item.name}' refused: ${problem}`);
     this.#store.running.start(item);
     this.#base = "executing_item";
-    this.#queueDone = this.#runOne(item, { outsideQueue: true }).then(() => {
+    this.#queueDone = this.#runOne(item, { outsideQueue: true }).then((outcome) => {
       this.#base = "idle";
       this.#statusChanged();
+      onDone?.(outcome);
     });
     return item;
   }
@@ -241,6 +248,14 @@ export class QueueManager {
       this.#store.queue.setAutostart(false);
     }
     this.#statusChanged();
+  }
+
+  /** Passes `message` to the plan of the running item `itemUid` through the environment. */
+  sendToItem(itemUid: string, message: JsonValue): void {
+    if (this.#running?.item_uid !== itemUid) {
+      throw new QueueError(`item ${itemUid} is not running`);
+    }
+    this.#environment.sendToItem(itemUid, message);
   }
 
   /** Resolves when the queue (or the executed item) has stopped running. */

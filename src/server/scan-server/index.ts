@@ -79,12 +79,28 @@ export {
 export { writeCommandsXml } from "./write-commands.ts";
 export { compare } from "./conditions.ts";
 export { ScanDevices, UnknownScanDeviceError, valueIn, type ScanDevice } from "./scan-devices.ts";
-export { runEnd, type ScanEngine, type ScanLabel, type ScanRunEnd } from "./scan-engine.ts";
 export {
-  ScanPlanHandoff,
-  managerScanEngine,
-  type ManagerScanEngineOptions,
-} from "./manager-scan-engine.ts";
+  runEnd,
+  type ScanEngine,
+  type ScanRun,
+  type ScanRunEnd,
+  type ScanRunListener,
+} from "./scan-engine.ts";
+export { managerScanEngine, type ManagerScanEngineOptions } from "./manager-scan-engine.ts";
+export {
+  readScanItem,
+  scanControlSchema,
+  scanItemKwargs,
+  scanItemPlan,
+  scanItemSchema,
+  scanProgressSchema,
+  withScanItemChecker,
+  withScanItems,
+  type ScanControlMessage,
+  type ScanItem,
+  type ScanItemPlansOptions,
+  type ScanProgressMessage,
+} from "./scan-item.ts";
 export {
   SCAN_PLAN_NAME,
   ScanCommandError,

@@ -11,7 +11,6 @@ import { getHeapStatistics } from "node:v8";
 import { unpackEventPage, type Event, type NamedDocument } from "../../core/index.ts";
 import { assignAddresses, totalWorkUnits } from "./addresses.ts";
 import { findRefused, hasBody, type IncludeCommand, type ScanCommand } from "./commands.ts";
-import { describeCommand } from "./describe.ts";
 import { ScanPatchError, ScanXmlError } from "./errors.ts";
 import { parseCommandsXml } from "./parse-commands.ts";
 import { applyPatch, parsePatchXml } from "./patch.ts";
@@ -26,9 +25,11 @@ import {
   type ServerInfo,
 } from "./replies.ts";
 import { ScanDevices } from "./scan-devices.ts";
-import type { ScanEngine, ScanRunEnd } from "./scan-engine.ts";
-import { loggedNames, scanPlan, usedNames } from "./scan-plan.ts";
+import type { ScanEngine, ScanRun, ScanRunEnd } from "./scan-engine.ts";
+import { scanItemKwargs, scanProgressSchema } from "./scan-item.ts";
+import { loggedNames, usedNames } from "./scan-plan.ts";
 import { simulateScan, type ScanSimulation } from "./simulate-scan.ts";
+import { writeCommandsXml } from "./write-commands.ts";
 
 /** The Scan Server protocol version this face answers as. */
 export const SCAN_SERVER_VERSION = "4.7.0";
@@ -88,7 +89,8 @@ interface Scan {
   abortReason?: string;
   lastSerial: number;
   readonly samples: Record<string, ScanSample[]>;
-  next: { promise: Promise<void>; resolve: () => void };
+  /** The scan's run while it is active. */
+  run?: ScanRun;
   /** Settles when the scan has ended. */
   readonly done: Promise<void>;
   readonly markEnded: () => void;
@@ -197,7 +199,6 @@ export class ScanService {
       command: "",
       lastSerial: -1,
       samples: {},
-      next: nextSignal(),
       ...ending(),
       timeout: options.timeout ?? 0,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
@@ -307,9 +308,7 @@ export class ScanService {
   next(id: number): void {
     for (const scan of this.#targets(id)) {
       if (scan !== this.#active) continue;
-      const { resolve } = scan.next;
-      scan.next = nextSignal();
-      resolve();
+      scan.run?.send({ type: "next" });
     }
   }
 
@@ -339,6 +338,7 @@ export class ScanService {
     );
     if (!result.applied) throw new ScanPatchError(result.reason);
     scan.commands = result.commands;
+    scan.run?.send({ type: "commands", commands: writeCommandsXml(scan.commands) });
   }
 
   /** DELETE /scan/{id}: an active scan stays. */
@@ -418,48 +418,55 @@ export class ScanService {
       this.#end(scan, { status: "aborted", message: "" });
       return;
     }
-    const plan = scanPlan({
+    const started = this.#now();
+    if (scan.timeout > 0) scan.deadline = started + scan.timeout * 1000;
+    const kwargs = scanItemKwargs({
       id: scan.id,
       name: scan.name,
-      devices: this.devices(),
-      commands: () => scan.commands,
+      commands: scan.commands,
       included: scan.included,
-      progress: {
-        command: (command) => {
-          scan.address = command.address;
-          scan.command = describeCommand(command);
-          this.#changed(scan);
-        },
-        workDone: (units) => this.#workDone(scan, units),
-        next: () => scan.next.promise,
-        expired: () => this.#expired(scan),
-      },
+      ...(scan.deadline === undefined ? {} : { deadline: scan.deadline }),
     });
-    let ended: Promise<ScanRunEnd>;
+    let run: ScanRun;
     try {
-      ended = this.#engine.start(plan, { id: scan.id, name: scan.name }, (...document) =>
-        this.#document(scan, document),
-      );
+      run = this.#engine.start(kwargs, {
+        document: (...document) => this.#document(scan, document),
+        message: (message) => this.#message(scan, message),
+      });
     } catch (error) {
       this.#end(scan, { status: "failed", message: (error as Error).message });
       return;
     }
+    scan.run = run;
     this.#active = scan;
     scan.state = "Running";
-    scan.started = this.#now();
+    scan.started = started;
     scan.finish = scan.started + scan.simulatedSeconds * 1000;
-    if (scan.timeout > 0) scan.deadline = scan.started + scan.timeout * 1000;
     this.#changed(scan);
-    ended.then(
+    run.ended.then(
       (end) => this.#end(scan, end),
       (error: unknown) => this.#end(scan, { status: "failed", message: String(error) }),
     );
   }
 
-  #expired(scan: Scan): string | undefined {
-    if (scan.deadline === undefined || this.#now() <= scan.deadline) return undefined;
-    scan.abortReason = "Aborted (deadline/timeout)";
-    return scan.abortReason;
+  /** What the scan's plan tells: the command that starts, work done, a deadline passed. */
+  #message(scan: Scan, raw: unknown): void {
+    const parsed = scanProgressSchema.safeParse(raw);
+    if (!parsed.success || scan.run === undefined) return;
+    const message = parsed.data;
+    switch (message.type) {
+      case "command":
+        scan.address = message.address;
+        scan.command = message.text;
+        this.#changed(scan);
+        return;
+      case "work":
+        this.#workDone(scan, message.units);
+        return;
+      case "expired":
+        scan.abortReason = message.reason;
+        return;
+    }
   }
 
   #workDone(scan: Scan, units: number): void {
@@ -492,8 +499,7 @@ export class ScanService {
     }
     const wasActive = this.#active === scan;
     if (wasActive) this.#active = undefined;
-    // Whoever waits for the active command to end is let go.
-    scan.next.resolve();
+    delete scan.run;
     scan.markEnded();
     this.#changed(scan);
     if (wasActive) this.#schedule();

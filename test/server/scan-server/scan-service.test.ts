@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Movable, NamedDocument } from "../../../src/core/index.js";
-import { scanPlan, type ScanService } from "../../../src/server/scan-server/index.js";
+import { scanItemKwargs, type ScanService } from "../../../src/server/scan-server/index.js";
 import { scanServerSim, type ScanServerSim } from "../support/scan-server-sim.js";
 
 const loopScan = `<commands>
@@ -191,32 +191,38 @@ describe("ScanService over the sim beamline", () => {
 
   it("waits while another face's plan holds the engine, then starts", async () => {
     sim = await scanServerSim();
-    const { service, engine } = sim;
+    const { service, engine, manager } = sim;
     let atGate!: () => void;
     const gate = new Promise<void>((resolve) => (atGate = resolve));
-    const other = engine.start(
-      scanPlan({
-        id: 0,
-        name: "other face",
-        devices: service.devices(),
-        commands: () => service.prepare(gatedScan).commands,
-        progress: {
-          command: (command) => {
-            if (command.address === 2) atGate();
-          },
-          workDone: () => undefined,
-          next: () => new Promise<void>(() => undefined),
-        },
-      }),
-      { id: 0, name: "other face" },
-      () => undefined,
+    const item = manager.executeItem(
+      {
+        item_type: "plan",
+        name: "scan_server_commands",
+        kwargs: scanItemKwargs({
+          id: 0,
+          name: "other face",
+          commands: service.prepare(gatedScan).commands,
+          included: () => [],
+        }),
+      },
+      { user: "other face", user_group: "primary" },
     );
+    manager.subscribe((event) => {
+      if (event.kind !== "environment" || event.event.kind !== "item") return;
+      if (event.event.item_uid !== item.item_uid) return;
+      const message = event.event.message as { type: string; address?: number };
+      if (message.type === "command" && message.address === 2) atGate();
+    });
+    const other = manager.idle();
     expect(engine.free).toBe(false);
     const id = await service.submit(loopScan, "after");
     expect(service.info(id).state).toBe("Idle");
     await gate;
     await sim.device<Movable<number>>("m2").set(1);
-    expect(await other).toEqual({ status: "finished" });
+    await other;
+    expect(sim.store.history.get().items.map((h) => [h.name, h.result.exit_status])).toEqual([
+      ["scan_server_commands", "completed"],
+    ]);
     await until(service, () => service.info(id).state === "Finished");
     expect(service.data(id).m1).toHaveLength(3);
   });

@@ -1,5 +1,5 @@
 // The Scan Server face over the simulated beamline (config/sim-beamline.yaml) on a virtual
-// clock: a queue manager whose in-process environment builds handed-over scan plans.
+// clock: a queue manager whose in-process environment builds scan items where its devices are.
 import { join } from "node:path";
 import { VirtualClock } from "../../../src/core/index.js";
 import type { Device } from "../../../src/core/index.js";
@@ -9,9 +9,9 @@ import type { PlanSource } from "../../../src/server/manager/index.js";
 import { InProcessEnvironment, QueueManager } from "../../../src/server/manager/index.js";
 import type { QueueStore } from "../../../src/server/queue/index.js";
 import {
-  ScanPlanHandoff,
   ScanService,
   managerScanEngine,
+  withScanItems,
   type ScanEngine,
   type ScanServiceOptions,
 } from "../../../src/server/scan-server/index.js";
@@ -42,14 +42,16 @@ export async function scanServerSim(
   options: Omit<ScanServiceOptions, "engine" | "now"> = {},
 ): Promise<ScanServerSim> {
   const clock = new VirtualClock({ start: 1_700_000_000 });
-  const handoff = new ScanPlanHandoff();
   let beamline: Beamline | undefined;
   const environment = new InProcessEnvironment(async () => {
     const config = await loadConfig(join(root, "config/sim-beamline.yaml"), {});
     const built = await buildDevices(config, { clock });
     beamline = built;
     return {
-      plans: handoff.planSource(noPlans),
+      plans: withScanItems(noPlans, {
+        devices: () => built.devices.values(),
+        now: () => clock.now() * 1000,
+      }),
       clock,
       md: built.metadata,
       close: () => built.close(),
@@ -61,7 +63,6 @@ export async function scanServerSim(
   await manager.openEnvironment();
   const engine = managerScanEngine({
     manager,
-    handoff,
     devices: () => beamline?.devices.values() ?? [],
   });
   const service = new ScanService({ ...options, engine, now: () => clock.now() * 1000 });

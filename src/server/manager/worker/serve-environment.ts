@@ -87,6 +87,9 @@ export function serveEnvironment(environment: Environment, parent: ParentChannel
           (error: Error) => send({ type: "control_done", id: message.id, error: error.message }),
         );
         return;
+      case "item_message":
+        environment.sendToItem(message.item_uid, message.message);
+        return;
     }
   });
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { NamedDocument } from "../../../core/index.js";
 import type { RunEngineState } from "../../../engine/index.js";
+import type { JsonValue } from "../../json-value.js";
 import type { QueueItem } from "../../queue/index.js";
 import type {
   AllowedResources,
@@ -136,6 +137,10 @@ export class WorkerEnvironment implements Environment {
     );
     this.#send({ type: "control", id, request });
     return done;
+  }
+
+  sendToItem(itemUid: string, message: JsonValue): void {
+    this.#send({ type: "item_message", item_uid: itemUid, message });
   }
 
   subscribe(listener: EnvironmentListener): () => void {

@@ -38,6 +38,7 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("close") }),
   z.object({ type: z.literal("execute"), item: queueItemSchema }),
   z.object({ type: z.literal("control"), id: z.number(), request: engineControl }),
+  z.object({ type: z.literal("item_message"), item_uid: z.string(), message: json }),
 ]);
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 
@@ -50,6 +51,7 @@ export const environmentEventSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("re_state"), state: reState, old: reState }),
   z.object({ kind: z.literal("document"), document: z.tuple([z.string(), jsonRecord]) }),
   z.object({ kind: z.literal("console"), line: z.string() }),
+  z.object({ kind: z.literal("item"), item_uid: z.string(), message: json }),
 ]);
 
 export const planOutcomeSchema = z.object({
