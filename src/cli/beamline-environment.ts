@@ -3,7 +3,7 @@ import { buildDevices, loadConfig } from "../config/index.js";
 import type { PlanCatalog, PlanSpec } from "../plans/index.js";
 import { baselineWrapper, builtinPlans, catalogEntryFromModule } from "../plans/index.js";
 import type { OpenedEnvironment } from "../server/index.js";
-import { catalogPlanSource } from "../server/index.js";
+import { catalogPlanSource, withScanItems } from "../server/index.js";
 import { chooseClock } from "./hil-run.js";
 import { RunOutputs } from "./run-outputs.js";
 import { UsageError } from "./usage-error.js";
@@ -36,8 +36,8 @@ export async function loadPlanCatalog(modules: readonly string[]): Promise<PlanC
 
 /**
  * Opens the beamline of a config as an environment: its devices, the plan catalog over
- * them (baseline devices read around every plan, as `hil run` does), every run written to
- * `out` and its live table shown on the server's console.
+ * them (baseline devices read around every plan, as `hil run` does) and the Scan Server's
+ * scans, every run written to `out` and its live table shown on the server's console.
  */
 export function beamlineEnvironment(
   options: BeamlineEnvironmentOptions,
@@ -50,8 +50,11 @@ export function beamlineEnvironment(
     const outputs = new RunOutputs(options.out, beamline, { line: console, setPoint: () => {} });
     const baseline = beamline.withLabel("baseline");
     return {
-      plans: catalogPlanSource(catalog, beamline, (plan) =>
-        baseline.length > 0 ? baselineWrapper(plan, baseline) : plan,
+      plans: withScanItems(
+        catalogPlanSource(catalog, beamline, (plan) =>
+          baseline.length > 0 ? baselineWrapper(plan, baseline) : plan,
+        ),
+        { devices: () => beamline.devices.values(), now: () => clock.now() * 1000 },
       ),
       clock,
       md: { ...beamline.metadata },

@@ -12,11 +12,15 @@ import {
   QueueManager,
   QueueStore,
   WorkerEnvironment,
+  ScanService,
   catalogChecker,
   createQueueHttpServer,
+  managerScanEngine,
   singleUserApiKey,
   startDispatcherServer,
+  startScanServer,
   webPage,
+  withScanItemChecker,
 } from "../server/index.js";
 import type { BeamlineEnvironmentOptions } from "./beamline-environment.js";
 import { beamlineEnvironment, loadPlanCatalog } from "./beamline-environment.js";
@@ -56,14 +60,12 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
     clock: options.clock,
     plans: options.plans,
   };
+  const checker = withScanItemChecker(catalogChecker(catalog));
   const environment: Environment = options.inProcess
     ? new InProcessEnvironment(beamlineEnvironment(environmentOptions, catalog))
-    : new WorkerEnvironment({
-        fork: () => forkWorker(environmentOptions),
-        checker: catalogChecker(catalog),
-      });
+    : new WorkerEnvironment({ fork: () => forkWorker(environmentOptions), checker });
   const store = new QueueStore(options.db ?? join(options.out, "queue.sqlite"));
-  const manager = new QueueManager({ store, environment, checker: catalogChecker(catalog) });
+  const manager = new QueueManager({ store, environment, checker });
   manager.subscribe((event) => {
     if (event.kind === "environment" && event.event.kind === "console") {
       process.stdout.write(`${event.event.line}\n`);
@@ -100,6 +102,23 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
       });
       closers.push(() => dispatcher.close());
       process.stdout.write(`hil serve: dispatcher on ws://${options.host}:${dispatcher.port}\n`);
+    }
+    if (options.scanServerPort !== 0) {
+      const service = new ScanService({
+        engine: managerScanEngine({ manager }),
+        idFile: join(options.out, "scan_server_id"),
+        scanConfig: options.config,
+      });
+      const scanServer = await startScanServer({
+        service,
+        host: options.host,
+        port: options.scanServerPort,
+      });
+      closers.push(async () => {
+        await scanServer.close();
+        service.close();
+      });
+      process.stdout.write(`hil serve: Scan Server on http://${options.host}:${scanServer.port}\n`);
     }
     if (options.open) {
       await manager.openEnvironment();

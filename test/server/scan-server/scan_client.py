@@ -3,7 +3,9 @@
 Python scan client (PyScanClient's ScanClient) does: XML over HTTP, the same paths, headers
 and reply parsing. Run as `scan_client.py PORT`, it acts out one session against the server
 and prints a JSON summary on its last line. When the scan waits at its gate it prints GATE
-and reads one line from stdin before it waits for the end.
+and reads one line from stdin before it waits for the end. `scan_client.py PORT timed` acts
+out a session with no gate, for a server whose devices the caller cannot reach: the loop's
+delays leave it time to patch, pause and resume while the scan runs.
 """
 
 import json
@@ -205,6 +207,70 @@ def scan_commands():
     return ET.tostring(root, encoding="us-ascii", xml_declaration=False) + b"\n"
 
 
+def timed_commands():
+    """Comment, Set m2 0, Loop m1 -1..1 step 1 { Delay 0.5, Log det, m1 }, Set m2 0, Log m2."""
+    root = ET.Element("commands")
+    comment = element(root, "comment")
+    element(comment, "text", "Timed loop")
+    set_m2 = element(root, "set")
+    element(set_m2, "device", "m2")
+    element(set_m2, "value", "0")
+    element(set_m2, "completion", "true")
+    element(set_m2, "wait", "false")
+    loop = element(root, "loop")
+    element(loop, "device", "m1")
+    element(loop, "start", "-1")
+    element(loop, "end", "1")
+    element(loop, "step", "1")
+    element(loop, "completion", "true")
+    element(loop, "wait", "false")
+    body = element(loop, "body")
+    delay = element(body, "delay")
+    element(delay, "seconds", "0.5")
+    log = element(body, "log")
+    devices = element(log, "devices")
+    element(devices, "device", "det")
+    element(devices, "device", "m1")
+    last = element(root, "set")
+    element(last, "device", "m2")
+    element(last, "value", "0")
+    element(last, "completion", "true")
+    element(last, "wait", "false")
+    log_m2 = element(root, "log")
+    element(element(log_m2, "devices"), "device", "m2")
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="us-ascii", xml_declaration=False) + b"\n"
+
+
+def timed_session(client):
+    summary = {}
+    summary["server_version"] = ET.fromstring(client.serverInfo()).findtext("version")
+    cmds = timed_commands()
+    summary["simulation"] = client.simulate(cmds)
+    scan_id = client.submit(cmds, "Timed loop")
+    summary["id"] = scan_id
+    in_loop = until(client, scan_id, lambda info: info.address >= 3 or info.isDone())
+    summary["in_loop"] = {"state": in_loop.state, "address": in_loop.address}
+    try:
+        client.patch(scan_id, 1, "value", 3)
+        summary["patch_done_address"] = {"refused": False}
+    except ScanServerError as error:
+        summary["patch_done_address"] = {"refused": True, "code": error.code, "body": error.body.decode()}
+    client.patch(scan_id, 5, "value", 0.25)
+    client.pause(scan_id)
+    summary["paused_state"] = client.scanInfo(scan_id).state
+    client.resume(scan_id)
+    summary["resumed_state"] = client.scanInfo(scan_id).state
+    done = client.waitUntilDone(scan_id, poll=0.05)
+    summary["done"] = {"state": done.state, "percentage": done.percentage(), "command": done.command}
+    summary["data"] = client.getData(scan_id)
+    summary["last_serial"] = client.lastSerial(scan_id)
+    summary["commands"] = client.scanCmds(scan_id)
+    summary["devices"] = client.scanDevices(scan_id)
+    summary["infos"] = [str(info) for info in client.scanInfos()]
+    return summary
+
+
 def until(client, scan_id, test):
     """Polls the scan's info until `test` holds; gives up after 30 s."""
     end = time.monotonic() + 30
@@ -220,6 +286,9 @@ def until(client, scan_id, test):
 def main():
     port = int(sys.argv[1])
     client = ScanClient("127.0.0.1", port)
+    if sys.argv[2:] == ["timed"]:
+        print(json.dumps(timed_session(client)), flush=True)
+        return
     summary = {}
 
     server = ET.fromstring(client.serverInfo())
