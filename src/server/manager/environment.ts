@@ -34,6 +34,11 @@ export interface PlanSource {
   check(item: QueueItem): string | undefined;
   /** The item's plan; `channel` is its line to the outside while it runs. */
   build(item: QueueItem, channel: ItemChannel): Plan<unknown>;
+  /**
+   * Answers a question about the environment's devices that needs no plan (a scan's
+   * simulation, the values of devices now); rejects a question it does not know.
+   */
+  query?(request: JsonValue): Promise<JsonValue>;
 }
 
 /** How one plan item ended, as a history item's `result` records it. */
@@ -93,5 +98,7 @@ export interface Environment {
    * for an item that does not run (any more) is dropped.
    */
   sendToItem(itemUid: string, message: JsonValue): void;
+  /** Asks the open environment's plan source (see PlanSource.query), even while a plan runs. */
+  query(request: JsonValue): Promise<JsonValue>;
   subscribe(listener: EnvironmentListener): () => void;
 }

@@ -196,6 +196,13 @@ export class InProcessEnvironment implements Environment {
     }
   }
 
+  async query(request: JsonValue): Promise<JsonValue> {
+    const plans = this.#opened?.plans;
+    if (plans === undefined) throw new Error(`the environment is ${this.#state}`);
+    if (plans.query === undefined) throw new Error("the environment answers no queries");
+    return plans.query(request);
+  }
+
   sendToItem(itemUid: string, message: JsonValue): void {
     const running = this.#item;
     if (running === undefined || running.uid !== itemUid) return;

@@ -258,6 +258,15 @@ export class QueueManager {
     this.#environment.sendToItem(itemUid, message);
   }
 
+  /** Asks the open environment a question its plan source answers (see PlanSource.query). */
+  async query(request: JsonValue): Promise<JsonValue> {
+    try {
+      return await this.#environment.query(request);
+    } catch (error) {
+      throw new QueueError((error as Error).message);
+    }
+  }
+
   /** Resolves when the queue (or the executed item) has stopped running. */
   idle(): Promise<void> {
     return this.#queueDone;

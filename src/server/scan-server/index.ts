@@ -61,6 +61,7 @@ export {
   devicesXml,
   isDoneState,
   lastSerialXml,
+  sampleValue,
   sampleValueText,
   scanIdXml,
   scanInfoXml,
@@ -88,7 +89,11 @@ export {
 } from "./scan-engine.ts";
 export { managerScanEngine, type ManagerScanEngineOptions } from "./manager-scan-engine.ts";
 export {
+  answerScanQuery,
   readScanItem,
+  scanCommandsJson,
+  scanQuerySchema,
+  scanSimulationSchema,
   scanControlSchema,
   scanItemKwargs,
   scanItemPlan,

@@ -5,7 +5,7 @@
  * the devices are (see withScanItems). The item's channel carries the scan's messages both
  * ways; the manager's RunEngine requests pause, resume and abort it.
  */
-import type { Device, RunStop } from "../../core/index.ts";
+import type { RunStop } from "../../core/index.ts";
 import type { JsonValue } from "../json-value.ts";
 import type { PlanOutcome, QueueManager } from "../manager/index.ts";
 import { SCAN_PLAN_NAME } from "./scan-plan.ts";
@@ -19,8 +19,6 @@ import {
 
 export interface ManagerScanEngineOptions {
   readonly manager: QueueManager;
-  /** The devices of the open environment when it runs in this process; none otherwise. */
-  readonly devices?: () => Iterable<Device>;
   /** Who the scans run as in the history. */
   readonly user?: string;
 }
@@ -96,6 +94,6 @@ export function managerScanEngine(options: ManagerScanEngineOptions): ScanEngine
         if (event.kind === "status") listener();
       });
     },
-    devices: options.devices ?? (() => []),
+    query: (request) => manager.query(request),
   };
 }

@@ -68,6 +68,16 @@ export const sampleSchema = z.object({
 });
 export type ScanSample = z.input<typeof sampleSchema>;
 
+/** A device's value as the scan logs it: booleans as 1 or 0, anything else not loggable as JSON text. */
+export function sampleValue(value: unknown): SampleValue {
+  if (typeof value === "number" || typeof value === "string" || typeof value === "bigint") {
+    return value;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (Array.isArray(value) && value.every((v) => typeof v === "number")) return value;
+  return JSON.stringify(value) ?? String(value);
+}
+
 export const deviceInfoSchema = z.object({
   name: z.string(),
   alias: z.string(),

@@ -1,9 +1,9 @@
 /**
  * What the Scan Server face needs of the server's one RunEngine: run a scan as the plan
  * item `scan_server_commands` (built where the devices are) when the engine is free, talk
- * with it while it runs, pass pause, resume and abort on, and give the beamline's devices.
+ * with it while it runs, pass pause, resume and abort on, and ask about the devices.
  */
-import type { Device, NamedDocument } from "../../core/index.ts";
+import type { NamedDocument } from "../../core/index.ts";
 import type { JsonValue } from "../json-value.ts";
 
 /** How a scan's plan ended. */
@@ -40,8 +40,11 @@ export interface ScanEngine {
   abort(): Promise<void>;
   /** Calls `listener` whenever the engine may have become free; returns how to stop. */
   onFree(listener: () => void): () => void;
-  /** The beamline's devices, which scans name, when they live in this process. */
-  devices(): Iterable<Device>;
+  /**
+   * Asks the environment where the devices are (a simulation, device values); see
+   * scanQuerySchema.
+   */
+  query(request: JsonValue): Promise<JsonValue>;
 }
 
 /**

@@ -14,8 +14,10 @@ import { assignAddresses } from "./addresses.ts";
 import { hasBody, type IncludeCommand, type ScanCommand } from "./commands.ts";
 import { describeCommand } from "./describe.ts";
 import { parseCommandsXml } from "./parse-commands.ts";
+import { sampleValue, sampleValueText, type DeviceInfo } from "./replies.ts";
 import { ScanDevices } from "./scan-devices.ts";
 import { SCAN_PLAN_NAME, scanPlan } from "./scan-plan.ts";
+import { simulateScan } from "./simulate-scan.ts";
 import { writeCommandsXml } from "./write-commands.ts";
 
 /** What the item's kwargs hold. */
@@ -29,6 +31,19 @@ export const scanItemSchema = z.object({
   /** Epoch ms by which the scan must end. */
   deadline: z.number().optional(),
 });
+
+/** Questions about a scan that the environment answers where the devices are. */
+export const scanQuerySchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("scan_simulate"),
+    commands: z.string(),
+    included: z.array(z.string()).default([]),
+  }),
+  /** The devices' values now: these names, or every top-level device for null. */
+  z.object({ type: z.literal("scan_devices"), names: z.array(z.string()).nullable() }),
+]);
+
+export const scanSimulationSchema = z.object({ log: z.string(), seconds: z.number() });
 
 /** What the scan's plan sends while it runs. */
 export const scanProgressSchema = z.discriminatedUnion("type", [
@@ -72,15 +87,25 @@ function includeOrder(
   return found;
 }
 
+/** Numbered commands and the commands of their includes, as JSON carries them. */
+export function scanCommandsJson(
+  commands: readonly ScanCommand[],
+  included: (include: IncludeCommand) => readonly ScanCommand[],
+): { commands: string; included: string[] } {
+  return {
+    commands: writeCommandsXml(commands),
+    included: includeOrder(commands, included).map((include) =>
+      writeCommandsXml(included(include)),
+    ),
+  };
+}
+
 /** The kwargs of the item that runs `scan`. */
 export function scanItemKwargs(scan: ScanItem): Record<string, JsonValue> {
   const kwargs: z.input<typeof scanItemSchema> = {
     scan_id: scan.id,
     scan_name: scan.name,
-    commands: writeCommandsXml(scan.commands),
-    included: includeOrder(scan.commands, scan.included).map((include) =>
-      writeCommandsXml(scan.included(include)),
-    ),
+    ...scanCommandsJson(scan.commands, scan.included),
     ...(scan.deadline === undefined ? {} : { deadline: scan.deadline }),
   };
   return kwargs;
@@ -94,14 +119,27 @@ export function readScanCommands(xml: string): readonly ScanCommand[] {
 /** The scan an item's kwargs describe; throws when they do not describe one. */
 export function readScanItem(kwargs: Readonly<Record<string, unknown>>): ScanItem {
   const parsed = scanItemSchema.parse(kwargs);
-  const commands = readScanCommands(parsed.commands);
+  return {
+    id: parsed.scan_id,
+    name: parsed.scan_name,
+    ...readCommandsJson(parsed),
+    ...(parsed.deadline === undefined ? {} : { deadline: parsed.deadline }),
+  };
+}
+
+/** The inverse of scanCommandsJson. */
+function readCommandsJson(json: { commands: string; included: readonly string[] }): {
+  commands: readonly ScanCommand[];
+  included: (include: IncludeCommand) => readonly ScanCommand[];
+} {
+  const commands = readScanCommands(json.commands);
   const byAddress = new Map<number, readonly ScanCommand[]>();
   const byCommand = new Map<IncludeCommand, readonly ScanCommand[]>();
   let next = 0;
   const visit = (list: readonly ScanCommand[]): void => {
     for (const command of list) {
       if (command.type === "include") {
-        const xml = parsed.included[next++];
+        const xml = json.included[next++];
         const body = xml === undefined ? [] : parseCommandsXml(xml);
         if (command.address >= 0) byAddress.set(command.address, body);
         else byCommand.set(command, body);
@@ -112,13 +150,38 @@ export function readScanItem(kwargs: Readonly<Record<string, unknown>>): ScanIte
   };
   visit(commands);
   return {
-    id: parsed.scan_id,
-    name: parsed.scan_name,
     commands,
     included: (include) =>
       (include.address >= 0 ? byAddress.get(include.address) : byCommand.get(include)) ?? [],
-    ...(parsed.deadline === undefined ? {} : { deadline: parsed.deadline }),
   };
+}
+
+/** Answers a scan question (see scanQuerySchema) over `devices`. */
+export async function answerScanQuery(
+  request: z.infer<typeof scanQuerySchema>,
+  devices: ScanDevices,
+): Promise<JsonValue> {
+  if (request.type === "scan_simulate") {
+    const { commands, included } = readCommandsJson(request);
+    const { log, seconds } = await simulateScan(commands, { devices, included });
+    return { log, seconds };
+  }
+  const names = request.names ?? devices.names();
+  const infos: DeviceInfo[] = await Promise.all(
+    names.map(async (name) => {
+      if (!devices.has(name)) return { name, alias: name, status: "no PV" };
+      try {
+        const readings = await devices.get(name).watched.read();
+        const reading = readings[name] ?? Object.values(readings)[0];
+        const value = reading?.value;
+        const status = value === undefined ? "" : sampleValueText(sampleValue(value));
+        return { name, alias: name, status };
+      } catch (error) {
+        return { name, alias: name, status: (error as Error).message };
+      }
+    }),
+  );
+  return infos.map((info) => ({ name: info.name, alias: info.alias, status: info.status ?? "" }));
 }
 
 function scanItemProblem(item: QueueItem): string | undefined {
@@ -206,6 +269,12 @@ export function withScanItems(base: PlanSource, options: ScanItemPlansOptions): 
       item.name === SCAN_PLAN_NAME
         ? scanItemPlan(item, channel, options)
         : base.build(item, channel),
+    query: async (request) => {
+      const parsed = scanQuerySchema.safeParse(request);
+      if (parsed.success) return answerScanQuery(parsed.data, new ScanDevices(options.devices()));
+      if (base.query !== undefined) return base.query(request);
+      throw new Error(`unknown question ${JSON.stringify(request)}`);
+    },
   };
 }
 

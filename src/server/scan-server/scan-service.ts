@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { getHeapStatistics } from "node:v8";
+import { z } from "zod";
 import { unpackEventPage, type Event, type NamedDocument } from "../../core/index.ts";
 import { assignAddresses, totalWorkUnits } from "./addresses.ts";
 import { findRefused, hasBody, type IncludeCommand, type ScanCommand } from "./commands.ts";
@@ -15,20 +16,24 @@ import { ScanPatchError, ScanXmlError } from "./errors.ts";
 import { parseCommandsXml } from "./parse-commands.ts";
 import { applyPatch, parsePatchXml } from "./patch.ts";
 import {
+  deviceInfoSchema,
   isDoneState,
-  sampleValueText,
+  sampleValue,
   type DeviceInfo,
-  type SampleValue,
   type ScanInfo,
   type ScanSample,
   type ScanState,
   type ServerInfo,
 } from "./replies.ts";
-import { ScanDevices } from "./scan-devices.ts";
 import type { ScanEngine, ScanRun, ScanRunEnd } from "./scan-engine.ts";
-import { scanItemKwargs, scanProgressSchema } from "./scan-item.ts";
+import {
+  scanCommandsJson,
+  scanItemKwargs,
+  scanProgressSchema,
+  scanSimulationSchema,
+} from "./scan-item.ts";
 import { loggedNames, usedNames } from "./scan-plan.ts";
-import { simulateScan, type ScanSimulation } from "./simulate-scan.ts";
+import type { ScanSimulation } from "./simulate-scan.ts";
 import { writeCommandsXml } from "./write-commands.ts";
 
 /** The Scan Server protocol version this face answers as. */
@@ -131,10 +136,6 @@ export class ScanService {
     return () => this.#listeners.delete(listener);
   }
 
-  devices(): ScanDevices {
-    return new ScanDevices(this.#engine.devices());
-  }
-
   /** Reads, numbers and checks a command list, with the commands of its includes. */
   prepare(xml: string): {
     commands: readonly ScanCommand[];
@@ -165,8 +166,19 @@ export class ScanService {
 
   /** POST /simulate */
   async simulate(xml: string): Promise<ScanSimulation> {
-    const { commands, included } = this.prepare(xml);
-    return simulateScan(commands, { devices: this.devices(), included });
+    return this.#simulate(this.prepare(xml));
+  }
+
+  /** Simulated where the devices are, from their values now. */
+  async #simulate(scan: {
+    commands: readonly ScanCommand[];
+    included: (include: IncludeCommand) => readonly ScanCommand[];
+  }): Promise<ScanSimulation> {
+    const answer = await this.#engine.query({
+      type: "scan_simulate",
+      ...scanCommandsJson(scan.commands, scan.included),
+    });
+    return scanSimulationSchema.parse(answer);
   }
 
   /** POST /scan/{name}: the new scan's id. */
@@ -181,7 +193,7 @@ export class ScanService {
     if ((options.timeout ?? 0) > 0 && options.deadline !== undefined) {
       throw new ScanRequestError("Cannot specify both timeout and deadline");
     }
-    const simulation = await simulateScan(commands, { devices: this.devices(), included });
+    const simulation = await this.#simulate({ commands, included });
     const id = this.#nextId();
     const scan: Scan = {
       id,
@@ -237,25 +249,13 @@ export class ScanService {
 
   /** The devices of a scan, or of the beamline for id -1, with their values now. */
   async deviceInfos(id: number): Promise<DeviceInfo[]> {
-    const devices = this.devices();
-    let names: string[];
-    if (id === -1) names = devices.names();
-    else {
+    let names: string[] | null = null;
+    if (id !== -1) {
       const scan = this.#get(id);
       names = usedNames(scan.commands, scan.included).sort();
     }
-    return Promise.all(
-      names.map(async (name) => {
-        if (!devices.has(name)) return { name, alias: name, status: "no PV" };
-        try {
-          const readings = await devices.get(name).watched.read();
-          const reading = readings[name] ?? Object.values(readings)[0];
-          return { name, alias: name, status: valueText(reading?.value) };
-        } catch (error) {
-          return { name, alias: name, status: (error as Error).message };
-        }
-      }),
-    );
+    const answer = await this.#engine.query({ type: "scan_devices", names });
+    return z.array(deviceInfoSchema).parse(answer);
   }
 
   serverInfo(): ServerInfo {
@@ -573,18 +573,4 @@ function parseMacros(text: string): Array<[string, string]> {
       const at = part.indexOf("=");
       return [part.slice(0, at).trim(), part.slice(at + 1).trim()];
     });
-}
-
-function sampleValue(value: unknown): SampleValue {
-  if (typeof value === "number" || typeof value === "string" || typeof value === "bigint") {
-    return value;
-  }
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (Array.isArray(value) && value.every((v) => typeof v === "number")) return value;
-  return JSON.stringify(value) ?? String(value);
-}
-
-function valueText(value: unknown): string {
-  if (value === undefined) return "";
-  return sampleValueText(sampleValue(value));
 }

@@ -26,7 +26,7 @@ async function run(xml: string) {
 }
 
 async function value(name: string): Promise<unknown> {
-  const readings = await sim!.service.devices().get(name).watched.read();
+  const readings = await sim!.devices().get(name).watched.read();
   return readings[name]!.value;
 }
 

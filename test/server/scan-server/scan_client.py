@@ -267,6 +267,7 @@ def timed_session(client):
     summary["last_serial"] = client.lastSerial(scan_id)
     summary["commands"] = client.scanCmds(scan_id)
     summary["devices"] = client.scanDevices(scan_id)
+    summary["beamline_devices"] = client.scanDevices()
     summary["infos"] = [str(info) for info in client.scanInfos()]
     return summary
 

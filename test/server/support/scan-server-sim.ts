@@ -9,6 +9,7 @@ import type { PlanSource } from "../../../src/server/manager/index.js";
 import { InProcessEnvironment, QueueManager } from "../../../src/server/manager/index.js";
 import type { QueueStore } from "../../../src/server/queue/index.js";
 import {
+  ScanDevices,
   ScanService,
   managerScanEngine,
   withScanItems,
@@ -26,6 +27,8 @@ export interface ScanServerSim {
   clock: VirtualClock;
   /** A device of the open environment. */
   device<T = Device>(name: string): T;
+  /** The open environment's devices, looked up as scans name them. */
+  devices(): ScanDevices;
   cleanup(): Promise<void>;
 }
 
@@ -61,10 +64,7 @@ export async function scanServerSim(
   const store = temp.open();
   const manager = new QueueManager({ store, environment });
   await manager.openEnvironment();
-  const engine = managerScanEngine({
-    manager,
-    devices: () => beamline?.devices.values() ?? [],
-  });
+  const engine = managerScanEngine({ manager });
   const service = new ScanService({ ...options, engine, now: () => clock.now() * 1000 });
   return {
     service,
@@ -72,6 +72,7 @@ export async function scanServerSim(
     manager,
     store,
     clock,
+    devices: () => new ScanDevices(beamline?.devices.values() ?? []),
     device<T>(name: string): T {
       const device = beamline?.devices.get(name);
       if (device === undefined) throw new Error(`no device ${name}`);

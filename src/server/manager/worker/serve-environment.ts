@@ -90,6 +90,12 @@ export function serveEnvironment(environment: Environment, parent: ParentChannel
       case "item_message":
         environment.sendToItem(message.item_uid, message.message);
         return;
+      case "query":
+        environment.query(message.request).then(
+          (answer) => send({ type: "answer", id: message.id, answer }),
+          (error: Error) => send({ type: "answer", id: message.id, error: error.message }),
+        );
+        return;
     }
   });
 }

@@ -50,6 +50,7 @@ export class WorkerEnvironment implements Environment {
   #closing: Pending<void> | undefined;
   #outcome: Pending<PlanOutcome> | undefined;
   readonly #controls = new Map<number, Pending<void>>();
+  readonly #queries = new Map<number, Pending<JsonValue>>();
   #nextControl = 1;
   #lastHeard = 0;
   #watchdog: NodeJS.Timeout | undefined;
@@ -139,6 +140,16 @@ export class WorkerEnvironment implements Environment {
     return done;
   }
 
+  query(request: JsonValue): Promise<JsonValue> {
+    if (this.#child === undefined) return Promise.reject(new Error("the environment is closed"));
+    const id = this.#nextControl++;
+    const answered = new Promise<JsonValue>((resolve, reject) =>
+      this.#queries.set(id, { resolve, reject }),
+    );
+    this.#send({ type: "query", id, request });
+    return answered;
+  }
+
   sendToItem(itemUid: string, message: JsonValue): void {
     this.#send({ type: "item_message", item_uid: itemUid, message });
   }
@@ -197,6 +208,13 @@ export class WorkerEnvironment implements Environment {
         else pending?.reject(new Error(message.error));
         return;
       }
+      case "answer": {
+        const pending = this.#queries.get(message.id);
+        this.#queries.delete(message.id);
+        if (message.error === undefined) pending?.resolve(message.answer ?? null);
+        else pending?.reject(new Error(message.error));
+        return;
+      }
     }
   }
 
@@ -224,6 +242,8 @@ export class WorkerEnvironment implements Environment {
     outcome?.resolve(failed(error.message));
     for (const pending of this.#controls.values()) pending.reject(error);
     this.#controls.clear();
+    for (const pending of this.#queries.values()) pending.reject(error);
+    this.#queries.clear();
     this.#reState = null;
     const expected = this.#state === "closing" || this.#state === "closed";
     if (expected) this.#setState("closed");

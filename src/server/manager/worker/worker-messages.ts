@@ -39,6 +39,7 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("execute"), item: queueItemSchema }),
   z.object({ type: z.literal("control"), id: z.number(), request: engineControl }),
   z.object({ type: z.literal("item_message"), item_uid: z.string(), message: json }),
+  z.object({ type: z.literal("query"), id: z.number(), request: json }),
 ]);
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 
@@ -74,6 +75,12 @@ export const fromWorkerSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("closed"), error: z.string().optional() }),
   z.object({ type: z.literal("outcome"), outcome: planOutcomeSchema }),
   z.object({ type: z.literal("control_done"), id: z.number(), error: z.string().optional() }),
+  z.object({
+    type: z.literal("answer"),
+    id: z.number(),
+    answer: json.optional(),
+    error: z.string().optional(),
+  }),
 ]);
 export type FromWorker = z.infer<typeof fromWorkerSchema>;
 
