@@ -10,3 +10,4 @@ export type { DescriptorFactory, RunCallbacks, RunFactory } from "./run-router.j
 export { RunRouter } from "./run-router.js";
 export type { LinePlot, PlotWriterOptions } from "./plot-writer.js";
 export { PlotWriter, renderLinePlot } from "./plot-writer.js";
+export * from "./sinks/index.js";

@@ -1,0 +1,1 @@
+export type { DocumentSink } from "./document-sink.js";
