@@ -65,6 +65,12 @@ export const pyepics = (): Peer =>
 export const h5py = (): Peer =>
   once("python3-h5py", () => probe("python3-h5py", "/usr/bin/python3", ["-c", "import h5py"]));
 
+/** Debian's tifffile: reads the TIFF frames our image writers save. */
+export const tifffile = (): Peer =>
+  once("python3-tifffile", () =>
+    probe("python3-tifffile", "/usr/bin/python3", ["-c", "import tifffile"]),
+  );
+
 /** EPICS base, from ../shared/peers/epics beside the project (not from npm or apt). */
 export const epicsFolder = resolve(
   dirname(fileURLToPath(import.meta.url)),
