@@ -11,3 +11,4 @@ export { RunRouter } from "./run-router.js";
 export type { LinePlot, PlotWriterOptions } from "./plot-writer.js";
 export { PlotWriter, renderLinePlot } from "./plot-writer.js";
 export * from "./sinks/index.js";
+export * from "./zmq/index.js";

@@ -1,0 +1,292 @@
+// bluesky's 0MQ frame, sans I/O: one message part `prefix␠name␠payload`, the payload a
+// serialized document (msgpack or JSON here; bluesky's default, pickle, is refused).
+import { Decoder, Encoder } from "@msgpack/msgpack";
+import { HilError } from "../../core/index.js";
+import type { DocumentName, NamedDocument } from "../../core/index.js";
+
+export type SerializerName = "msgpack" | "json";
+
+export interface Serializer {
+  readonly name: SerializerName;
+  serialize(doc: unknown): Uint8Array;
+  deserialize(payload: Uint8Array): unknown;
+}
+
+const SPACE = 0x20;
+
+/** The document names our callbacks take; bluesky's others (datum, resource...) are skipped. */
+const documentNames: ReadonlySet<string> = new Set<DocumentName>([
+  "start",
+  "descriptor",
+  "event",
+  "event_page",
+  "stream_resource",
+  "stream_datum",
+  "stop",
+]);
+
+/** Typed arrays as plain arrays and bigints as numbers: what a Python peer can use. */
+function plain(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
+  }
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const changed = plain(item);
+      if (changed !== item) (copy ??= value.slice())[i] = changed;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    const changed = plain(item);
+    if (changed !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = changed;
+  }
+  return copy ?? value;
+}
+
+const encoder = new Encoder({ ignoreUndefined: true });
+
+/** msgpack_numpy's `{nd, type, shape, data}` for an array of a numeric dtype. */
+const dtypes: Record<string, [bytes: number, read: (view: DataView, at: number) => number]> = {
+  "<f8": [8, (v, at) => v.getFloat64(at, true)],
+  "<f4": [4, (v, at) => v.getFloat32(at, true)],
+  "<i8": [8, (v, at) => Number(v.getBigInt64(at, true))],
+  "<u8": [8, (v, at) => Number(v.getBigUint64(at, true))],
+  "<i4": [4, (v, at) => v.getInt32(at, true)],
+  "<u4": [4, (v, at) => v.getUint32(at, true)],
+  "<i2": [2, (v, at) => v.getInt16(at, true)],
+  "<u2": [2, (v, at) => v.getUint16(at, true)],
+  "|i1": [1, (v, at) => v.getInt8(at)],
+  "|u1": [1, (v, at) => v.getUint8(at)],
+  "|b1": [1, (v, at) => v.getUint8(at)],
+};
+
+function numpyValue(map: Record<string, unknown>): unknown {
+  const type = map.type;
+  const data = map.data;
+  const codec = typeof type === "string" ? dtypes[type] : undefined;
+  if (!codec || !(data instanceof Uint8Array)) return map;
+  const [size, read] = codec;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const flat = Array.from({ length: data.byteLength / size }, (_, i) => read(view, i * size));
+  if (map.nd !== true) return flat[0];
+  const shape = Array.isArray(map.shape) ? (map.shape as number[]) : [flat.length];
+  const nest = (offset: number, dims: number[]): unknown => {
+    if (dims.length === 0) return flat[offset];
+    const [n, ...rest] = dims as [number, ...number[]];
+    const stride = rest.reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => nest(offset + i * stride, rest));
+  };
+  return nest(0, shape);
+}
+
+/** Rebuilds what msgpack_numpy packed (maps keyed `nd`) as plain numbers and arrays. */
+function unNumpy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(unNumpy);
+  const map = value as Record<string, unknown>;
+  if ("nd" in map && "type" in map && "data" in map) return numpyValue(map);
+  for (const key in map) map[key] = unNumpy(map[key]);
+  return map;
+}
+
+const textDecoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new Decoder({
+  // msgpack_numpy writes its keys as bin: read them as text.
+  mapKeyConverter: (key) => {
+    if (typeof key === "string" || typeof key === "number") return key;
+    if (key instanceof Uint8Array) return textDecoder.decode(key);
+    throw new TypeError(`a map key of type ${typeof key}`);
+  },
+});
+
+export const msgpackSerializer: Serializer = {
+  name: "msgpack",
+  serialize: (doc) => encoder.encode(plain(doc)),
+  deserialize: (payload) => unNumpy(decoder.decode(payload)),
+};
+
+// Python's json writes NaN, Infinity and -Infinity for non-finite floats and reads them back.
+const nonFinite = new Map<string, number>([
+  ["NaN", NaN],
+  ["Infinity", Infinity],
+  ["-Infinity", -Infinity],
+]);
+const MARK = "\u0000hil-json:";
+
+function markNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) return `${MARK}${value}`;
+  return value;
+}
+
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === "number") return !Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return false;
+  for (const key in value) {
+    if (hasNonFinite((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/** Python's non-finite tokens outside strings become marked strings JSON.parse reads. */
+function markPythonTokens(text: string): string {
+  let out = "";
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      continue;
+    }
+    for (const token of ["-Infinity", "Infinity", "NaN"]) {
+      if (text.startsWith(token, i)) {
+        out += `${text.slice(from, i)}"\\u0000hil-json:${token}"`;
+        i += token.length - 1;
+        from = i + 1;
+        break;
+      }
+    }
+  }
+  return out + text.slice(from);
+}
+
+function unmark(_key: string, value: unknown): unknown {
+  if (typeof value === "string" && value.startsWith(MARK)) {
+    return nonFinite.get(value.slice(MARK.length)) ?? value;
+  }
+  return value;
+}
+
+const utf8 = new TextEncoder();
+
+export const jsonSerializer: Serializer = {
+  name: "json",
+  serialize(doc) {
+    const value = plain(doc);
+    const text = hasNonFinite(value)
+      ? JSON.stringify(value, markNonFinite).replace(/"\\u0000hil-json:(-?Infinity|NaN)"/g, "$1")
+      : JSON.stringify(value);
+    return utf8.encode(text);
+  },
+  deserialize(payload) {
+    const text = textDecoder.decode(payload);
+    return /NaN|Infinity/.test(text)
+      ? (JSON.parse(markPythonTokens(text), unmark) as unknown)
+      : (JSON.parse(text) as unknown);
+  },
+};
+
+/** The serializer called `name`; pickle (bluesky's default) and others are refused. */
+export function serializerNamed(name: string): Serializer {
+  if (name === "msgpack") return msgpackSerializer;
+  if (name === "json") return jsonSerializer;
+  const why =
+    name === "pickle"
+      ? "pickle is Python's own format and runs code when read; configure the Python end with " +
+        "msgpack (serializer=msgpack.packb / deserializer=msgpack.unpackb) or JSON"
+      : 'expected "msgpack" or "json"';
+  throw new HilError("HIL_ZMQ_SERIALIZER", `0MQ serializer "${name}": ${why}`);
+}
+
+/** Checks a prefix as bluesky does: bytes without a space. */
+export function checkPrefix(prefix: string | Uint8Array): Uint8Array {
+  const bytes = typeof prefix === "string" ? utf8.encode(prefix) : prefix;
+  if (bytes.includes(SPACE)) {
+    throw new HilError("HIL_ZMQ_PREFIX", `0MQ prefix "${String(prefix)}" may not contain a space`);
+  }
+  return bytes;
+}
+
+/** One frame: `prefix␠name␠payload`. With an empty prefix it starts with a space. */
+export function encodeFrame(
+  [name, doc]: NamedDocument | [string, unknown],
+  serializer: Serializer,
+  prefix: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const head = utf8.encode(`${name}`);
+  const payload = serializer.serialize(doc);
+  const frame = new Uint8Array(prefix.length + head.length + 2 + payload.length);
+  frame.set(prefix, 0);
+  frame[prefix.length] = SPACE;
+  frame.set(head, prefix.length + 1);
+  frame[prefix.length + 1 + head.length] = SPACE;
+  frame.set(payload, prefix.length + head.length + 2);
+  return frame;
+}
+
+export type DecodedFrame =
+  | { kind: "document"; document: NamedDocument }
+  /** Another prefix's frame: not for us, dropped without a word. */
+  | { kind: "other-prefix" }
+  /** A frame that could not be read, or a document our callbacks do not take. */
+  | { kind: "skipped"; reason: string };
+
+function show(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
+  return JSON.stringify(text) + (bytes.length > 64 ? `... (${bytes.length} bytes)` : "");
+}
+
+/** Reads a frame as bluesky's RemoteDispatcher does: split at the first two spaces. */
+export function decodeFrame(
+  frame: Uint8Array,
+  serializer: Serializer,
+  prefix: Uint8Array = new Uint8Array(0),
+): DecodedFrame {
+  const first = frame.indexOf(SPACE);
+  const second = first < 0 ? -1 : frame.indexOf(SPACE, first + 1);
+  if (second < 0) {
+    return { kind: "skipped", reason: `frame ${show(frame)} has no prefix␠name␠payload` };
+  }
+  if (prefix.length > 0) {
+    const got = frame.subarray(0, first);
+    if (got.length !== prefix.length || !got.every((b, i) => b === prefix[i])) {
+      return { kind: "other-prefix" };
+    }
+  }
+  let name: string;
+  try {
+    name = textDecoder.decode(frame.subarray(first + 1, second));
+  } catch {
+    return { kind: "skipped", reason: `frame ${show(frame)}: its name is not UTF-8` };
+  }
+  if (!documentNames.has(name)) {
+    return { kind: "skipped", reason: `a "${name}" document, which is not one this side takes` };
+  }
+  let doc: unknown;
+  try {
+    doc = serializer.deserialize(frame.subarray(second + 1));
+  } catch (error) {
+    const why = (error as Error).message;
+    return {
+      kind: "skipped",
+      reason: `a ${name} document that is not ${serializer.name}: ${why}`,
+    };
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    return { kind: "skipped", reason: `a ${name} document that is not a map` };
+  }
+  return { kind: "document", document: [name, doc] as NamedDocument };
+}
+
+/** `host:port` (split at the first colon), as bluesky takes an address. */
+export function parseAddress(address: string): { host: string; port: number } {
+  const colon = address.indexOf(":");
+  const host = colon < 0 ? "" : address.slice(0, colon);
+  const port = Number(address.slice(colon + 1));
+  if (colon < 0 || host === "" || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new HilError("HIL_ZMQ_ADDRESS", `0MQ address "${address}": expected HOST:PORT`);
+  }
+  return { host, port };
+}
