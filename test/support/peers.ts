@@ -89,3 +89,12 @@ export const epicsBase = (): Peer =>
       `CI needs EPICS base's softIoc in ${epicsFolder}`,
     ),
   );
+
+/** Debian's pyzmq and msgpack: a bluesky-style 0MQ peer without bluesky. */
+export const pyzmq = (): Peer =>
+  once("python3-zmq", () => probe("python3-zmq", "/usr/bin/python3", ["-c", "import zmq"]));
+
+export const pymsgpack = (): Peer =>
+  once("python3-msgpack", () =>
+    probe("python3-msgpack", "/usr/bin/python3", ["-c", "import msgpack"]),
+  );
