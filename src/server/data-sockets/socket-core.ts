@@ -17,6 +17,9 @@ import {
 export const UNKNOWN_COMMAND = "UNKNOWN_COMMMAND";
 export const OLD_DATA = "OLD_DATA";
 
+/** How much of a request datagram the originals read. */
+export const requestBufferBytes = 8192;
+
 /** The socket kinds, as `type` in a status reply names them. */
 export type SocketType = "date" | "data" | "push";
 
@@ -113,10 +116,12 @@ export abstract class SocketCore {
   abstract reply(request: string): string;
 
   /**
-   * The reply to one datagram, or undefined where the original sends none: a request or a
-   * reply that is not ASCII.
+   * The reply to one datagram (its first 8192 bytes, as the original reads), or undefined
+   * where the original sends none: a request or a reply that is not ASCII.
    */
-  handle(datagram: Uint8Array): Uint8Array | undefined {
+  handle(received: Uint8Array): Uint8Array | undefined {
+    // The original reads requests with an 8192-byte buffer: the rest is lost.
+    const datagram = received.subarray(0, requestBufferBytes);
     if (datagram.some((byte) => byte > 0x7f)) return undefined;
     const reply = this.reply(Buffer.from(datagram).toString("latin1"));
     // eslint-disable-next-line no-control-regex
