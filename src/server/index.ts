@@ -7,3 +7,4 @@ export * from "./scan-server/index.js";
 export * from "./http/index.js";
 export * from "./manager/index.js";
 export * from "./web/index.js";
+export * from "./data-sockets/index.js";
