@@ -12,3 +12,4 @@ export type { LinePlot, PlotWriterOptions } from "./plot-writer.js";
 export { PlotWriter, renderLinePlot } from "./plot-writer.js";
 export * from "./sinks/index.js";
 export * from "./zmq/index.js";
+export * from "./catalog/index.js";
