@@ -411,7 +411,7 @@ function pythonFloat(text: string): PyValue {
   return Number(lower);
 }
 
-export interface LiveSocketOptions {
+export interface LiveSocketCoreOptions {
   readonly name: string;
   readonly codenames: readonly string[];
   readonly clock: Pick<Clock, "now">;
@@ -431,7 +431,7 @@ export class LiveSocketCore {
   private readonly host: string;
   private readonly clock: Pick<Clock, "now">;
 
-  constructor(options: LiveSocketOptions) {
+  constructor(options: LiveSocketCoreOptions) {
     this.host = options.host;
     this.clock = options.clock;
     this.pull = new PullSocketCore({
