@@ -13,3 +13,4 @@ export { PlotWriter, renderLinePlot } from "./plot-writer.js";
 export * from "./sinks/index.js";
 export * from "./zmq/index.js";
 export * from "./catalog/index.js";
+export * from "./nexus/index.js";

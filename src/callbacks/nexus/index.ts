@@ -1,0 +1,3 @@
+export type { ColumnKind } from "./columns.js";
+export { columnKind } from "./columns.js";
+export { NEXUS_DATA_GROUP, NexusWriter } from "./nexus-writer.js";
