@@ -1,0 +1,288 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DocumentRejectedError,
+  DocumentSequencer,
+  LosslessDelivery,
+  LossyDelivery,
+  SequenceChecker,
+  Spool,
+} from "../../../src/callbacks/index.js";
+import type { NamedDocument } from "../../../src/core/index.js";
+import { VirtualClock } from "../../../src/core/index.js";
+import { RunEngine } from "../../../src/engine/index.js";
+import { beamline, collector, rawScan } from "../../engine/fixtures.js";
+import { gaussianRun } from "../fixtures.js";
+import type { Received } from "./peers.js";
+import { GatedSink, TcpJsonlReceiver, TcpJsonlSink } from "./peers.js";
+
+const dirs: string[] = [];
+function spoolDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "hil-spool-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Received documents once each, by sequence number, with the gaps the receiver saw. */
+function deduplicated(received: Received[]): { documents: NamedDocument[]; gaps: number } {
+  const checker = new SequenceChecker();
+  const documents = received
+    .filter(({ sequence }) => checker.check(sequence!).kind !== "repeat")
+    .map(({ document }) => JSON.parse(JSON.stringify(document)) as NamedDocument);
+  return { documents, gaps: checker.gaps };
+}
+
+const plain = (docs: NamedDocument[]): NamedDocument[] =>
+  JSON.parse(JSON.stringify(docs)) as NamedDocument[];
+
+describe("document sequence numbers", () => {
+  it("count each run's documents from its start, interleaved runs apart", () => {
+    const a = gaussianRun({ uid: "a", points: 2 });
+    const b = gaussianRun({ uid: "b", points: 1 });
+    const sequencer = new DocumentSequencer();
+    const order = [
+      a.documents[0]!,
+      a.documents[1]!,
+      b.documents[0]!,
+      a.documents[2]!,
+      b.documents[1]!,
+      a.documents[3]!,
+      b.documents[2]!,
+      a.documents[4]!,
+      b.documents[3]!,
+    ];
+    const seqs = order.map((doc) => sequencer.next(...doc));
+    expect(seqs).toEqual([
+      { run: "a", seq: 1 },
+      { run: "a", seq: 2 },
+      { run: "b", seq: 1 },
+      { run: "a", seq: 3 },
+      { run: "b", seq: 2 },
+      { run: "a", seq: 4 },
+      { run: "b", seq: 3 },
+      { run: "a", seq: 5 },
+      { run: "b", seq: 4 },
+    ]);
+  });
+
+  it("let a receiver tell the next document, a repeat and a gap", () => {
+    const checker = new SequenceChecker();
+    expect(checker.check({ run: "a", seq: 1 })).toEqual({ kind: "next" });
+    expect(checker.check({ run: "a", seq: 2 })).toEqual({ kind: "next" });
+    expect(checker.check({ run: "a", seq: 2 })).toEqual({ kind: "repeat" });
+    expect(checker.check({ run: "a", seq: 5 })).toEqual({ kind: "gap", missing: 2 });
+    expect(checker.check({ run: "b", seq: 1 })).toEqual({ kind: "next" });
+    expect({ gaps: checker.gaps, missing: checker.missing }).toEqual({ gaps: 1, missing: 2 });
+  });
+});
+
+describe("Spool", () => {
+  it("gives documents back in order, empties its file when all are taken, and replays a file left behind", () => {
+    const dir = spoolDir();
+    const run = gaussianRun({ points: 3 });
+    const spool = new Spool(dir);
+    run.documents.forEach((document, i) =>
+      spool.append({ document, sequence: { run: run.start.uid, seq: i + 1 } }),
+    );
+    expect(spool.size).toBe(6);
+    expect(spool.peek()!.document).toEqual(run.documents[0]);
+    spool.take();
+    spool.take();
+    spool.close();
+
+    const again = new Spool(dir); // a later process: the whole file again, none lost
+    expect(again.size).toBe(6);
+    const back: NamedDocument[] = [];
+    for (let next = again.peek(); next; next = again.peek()) {
+      back.push(next.document);
+      again.take();
+    }
+    expect(back).toEqual(plain(run.documents));
+    expect(readFileSync(again.path, "utf8")).toBe("");
+    again.close();
+  });
+});
+
+describe("LosslessDelivery", () => {
+  it("keeps every document, in order, through a peer away for the middle third of a scan", async () => {
+    const { clock, m1, det } = beamline();
+    const re = new RunEngine({ clock });
+    const sink = new GatedSink();
+    const delivery = new LosslessDelivery(sink, { spoolDir: spoolDir(), capacity: 4, clock });
+    re.subscribe(delivery.callback);
+    let events = 0;
+    const engine = collector();
+    await re.run(rawScan([det], m1, -1, 1, 30), [
+      engine.callback,
+      (name, _doc) => {
+        if (name !== "event") return;
+        events += 1;
+        if (events === 10) sink.up = false;
+        if (events === 20) sink.up = true;
+      },
+    ]);
+    await delivery.idle();
+    const stats = delivery.stats();
+    expect(stats.spooled).toBeGreaterThan(8);
+    expect(stats).toMatchObject({ sent: engine.docs.length, dropped: 0, pending: 0 });
+    const { documents, gaps } = deduplicated(sink.received);
+    expect(gaps).toBe(0);
+    expect(documents).toEqual(plain(engine.docs));
+    await delivery.close();
+  });
+
+  it("gets every document in order to a TCP receiver killed for the middle third of a scan", async () => {
+    const { clock, m1, det } = beamline();
+    const receiver = new TcpJsonlReceiver();
+    await receiver.start();
+    const port = receiver.port;
+    const re = new RunEngine({ clock });
+    const delivery = new LosslessDelivery(new TcpJsonlSink(port), {
+      spoolDir: spoolDir(),
+      capacity: 8,
+      clock,
+    });
+    re.subscribe(delivery.callback);
+    let events = 0;
+    let restarted: Promise<void> = Promise.resolve();
+    const engine = collector();
+    await re.run(rawScan([det], m1, -1, 1, 30), [
+      engine.callback,
+      (name, _doc) => {
+        if (name !== "event") return;
+        events += 1;
+        if (events === 10) receiver.kill();
+        if (events === 20) restarted = receiver.start(port);
+      },
+    ]);
+    await restarted;
+    await delivery.idle();
+    expect(delivery.stats()).toMatchObject({ dropped: 0, pending: 0 });
+    expect(delivery.stats().failures).toBeGreaterThan(0);
+    const { documents, gaps } = deduplicated(receiver.received);
+    expect(gaps).toBe(0);
+    expect(documents).toEqual(plain(engine.docs));
+    await delivery.close();
+    receiver.kill();
+  });
+
+  it("costs the engine nothing when its sink never answers, and keeps the documents on disk", async () => {
+    const scanTime = async (subscribe?: (re: RunEngine) => void): Promise<number> => {
+      const { clock, m1, det } = beamline();
+      const re = new RunEngine({ clock });
+      subscribe?.(re);
+      const t0 = clock.now();
+      await re.run(rawScan([det], m1, -1, 1, 25));
+      return clock.now() - t0;
+    };
+    const alone = await scanTime();
+    const sink = new GatedSink();
+    sink.stalled = true;
+    const dir = spoolDir();
+    let delivery: LosslessDelivery | undefined;
+    const stalled = await scanTime((re) => {
+      delivery = new LosslessDelivery(sink, {
+        spoolDir: dir,
+        capacity: 5,
+        clock: new VirtualClock(),
+      });
+      re.subscribe(delivery.callback);
+    });
+    expect(stalled).toBe(alone);
+    expect(sink.attempts).toBe(1);
+    expect(delivery!.stats()).toMatchObject({ sent: 0, pending: 28, spooled: 23 });
+    await delivery!.close(); // what was in memory goes to the spool too
+    const left = new Spool(dir);
+    expect(left.size).toBe(28);
+    left.close();
+  });
+
+  it("replays a spool left by an earlier process before anything new", async () => {
+    const dir = spoolDir();
+    const clock = new VirtualClock();
+    const run = gaussianRun({ points: 2 });
+    const away = new GatedSink();
+    away.up = false;
+    const first = new LosslessDelivery(away, { spoolDir: dir, capacity: 10, clock });
+    for (const doc of run.documents.slice(0, 3)) first.callback(...doc);
+    await first.close();
+
+    const sink = new GatedSink();
+    const second = new LosslessDelivery(sink, { spoolDir: dir, capacity: 10, clock });
+    for (const doc of run.documents.slice(3)) second.callback(...doc);
+    await second.idle();
+    expect(sink.received.map((r) => r.document)).toEqual(plain(run.documents));
+    await second.close();
+  });
+
+  it("gives up a document its sink refuses for good, counting it, and goes on", async () => {
+    const clock = new VirtualClock();
+    const run = gaussianRun({ points: 3 });
+    const taken: NamedDocument[] = [];
+    const delivery = new LosslessDelivery(
+      {
+        name: "picky",
+        send: (document) => {
+          if (document[0] === "descriptor") {
+            return Promise.reject(new DocumentRejectedError("too large"));
+          }
+          taken.push(document);
+          return Promise.resolve();
+        },
+        close: () => Promise.resolve(),
+      },
+      { spoolDir: spoolDir(), capacity: 10, clock },
+    );
+    for (const doc of run.documents) delivery.callback(...doc);
+    await delivery.idle();
+    expect(taken).toHaveLength(5);
+    expect(delivery.stats()).toMatchObject({ sent: 5, dropped: 1, lastError: undefined });
+    await delivery.close();
+  });
+});
+
+describe("LossyDelivery", () => {
+  it("drops the oldest documents past its capacity, counts them, and the receiver sees the gap", async () => {
+    const clock = new VirtualClock();
+    const sink = new GatedSink();
+    sink.stalled = true;
+    const delivery = new LossyDelivery(sink, { capacity: 3, clock });
+    const run = gaussianRun({ points: 10 });
+    for (const doc of run.documents) delivery.callback(...doc);
+    // The first document is in flight forever; of the 12 others, the last 3 wait.
+    expect(delivery.stats()).toMatchObject({ sent: 0, dropped: 9, pending: 4 });
+
+    const open = new GatedSink();
+    const lossy = new LossyDelivery(open, { capacity: 3, clock });
+    for (const doc of run.documents) lossy.callback(...doc);
+    await lossy.idle();
+    const checker = new SequenceChecker();
+    for (const { sequence } of open.received) checker.check(sequence!);
+    expect(lossy.stats().dropped).toBe(run.documents.length - open.received.length);
+    expect(checker.missing).toBe(lossy.stats().dropped);
+    expect(open.received.at(-1)!.document[0]).toBe("stop");
+    await lossy.close();
+  });
+
+  it("drops what a failing sink cannot take and goes on once it is back", async () => {
+    const clock = new VirtualClock();
+    const sink = new GatedSink();
+    sink.up = false;
+    const delivery = new LossyDelivery(sink, { capacity: 100, clock });
+    const run = gaussianRun({ points: 4 });
+    for (const doc of run.documents.slice(0, 2)) delivery.callback(...doc);
+    await delivery.idle();
+    expect(delivery.stats()).toMatchObject({ sent: 0, dropped: 2, lastError: "peer is away" });
+    sink.up = true;
+    for (const doc of run.documents.slice(2)) delivery.callback(...doc);
+    await delivery.idle();
+    expect(delivery.stats()).toMatchObject({ sent: 5, dropped: 2, pending: 0 });
+    expect(sink.received.map((r) => r.sequence!.seq)).toEqual([3, 4, 5, 6, 7]);
+    await delivery.close();
+  });
+});
