@@ -232,6 +232,8 @@ program
 
 // `hil queue add|start|stop|status|history|pause|resume|env`: its client loads when one runs.
 (await import("./hil-queue.js")).addQueueCommands(program);
+// `hil runs ls|show|export|reindex`: the run catalog loads when one runs.
+(await import("./hil-runs.js")).addRunsCommands(program);
 
 try {
   await program.parseAsync();
