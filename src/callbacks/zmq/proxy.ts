@@ -28,7 +28,8 @@ export class ZmqProxy {
   private front: XSubscriber | undefined;
   private back: XPublisher | undefined;
   private ports: { in: number; out: number } | undefined;
-  private subscriptions = 0;
+  /** Subscriptions that have reached the out-port so far (one or more per subscriber). */
+  subscriptionCount = 0;
   private waiters: Array<{ count: number; resolve: () => void }> = [];
   private loops: Promise<void>[] = [];
   private readonly options: ZmqProxyOptions;
@@ -98,9 +99,9 @@ export class ZmqProxy {
     try {
       for await (const [message] of back) {
         if (message?.[0] !== 1) continue;
-        this.subscriptions++;
+        this.subscriptionCount++;
         for (const waiter of this.waiters.splice(0)) {
-          if (this.subscriptions >= waiter.count) waiter.resolve();
+          if (this.subscriptionCount >= waiter.count) waiter.resolve();
           else this.waiters.push(waiter);
         }
       }
@@ -111,7 +112,7 @@ export class ZmqProxy {
 
   /** Resolves once `count` subscriptions in all have reached the out-port. */
   subscribers(count = 1): Promise<void> {
-    if (this.subscriptions >= count) return Promise.resolve();
+    if (this.subscriptionCount >= count) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
