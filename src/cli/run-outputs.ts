@@ -5,6 +5,7 @@ import {
   CsvWriter,
   JsonlWriter,
   LiveTable,
+  NexusWriter,
   PeakStats,
   PlotWriter,
   RunRouter,
@@ -25,11 +26,14 @@ export interface RunFiles {
   jsonl: string;
   csv: string;
   plot: string;
+  /** The run as NeXus/HDF5. */
+  nexus: string;
 }
 
 /**
  * What a person sees of each run and what is kept of it: a LiveTable and the peak
- * statistics on the terminal, the documents as JSONL, the primary stream as CSV, a plot.
+ * statistics on the terminal, the documents as JSONL, the primary stream as CSV, the run as
+ * NeXus/HDF5, a plot.
  */
 export class RunOutputs {
   readonly files: RunFiles[] = [];
@@ -56,6 +60,7 @@ export class RunOutputs {
       jsonl: `${stem}.jsonl`,
       csv: `${stem}.csv`,
       plot: `${stem}.svg`,
+      nexus: `${stem}.nxs`,
     };
     this.files.push(files);
     const motorFields = (start.motors ?? []).flatMap((name) => hintedFields(devices, name));
@@ -66,6 +71,7 @@ export class RunOutputs {
     const callbacks: DocumentCallback[] = [
       new JsonlWriter(files.jsonl).callback,
       new CsvWriter(files.csv).callback,
+      new NexusWriter(files.nexus).callback,
       new LiveTable([...motorFields, ...detectorFields], { out: line }).callback,
       pointCounter(terminal, start.num_points),
     ];
