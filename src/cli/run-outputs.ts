@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, extname, join } from "node:path";
 import type { RunCallbacks } from "../callbacks/index.js";
 import {
   CsvWriter,
@@ -10,6 +10,7 @@ import {
   PlotWriter,
   RunRouter,
 } from "../callbacks/index.js";
+import { CatalogWriter, RunCatalog, catalogFileName } from "../callbacks/index.js";
 import type { DocumentCallback, RunStart } from "../core/index.js";
 import { hasHints } from "../core/index.js";
 import type { DeviceLookup } from "./plan-catalog.js";
@@ -38,9 +39,12 @@ export interface RunFiles {
 export class RunOutputs {
   readonly files: RunFiles[] = [];
   readonly callback: DocumentCallback;
+  /** Every run is also indexed here: `hil runs` finds it. */
+  readonly catalog: RunCatalog;
 
   constructor(outDir: string, devices: DeviceLookup, terminal: RunReporter) {
     mkdirSync(outDir, { recursive: true });
+    this.catalog = RunCatalog.open(join(outDir, catalogFileName));
     const router = new RunRouter([(_name, start) => this.forRun(start, outDir, devices, terminal)]);
     this.callback = router.callback;
   }
@@ -79,6 +83,14 @@ export class RunOutputs {
       callbacks.push(new PeakStats(x, y, { out: line }).callback);
       callbacks.push(new PlotWriter(files.plot, { x, y }).callback);
     }
+    // The files written, by extension and relative to the out folder, as a reindex finds them.
+    const written = Object.entries(files).filter(
+      ([kind]) => kind !== "uid" && (kind !== "plot" || (x && y)),
+    );
+    const catalogFiles = Object.fromEntries(
+      written.map(([, path]) => [extname(path).slice(1), basename(path)]),
+    );
+    callbacks.push(new CatalogWriter(this.catalog, { files: catalogFiles, warn: line }).callback);
     return { callbacks };
   }
 }
