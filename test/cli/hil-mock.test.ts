@@ -37,12 +37,15 @@ describe("hil run --profile mock", () => {
   });
 
   it("is listed by validate and in the help of run", async () => {
-    const validated = await hil(["validate", "config/sim-beamline.yaml", "--profile", "mock"]);
+    // Three separate processes: started together, as none depends on another.
+    const [validated, unknown, help] = await Promise.all([
+      hil(["validate", "config/sim-beamline.yaml", "--profile", "mock"]),
+      hil(["validate", "config/sim-beamline.yaml", "--profile", "lab"]),
+      hil(["run", "--help"]),
+    ]);
     expect(validated.code, validated.stderr).toBe(0);
     expect(validated.stdout).toContain("in profile mock");
-    const unknown = await hil(["validate", "config/sim-beamline.yaml", "--profile", "lab"]);
     expect(unknown.stderr).toContain('(expected "sim", "real" or "mock")');
-    const help = await hil(["run", "--help"]);
     expect(help.stdout.replace(/\s+/g, " ")).toContain(
       '"mock" connects the real drivers to mock signals',
     );
