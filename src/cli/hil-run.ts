@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ZmqPublisher, parseZmqAddress } from "../callbacks/index.js";
 import type { Clock, Plan } from "../core/index.js";
 import { VirtualClock, realClock } from "../core/index.js";
 import type { Beamline } from "../config/index.js";
@@ -21,6 +22,10 @@ export interface RunCommandOptions {
   /** "virtual" (default when every device is simulated) or "real". */
   clock?: string;
   seed: number;
+  /** A 0MQ proxy's in-port, HOST:PORT, to publish the run's documents to. */
+  zmq?: string;
+  /** "msgpack" (default) or "json". */
+  zmqSerializer?: string;
 }
 
 /** `hil run <plan> [args...]`: runs a plan on the configured beamline; returns the exit code. */
@@ -29,6 +34,14 @@ export async function runCommand(
   args: string[],
   options: RunCommandOptions,
 ): Promise<number> {
+  const zmqSerializer = options.zmqSerializer ?? "msgpack";
+  if (options.zmq === undefined && options.zmqSerializer !== undefined) {
+    throw new UsageError("--zmq-serializer needs --zmq HOST:PORT");
+  }
+  if (zmqSerializer !== "msgpack" && zmqSerializer !== "json") {
+    throw new UsageError(`--zmq-serializer ${zmqSerializer}: expected "msgpack" or "json"`);
+  }
+  if (options.zmq !== undefined) parseZmqAddress(options.zmq); // a bad one fails before devices connect
   const config = await loadConfig(options.config, { profile: options.profile });
   const clock = chooseClock(options.clock, config.isSimulated);
   const beamline = await buildDevices(config, { clock, seed: options.seed });
@@ -44,10 +57,13 @@ export async function runCommand(
     waitingHook: terminal.follow,
     stateHook: interrupts.onState,
   });
+  const zmq = options.zmq
+    ? new ZmqPublisher(options.zmq, { serializer: zmqSerializer })
+    : undefined;
   const uninstall = interrupts.install(re);
   let exitCode = 0;
   try {
-    await re.run(runnable, outputs.callback);
+    await re.run(runnable, zmq ? [outputs.callback, zmq.callback] : outputs.callback);
   } catch (error) {
     terminal.note(`hil run: ${(error as Error).message}`);
     exitCode = 1;
@@ -55,7 +71,9 @@ export async function runCommand(
     uninstall();
     terminal.close();
     await beamline.close();
+    await zmq?.close();
   }
+  if (zmq?.dropped) terminal.note(`${zmq.name}: ${zmq.dropped} documents were not sent`);
   for (const files of outputs.files) {
     terminal.note(`wrote ${files.jsonl}\n      ${files.csv}\n      ${files.plot}`);
   }

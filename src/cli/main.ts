@@ -72,6 +72,8 @@ program
   .option("--out <dir>", "where the JSONL, CSV and plot go", "out")
   .option("--clock <kind>", '"virtual" (default when all devices are simulated) or "real"')
   .option("--seed <n>", "seed of the simulated devices", integer, 0)
+  .option("--zmq <host:port>", "also publish the documents to a 0MQ proxy's in-port")
+  .option("--zmq-serializer <format>", '"msgpack" (default) or "json" for --zmq')
   .addHelpText(
     "after",
     catalogs
@@ -83,6 +85,17 @@ program
   .action(async (plan: string, args: string[], options) => {
     const { runCommand } = await import("./hil-run.js");
     process.exitCode = await runCommand(plan, args, options);
+  });
+
+program
+  .command("zmq-proxy")
+  .description("forward documents from 0MQ publishers to subscribers, as bluesky-0MQ-proxy")
+  .argument("<in>", "port publishers connect to (hil run --zmq; 0: a free one)", integer)
+  .argument("<out>", "port subscribers connect to (RemoteDispatcher; 0: a free one)", integer)
+  .option("--host <address>", 'interface both ports bind ("*": every interface)', "127.0.0.1")
+  .action(async (inPort: number, outPort: number, options: { host: string }) => {
+    const { zmqProxyCommand } = await import("./hil-zmq-proxy.js");
+    process.exitCode = await zmqProxyCommand(inPort, outPort, options);
   });
 
 program

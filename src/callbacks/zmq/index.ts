@@ -14,5 +14,6 @@ export {
   encodeFrame as encodeZmqFrame,
   jsonSerializer as zmqJsonSerializer,
   msgpackSerializer as zmqMsgpackSerializer,
+  parseAddress as parseZmqAddress,
   serializerNamed as zmqSerializerNamed,
 } from "./wire.js";
