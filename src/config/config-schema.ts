@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Kind } from "../core/index.js";
 import { menus } from "../ioc/index.js";
 import type { Position } from "./source-file.js";
-import { configNumber, identifierSchema, rangeSchema } from "./value-schemas.js";
+import { configNumber, identifierSchema, positive, rangeSchema } from "./value-schemas.js";
 
 /**
  * "sim" builds each device's `sim:` twin; "real" (or none) builds its own driver; "mock"
@@ -33,6 +33,40 @@ export const iocSectionSchema = z.strictObject({
     .optional(),
 });
 
+/** A published signal: its reading name (`m1`, `tc1_temperature`), and its own timeout. */
+const publishedSignalSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ signal: z.string().min(1), timeout: positive.nullish() }),
+]);
+
+/** One PyExpLabSys data socket of the `sockets:` section. */
+const dataSocketSchema = z.strictObject({
+  /** date: DateDataPullSocket, data: DataPullSocket, push: DataPushSocket, live: LiveSocket. */
+  type: z.enum(["date", "data", "push", "live"]),
+  /** What `name` answers (default: the entry's key). */
+  name: z.string().min(1).optional(),
+  /** The address bound (default 127.0.0.1). */
+  host: z.string().min(1).optional(),
+  /** The UDP port (default 9000, 9010, 8500, or 8000 for a live socket's pull socket). */
+  port: configNumber(z.number().int().min(0).max(65535)).optional(),
+  /** Seconds after which a codename's data is OLD_DATA (default: never). */
+  timeout: positive.optional(),
+  /** Seconds between readings of the published signals (default 1). */
+  period: positive.optional(),
+  /** Codename → the signal it publishes. */
+  codenames: z.record(z.string(), publishedSignalSchema).optional(),
+  /** Where a live socket sends its datagrams. */
+  liveServer: z
+    .strictObject({
+      host: z.string().min(1),
+      port: configNumber(z.number().int().min(1).max(65535)),
+    })
+    .optional(),
+});
+
+/** The `sockets:` section: device signals published on PyExpLabSys data sockets, by key. */
+export const socketsSectionSchema = z.record(identifierSchema, dataSocketSchema);
+
 /** The top level of a config file. */
 export const fileSchema = z.strictObject({
   include: z.array(z.string().min(1)).optional(),
@@ -40,6 +74,7 @@ export const fileSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
   devices: z.record(z.string(), z.unknown()).nullish(),
   ioc: iocSectionSchema.optional(),
+  sockets: socketsSectionSchema.optional(),
 });
 
 /** One served device's settings from the `ioc:` section. */
@@ -53,6 +88,32 @@ export interface ServedDevice {
 export interface IocSection {
   readonly prefix: string;
   readonly devices?: ReadonlyMap<string, ServedDevice>;
+}
+
+export type DataSocketType = "date" | "data" | "push" | "live";
+
+/** A signal a data socket publishes under a codename. */
+export interface PublishedSignal {
+  readonly codename: string;
+  /** Its reading name, e.g. `m1` or `tc1_temperature`. */
+  readonly signal: string;
+  /** Seconds after which its data is OLD_DATA; null: never. */
+  readonly timeout: number | null;
+}
+
+/** One data socket of the `sockets:` section, checked, with its defaults filled in. */
+export interface DataSocketConfig {
+  /** Its key in the section. */
+  readonly key: string;
+  readonly type: DataSocketType;
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Seconds between readings of its signals. */
+  readonly period: number;
+  /** In the file's order; none for a push socket. */
+  readonly signals: readonly PublishedSignal[];
+  readonly liveServer?: { readonly host: string; readonly port: number };
 }
 
 const baud = configNumber(z.number().int().positive());
@@ -157,4 +218,6 @@ export interface BeamlineConfig {
   readonly isSimulated: boolean;
   /** How `hil ioc --config` serves the devices; undefined serves every one, unprefixed. */
   readonly ioc?: IocSection;
+  /** The data sockets `hil sockets` serves; undefined without a `sockets:` section. */
+  readonly sockets?: readonly DataSocketConfig[];
 }

@@ -18,7 +18,10 @@ export type { Environment } from "./read-config-tree.js";
 export { substituteEnv } from "./read-config-tree.js";
 export type {
   BeamlineConfig,
+  DataSocketConfig,
+  DataSocketType,
   DeviceConfig,
+  PublishedSignal,
   IocSection,
   Profile,
   ServedDevice,

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { isScalar, visit } from "yaml";
 import { type ProblemList, describeValue, didYouMean } from "./config-error.js";
 import type { z } from "zod";
-import { fileSchema, type iocSectionSchema } from "./config-schema.js";
+import { fileSchema, type iocSectionSchema, type socketsSectionSchema } from "./config-schema.js";
 import { SourceFile, pathOf } from "./source-file.js";
 import { identifierSchema } from "./value-schemas.js";
 
@@ -23,6 +23,12 @@ export interface RawIocSection {
   readonly source: SourceFile;
 }
 
+/** The `sockets:` section as written, with the file it came from. */
+export interface RawSocketsSection {
+  readonly section: z.infer<typeof socketsSectionSchema>;
+  readonly source: SourceFile;
+}
+
 /** A file and everything it includes, merged. */
 export interface ConfigTree {
   readonly files: readonly SourceFile[];
@@ -30,12 +36,15 @@ export interface ConfigTree {
   readonly devices: ReadonlyMap<string, RawDevice>;
   /** The last file's that has one: the including file's wins. */
   readonly ioc?: RawIocSection;
+  /** Like ioc: the last file's that has one. */
+  readonly sockets?: RawSocketsSection;
 }
 
 interface Layer {
   metadata: Record<string, unknown>;
   devices: Map<string, RawDevice>;
   ioc?: RawIocSection;
+  sockets?: RawSocketsSection;
 }
 
 export interface ReadTreeOptions {
@@ -100,7 +109,7 @@ class TreeReader {
       problems.add(
         source,
         [],
-        `expected a mapping of include, metadata, devices and ioc, got ${describeValue(data)}`,
+        `expected a mapping of include, metadata, devices, ioc and sockets, got ${describeValue(data)}`,
       );
       return emptyLayer();
     }
@@ -114,6 +123,7 @@ class TreeReader {
       metadata: file.metadata ?? {},
       devices: this.devicesOf(source, file.devices ?? {}),
       ioc: file.ioc ? { section: file.ioc, source } : undefined,
+      sockets: file.sockets ? { section: file.sockets, source } : undefined,
     });
     return merged;
   }
@@ -127,7 +137,7 @@ class TreeReader {
       problems.add(
         source,
         [key],
-        `unknown key "${key}"${didYouMean(key, Object.keys(shape), " (expected include, metadata, devices or ioc)")}`,
+        `unknown key "${key}"${didYouMean(key, Object.keys(shape), " (expected include, metadata, devices, ioc or sockets)")}`,
         "key",
       );
     }
@@ -145,6 +155,7 @@ class TreeReader {
       metadata: section("metadata", shape.metadata),
       devices: section("devices", shape.devices),
       ioc: section("ioc", shape.ioc),
+      sockets: section("sockets", shape.sockets),
     };
   }
 
@@ -194,6 +205,7 @@ class TreeReader {
   private merge(target: Layer, layer: Layer): void {
     Object.assign(target.metadata, layer.metadata);
     if (layer.ioc) target.ioc = layer.ioc;
+    if (layer.sockets) target.sockets = layer.sockets;
     for (const device of layer.devices.values()) {
       const earlier = target.devices.get(device.name);
       if (earlier && earlier !== device && !isOverride(device.entry)) {
