@@ -14,3 +14,4 @@ export * from "./sinks/index.js";
 export * from "./zmq/index.js";
 export * from "./catalog/index.js";
 export * from "./nexus/index.js";
+export * from "./kafka/index.js";
