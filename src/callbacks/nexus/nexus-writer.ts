@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import h5wasm from "h5wasm/node";
+import type h5wasm from "h5wasm/node";
 import { HilError } from "../../core/index.js";
 import type {
   DescriptorDataKey,
@@ -15,6 +15,7 @@ import type {
   StreamResource,
 } from "../../core/index.js";
 import { asText, type ColumnKind, columnKind, flatNumbers } from "./columns.js";
+import { type Hdf5, loadHdf5, loadedHdf5 } from "./hdf5.js";
 
 type H5File = InstanceType<typeof h5wasm.File>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
@@ -45,11 +46,6 @@ interface Stream {
   rows: number;
 }
 
-let loaded = false;
-const ready: Promise<void> = h5wasm.ready.then(() => {
-  loaded = true;
-});
-
 /**
  * Writes one run as a NeXus/HDF5 file: `/entry` (NXentry) with the start document's
  * metadata as attributes and the NeXus fields title, start_time, end_time,
@@ -79,15 +75,15 @@ export class NexusWriter {
   private readonly descriptors = new Map<string, Stream>();
   private readonly resources = new Map<string, StreamResource>();
   private readonly linked = new Set<string>();
-  private pending: Promise<void> | undefined;
+  private pending: Promise<unknown> | undefined;
 
   constructor(path: string) {
     this.path = path;
   }
 
   /** Resolves when the HDF5 library is loaded: from then on every document is handled at once. */
-  static ready(): Promise<void> {
-    return ready;
+  static async ready(): Promise<void> {
+    await loadHdf5();
   }
 
   /** Whether a run's file is open. */
@@ -105,10 +101,11 @@ export class NexusWriter {
   }
 
   private receive(document: NamedDocument): void | Promise<void> {
-    if (loaded && !this.pending) return this.handle(document);
-    const settled = (this.pending ?? ready).then(
-      () => this.handle(document),
-      () => this.handle(document),
+    const hdf5 = loadedHdf5();
+    if (hdf5 && !this.pending) return this.handle(hdf5, document);
+    const settled = (this.pending ?? loadHdf5()).then(
+      () => this.handle(loadedHdf5()!, document),
+      () => this.handle(loadedHdf5()!, document),
     );
     const pending = settled.finally(() => {
       if (this.pending === pending) this.pending = undefined;
@@ -117,10 +114,11 @@ export class NexusWriter {
     return pending;
   }
 
-  private handle([name, doc]: NamedDocument): void {
+  private handle(hdf5: Hdf5 | undefined, [name, doc]: NamedDocument): void {
+    if (!hdf5) throw writeError(this.path, "cannot write", "HDF5 did not load");
     switch (name) {
       case "start":
-        return this.openRun(doc);
+        return this.openRun(hdf5, doc);
       case "descriptor":
         return this.descriptor(doc);
       case "event":
@@ -137,7 +135,7 @@ export class NexusWriter {
     }
   }
 
-  private openRun(start: RunStart): void {
+  private openRun(hdf5: Hdf5, start: RunStart): void {
     this.close();
     this.streams.clear();
     this.descriptors.clear();
@@ -147,7 +145,7 @@ export class NexusWriter {
     let file: H5File;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      file = new h5wasm.File(this.path, "w");
+      file = new hdf5.File(this.path, "w");
     } catch (error) {
       throw writeError(this.path, "cannot create", error);
     }
