@@ -3,3 +3,4 @@
 export * from "./python-values.js";
 export * from "./socket-core.js";
 export * from "./udp.js";
+export * from "./publish.js";

@@ -78,9 +78,13 @@ export class UdpDataSocket {
     return new UdpDataSocket(core, socket, host, port);
   }
 
+  private closing: Promise<void> | undefined;
+
+  /** Unbinds the port; closing twice is closing once. */
   close(): Promise<void> {
     this.core.group.remove(this.core);
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    this.closing ??= new Promise((resolve) => this.socket.close(() => resolve()));
+    return this.closing;
   }
 }
 
@@ -124,7 +128,11 @@ export class UdpLiveSender {
     );
   }
 
+  private closing: Promise<void> | undefined;
+
+  /** Closes the sending socket; closing twice is closing once. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    this.closing ??= new Promise((resolve) => this.socket.close(() => resolve()));
+    return this.closing;
   }
 }
