@@ -27,3 +27,4 @@ console.log("\n# HDF5 frames: writer against raw writes, camera frames per secon
 await hdf5Bench();
 console.log("\n# queue server: operations over HTTP, add to start, document fan-out\n");
 await serverBench();
+await (await import("./sinks.bench.js")).sinksBench();
