@@ -15,3 +15,4 @@ export * from "./zmq/index.js";
 export * from "./catalog/index.js";
 export * from "./nexus/index.js";
 export * from "./kafka/index.js";
+export * from "./tiff/index.js";
