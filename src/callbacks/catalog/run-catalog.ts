@@ -292,26 +292,38 @@ export class RunCatalog {
       }
       case "scan_id": {
         const row = this.statements.byScanId.get(parsed.scanId);
-        if (!row) throw new CatalogLookupError(`${where}: no run has scan_id ${parsed.scanId}`);
-        return this.entry(row);
+        if (row) return this.entry(row);
+        // 5 or more digits may also begin a uid.
+        const text = reference.trim();
+        if (text.length >= 5 && this.uidsStartingWith(text).length > 0) return this.byPrefix(text);
+        throw new CatalogLookupError(`${where}: no run has scan_id ${parsed.scanId}`);
       }
-      case "uid": {
-        const rows = this.statements.byPrefix.all(parsed.prefix, `${parsed.prefix}\uffff`);
-        if (rows.length === 0) throw new CatalogLookupError(`${where}: no run's uid starts so`);
-        const exact = rows.find((row) => row.uid === parsed.prefix);
-        if (exact) return this.entry(exact);
-        if (rows.length > 1) {
-          const listed = rows
-            .slice(0, 10)
-            .map((row) => `  ${row.uid}  scan_id ${row.scan_id ?? "-"}  ${row.plan_name ?? ""}`);
-          const more = rows.length > 10 ? "\n  ..." : "";
-          throw new CatalogLookupError(
-            `${where}: ambiguous, matches:\n${listed.join("\n")}${more}\ngive more of the uid`,
-          );
-        }
-        return this.entry(rows[0]!);
-      }
+      case "uid":
+        return this.byPrefix(parsed.prefix, where);
     }
+  }
+
+  /** At most 11 runs whose uid starts with `prefix`, oldest first. */
+  private uidsStartingWith(prefix: string): RunRow[] {
+    return this.statements.byPrefix.all(prefix, `${prefix}\uffff`);
+  }
+
+  /** The run whose uid starts with `prefix`; an ambiguous prefix is an error listing the matches. */
+  private byPrefix(prefix: string, where = `${this.path}: ${prefix}`): RunEntry {
+    const rows = this.uidsStartingWith(prefix);
+    if (rows.length === 0) throw new CatalogLookupError(`${where}: no run's uid starts so`);
+    const exact = rows.find((row) => row.uid === prefix);
+    if (exact) return this.entry(exact);
+    if (rows.length > 1) {
+      const listed = rows
+        .slice(0, 10)
+        .map((row) => `  ${row.uid}  scan_id ${row.scan_id ?? "-"}  ${row.plan_name ?? ""}`);
+      const more = rows.length > 10 ? "\n  ..." : "";
+      throw new CatalogLookupError(
+        `${where}: ambiguous, matches:\n${listed.join("\n")}${more}\ngive more of the uid`,
+      );
+    }
+    return this.entry(rows[0]!);
   }
 
   /** The run of a full uid, or undefined. */

@@ -121,6 +121,11 @@ describe("RunCatalog with the CatalogWriter", () => {
     );
     expect(catalog.get("abcde2").uid).toBe("abcde222-0");
     expect(catalog.get("ABCDF").uid).toBe("abcdf333-0");
+    // Digits are a scan_id first; 5 or more that no scan_id has may begin a uid.
+    catalog.addStart({ uid: "12345678-0", time: 1_700_000_010, scan_id: 4 });
+    expect(catalog.get("4").uid).toBe("12345678-0");
+    expect(catalog.get("12345").uid).toBe("12345678-0");
+    expect(() => catalog.get("12346")).toThrow(`${catalog.path}: 12346: no run has scan_id 12346`);
     catalog.close();
   });
 
