@@ -108,6 +108,16 @@ describe("Spool", () => {
   });
 });
 
+/** Virtual seconds a 25-point scan takes, with what `subscribe` adds to the engine. */
+async function scanTime(subscribe?: (re: RunEngine, clock: VirtualClock) => void): Promise<number> {
+  const { clock, m1, det } = beamline();
+  const re = new RunEngine({ clock });
+  subscribe?.(re, clock);
+  const t0 = clock.now();
+  await re.run(rawScan([det], m1, -1, 1, 25));
+  return clock.now() - t0;
+}
+
 describe("LosslessDelivery", () => {
   it("keeps every document, in order, through a peer away for the middle third of a scan", async () => {
     const { clock, m1, det } = beamline();
@@ -172,25 +182,13 @@ describe("LosslessDelivery", () => {
   });
 
   it("costs the engine nothing when its sink never answers, and keeps the documents on disk", async () => {
-    const scanTime = async (subscribe?: (re: RunEngine) => void): Promise<number> => {
-      const { clock, m1, det } = beamline();
-      const re = new RunEngine({ clock });
-      subscribe?.(re);
-      const t0 = clock.now();
-      await re.run(rawScan([det], m1, -1, 1, 25));
-      return clock.now() - t0;
-    };
     const alone = await scanTime();
     const sink = new GatedSink();
     sink.stalled = true;
     const dir = spoolDir();
     let delivery: LosslessDelivery | undefined;
-    const stalled = await scanTime((re) => {
-      delivery = new LosslessDelivery(sink, {
-        spoolDir: dir,
-        capacity: 5,
-        clock: new VirtualClock(),
-      });
+    const stalled = await scanTime((re, clock) => {
+      delivery = new LosslessDelivery(sink, { spoolDir: dir, capacity: 5, clock });
       re.subscribe(delivery.callback);
     });
     expect(stalled).toBe(alone);
@@ -267,6 +265,20 @@ describe("LossyDelivery", () => {
     expect(checker.missing).toBe(lossy.stats().dropped);
     expect(open.received.at(-1)!.document[0]).toBe("stop");
     await lossy.close();
+  });
+
+  it("costs the engine nothing when its sink never answers", async () => {
+    const alone = await scanTime();
+    const sink = new GatedSink();
+    sink.stalled = true;
+    let delivery: LossyDelivery | undefined;
+    const stalled = await scanTime((re, clock) => {
+      delivery = new LossyDelivery(sink, { capacity: 5, clock });
+      re.subscribe(delivery.callback);
+    });
+    expect(stalled).toBe(alone);
+    expect(delivery!.stats()).toMatchObject({ sent: 0, pending: 6, dropped: 22 });
+    await delivery!.close();
   });
 
   it("drops what a failing sink cannot take and goes on once it is back", async () => {
