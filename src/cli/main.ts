@@ -202,6 +202,18 @@ program
   });
 
 program
+  .command("sockets")
+  .description(
+    "serve a config's sockets: section, PyExpLabSys's UDP data sockets fed from its devices, until Ctrl-C",
+  )
+  .requiredOption("--config <file>", "YAML config file with a sockets: section")
+  .option(profileOption, profileHelp, process.env.HIL_PROFILE)
+  .action(async (options: { config: string; profile?: string }) => {
+    const { socketsCommand } = await import("./hil-sockets.js");
+    process.exitCode = await socketsCommand(options);
+  });
+
+program
   .command("ca-repeater")
   .description("run this host's Channel Access repeater (caRepeater) until Ctrl-C")
   .option("--port <n>", "UDP port (default: $EPICS_CA_REPEATER_PORT, else 5065)", integer)
