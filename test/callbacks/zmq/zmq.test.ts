@@ -117,6 +117,15 @@ describe("0MQ documents: our publisher, proxy and dispatcher", { timeout: 30_000
     expect(errors).toHaveLength(1);
   });
 
+  it("a proxy says which port it cannot listen on", async () => {
+    const proxy = await startProxy();
+    expect(String(proxy)).toBe(`Proxy(in_port=${proxy.inPort}, out_port=${proxy.outPort})`);
+    const second = new ZmqProxy({ inPort: proxy.inPort });
+    await expect(second.start()).rejects.toThrow(
+      `0MQ proxy cannot listen on tcp://127.0.0.1:${proxy.inPort}`,
+    );
+  });
+
   it("refuses pickle and a prefix with a space", () => {
     expect(() => new ZmqPublisher("127.0.0.1:5577", { serializer: "pickle" as never })).toThrow(
       /pickle/,
