@@ -193,6 +193,8 @@ export class RunCatalog {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");
+      // Room for the indexes of some 100,000 runs, whose random uids touch pages all over.
+      db.pragma("cache_size = -32768");
       db.pragma("foreign_keys = ON");
       const version = db.pragma("user_version", { simple: true });
       if (typeof version !== "number" || version > schemaVersion) {
