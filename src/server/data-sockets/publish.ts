@@ -162,18 +162,21 @@ export class DataSockets {
       throw error;
     }
     const sockets = new DataSockets(served, servers, senders);
-    for (const { config, feed } of feeds) sockets.poll(beamline, config, sources, feed, report);
+    // Served with data: the first reading of every socket is in before this resolves.
+    await Promise.all(
+      feeds.map(({ config, feed }) => sockets.poll(beamline, config, sources, feed, report)),
+    );
     return sockets;
   }
 
-  /** Reads the socket's signals now, then every period. */
+  /** Reads the socket's signals now, then every period; resolves once the first are read. */
   private poll(
     beamline: Beamline,
     config: DataSocketConfig,
     sources: ReadonlyMap<string, Source>,
     feed: (points: Map<string, Point>) => void,
     report: (error: Error) => void,
-  ): void {
+  ): Promise<void> {
     const clock = beamline.clock;
     const tick = async (): Promise<void> => {
       const readings = new Map<Device, Record<string, { value: unknown }>>();
@@ -201,7 +204,7 @@ export class DataSockets {
       if (points.size > 0) feed(points);
       this.timers.push(clock.schedule(config.period, () => void tick()));
     };
-    void tick();
+    return tick();
   }
 
   /** Stops reading and closes every socket. */
