@@ -28,3 +28,5 @@ await hdf5Bench();
 console.log("\n# queue server: operations over HTTP, add to start, document fan-out\n");
 await serverBench();
 await (await import("./sinks.bench.js")).sinksBench();
+console.log("\n# run catalog: lookups with 100,000 runs indexed, beside a JSON scan and memory\n");
+await (await import("./catalog.bench.js")).catalogBench();
