@@ -212,7 +212,9 @@ export class NexusWriter {
     );
     const signal =
       (start.detectors ?? []).flatMap(hinted).find((field) => field in doc.data_keys) ??
-      Object.keys(doc.data_keys).find((field) => !axes.includes(field));
+      Object.entries(doc.data_keys).find(
+        ([field, key]) => !axes.includes(field) && columnKind(key).kind === "numeric",
+      )?.[0];
     const axis = axes[0] ?? (doc.data_keys.time ? undefined : "time");
     if (signal) {
       group.create_attribute("signal", signal);
