@@ -278,9 +278,19 @@ export interface PushedData {
   readonly data: ReadonlyMap<string, PyValue>;
 }
 
+/** How a callback_direct push socket sends its callback's return value back. */
+export type ReturnFormat = "json" | "raw" | "string";
+
 export interface PushSocketOptions extends SocketCoreOptions {
   /** Called with every dict received (after it is stored). */
   readonly onData?: (data: ReadonlyMap<string, PyValue>) => void;
+  /**
+   * The `callback_direct` action: called with every dict received, in the handler; its
+   * return value is the reply (`RET#…`), a thrown error's message `EXCEP#…`.
+   */
+  readonly callbackDirect?: (data: ReadonlyMap<string, PyValue>) => PyValue;
+  /** How the callback's value is written (default json). */
+  readonly returnFormat?: ReturnFormat;
 }
 
 /** DataPushSocket (port 8500) with its `store_last` action: `last` and the merged `updated`. */
@@ -290,10 +300,19 @@ export class PushSocketCore extends SocketCore {
   readonly updated = new Map<string, PyValue>();
   updatedTime: number | undefined;
   private readonly onData: ((data: ReadonlyMap<string, PyValue>) => void) | undefined;
+  private readonly callbackDirect: ((data: ReadonlyMap<string, PyValue>) => PyValue) | undefined;
+  private readonly returnFormat: ReturnFormat;
 
   constructor(options: PushSocketOptions) {
     super(options, { port: defaultPorts.push, activityTimeout: null });
     this.onData = options.onData;
+    this.callbackDirect = options.callbackDirect;
+    this.returnFormat = options.returnFormat ?? "json";
+    if (!["json", "raw", "string"].includes(this.returnFormat)) {
+      throw new DataSocketError(
+        "The 'return_format' argument may only be one of the 'json', 'raw' or 'string' values",
+      );
+    }
   }
 
   reply(request: string): string {
@@ -314,8 +333,78 @@ export class PushSocketCore extends SocketCore {
     for (const [key, value] of parsed.data) this.updated.set(key, value);
     this.updatedTime = now;
     this.onData?.(parsed.data);
-    return `ACK#${pyRepr(parsed.data)}`;
+    if (!this.callbackDirect) return `ACK#${pyRepr(parsed.data)}`;
+    let returned: PyValue;
+    try {
+      returned = this.callbackDirect(parsed.data);
+    } catch (error) {
+      return `EXCEP#${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (this.returnFormat === "json") return `RET#${pyJson(returned)}`;
+    if (this.returnFormat === "string") return `RET#${pyStr(returned)}`;
+    try {
+      return `RET#${rawReturn(returned)}`;
+    } catch (error) {
+      if (!(error instanceof ConversionError)) throw error;
+      return `EXCEP#Raw conversion failed with message:${error.message}`;
+    }
   }
+}
+
+/** Python's type name of a value, as the raw return format writes it. */
+function pyTypeName(value: PyValue): string {
+  if (value === null) return "NoneType";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return "float";
+  if (value instanceof PyInt) return "int";
+  if (typeof value === "string") return "str";
+  if (Array.isArray(value)) return "list";
+  return "dict";
+}
+
+const rawTypes = ["int", "float", "bool", "str"];
+
+/** The callback_direct `raw` format: a dict as `key:type:values;…`, a list of lists as `type:row&row`. */
+function rawReturn(value: PyValue): string {
+  if (value === null) return "None";
+  if (value instanceof Map) {
+    return [...(value as ReadonlyMap<string, PyValue>)]
+      .map(([key, item]) => {
+        const items: readonly PyValue[] = Array.isArray(item) ? item : [item];
+        const types = new Set(items.map(pyTypeName));
+        if (types.size > 1) {
+          throw new ConversionError("With return format raw, value in list must have same type");
+        }
+        const type = [...types][0] ?? "";
+        if (!rawTypes.includes(type)) {
+          throw new ConversionError(
+            `With return format raw, the item type can only be one of 'int', 'float', 'bool' and 'str'. Object: '${pyStr(item)}' is of type: ${type}`,
+          );
+        }
+        return `${key}:${type}:${items.map(pyStr).join(",")}`;
+      })
+      .join(";");
+  }
+  if (Array.isArray(value)) {
+    const rows = value as readonly PyValue[];
+    if (!rows.every((row) => Array.isArray(row))) {
+      throw new ConversionError(
+        "With return format raw on a list, the elements themselves be lists",
+      );
+    }
+    const all = (rows as readonly (readonly PyValue[])[]).flat();
+    const types = [...new Set(all.map(pyTypeName))];
+    if (types.length > 1) {
+      throw new ConversionError(
+        `With return format raw on a list of lists, all values  in list must have same type. Types are: [${types.map((t) => `<class '${t}'>`).join(", ")}]`,
+      );
+    }
+    const body = (rows as readonly (readonly PyValue[])[])
+      .map((row) => row.map(pyStr).join(","))
+      .join("&");
+    return `${types[0] ?? ""}:${body}`;
+  }
+  throw new ConversionError("Return value must be a dict or list with return format 'raw'");
 }
 
 function parseJsonWn(body: string): { data: Map<string, PyValue> } | { error: string } {

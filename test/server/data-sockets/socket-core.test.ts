@@ -6,6 +6,8 @@ import {
   LiveSocketCore,
   PullSocketCore,
   PushSocketCore,
+  type PyValue,
+  type ReturnFormat,
   SocketGroup,
   parsePyJson,
   pyFloatRepr,
@@ -314,5 +316,107 @@ describe("LiveSocket sender", () => {
     expect(() => live.setPointNow("zzz", 1)).toThrow("The codename: 'zzz' is not registered");
     expect(live.pull.type).toBe("data");
     expect(live.pull.port).toBe(8000);
+  });
+});
+
+describe("push socket with callback_direct", () => {
+  const answer = new Map<string, PyValue>([
+    ["answer", pyInt(42)],
+    ["values", [pyInt(42), pyInt(47)]],
+    ["ok", false],
+  ]);
+  const table: [string, PyValue, Record<ReturnFormat, string>][] = [
+    [
+      "a dict",
+      answer,
+      {
+        json: 'RET#{"answer": 42, "values": [42, 47], "ok": false}',
+        raw: "RET#answer:int:42;values:int:42,47;ok:bool:False",
+        string: "RET#{'answer': 42, 'values': [42, 47], 'ok': False}",
+      },
+    ],
+    [
+      "a list of lists",
+      [
+        [7.0, 42.0],
+        [7.5, 45.5],
+      ],
+      {
+        json: "RET#[[7.0, 42.0], [7.5, 45.5]]",
+        raw: "RET#float:7.0,42.0&7.5,45.5",
+        string: "RET#[[7.0, 42.0], [7.5, 45.5]]",
+      },
+    ],
+    ["None", null, { json: "RET#null", raw: "RET#None", string: "RET#None" }],
+    [
+      "a str",
+      "plain text",
+      {
+        json: 'RET#"plain text"',
+        raw: "EXCEP#Raw conversion failed with message:Return value must be a dict or list with return format 'raw'",
+        string: "RET#plain text",
+      },
+    ],
+    [
+      "a flat list",
+      [pyInt(1), "a"],
+      {
+        json: 'RET#[1, "a"]',
+        raw: "EXCEP#Raw conversion failed with message:With return format raw on a list, the elements themselves be lists",
+        string: "RET#[1, 'a']",
+      },
+    ],
+  ];
+  it.each(
+    table.flatMap(([what, value, replies]) =>
+      (Object.keys(replies) as ReturnFormat[]).map(
+        (format) => [what, format, value, replies[format]] as const,
+      ),
+    ),
+  )("returns %s in the %s format as the original does", (_what, format, value, reply) => {
+    const seen: string[] = [];
+    const socket = new PushSocketCore({
+      name: "p",
+      clock: { now: () => 0 },
+      returnFormat: format,
+      callbackDirect: (data) => {
+        seen.push(pyRepr(data));
+        return value;
+      },
+    });
+    expect(socket.reply('json_wn#{"ret": 1}')).toBe(reply);
+    expect(seen).toEqual(["{'ret': 1}"]);
+    expect(pyRepr(socket.updated)).toBe("{'ret': 1}");
+  });
+
+  it("sends a raised error back as EXCEP#, and the raw format's other refusals", () => {
+    const socket = (returned: () => PyValue, returnFormat: ReturnFormat = "raw") =>
+      new PushSocketCore({
+        name: "p",
+        clock: { now: () => 0 },
+        returnFormat,
+        callbackDirect: returned,
+      });
+    expect(
+      socket(() => {
+        throw new Error("it broke");
+      }).reply("raw_wn#a:int:1"),
+    ).toBe("EXCEP#it broke");
+    const prefix = "EXCEP#Raw conversion failed with message:";
+    expect(socket(() => new Map([["v", [pyInt(1), 2.0]]])).reply("raw_wn#a:int:1")).toBe(
+      `${prefix}With return format raw, value in list must have same type`,
+    );
+    expect(socket(() => new Map([["v", null]])).reply("raw_wn#a:int:1")).toBe(
+      `${prefix}With return format raw, the item type can only be one of 'int', 'float', 'bool' and 'str'. Object: 'None' is of type: NoneType`,
+    );
+    expect(socket(() => [[pyInt(1)], [2.0]]).reply("raw_wn#a:int:1")).toBe(
+      `${prefix}With return format raw on a list of lists, all values  in list must have same type. Types are: [<class 'int'>, <class 'float'>]`,
+    );
+    expect(socket(() => "x", "string").reply("raw_wn#a:int:nope")).toBe(
+      "ERROR#Unable to convert values to 'int'. Error is: invalid literal for int() with base 10: 'nope'",
+    );
+    expect(() => socket(() => null, "xml" as ReturnFormat)).toThrow(
+      "The 'return_format' argument may only be one of the 'json', 'raw' or 'string' values",
+    );
   });
 });
