@@ -265,6 +265,13 @@ describe("push socket (DataPushSocket, store_last)", () => {
     expect(socket.reply(request)).toBe(reply);
   });
 
+  it("stores a dict whose ACK is not ASCII but sends no reply, as the original", () => {
+    const socket = new PushSocketCore({ name: "p", clock: { now: () => 0 } });
+    expect(socket.handle(Buffer.from('json_wn#{"x": "\\u00e9"}'))).toBeUndefined();
+    expect(socket.updated.get("x")).toBe("\u00e9");
+    expect(socket.handle(Buffer.from("json_wn#{}"))).toEqual(Buffer.from("ACK#{}"));
+  });
+
   it("keeps the last dict and merges every one into updated", () => {
     const received: string[] = [];
     const clock = { now: () => 7 };
