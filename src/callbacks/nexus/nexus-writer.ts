@@ -43,8 +43,15 @@ interface Stream {
   readonly columns: Map<string, Column>;
   /** Event times, seconds since the epoch. */
   readonly time: H5Dataset;
+  /** Rows in the file. */
   rows: number;
+  /** Rows not yet written: their times and, by field, their values. */
+  waiting: { times: number[]; values: Map<string, unknown[]> };
 }
+
+/** Rows are written in batches of at most this many, or once this much event time has passed. */
+const BATCH_ROWS = 1000;
+const BATCH_SECONDS = 1;
 
 /**
  * Writes one run as a NeXus/HDF5 file: `/entry` (NXentry) with the start document's
@@ -55,8 +62,9 @@ interface Stream {
  * [events, ...the data key's shape], its dtype from the data key, `units` as an attribute,
  * plus a `time` dataset of event times.
  *
- * Numbers are appended to chunked, extendable datasets as events arrive, and the file is
- * flushed after each event or page, so it is a valid HDF5 file at every document; text
+ * Numbers are appended to chunked, extendable datasets in batches (every 1000 rows or 1 s of
+ * event time, whichever comes first) and the file is flushed after each, so it is a valid
+ * HDF5 file at every moment, at most one batch behind the documents; text
  * fields (strings, arrays of unknown shape) are kept until stop and written then. The file
  * is closed at stop, whatever the exit status. Frames a detector wrote to its own HDF5 file
  * (stream_resource/stream_datum) become external links: `/entry/data/<field>` opens the
@@ -187,7 +195,8 @@ export class NexusWriter {
       group.create_attribute("stream", doc.name);
       const time = extendable(group, uniqueName(doc.data_keys, "time"), "<d", []);
       time.create_attribute("units", "s");
-      stream = { name: doc.name, group, columns: new Map(), time, rows: 0 };
+      const waiting = { times: [], values: new Map<string, unknown[]>() };
+      stream = { name: doc.name, group, columns: new Map(), time, rows: 0, waiting };
       this.streams.set(doc.name, stream);
       if (doc.name === "primary") this.plottable(group, doc);
     }
@@ -230,7 +239,7 @@ export class NexusWriter {
     this.rows(doc.descriptor, doc.time.length, (field) => doc.data[field], doc.time);
   }
 
-  /** Appends `n` rows to every column of a descriptor's stream. */
+  /** Keeps `n` rows of a descriptor's stream, written when a batch is full or old enough. */
   private rows(
     descriptor: string,
     n: number,
@@ -239,6 +248,25 @@ export class NexusWriter {
   ): void {
     const stream = this.descriptors.get(descriptor);
     if (!stream || n === 0) return;
+    const { waiting } = stream;
+    for (const field of stream.columns.keys()) {
+      let kept = waiting.values.get(field);
+      if (!kept)
+        waiting.values.set(field, (kept = Array<unknown>(waiting.times.length).fill(undefined)));
+      kept.push(...(values(field) ?? Array<unknown>(n).fill(undefined)));
+    }
+    waiting.times.push(...times);
+    const age = waiting.times.at(-1)! - waiting.times[0]!;
+    if (waiting.times.length >= BATCH_ROWS || age >= BATCH_SECONDS) this.writeWaiting(stream);
+  }
+
+  /** Appends the rows a stream keeps to every one of its columns, and flushes the file. */
+  private writeWaiting(stream: Stream): void {
+    const { times, values: kept } = stream.waiting;
+    const n = times.length;
+    if (n === 0) return;
+    stream.waiting = { times: [], values: new Map() };
+    const values = (field: string) => kept.get(field);
     const from = stream.rows;
     const to = from + n;
     append(stream.time, from, to, Float64Array.from(times));
@@ -288,6 +316,7 @@ export class NexusWriter {
     if (!entry || doc.run_start !== this.start?.uid) return;
     try {
       for (const stream of this.streams.values()) {
+        this.writeWaiting(stream);
         for (const column of stream.columns.values()) {
           if (column.kind.kind !== "text") continue;
           stream.group.create_dataset({ name: column.field, data: column.text, dtype: "S" });
