@@ -75,7 +75,7 @@ export async function runCommand(
   }
   if (zmq?.dropped) terminal.note(`${zmq.name}: ${zmq.dropped} documents were not sent`);
   for (const files of outputs.files) {
-    terminal.note(`wrote ${files.jsonl}\n      ${files.csv}\n      ${files.plot}`);
+    terminal.note(`wrote ${[files.jsonl, files.csv, files.plot, files.nexus].join("\n      ")}`);
   }
   return exitCode;
 }
