@@ -9,16 +9,24 @@ export interface CatalogWriterOptions {
   warn?: (message: string) => void;
 }
 
+/** Event counts are written at most this often (ms): a fast scan pays no write per event. */
+const COUNT_INTERVAL_MS = 200;
+
 /**
  * Indexes a run in a RunCatalog as it is written: inserted at start, its streams at their
- * descriptors, events counted as they come, completed at stop. A run that never stops (the
- * process was killed) stays in the catalog with no exit status, which says so.
+ * descriptors, events counted as they come (written at the first and then every 200 ms),
+ * completed at stop. A run that never stops (the process was killed) stays in the catalog
+ * with no exit status, which says so; its counts may miss the last 200 ms of events, which
+ * a reindex from its file restores.
  */
 export class CatalogWriter extends CallbackBase {
   private readonly catalog: RunCatalog;
   private readonly files: RunFilePaths;
   private readonly warn: (message: string) => void;
   private failed = false;
+  /** Events counted but not yet written, by descriptor uid. */
+  private readonly pending = new Map<string, number>();
+  private lastWrite = -Infinity;
 
   constructor(catalog: RunCatalog, { files = {}, warn = console.warn }: CatalogWriterOptions = {}) {
     super();
@@ -29,6 +37,8 @@ export class CatalogWriter extends CallbackBase {
 
   override start(doc: RunStart): void {
     this.failed = false;
+    this.pending.clear();
+    this.lastWrite = -Infinity;
     this.guard(() => this.catalog.addStart(doc, this.files));
   }
 
@@ -37,15 +47,33 @@ export class CatalogWriter extends CallbackBase {
   }
 
   override event(doc: Event): void {
-    this.guard(() => this.catalog.addEvents(doc.descriptor, 1));
+    this.count(doc.descriptor, 1);
   }
 
   override event_page(doc: EventPage): void {
-    this.guard(() => this.catalog.addEvents(doc.descriptor, doc.seq_num.length));
+    this.count(doc.descriptor, doc.seq_num.length);
   }
 
   override stop(doc: RunStop): void {
-    this.guard(() => this.catalog.addStop(doc));
+    this.guard(() =>
+      this.catalog.transaction(() => {
+        this.writeCounts();
+        this.catalog.addStop(doc);
+      }),
+    );
+  }
+
+  private count(descriptor: string, events: number): void {
+    this.pending.set(descriptor, (this.pending.get(descriptor) ?? 0) + events);
+    if (performance.now() - this.lastWrite >= COUNT_INTERVAL_MS) {
+      this.guard(() => this.catalog.transaction(() => this.writeCounts()));
+    }
+  }
+
+  private writeCounts(): void {
+    for (const [descriptor, events] of this.pending) this.catalog.addEvents(descriptor, events);
+    this.pending.clear();
+    this.lastWrite = performance.now();
   }
 
   /** A catalog that cannot be written costs the run its index entry, never its documents. */

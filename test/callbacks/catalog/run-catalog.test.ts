@@ -165,7 +165,9 @@ describe("RunCatalog with the CatalogWriter", () => {
     for (const document of upToThird) await callback(...document);
     const killed = catalog.get("-1");
     expect(killed).toMatchObject({ exitStatus: undefined, stop: undefined });
-    expect(killed.numEvents).toEqual({ primary: 3 });
+    // Counts are written at the first event and then every 200 ms: some may be behind.
+    expect(killed.numEvents.primary).toBeGreaterThanOrEqual(1);
+    expect(killed.numEvents.primary).toBeLessThanOrEqual(3);
     const path = join(folder, killed.files.jsonl!);
     appendFileSync(path, JSON.stringify(documents[5]).slice(0, 30));
 
@@ -175,7 +177,13 @@ describe("RunCatalog with the CatalogWriter", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.startsWith(`${path}:6: skipped a truncated last line`)).toBe(true);
     expect(report).toEqual({ files: 6, runs: 6, unfinished: 1 });
-    expect(fresh.get("-1")).toEqual(killed);
+    const rebuilt = fresh.get("-1");
+    expect(rebuilt.numEvents).toEqual({ primary: 3 });
+    expect(rebuilt).toEqual({
+      ...killed,
+      numEvents: rebuilt.numEvents,
+      streams: killed.streams.map((stream) => ({ ...stream, numEvents: 3 })),
+    });
     catalog.close();
     fresh.close();
   });
