@@ -1,57 +1,18 @@
 // The README's "Remote control" section run as a reader would, each line through bash with
 // `hil` on the PATH: hil serve in one process, the hil queue commands from others. The server
 // writes to a fresh out folder, so a queue left by an earlier run is not found.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { readmeSection } from "../support/readme.js";
-import { root } from "./run-hil.js";
+import { hilOnPath, shellLine } from "../support/readme-shell.js";
 
 const lines = readmeSection("## Remote control: hil serve").shellLines;
 
-interface Shell {
-  output: () => string;
-  waitFor: (text: string) => Promise<void>;
-  done: Promise<number | null>;
-  kill: () => void;
-}
-
-const dir = mkdtempSync(join(tmpdir(), "hil-remote-readme-"));
-symlinkSync(join(root, "bin/hil.js"), join(dir, "hil"));
+const dir = hilOnPath();
 const env: Record<string, string> = { PATH: `${dir}:${process.env.PATH}` };
-
-function shell(line: string): Shell {
-  const child = spawn("bash", ["-c", `exec ${line}`], {
-    cwd: root,
-    env: { ...process.env, ...env },
-  });
-  let output = "";
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  const seen = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const waiter of waiters.splice(0)) {
-      if (output.includes(waiter.text)) waiter.resolve();
-      else waiters.push(waiter);
-    }
-  };
-  child.stdout.on("data", seen);
-  child.stderr.on("data", seen);
-  const done = new Promise<number | null>((resolve) => child.on("close", resolve));
-  return {
-    output: () => output,
-    waitFor: (text) =>
-      new Promise((resolve, reject) => {
-        if (output.includes(text)) return resolve();
-        waiters.push({ text, resolve });
-        void done.then(() => reject(new Error(`ended before "${text}":\n${output}`)));
-      }),
-    done,
-    kill: () => child.kill("SIGTERM"),
-  };
-}
+const shell = (line: string) => shellLine(line, env);
 
 /** Resolves once the server's status websocket shows a status that passes `test`. */
 function statusShows(test: (status: Record<string, unknown>) => boolean): Promise<void> {
