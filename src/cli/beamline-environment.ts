@@ -60,7 +60,10 @@ export function beamlineEnvironment(
       md: { ...beamline.metadata },
       scanIdFile: join(options.out, "scan_id.json"),
       documentsOf: () => outputs.callback,
-      close: () => beamline.close(),
+      close: async () => {
+        outputs.close();
+        await beamline.close();
+      },
     };
   };
 }

@@ -70,6 +70,7 @@ export async function runCommand(
   } finally {
     uninstall();
     terminal.close();
+    outputs.close();
     await beamline.close();
     await zmq?.close();
   }

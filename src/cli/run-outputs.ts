@@ -49,6 +49,11 @@ export class RunOutputs {
     this.callback = router.callback;
   }
 
+  /** Lets go of the catalog once no more runs will be written. */
+  close(): void {
+    this.catalog.close();
+  }
+
   private forRun(
     start: RunStart,
     outDir: string,
