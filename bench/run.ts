@@ -8,6 +8,7 @@ import { scanCaBench } from "./scan-ca.bench.js";
 import { serverBench } from "./server.bench.js";
 import { simBench } from "./sim.bench.js";
 import { transportsBench } from "./transports.bench.js";
+import { zmqBench } from "./zmq.bench.js";
 
 console.log("# simulator and virtual clock\n");
 await simBench();
@@ -30,3 +31,5 @@ await serverBench();
 await (await import("./sinks.bench.js")).sinksBench();
 console.log("\n# run catalog: lookups with 100,000 runs indexed, beside a JSON scan and memory\n");
 await (await import("./catalog.bench.js")).catalogBench();
+console.log("\n# 0MQ: publisher → proxy → RemoteDispatcher beside the engine alone\n");
+await zmqBench();
