@@ -1,9 +1,9 @@
 // The README's "Data out" section run as a reader would, each line through bash with `hil` on
 // the PATH, in the checkout (its runs go to out/, as the README says): a scan, the catalog's
 // commands on it, and the data sockets of config/lab-sockets.yaml asked as PyExpLabSys asks.
-import { createSocket } from "node:dgram";
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { askUdp } from "../support/udp-ask.js";
 import { readmeSection } from "../support/readme.js";
 import { hilOnPath, shellLine } from "../support/readme-shell.js";
 
@@ -15,17 +15,6 @@ async function run(line: string): Promise<string> {
   const shell = shellLine(line, env);
   expect(await shell.done, `${line}\n${shell.output()}`).toBe(0);
   return shell.output();
-}
-
-async function ask(port: number, request: string): Promise<string> {
-  const socket = createSocket("udp4");
-  try {
-    const reply = new Promise<Buffer>((resolve) => socket.once("message", resolve));
-    socket.send(Buffer.from(request), port, "127.0.0.1");
-    return (await reply).toString("latin1");
-  } finally {
-    socket.close();
-  }
 }
 
 describe("the README's Data out section", () => {
@@ -55,8 +44,8 @@ describe("the README's Data out section", () => {
     const served = shellLine(serve, env);
     try {
       await served.waitFor("Ctrl-C stops it");
-      expect(await ask(9000, "codenames_json")).toBe('["m1", "det", "temperature", "setpoint"]');
-      expect(await ask(9000, "nonsense")).toBe("UNKNOWN_COMMMAND");
+      expect(await askUdp(9000, "codenames_json")).toBe('["m1", "det", "temperature", "setpoint"]');
+      expect(await askUdp(9000, "nonsense")).toBe("UNKNOWN_COMMMAND");
     } finally {
       served.kill();
       await served.done;

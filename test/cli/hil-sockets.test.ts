@@ -1,27 +1,16 @@
 // `hil sockets` serving the stand's config with its sim twins: a UDP client reads the pull
 // socket and pushes to the push socket as PyExpLabSys's clients do.
-import { createSocket } from "node:dgram";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { askUdp } from "../support/udp-ask.js";
 import { hil, root, startHil } from "./run-hil.js";
 
 function configWith(sockets: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "hil-sockets-")), "sockets.yaml");
   writeFileSync(file, `include: [${join(root, "config/beamline.yaml")}]\n${sockets}`);
   return file;
-}
-
-async function ask(port: number, request: string): Promise<string> {
-  const socket = createSocket("udp4");
-  try {
-    const reply = new Promise<Buffer>((resolve) => socket.once("message", resolve));
-    socket.send(Buffer.from(request), port, "127.0.0.1");
-    return (await reply).toString("latin1");
-  } finally {
-    socket.close();
-  }
 }
 
 describe("hil sockets", () => {
@@ -49,17 +38,17 @@ describe("hil sockets", () => {
       expect(output).toContain('stand: DateDataPullSocket "stand socket" on 127.0.0.1:');
       expect(output).toContain('pushed: DataPushSocket "push socket" on 127.0.0.1:');
       const [stand, pushed] = [portOf("stand"), portOf("pushed")];
-      expect(await ask(stand, "name")).toBe("stand socket");
-      expect(await ask(stand, "codenames_raw")).toBe("m1,det,temperature,setpoint");
-      expect(await ask(stand, "m1#raw")).toMatch(/^\d{10}\.\d*,0\.0$/);
-      expect(await ask(stand, "temperature#raw")).toMatch(/^\d{10}\.\d*,\d+\.\d+$/);
-      const all = JSON.parse(await ask(stand, "json_wn")) as Record<string, [number, number]>;
+      expect(await askUdp(stand, "name")).toBe("stand socket");
+      expect(await askUdp(stand, "codenames_raw")).toBe("m1,det,temperature,setpoint");
+      expect(await askUdp(stand, "m1#raw")).toMatch(/^\d{10}\.\d*,0\.0$/);
+      expect(await askUdp(stand, "temperature#raw")).toMatch(/^\d{10}\.\d*,\d+\.\d+$/);
+      const all = JSON.parse(await askUdp(stand, "json_wn")) as Record<string, [number, number]>;
       expect(Object.keys(all)).toEqual(["m1", "det", "temperature", "setpoint"]);
       // Read, not triggered: a detector's last value (0 before any acquisition).
       expect(all.det).toEqual([expect.any(Number), 0]);
       expect(all.setpoint![0]).toBeGreaterThan(1e9);
-      expect(await ask(stand, "nope")).toBe("UNKNOWN_COMMMAND");
-      expect(await ask(pushed, "raw_wn#setpoint:float:42;note:str:hello")).toBe(
+      expect(await askUdp(stand, "nope")).toBe("UNKNOWN_COMMMAND");
+      expect(await askUdp(pushed, "raw_wn#setpoint:float:42;note:str:hello")).toBe(
         "ACK#{'setpoint': 42.0, 'note': 'hello'}",
       );
       await served.waitFor("hil sockets: pushed received {'setpoint': 42.0, 'note': 'hello'}");
