@@ -7,8 +7,5 @@ export default defineConfig({
     // Test files share no global state, so one module graph per worker is safe and spares
     // a fresh import of the whole project for each of ~60 files on a 2-core machine.
     isolate: false,
-    // Most slow files wait on child processes (hil, softIoc, Python peers), so three workers
-    // keep two cores busy where one per spare core would leave them idle.
-    maxWorkers: 3,
   },
 });

@@ -1,24 +1,33 @@
 // The README's "Data out" section run as a reader would, each line through bash with `hil` on
-// the PATH, in the checkout (its runs go to out/, as the README says): a scan, the catalog's
-// commands on it, and the data sockets of config/lab-sockets.yaml asked as PyExpLabSys asks.
-import { rmSync } from "node:fs";
+// the PATH: a scan, the catalog's commands on it, and the data sockets of
+// config/lab-sockets.yaml asked as PyExpLabSys asks. It runs in a folder of its own that
+// links the checkout's config/, so its out/ holds its runs only.
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { askUdp } from "../support/udp-ask.js";
 import { readmeSection } from "../support/readme.js";
 import { hilOnPath, shellLine } from "../support/readme-shell.js";
+import { root } from "./run-hil.js";
 
 const lines = readmeSection("## Data out").shellLines;
 const dir = hilOnPath();
 const env = { PATH: `${dir}:${process.env.PATH}` };
+const cwd = mkdtempSync(join(tmpdir(), "hil-data-out-"));
+symlinkSync(join(root, "config"), join(cwd, "config"));
 
 async function run(line: string): Promise<string> {
-  const shell = shellLine(line, env);
+  const shell = shellLine(line, env, cwd);
   expect(await shell.done, `${line}\n${shell.output()}`).toBe(0);
   return shell.output();
 }
 
 describe("the README's Data out section", () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cwd, { recursive: true, force: true });
+  });
 
   it("writes a run with its NeXus file, then lists, shows, exports and reindexes it", async () => {
     const [scan, ls, show, exported, reindex] = lines;
@@ -41,7 +50,7 @@ describe("the README's Data out section", () => {
 
   it("serves the lab's sockets, answering as PyExpLabSys's do", async () => {
     const serve = lines.find((l) => l.startsWith("hil sockets"))!;
-    const served = shellLine(serve, env);
+    const served = shellLine(serve, env, cwd);
     try {
       await served.waitFor("Ctrl-C stops it");
       expect(await askUdp(9000, "codenames_json")).toBe('["m1", "det", "temperature", "setpoint"]');

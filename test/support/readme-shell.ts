@@ -22,9 +22,14 @@ export function hilOnPath(): string {
   return dir;
 }
 
-export function shellLine(line: string, env: Record<string, string> = {}): ShellLine {
+/** Runs `line` in the checkout, or in `cwd`. */
+export function shellLine(
+  line: string,
+  env: Record<string, string> = {},
+  cwd: string = root,
+): ShellLine {
   const child = spawn("bash", ["-c", `exec ${line}`], {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
   });
   let output = "";
