@@ -5,7 +5,10 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
+  rmSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -39,9 +42,12 @@ const CHUNK = 1 << 20;
  * disk (default: after each stop document, so a finished run survives a power cut). When
  * everything written has been read back the file is truncated to nothing. A spool found on
  * disk at open (an earlier process ended with documents unsent) is replayed from its start.
+ * One process at a time owns a spool directory (`spool.lock` holds its pid): a second one
+ * is refused, naming the first, as two readers would send each document twice.
  */
 export class Spool {
   readonly path: string;
+  private readonly lockPath: string;
   private readonly fd: number;
   private readonly sync: SpoolSync;
   private writeOffset: number;
@@ -54,6 +60,8 @@ export class Spool {
   constructor(dir: string, { name = "spool.jsonl", sync = "stop" as SpoolSync } = {}) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, name);
+    this.lockPath = join(dir, "spool.lock");
+    lockSpool(this.lockPath);
     this.fd = openSync(this.path, "a+");
     this.sync = sync;
     this.writeOffset = fstatSync(this.fd).size;
@@ -98,6 +106,7 @@ export class Spool {
   close(): void {
     if (this.sync !== "never") fdatasyncSync(this.fd);
     closeSync(this.fd);
+    rmSync(this.lockPath, { force: true });
   }
 
   private readAhead(): void {
@@ -149,5 +158,34 @@ export class Spool {
       position += n;
     }
     return lines;
+  }
+}
+
+/** Takes the spool's lock, or throws naming the live process holding it; a dead one's is taken over. */
+function lockSpool(lockPath: string): void {
+  for (;;) {
+    try {
+      writeFileSync(lockPath, `${process.pid}\n`, { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      throw new HilError(
+        "HIL_SPOOL_IN_USE",
+        `${lockPath}: this spool is in use by process ${holder}${holder === process.pid ? " (this one)" : ""}`,
+      );
+    }
+    rmSync(lockPath, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -82,6 +82,20 @@ describe("document sequence numbers", () => {
 });
 
 describe("Spool", () => {
+  it("belongs to one process at a time: a second is refused, a dead holder's lock taken over", () => {
+    const dir = spoolDir();
+    const spool = new Spool(dir);
+    expect(() => new Spool(dir)).toThrow(
+      /spool\.lock: this spool is in use by process \d+ \(this one\)/,
+    );
+    spool.close();
+    writeFileSync(join(dir, "spool.lock"), "2147483646\n"); // no such process
+    const after = new Spool(dir);
+    expect(readFileSync(join(dir, "spool.lock"), "utf8")).toBe(`${process.pid}\n`);
+    after.close();
+    expect(existsSync(join(dir, "spool.lock"))).toBe(false);
+  });
+
   it("gives documents back in order, empties its file when all are taken, and replays a file left behind", () => {
     const dir = spoolDir();
     const run = gaussianRun({ points: 3 });
