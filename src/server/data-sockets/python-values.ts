@@ -1,6 +1,7 @@
 // Values as PyExpLabSys's Python code holds them, and the three ways it turns them into text:
 // str() (raw replies), repr() (inside str() of a container: the ACK# bodies) and json.dumps
 // with its defaults (JSON replies). A JS number cannot tell 2 from 2.0, so ints are tagged.
+import { pythonFloatRepr, pythonJson } from "../python-json.js";
 
 /** A Python int. */
 export class PyInt {
@@ -26,25 +27,7 @@ export function pyDict(
 }
 
 /** Python's repr() of a float: the shortest round-trip digits, `.0` when integral, e-notation outside 1e-4..1e16. */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return "nan";
-  if (x === Infinity) return "inf";
-  if (x === -Infinity) return "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const sign = x < 0 ? "-" : "";
-  const [mantissa, exponentText] = Math.abs(x).toExponential().split("e") as [string, string];
-  const digits = mantissa.replace(".", "");
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) {
-    const fraction = digits.length > 1 ? `.${digits.slice(1)}` : "";
-    const expSign = exponent < 0 ? "-" : "+";
-    return `${sign}${digits[0]}${fraction}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
-  }
-  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
-  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
-  const fraction = digits.slice(exponent + 1);
-  return `${sign}${whole}.${fraction || "0"}`;
-}
+export const pyFloatRepr = pythonFloatRepr;
 
 /** Python's repr() of a str: single quotes unless it holds ' and no ". */
 export function pyStrRepr(text: string): string {
@@ -90,45 +73,7 @@ export function pyStr(value: PyValue): string {
 
 /** json.dumps(value) with Python's defaults: ", " and ": ", ASCII only, NaN and Infinity allowed. */
 export function pyJson(value: PyValue): string {
-  if (value === null) return "null";
-  if (value === true) return "true";
-  if (value === false) return "false";
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "NaN";
-    if (value === Infinity) return "Infinity";
-    if (value === -Infinity) return "-Infinity";
-    return pyFloatRepr(value);
-  }
-  if (value instanceof PyInt) return value.value.toString();
-  if (typeof value === "string") return jsonString(value);
-  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
-  const items = [...(value as ReadonlyMap<string, PyValue>)].map(
-    ([key, item]) => `${jsonString(key)}: ${pyJson(item)}`,
-  );
-  return `{${items.join(", ")}}`;
-}
-
-const jsonEscapes: Record<string, string> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\b": "\\b",
-  "\f": "\\f",
-};
-
-function jsonString(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    const code = text.charCodeAt(i);
-    const escape = jsonEscapes[char];
-    if (escape) out += escape;
-    else if (code < 0x20 || code > 0x7e) out += `\\u${hex(code, 4)}`;
-    else out += char;
-  }
-  return out + '"';
+  return pythonJson<PyInt>(value, { numbers: "float", default: (int) => int.value });
 }
 
 function hex(code: number, width: number): string {

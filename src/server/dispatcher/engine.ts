@@ -1,5 +1,5 @@
 import type { RunEngineState } from "../../engine/index.js";
-import type { JsonValue } from "./json-text.js";
+import type { JsonValue } from "../json-value.js";
 
 /** Parameters of a plan, by name, as a client sends them. */
 export type PlanParams = Readonly<Record<string, JsonValue>>;

@@ -8,8 +8,8 @@ export type {
 export { IDLE_SNAPSHOT } from "./engine.js";
 export type { DispatcherHubOptions, HubAction, SessionId } from "./hub.js";
 export { DispatcherHub } from "./hub.js";
-export type { JsonValue } from "./json-text.js";
-export { pythonJson } from "./json-text.js";
+export type { JsonValue } from "../json-value.js";
+export { pythonJson } from "../python-json.js";
 export type {
   CommandFailedReply,
   ControlAcceptedReply,

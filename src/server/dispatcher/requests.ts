@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JsonValue } from "./json-text.js";
+import type { JsonValue } from "../json-value.js";
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([

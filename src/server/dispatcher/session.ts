@@ -1,5 +1,5 @@
 import type { CommandOutcome, EngineCommand, EngineEvent, EngineSnapshot } from "./engine.js";
-import { pythonJson } from "./json-text.js";
+import { pythonJson } from "../python-json.js";
 import type { ControlKind, DispatcherMessage } from "./messages.js";
 import {
   BAD_JSON,
