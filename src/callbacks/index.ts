@@ -16,3 +16,4 @@ export * from "./catalog/index.js";
 export * from "./nexus/index.js";
 export * from "./kafka/index.js";
 export * from "./tiff/index.js";
+export * from "./outlets/index.js";

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { ZmqPublisher, parseZmqAddress } from "../callbacks/index.js";
+import type { OutletStatus } from "../callbacks/index.js";
+import { DocumentOutlets } from "../callbacks/index.js";
 import type { Clock, Plan } from "../core/index.js";
 import { VirtualClock, realClock } from "../core/index.js";
 import type { Beamline } from "../config/index.js";
@@ -7,6 +8,8 @@ import { buildDevices, loadConfig } from "../config/index.js";
 import { RunEngine } from "../engine/index.js";
 import { baselineWrapper } from "../plans/index.js";
 import { InterruptHandler } from "./interrupts.js";
+import type { OutletOptions } from "./outlet-flags.js";
+import { outletsFromOptions } from "./outlet-options.js";
 import { planFromArgs } from "./plan-catalog.js";
 import { isPlanModule, planFromModule } from "./plan-module.js";
 import { parseMetadata } from "./run-metadata.js";
@@ -14,7 +17,7 @@ import { RunOutputs } from "./run-outputs.js";
 import { Terminal } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends OutletOptions {
   config: string;
   profile?: string;
   md: string[];
@@ -22,11 +25,10 @@ export interface RunCommandOptions {
   /** "virtual" (default when every device is simulated) or "real". */
   clock?: string;
   seed: number;
-  /** A 0MQ proxy's in-port, HOST:PORT, to publish the run's documents to. */
-  zmq?: string;
-  /** "msgpack" (default) or "json". */
-  zmqSerializer?: string;
 }
+
+/** Seconds `hil run` waits, after the plan, for its outlets to send what they still hold. */
+const OUTLET_DRAIN_SECONDS = 10;
 
 /** `hil run <plan> [args...]`: runs a plan on the configured beamline; returns the exit code. */
 export async function runCommand(
@@ -34,18 +36,12 @@ export async function runCommand(
   args: string[],
   options: RunCommandOptions,
 ): Promise<number> {
-  const zmqSerializer = options.zmqSerializer ?? "msgpack";
-  if (options.zmq === undefined && options.zmqSerializer !== undefined) {
-    throw new UsageError("--zmq-serializer needs --zmq HOST:PORT");
-  }
-  if (zmqSerializer !== "msgpack" && zmqSerializer !== "json") {
-    throw new UsageError(`--zmq-serializer ${zmqSerializer}: expected "msgpack" or "json"`);
-  }
-  if (options.zmq !== undefined) parseZmqAddress(options.zmq); // a bad one fails before devices connect
   const config = await loadConfig(options.config, { profile: options.profile });
   const clock = chooseClock(options.clock, config.isSimulated);
+  const extraMd = parseMetadata(options.md);
+  const outletsConfig = outletsFromOptions(options, { ...config.metadata, ...extraMd });
   const beamline = await buildDevices(config, { clock, seed: options.seed });
-  const md = { ...beamline.metadata, ...parseMetadata(options.md) };
+  const md = { ...beamline.metadata, ...extraMd };
   const runnable = await buildPlan(plan, args, beamline);
   const terminal = new Terminal();
   const outputs = new RunOutputs(options.out, beamline, terminal);
@@ -57,13 +53,11 @@ export async function runCommand(
     waitingHook: terminal.follow,
     stateHook: interrupts.onState,
   });
-  const zmq = options.zmq
-    ? new ZmqPublisher(options.zmq, { serializer: zmqSerializer })
-    : undefined;
+  const outlets = DocumentOutlets.open(outletsConfig, { spoolRoot: join(options.out, "spool") });
   const uninstall = interrupts.install(re);
   let exitCode = 0;
   try {
-    await re.run(runnable, zmq ? [outputs.callback, zmq.callback] : outputs.callback);
+    await re.run(runnable, outlets.empty ? outputs.callback : [outputs.callback, outlets.callback]);
   } catch (error) {
     terminal.note(`hil run: ${(error as Error).message}`);
     exitCode = 1;
@@ -72,13 +66,33 @@ export async function runCommand(
     terminal.close();
     outputs.close();
     await beamline.close();
-    await zmq?.close();
   }
-  if (zmq?.dropped) terminal.note(`${zmq.name}: ${zmq.dropped} documents were not sent`);
+  if (!outlets.empty) reportOutlets(await drain(outlets, terminal), terminal);
   for (const files of outputs.files) {
     terminal.note(`wrote ${[files.jsonl, files.csv, files.plot, files.nexus].join("\n      ")}`);
   }
   return exitCode;
+}
+
+async function drain(outlets: DocumentOutlets, terminal: Terminal): Promise<OutletStatus[]> {
+  const waiting = outlets.status().reduce((sum, outlet) => sum + outlet.pending, 0);
+  if (waiting > 0) terminal.note(`sending ${waiting} documents still waiting for their outlets…`);
+  return outlets.finish(OUTLET_DRAIN_SECONDS);
+}
+
+/** One line per outlet that did not send everything: what was dropped, and where the rest waits. */
+function reportOutlets(outlets: readonly OutletStatus[], terminal: Terminal): void {
+  for (const outlet of outlets) {
+    const why = outlet.lastError ? ` (${outlet.lastError})` : "";
+    if (outlet.dropped > 0) {
+      terminal.note(`${outlet.name}: ${outlet.dropped} documents were not sent${why}`);
+    }
+    if (outlet.lossless && outlet.pending > 0) {
+      terminal.note(
+        `${outlet.name}: ${outlet.pending} documents wait in the spool; the next hil run or hil serve with this --out and this topic sends them first${why}`,
+      );
+    }
+  }
 }
 
 export function chooseClock(requested: string | undefined, simulated: boolean): Clock {

@@ -1,6 +1,7 @@
 // `hil`: validate a beamline config, look at its devices, run plans on it.
 import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
+import { addOutletOptions } from "./outlet-flags.js";
 
 // Each command's module loads when that command runs: together they take seconds to load,
 // and `hil ioc` should serve as soon as its records are built. Help lists the plans and the
@@ -58,7 +59,7 @@ program
     process.exitCode = await devicesCommand(config, options);
   });
 
-program
+const runCommandDefinition = program
   .command("run")
   .description("run a plan on the beamline of a config")
   .argument(
@@ -71,9 +72,8 @@ program
   .option("--md <key=value...>", "metadata for the start document", [])
   .option("--out <dir>", "where the JSONL, CSV and plot go", "out")
   .option("--clock <kind>", '"virtual" (default when all devices are simulated) or "real"')
-  .option("--seed <n>", "seed of the simulated devices", integer, 0)
-  .option("--zmq <host:port>", "also publish the documents to a 0MQ proxy's in-port")
-  .option("--zmq-serializer <format>", '"msgpack" (default) or "json" for --zmq')
+  .option("--seed <n>", "seed of the simulated devices", integer, 0);
+addOutletOptions(runCommandDefinition)
   .addHelpText(
     "after",
     catalogs
@@ -164,7 +164,7 @@ program
     process.exitCode = await iocCommand(options);
   });
 
-program
+const serveCommandDefinition = program
   .command("serve")
   .description(
     "serve a beamline's RunEngine to remote clients: the queue server's HTTP API and web page, the dispatcher's websocket, the Scan Server's REST; until Ctrl-C",
@@ -182,11 +182,11 @@ program
   .option("--seed <n>", "seed of the simulated devices", integer, 0)
   .option("--in-process", "run plans in this process rather than a worker that can be killed")
   .option("--no-open", "leave the environment closed until a client opens it")
-  .option("--anonymous-read", "let clients without a key read status, queue and history")
-  .action(async (options) => {
-    const { serveCommand } = await import("./hil-serve.js");
-    process.exitCode = await serveCommand(options);
-  });
+  .option("--anonymous-read", "let clients without a key read status, queue and history");
+addOutletOptions(serveCommandDefinition).action(async (options) => {
+  const { serveCommand } = await import("./hil-serve.js");
+  process.exitCode = await serveCommand(options);
+});
 
 program
   .command("environment-worker", { hidden: true })

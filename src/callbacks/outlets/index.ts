@@ -1,0 +1,2 @@
+export type { OutletStatus, OutletsConfig, OutletsOptions } from "./document-outlets.js";
+export { DocumentOutlets } from "./document-outlets.js";
