@@ -1,56 +1,12 @@
-// The queue server's replies as zod schemas. The item schemas are the client's own, so it
-// loads neither the database nor the server; `satisfies` keeps them those of the server.
+// The queue server's replies as zod schemas. The item schemas are the server's own, from its
+// wire-schema module, which loads neither the database nor the HTTP server.
 import { z } from "zod";
-import type {
-  ExitStatus,
-  HistoryItem,
-  ItemResult,
-  JsonValue,
-  QueueItem,
-  QueueMode,
-} from "../server/index.js";
-
-const jsonValue: z.ZodType<JsonValue> = z.json();
-
-export const exitStatusSchema = z.enum([
-  "completed",
-  "failed",
-  "stopped",
-  "aborted",
-  "halted",
-  "unknown",
-]) satisfies z.ZodType<ExitStatus>;
-
-export const queueItemSchema = z.object({
-  item_uid: z.string(),
-  item_type: z.enum(["plan", "instruction"]),
-  name: z.string(),
-  args: z.array(jsonValue),
-  kwargs: z.record(z.string(), jsonValue),
-  user: z.string(),
-  user_group: z.string(),
-  meta: z.record(z.string(), jsonValue).optional(),
-}) satisfies z.ZodType<QueueItem>;
-
-export const itemResultSchema = z.object({
-  exit_status: exitStatusSchema,
-  run_uids: z.array(z.string()),
-  scan_ids: z.array(z.number()),
-  time_start: z.number(),
-  time_stop: z.number(),
-  msg: z.string(),
-  traceback: z.string(),
-  return_value: jsonValue.optional(),
-}) satisfies z.ZodType<ItemResult>;
-
-export const historyItemSchema = queueItemSchema.extend({
-  result: itemResultSchema,
-}) satisfies z.ZodType<HistoryItem>;
-
-export const queueModeSchema = z.object({
-  loop: z.boolean(),
-  ignore_failures: z.boolean(),
-}) satisfies z.ZodType<QueueMode>;
+import {
+  exitStatusSchema,
+  historyItemSchema,
+  queueItemSchema,
+  queueModeSchema,
+} from "../server/queue/wire-schemas.js";
 
 /** What every reply carries; other fields are kept. */
 export const baseReply = z.looseObject({ success: z.boolean(), msg: z.string() });

@@ -20,16 +20,16 @@ export type {
   JsonValue,
   QueueItem,
   QueueMode,
-} from "./queue-item.js";
+} from "./wire-schemas.js";
+export { defaultQueueMode } from "./queue-item.js";
 export {
-  defaultQueueMode,
   exitStatusSchema,
   historyItemSchema,
   itemResultSchema,
   itemSubmissionSchema,
   queueItemSchema,
   queueModeSchema,
-} from "./queue-item.js";
+} from "./wire-schemas.js";
 export type { LockInfo, LockRequest } from "./queue-lock.js";
 export { QueueLock } from "./queue-lock.js";
 export type { MoveDestination, QueueDestination, QueuePosition } from "./queue-positions.js";

@@ -1,7 +1,7 @@
 import type { PlanHistory } from "./plan-history.js";
 import type { QueueDb } from "./queue-database.js";
 import { readTransaction } from "./queue-database.js";
-import type { ExitStatus, HistoryItem, QueueItem } from "./queue-item.js";
+import type { ExitStatus, HistoryItem, QueueItem } from "./wire-schemas.js";
 import type { QueueTable } from "./queue-table.js";
 
 /** Where an item is now, found in one consistent read instead of three racing calls. */

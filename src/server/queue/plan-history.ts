@@ -2,8 +2,8 @@ import { z } from "zod";
 import { QueueError } from "./errors.js";
 import type { QueueDb } from "./queue-database.js";
 import { parseColumn, readTransaction, writeTransaction } from "./queue-database.js";
-import type { HistoryItem } from "./queue-item.js";
-import { historyItemSchema } from "./queue-item.js";
+import type { HistoryItem } from "./wire-schemas.js";
+import { historyItemSchema } from "./wire-schemas.js";
 import type { SettingsTable } from "./settings-table.js";
 
 /** Finished items, oldest first; every change renews `plan_history_uid`. */

@@ -3,17 +3,13 @@ import { z } from "zod";
 import { QueueError } from "./errors.js";
 import type { QueueDb } from "./queue-database.js";
 import { readTransaction, writeTransaction } from "./queue-database.js";
-import type { ItemSubmission, QueueItem, QueueMode } from "./queue-item.js";
-import {
-  cleanItem,
-  defaultQueueMode,
-  itemSubmissionSchema,
-  queueModeSchema,
-} from "./queue-item.js";
+import { cleanItem, defaultQueueMode } from "./queue-item.js";
 import type { MoveDestination, QueueDestination, QueuePosition } from "./queue-positions.js";
 import { destinationIndex, moveBatch, moveOne, sourceIndex } from "./queue-positions.js";
 import type { QueueTable } from "./queue-table.js";
 import type { SettingsTable } from "./settings-table.js";
+import type { ItemSubmission, QueueItem, QueueMode } from "./wire-schemas.js";
+import { itemSubmissionSchema, queueModeSchema } from "./wire-schemas.js";
 
 /** Checks an item before it enters the queue (plan allowed, parameters fit): a message if not. */
 export type ItemValidator = (item: QueueItem) => string | undefined;

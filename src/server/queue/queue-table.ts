@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { QueueDb } from "./queue-database.js";
 import { parseColumn } from "./queue-database.js";
-import type { QueueItem } from "./queue-item.js";
-import { queueItemSchema } from "./queue-item.js";
+import type { QueueItem } from "./wire-schemas.js";
+import { queueItemSchema } from "./wire-schemas.js";
 
 /**
  * Row storage of the queue and the running item. Positions are kept dense (0..n-1); each

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { QueueError } from "./errors.js";
 import type { QueueDb } from "./queue-database.js";
 import { writeTransaction } from "./queue-database.js";
-import type { ExitStatus, HistoryItem, ItemResult, QueueItem, QueueMode } from "./queue-item.js";
 import { cleanItem } from "./queue-item.js";
 import type { PlanHistory } from "./plan-history.js";
 import type { QueueTable } from "./queue-table.js";
 import type { SettingsTable } from "./settings-table.js";
+import type { ExitStatus, HistoryItem, ItemResult, QueueItem, QueueMode } from "./wire-schemas.js";
 
 /** What the caller knows when a plan ends; times default to the start and now. */
 export type FinishedResult = Pick<ItemResult, "exit_status"> &
