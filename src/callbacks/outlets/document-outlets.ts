@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { logLevel } from "kafkajs";
 import { join } from "node:path";
 import type { Clock, DocumentCallback } from "../../core/index.js";
 import { realClock } from "../../core/index.js";
@@ -61,7 +62,8 @@ export class DocumentOutlets {
       const transport = new KafkaJsTransport({
         brokers: config.kafka.brokers,
         // The delivery retries with its own backoff and spools meanwhile.
-        kafka: { retry: { retries: 1 }, connectionTimeout: 3000 },
+        // Its log would repeat each failure; the outlet's status reports the last one.
+        kafka: { retry: { retries: 1 }, connectionTimeout: 3000, logLevel: logLevel.NOTHING },
       });
       const publisher = new KafkaPublisher({
         transport,
