@@ -76,7 +76,7 @@ describe("hil run --kafka", { timeout: 120_000 }, () => {
     const unnamed = await hil([
       "run",
       "count",
-      "det",
+      "m1",
       "1",
       "--config",
       unnamedConfig,
