@@ -3,12 +3,13 @@
 // documents websocket beside one status round trip; and the engine's events per second while
 // 50 websocket clients take every document, one of them stalled, beside no clients at all.
 // The server runs as `hil serve` does by default: plans in a worker, the faces in the server.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { QueueStore, createQueueHttpServer } from "../src/server/index.js";
+import type { HilServe } from "../test/support/hil-serve.js";
+import { hilServes } from "../test/support/hil-serve.js";
 import { median, printTable } from "./table.js";
 
 const KEY = "bench";
@@ -81,47 +82,6 @@ async function queueOperations(dir: string): Promise<void> {
   printTable(["operation", "HTTP ops/s", "store ops/s", "HTTP/store"], rows);
 }
 
-interface Served {
-  call: Call;
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function serve(dir: string, config: string): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", "--config", config].concat([
-      "--out",
-      dir,
-      "--port",
-      "0",
-      "--dispatcher-port",
-      "0",
-      "--scan-server-port",
-      "0",
-    ]),
-    { env: { ...process.env, HIL_API_KEY: KEY }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let output = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const bound = /queue API on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (bound && output.includes("environment open")) resolve(Number(bound[1]));
-    });
-    child.once("exit", () => reject(new Error(`hil serve ended:\n${output}`)));
-  });
-  return {
-    port,
-    call: caller(port),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
 function documents(port: number, mode: "lossless" | "lossy"): WebSocket {
   return new WebSocket(`ws://127.0.0.1:${port}/api/documents/ws?mode=${mode}`, {
     headers: { authorization: `ApiKey ${KEY}` },
@@ -136,7 +96,7 @@ async function opened(socket: WebSocket): Promise<void> {
   });
 }
 
-async function addToStart(served: Served): Promise<void> {
+async function addToStart(served: HilServe): Promise<void> {
   const ROUNDS = 20;
   const socket = documents(served.port, "lossless");
   await opened(socket);
@@ -175,7 +135,7 @@ async function addToStart(served: Served): Promise<void> {
   );
 }
 
-async function idle(served: Served): Promise<void> {
+async function idle(served: HilServe): Promise<void> {
   for (;;) {
     const status = await served.call("GET", "/api/status");
     if (status.manager_state === "idle" && status.items_in_queue === 0) return;
@@ -184,7 +144,7 @@ async function idle(served: Served): Promise<void> {
 }
 
 /** Runs a count of `num` points and gives the engine's events per second, from the history's times. */
-async function countRate(served: Served, num: number): Promise<number> {
+async function countRate(served: HilServe, num: number): Promise<number> {
   await served.call("POST", "/api/queue/item/add", {
     item: { ...item, kwargs: { num, delay: 0.002 } },
   });
@@ -197,7 +157,7 @@ async function countRate(served: Served, num: number): Promise<number> {
   return num / (time_stop - time_start);
 }
 
-async function fanOut(served: Served): Promise<void> {
+async function fanOut(served: HilServe): Promise<void> {
   const NUM = 2000;
   const SUBSCRIBERS = 50;
   const rows: string[][] = [];
@@ -248,13 +208,14 @@ export async function serverBench(): Promise<void> {
     console.log();
     const config = join(dir, "bench.yaml");
     await writeFile(config, CONFIG);
-    const served = await serve(dir, config);
+    const serves = hilServes();
     try {
+      const served = await serves.start({ config, out: dir, apiKey: KEY, stderr: "inherit" });
       await addToStart(served);
       console.log();
       await fanOut(served);
     } finally {
-      await served.stop();
+      await serves.stopAll();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { unusedPort } from "../support/unused-port.js";
-import type { HilProcess } from "./run-hil.js";
-import { root, startHil } from "./run-hil.js";
+import { hilServes } from "../support/hil-serve.js";
+import { root } from "./run-hil.js";
 
 const key = "serve-scan-server-key";
 const client = join(root, "test/server/scan-server/scan_client.py");
@@ -33,12 +33,9 @@ function timedSession(port: number): Promise<Record<string, unknown>> {
 
 describe("hil serve's Scan Server face", () => {
   const dirs: string[] = [];
-  const running: HilProcess[] = [];
+  const serves = hilServes();
   afterEach(async () => {
-    for (const hil of running.splice(0)) {
-      hil.signal("SIGTERM");
-      await hil.done;
-    }
+    await serves.stopAll();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,24 +43,12 @@ describe("hil serve's Scan Server face", () => {
     const out = mkdtempSync(join(tmpdir(), "hil-serve-scan-"));
     dirs.push(out);
     const scanPort = await unusedPort();
-    const hil = startHil(
-      [
-        "serve",
-        "--config",
-        "config/sim-beamline.yaml",
-        "--out",
-        out,
-        "--port",
-        "0",
-        "--dispatcher-port",
-        "0",
-        "--scan-server-port",
-        String(scanPort),
-      ],
-      { HIL_API_KEY: key },
-    );
-    running.push(hil);
-    await hil.waitFor("hil serve: environment open");
+    const hil = await serves.start({
+      config: "config/sim-beamline.yaml",
+      out,
+      scanServerPort: scanPort,
+      apiKey: key,
+    });
     expect(hil.output()).toContain(`hil serve: Scan Server on http://127.0.0.1:${scanPort}\n`);
 
     const summary = await timedSession(scanPort);
@@ -102,7 +87,7 @@ describe("hil serve's Scan Server face", () => {
     expect(summary.infos).toEqual(["'Timed loop' [1]: Finished"]);
 
     // The scan is a history item of the queue server, and its id is kept in the out folder.
-    const response = await fetch(`http://127.0.0.1:${queuePort(hil)}/api/history/get`, {
+    const response = await fetch(`${hil.apiUrl}/history/get`, {
       headers: { authorization: `ApiKey ${key}` },
     });
     const history = (await response.json()) as {
@@ -119,7 +104,3 @@ describe("hil serve's Scan Server face", () => {
     expect(readFileSync(join(out, "scan_server_id"), "utf8").trim()).toBe("1");
   }, 90_000);
 });
-
-function queuePort(hil: HilProcess): string {
-  return /queue API on http:\/\/127\.0\.0\.1:(\d+)/.exec(hil.output())![1]!;
-}

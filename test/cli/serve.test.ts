@@ -3,62 +3,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { HilProcess } from "./run-hil.js";
-import { startHil } from "./run-hil.js";
+import { hilServes } from "../support/hil-serve.js";
 
-const key = "serve-test-key";
+const serves = hilServes();
 
-interface Served {
-  hil: HilProcess;
-  call(method: "GET" | "POST", path: string, body?: unknown): Promise<Record<string, unknown>>;
-}
-
-async function serve(out: string, extra: string[] = []): Promise<Served> {
-  const hil = startHil(
-    [
-      "serve",
-      "--config",
-      "config/sim-beamline.yaml",
-      "--out",
-      out,
-      "--port",
-      "0",
-      "--dispatcher-port",
-      "0",
-      "--scan-server-port",
-      "0",
-      ...extra,
-    ],
-    { HIL_API_KEY: key },
-  );
-  await hil.waitFor("hil serve: environment open");
-  const port = /queue API on http:\/\/127\.0\.0\.1:(\d+)/.exec(hil.output())![1];
-  return {
-    hil,
-    async call(method, path, body) {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers: {
-          authorization: `ApiKey ${key}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (await response.json()) as Record<string, unknown>;
-    },
-  };
-}
+/** Free port for the queue API, the dispatcher and the Scan Server off. */
+const serve = (out: string, extraArgs: string[] = []) =>
+  serves.start({ config: "config/sim-beamline.yaml", out, apiKey: "serve-test-key", extraArgs });
 
 const scan = { item_type: "plan", name: "scan", args: [["det"], "m1", -1, 1, 9] };
 
 describe("hil serve", () => {
   const dirs: string[] = [];
-  const running: HilProcess[] = [];
   afterEach(async () => {
-    for (const hil of running.splice(0)) {
-      hil.signal("SIGTERM");
-      await hil.done;
-    }
+    await serves.stopAll();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -74,12 +32,10 @@ describe("hil serve", () => {
     });
     await first.call("POST", "/api/queue/start");
     // The live table's second row: the plan runs, a point is on disk.
-    await first.hil.waitFor(/\|\s+2 \|/);
-    first.hil.signal("SIGKILL");
-    await first.hil.done;
+    await first.waitFor(/\|\s+2 \|/);
+    await first.kill();
 
     const second = await serve(out);
-    running.push(second.hil);
     const history = (await second.call("GET", "/api/history/get")) as {
       items: Array<{
         item_uid: string;
@@ -112,7 +68,6 @@ describe("hil serve", () => {
     const out = mkdtempSync(join(tmpdir(), "hil-serve-"));
     dirs.push(out);
     const served = await serve(out, ["--plans", "plans/align.ts", "test/cli/fixtures/frozen.ts"]);
-    running.push(served.hil);
     const allowed = (await served.call("GET", "/api/plans/allowed")) as {
       plans_allowed: Record<string, { parameters: Array<{ name: string; enum?: string[] }> }>;
     };
@@ -134,7 +89,7 @@ describe("hil serve", () => {
       item: { item_type: "plan", name: "frozen" },
     })) as { item: { item_uid: string } };
     await served.call("POST", "/api/queue/start");
-    await served.hil.waitFor("has not answered for");
+    await served.waitFor("has not answered for");
     const destroyed = await served.call("POST", "/api/environment/destroy");
     expect(destroyed).toMatchObject({ success: true });
 
