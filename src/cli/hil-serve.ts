@@ -22,8 +22,11 @@ import {
   webPage,
   withScanItemChecker,
 } from "../server/index.js";
+import { DocumentOutlets } from "../callbacks/index.js";
+import { loadConfig } from "../config/index.js";
 import type { BeamlineEnvironmentOptions } from "./beamline-environment.js";
 import { beamlineEnvironment, loadPlanCatalog } from "./beamline-environment.js";
+import { outletsFromOptions } from "./outlet-options.js";
 
 const port = z.number().int().min(0).max(65535);
 const optionsSchema = z.object({
@@ -44,13 +47,24 @@ const optionsSchema = z.object({
   /** Open the environment at start (commander's default for --no-open is true). */
   open: z.boolean().default(true),
   anonymousRead: z.boolean().default(false),
+  zmq: z.string().optional(),
+  zmqSerializer: z.string().optional(),
+  kafka: z.string().optional(),
+  kafkaTopic: z.string().optional(),
 });
+
+/** Seconds `hil serve` waits at its end for its outlets to send what they hold. */
+const OUTLET_DRAIN_SECONDS = 10;
 
 export type ServeCommandOptions = z.input<typeof optionsSchema>;
 
 export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
   const options = optionsSchema.parse(raw);
   mkdirSync(options.out, { recursive: true });
+  const { metadata } = await loadConfig(options.config, { profile: options.profile });
+  const outlets = DocumentOutlets.open(outletsFromOptions(options, metadata), {
+    spoolRoot: join(options.out, "spool"),
+  });
   const catalog = await loadPlanCatalog(options.plans);
   const environmentOptions: BeamlineEnvironmentOptions = {
     config: options.config,
@@ -65,7 +79,7 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
     ? new InProcessEnvironment(beamlineEnvironment(environmentOptions, catalog))
     : new WorkerEnvironment({ fork: () => forkWorker(environmentOptions), checker });
   const store = new QueueStore(options.db ?? join(options.out, "queue.sqlite"));
-  const manager = new QueueManager({ store, environment, checker });
+  const manager = new QueueManager({ store, environment, checker, outlets });
   manager.subscribe((event) => {
     if (event.kind === "environment" && event.event.kind === "console") {
       process.stdout.write(`${event.event.line}\n`);
@@ -127,11 +141,17 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
         `hil serve: environment open: ${Object.keys(plans).length} plans, ${Object.keys(devices).length} devices\n`,
       );
     }
+    for (const outlet of outlets.status()) {
+      process.stdout.write(
+        `hil serve: documents also to ${outlet.name} (${outlet.lossless ? "lossless" : "lossy"})\n`,
+      );
+    }
     await untilInterrupted();
   } finally {
     process.stdout.write("hil serve: stopping\n");
     for (const close of closers.reverse()) await close();
     if (environment.state !== "closed") await manager.destroyEnvironment();
+    await outlets.finish(OUTLET_DRAIN_SECONDS);
     manager.close();
     store.close();
   }

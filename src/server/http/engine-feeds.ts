@@ -5,7 +5,7 @@ import type { ConsoleLine } from "./console-buffer.js";
 import { ConsoleBuffer } from "./console-buffer.js";
 import { FanOut } from "./fan-out.js";
 import { RunList } from "./run-list.js";
-import { storeStatus } from "./status-route.js";
+import { queueStatus } from "../manager/manager-status.js";
 
 /** A document of the running plan as the documents stream carries it. */
 export interface DocumentPayload {
@@ -18,8 +18,8 @@ export interface DocumentPayload {
  * console lines and the current plan's runs. The manager's listener only records and queues.
  */
 export class EngineFeeds {
-  /** The manager's status, or without one the store's (see `storeStatus`). */
-  readonly status = new FanOut<ManagerStatus | Record<string, unknown>>();
+  /** The manager's status, or without one the store's (see `queueStatus`). */
+  readonly status = new FanOut<ManagerStatus>();
   readonly documents = new FanOut<DocumentPayload>();
   readonly console = new FanOut<ConsoleLine>();
   readonly consoleLines: ConsoleBuffer;
@@ -36,8 +36,8 @@ export class EngineFeeds {
   }
 
   /** The status as of now (what a new status subscriber gets first), with `run_list_uid`. */
-  currentStatus(): ManagerStatus | Record<string, unknown> {
-    return this.manager ? this.#withRuns(this.manager.status()) : storeStatus(this.store);
+  currentStatus(): ManagerStatus {
+    return this.manager ? this.#withRuns(this.manager.status()) : queueStatus(this.store);
   }
 
   close(): void {
@@ -55,7 +55,7 @@ export class EngineFeeds {
       queued = true;
       queueMicrotask(() => {
         queued = false;
-        this.status.publish(storeStatus(store));
+        this.status.publish(queueStatus(store));
       });
     });
   }

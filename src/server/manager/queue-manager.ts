@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { DocumentOutlets } from "../../callbacks/index.js";
 import type { JsonValue } from "../json-value.js";
 import type {
   ItemSubmission,
@@ -18,7 +19,7 @@ import type {
 } from "./environment.js";
 import type { ManagerState, ManagerStatus } from "./manager-status.js";
 import type { ItemCheckerFactory } from "./worker/worker-environment.js";
-import { managerVersion } from "./manager-status.js";
+import { dataOutStatus, queueStatus } from "./manager-status.js";
 
 /** What the manager tells its faces: its status, and the environment's news with the item it concerns. */
 export type ManagerEvent =
@@ -40,6 +41,8 @@ export interface QueueManagerOptions {
    * items are checked while the environment is closed, against what it last described.
    */
   checker?: ItemCheckerFactory;
+  /** Where the documents of every plan also go; their state is in the status's `data_out`. */
+  outlets?: DocumentOutlets;
 }
 
 /**
@@ -52,6 +55,7 @@ export class QueueManager {
   readonly #store: QueueStore;
   readonly #environment: Environment;
   readonly #checker: ItemCheckerFactory | undefined;
+  readonly #outlets: DocumentOutlets | undefined;
   #storedCheck: ((item: QueueItem) => string | undefined) | undefined;
   readonly #listeners = new Set<ManagerListener>();
   readonly #unwatch: Array<() => void> = [];
@@ -67,6 +71,7 @@ export class QueueManager {
     this.#store = options.store;
     this.#environment = options.environment;
     this.#checker = options.checker;
+    this.#outlets = options.outlets;
     this.#recoverInterruptedItem();
     this.#unwatch.push(
       this.#store.watch(() => {
@@ -78,33 +83,18 @@ export class QueueManager {
   }
 
   status(): ManagerStatus {
-    const store = this.#store;
-    const lock = store.lock.info();
     const environment = this.#environment;
-    return {
-      msg: `HIL queue server v${managerVersion}`,
-      time: Date.now() / 1000,
-      items_in_queue: store.queue.size(),
-      items_in_history: store.history.size(),
-      running_item_uid: store.queue.runningItem()?.item_uid ?? null,
+    return queueStatus(this.#store, {
       manager_state: this.managerState,
       queue_stop_pending: this.#stopPending,
-      queue_autostart_enabled: store.queue.autostart(),
       worker_environment_exists: environment.state !== "closed" && environment.state !== "failed",
       worker_environment_state: environment.state,
-      worker_background_tasks: 0,
       re_state: environment.reState,
       pause_pending: this.#pausePending,
-      ip_kernel_state: "disabled",
-      ip_kernel_captured: false,
-      plan_queue_mode: store.queue.mode(),
-      plan_queue_uid: store.queue.planQueueUid,
-      plan_history_uid: store.history.planHistoryUid,
       plans_allowed_uid: this.#allowedUid,
       devices_allowed_uid: this.#allowedUid,
-      lock_info_uid: lock.lock_info_uid,
-      lock: { environment: lock.environment, queue: lock.queue },
-    };
+      data_out: this.#outlets?.status().map(dataOutStatus) ?? [],
+    });
   }
 
   get managerState(): ManagerState {
@@ -372,6 +362,7 @@ export class QueueManager {
   }
 
   #environmentEvent(event: EnvironmentEvent): void {
+    if (event.kind === "document") this.#outlets?.callback(...event.document);
     if (event.kind === "re_state" && event.state === "paused") this.#pausePending = false;
     this.#emit({ kind: "environment", event, item: this.#running });
     if (event.kind === "environment" || event.kind === "re_state") this.#statusChanged();
