@@ -1,10 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type h5wasm from "h5wasm/node";
 import { HilError } from "../../core/index.js";
 import type {
-  DescriptorDataKey,
   DocumentCallback,
   EventDescriptor,
   EventPage,
@@ -14,28 +12,25 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../../core/index.js";
-import { asText, type ColumnKind, columnKind, flatNumbers } from "./columns.js";
+import { asText, columnKind, flatNumbers } from "./columns.js";
+import {
+  append,
+  type Column,
+  extendable,
+  type H5Dataset,
+  type H5File,
+  type H5Group,
+  isoTime,
+  makeColumn,
+  setAttribute,
+  text,
+} from "./datasets.js";
 import { type Hdf5, loadHdf5, loadedHdf5 } from "./hdf5.js";
-
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Group = InstanceType<typeof h5wasm.Group>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+import { Instrument } from "./instrument.js";
 
 /** The group of the primary stream, as NeXus names the plottable data of an entry. */
 export const NEXUS_DATA_GROUP = "data";
 const HDF5_MIMETYPE = "application/x-hdf5";
-/** About this many bytes of values per chunk of a dataset. */
-const CHUNK_BYTES = 1 << 20;
-const MAX_CHUNK_ROWS = 1024;
-
-interface Column {
-  readonly field: string;
-  readonly kind: ColumnKind;
-  /** The dataset of a numeric column. */
-  readonly dataset?: H5Dataset;
-  /** The values of a text column, written at stop. */
-  readonly text: string[];
-}
 
 interface Stream {
   readonly name: string;
@@ -70,6 +65,10 @@ const BATCH_SECONDS = 1;
  * (stream_resource/stream_datum) become external links: `/entry/data/<field>` opens the
  * detector's dataset, by a path relative to this file.
  *
+ * `/entry/instrument` (NXinstrument) holds a group per device of the run: an NXpositioner
+ * per motor, an NXdetector per detector, an NXcollection per other device, their fields
+ * links to the streams' datasets and their configuration beside them (see `Instrument`).
+ *
  * Documents are handled synchronously once HDF5 is loaded; the first start document may
  * return a promise while it loads (await `NexusWriter.ready()` to avoid that).
  */
@@ -78,6 +77,7 @@ export class NexusWriter {
   readonly callback: DocumentCallback = (...document) => this.receive(document);
   private file: H5File | undefined;
   private entry: H5Group | undefined;
+  private instrument: Instrument | undefined;
   private start: RunStart | undefined;
   private readonly streams = new Map<string, Stream>();
   private readonly descriptors = new Map<string, Stream>();
@@ -105,6 +105,7 @@ export class NexusWriter {
     if (!file) return;
     this.file = undefined;
     this.entry = undefined;
+    this.instrument = undefined;
     file.close();
   }
 
@@ -180,6 +181,7 @@ export class NexusWriter {
         dtype: "<q",
       });
     }
+    this.instrument = new Instrument(entry, start);
     file.flush();
   }
 
@@ -205,6 +207,7 @@ export class NexusWriter {
       stream.columns.set(field, makeColumn(stream.group, field, key));
     }
     this.descriptors.set(doc.uid, stream);
+    this.instrument?.describe(doc, stream.group);
     this.file!.flush();
   }
 
@@ -307,6 +310,7 @@ export class NexusWriter {
     const dataset = String(resource.parameters.dataset ?? "/entry/data/data");
     const link = relative(dirname(this.path), target) || target;
     stream.group.create_external_link(link, dataset, resource.data_key);
+    this.instrument?.frames(doc.descriptor, resource.data_key, link, dataset);
     this.linked.add(resource.uid);
     this.file!.flush();
   }
@@ -328,6 +332,7 @@ export class NexusWriter {
           "<q",
         );
       }
+      this.instrument?.finish();
       text(entry, "end_time", isoTime(doc.time));
       text(entry, "exit_status", doc.exit_status);
       entry.create_attribute("exit_status", doc.exit_status);
@@ -336,76 +341,6 @@ export class NexusWriter {
       this.close();
     }
   }
-}
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
-}
-
-function text(group: H5Group, name: string, value: string): void {
-  group.create_dataset({ name, data: value, dtype: "S" });
-}
-
-/** A start document's value as an attribute: strings, numbers, booleans and their lists as they are, the rest as JSON. */
-function setAttribute(
-  group: Pick<H5Group, "create_attribute">,
-  name: string,
-  value: unknown,
-): void {
-  if (typeof value === "string") return group.create_attribute(name, value);
-  if (typeof value === "boolean")
-    return group.create_attribute(name, Uint8Array.of(value ? 1 : 0), [], "<B");
-  if (typeof value === "number") {
-    if (Number.isSafeInteger(value)) {
-      return group.create_attribute(name, BigInt64Array.of(BigInt(value)), [], "<q");
-    }
-    return group.create_attribute(name, Float64Array.of(value), [], "<d");
-  }
-  if (Array.isArray(value) && value.length > 0) {
-    if (value.every((v) => typeof v === "string")) return group.create_attribute(name, value);
-    if (value.every((v) => typeof v === "number")) {
-      return group.create_attribute(name, Float64Array.from(value), [value.length], "<d");
-    }
-  }
-  group.create_attribute(name, JSON.stringify(value ?? null));
-}
-
-function extendable(
-  group: H5Group,
-  name: string,
-  dtype: string,
-  shape: number[],
-  empty: ArrayBufferView = new Float64Array(0),
-): H5Dataset {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const rows = Math.max(
-    1,
-    Math.min(MAX_CHUNK_ROWS, Math.floor(CHUNK_BYTES / (8 * Math.max(size, 1)))),
-  );
-  return group.create_dataset({
-    name,
-    data: empty as Float64Array,
-    shape: [0, ...shape],
-    maxshape: [null, ...shape],
-    chunks: [rows, ...shape.map((n) => Math.max(n, 1))],
-    dtype,
-  });
-}
-
-function makeColumn(group: H5Group, field: string, key: DescriptorDataKey): Column {
-  const kind = columnKind(key);
-  if (kind.kind === "text") return { field, kind, text: [] };
-  const dataset = extendable(group, field, kind.dtype, kind.shape, kind.make([]));
-  if (key.units) dataset.create_attribute("units", key.units);
-  if (key.source) dataset.create_attribute("source", key.source);
-  if (key.precision !== undefined) setAttribute(dataset, "precision", key.precision);
-  return { field, kind, dataset, text: [] };
-}
-
-function append(dataset: H5Dataset, from: number, to: number, values: ArrayBufferView): void {
-  const shape = dataset.shape ?? [0];
-  dataset.resize([to, ...shape.slice(1)]);
-  dataset.write_slice([[from, to]], values);
 }
 
 /** `name` unless a field of the stream has it; then `event_<name>`. */

@@ -1,9 +1,8 @@
 // NeXus files of runs on the simulated beamline, read back by Debian's h5py on its own
 // libhdf5, as a scientist's notebook would read them.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NexusWriter } from "../../../src/callbacks/index.js";
@@ -14,60 +13,8 @@ import type {
   RunStart,
   StreamResource,
 } from "../../../src/core/index.js";
-import { VirtualClock } from "../../../src/core/index.js";
-import { loadBeamline } from "../../../src/config/index.js";
-import { RunEngine } from "../../../src/engine/index.js";
-import { buildPlanCall, builtinPlans } from "../../../src/plans/index.js";
 import { h5py } from "../../support/peers.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../../..");
-
-interface Item {
-  kind?: "group" | "dataset";
-  attrs?: Record<string, unknown>;
-  shape?: number[];
-  dtype?: string;
-  maxshape?: Array<number | null> | null;
-  chunks?: number[] | null;
-  value?: unknown;
-  sum?: number | null;
-  file?: string;
-  path?: string;
-}
-
-/** Everything h5py sees in the file, by path; run from `cwd` (external links are relative). */
-function readWithH5py(path: string, cwd = tmpdir()): Record<string, Item> {
-  const result = spawnSync("/usr/bin/python3", [join(here, "read-nexus.py"), path], {
-    encoding: "utf8",
-    timeout: 60_000,
-    cwd,
-    maxBuffer: 1 << 28,
-  });
-  if (result.status !== 0) throw new Error(`h5py could not read ${path}: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Record<string, Item>;
-}
-
-function collect(): { docs: NamedDocument[]; callback: (...doc: NamedDocument) => void } {
-  const docs: NamedDocument[] = [];
-  return { docs, callback: (...doc) => void docs.push(doc) };
-}
-
-function ofName<K extends NamedDocument[0]>(
-  docs: NamedDocument[],
-  name: K,
-): Extract<NamedDocument, [K, unknown]>[1][] {
-  return docs.flatMap(([n, doc]) => (n === name ? [doc] : [])) as never;
-}
-
-/** A column of the primary stream from its events and pages, in order. */
-function column(docs: NamedDocument[], descriptor: string, field: string): unknown[] {
-  return docs.flatMap(([name, doc]) => {
-    if (name === "event" && doc.descriptor === descriptor) return [doc.data[field]];
-    if (name === "event_page" && doc.descriptor === descriptor) return doc.data[field] ?? [];
-    return [];
-  });
-}
+import { column, ofName, readWithH5py, root, runOnSimBeamline as runSim } from "./read-back.js";
 
 let directory: string;
 
@@ -78,28 +25,14 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-async function runOnSimBeamline(
+/** A run on the simulated beamline, its frames in the test's folder. */
+function runOnSimBeamline(
   name: string,
   args: unknown[],
   kwargs: Record<string, unknown>,
   file: string,
 ): Promise<NamedDocument[]> {
-  const clock = new VirtualClock({ start: 1_700_000_000 });
-  const frames = join(directory, "frames");
-  const beamline = await loadBeamline(join(root, "config/sim-beamline.yaml"), {
-    clock,
-    env: { HIL_FRAMES_DIR: frames },
-  });
-  const writer = new NexusWriter(file);
-  const { docs, callback } = collect();
-  const re = new RunEngine({ clock });
-  const plan = buildPlanCall(builtinPlans, name, args as never, kwargs as never, beamline);
-  await re.run(plan, (...doc) => {
-    callback(...doc);
-    return writer.callback(...doc);
-  });
-  expect(writer.open).toBe(false);
-  return docs;
+  return runSim(name, args, kwargs, file, { frames: join(directory, "frames") });
 }
 
 describe.skipIf(!h5py().available)("NexusWriter read by h5py", () => {

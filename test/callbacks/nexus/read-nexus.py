@@ -1,5 +1,6 @@
 # Prints what h5py sees of a NeXus file as JSON: every group's attributes, every dataset's
-# shape, dtype, attributes and values, external links with their targets.
+# shape, dtype, attributes and values, soft and external links with their targets (as
+# `<path>@link`). A link that does not resolve fails the script.
 import json
 import sys
 
@@ -33,6 +34,8 @@ def visit(group, prefix):
         link = group.get(name, getlink=True)
         if isinstance(link, h5py.ExternalLink):
             out[path + "@link"] = {"file": link.filename, "path": link.path}
+        if isinstance(link, h5py.SoftLink):
+            out[path + "@link"] = {"soft": link.path}
         item = group[name]
         if isinstance(item, h5py.Group):
             visit(item, path)
