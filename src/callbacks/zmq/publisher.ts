@@ -12,7 +12,7 @@ export interface ZmqPublisherOptions {
   serializer?: SerializerName | Serializer;
   /** Seconds `send` waits for the proxy to subscribe before it rejects. Default 5. */
   subscribeTimeout?: number;
-  /** Frames queued per peer before more are dropped (0MQ's high water mark). Default 100,000. */
+  /** Frames 0MQ holds for a proxy that is slow or away (its high water mark); more are refused. Default 100,000. */
   highWaterMark?: number;
   /** Told when `callback` could not send a document; by default it warns once. */
   onError?: (error: Error, document: NamedDocument) => void;
@@ -22,7 +22,9 @@ export interface ZmqPublisherOptions {
  * Sends documents to a 0MQ proxy's in-port as bluesky's Publisher does: it connects and
  * sends one frame `prefix␠name␠payload` per document. It waits until the proxy has
  * subscribed before sending, so the first documents of a run are not lost to 0MQ's
- * slow-joiner drop.
+ * slow-joiner drop. A proxy that goes away has its frames held by 0MQ (sent when it is
+ * back) up to `highWaterMark`; past that `send` rejects, where 0MQ alone would drop in
+ * silence, so a delivery counts each lost document.
  */
 export class ZmqPublisher implements DocumentSink {
   readonly name: string;
@@ -32,6 +34,7 @@ export class ZmqPublisher implements DocumentSink {
   private readonly socket: XPublisher;
   private readonly prefix: Uint8Array;
   private readonly timeout: number;
+  private readonly highWaterMark: number;
   private readonly onError: (error: Error, document: NamedDocument) => void;
   private subscribed = false;
   private readonly subscription: Promise<void>;
@@ -54,9 +57,12 @@ export class ZmqPublisher implements DocumentSink {
       });
     const endpoint = `tcp://${host}:${port}`;
     this.name = `zmq ${endpoint}`;
+    this.highWaterMark = options.highWaterMark ?? 100_000;
     this.socket = new XPublisher({
       linger: 2000,
-      sendHighWaterMark: options.highWaterMark ?? 100_000,
+      sendHighWaterMark: this.highWaterMark,
+      noDrop: true, // a full queue is an error we count, not a silent drop
+      sendTimeout: 0,
     });
     this.socket.connect(endpoint);
     this.subscription = this.watchSubscriptions();
@@ -106,7 +112,16 @@ export class ZmqPublisher implements DocumentSink {
     const frame = encodeFrame(document, this.serializer, this.prefix);
     const sent = this.queue.then(async () => {
       await this.ready();
-      await this.socket.send(frame);
+      try {
+        await this.socket.send(frame);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "EAGAIN") throw error;
+        throw new HilError(
+          "HIL_ZMQ_FULL",
+          `${this.name}: ${this.highWaterMark} frames already wait for the proxy (is it gone?); document not sent`,
+          { cause: error },
+        );
+      }
     });
     this.queue = sent.catch(() => undefined);
     return sent;

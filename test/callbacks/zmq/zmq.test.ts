@@ -117,6 +117,28 @@ describe("0MQ documents: our publisher, proxy and dispatcher", { timeout: 30_000
     expect(errors).toHaveLength(1);
   });
 
+  it("a publisher whose proxy went away refuses what 0MQ cannot hold, rather than dropping in silence", async () => {
+    const proxy = await startProxy();
+    const errors: string[] = [];
+    const pub = publisher(proxy, {
+      highWaterMark: 10,
+      onError: (error) => errors.push(error.message),
+    });
+    const listening = await dispatcher(proxy);
+    const stopped = listening.nextStop();
+    const made = await simScan(2, pub.callback);
+    await stopped;
+    expect(listening.documents).toEqual(made);
+
+    await proxy.close();
+    const tries = 1000;
+    for (let i = 0; i < tries; i++) await pub.callback("stop", {} as never);
+    expect(pub.dropped).toBeGreaterThan(tries / 2); // 0MQ held a few; the rest are counted
+    expect(errors[0]).toBe(
+      `zmq tcp://127.0.0.1:${proxy.inPort}: 10 frames already wait for the proxy (is it gone?); document not sent`,
+    );
+  });
+
   it("a proxy says which port it cannot listen on", async () => {
     const proxy = await startProxy();
     expect(String(proxy)).toBe(`Proxy(in_port=${proxy.inPort}, out_port=${proxy.outPort})`);
