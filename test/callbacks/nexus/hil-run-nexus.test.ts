@@ -1,5 +1,6 @@
 // `hil run` writes every run as NeXus beside its JSONL: a fly scan's file opens in h5py with
-// the camera's frames in the shape its descriptor declares.
+// the camera's frames in the shape its descriptor declares, in /entry/data and in the
+// camera's group of /entry/instrument.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,11 +46,16 @@ describe.skipIf(!h5py().available)("hil run writes NeXus", () => {
         ([name, doc]) => name === "descriptor" && doc.name === "primary",
       )![1] as EventDescriptor;
       const paths = ["/entry/data/cam", "/entry/data/det", "/entry/data/m1"];
-      const read = spawnSync("/usr/bin/python3", ["-c", READER, join(out, nexus), ...paths], {
-        encoding: "utf8",
-        timeout: 60_000,
-        cwd: here,
-      });
+      const instrument = ["/entry/instrument/cam/data", "/entry/instrument/m1/value"];
+      const read = spawnSync(
+        "/usr/bin/python3",
+        ["-c", READER, join(out, nexus), ...paths, ...instrument],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+          cwd: here,
+        },
+      );
       expect(read.status, read.stderr).toBe(0);
       const shapes = JSON.parse(read.stdout) as Record<string, { shape: number[]; dtype: string }>;
       expect(shapes["/entry/data/cam"]).toEqual({
@@ -58,6 +64,9 @@ describe.skipIf(!h5py().available)("hil run writes NeXus", () => {
       });
       expect(shapes["/entry/data/det"]!.shape).toEqual([num, ...descriptor.data_keys.det!.shape]);
       expect(shapes["/entry/data/m1"]).toEqual({ shape: [num], dtype: "float64" });
+      // the devices' groups open the same data
+      expect(shapes["/entry/instrument/cam/data"]).toEqual(shapes["/entry/data/cam"]);
+      expect(shapes["/entry/instrument/m1/value"]).toEqual(shapes["/entry/data/m1"]);
     },
   );
 });
