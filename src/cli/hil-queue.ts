@@ -225,7 +225,17 @@ export function statusSummary(status: StatusReply, queued: QueueGetReply): strin
     `queue: ${plural(status.items_in_queue, "item")}, history: ${plural(status.items_in_history, "item")}, ${flags.join(", ")}`,
     `running: ${running ? `${running.name} (${running.item_uid})` : "nothing"}`,
     ...(locked.length > 0 ? [`locked: ${locked.join(" and ")}`] : []),
+    ...(status.data_out ?? []).map(outletLine),
   ].join("\n");
+}
+
+/** One outlet of the served documents: how many went, how many wait, how many were lost. */
+function outletLine(outlet: NonNullable<StatusReply["data_out"]>[number]): string {
+  const counts = [`${outlet.sent} sent`];
+  if (outlet.lossless) counts.push(`${outlet.pending} waiting (${outlet.spooled} spooled)`);
+  counts.push(`${outlet.dropped} dropped`);
+  const error = outlet.last_error === null ? "" : `; last error: ${outlet.last_error}`;
+  return `documents to ${outlet.name} (${outlet.lossless ? "lossless" : "lossy"}): ${counts.join(", ")}${error}`;
 }
 
 /** The history as a table, oldest first; `last` keeps only the newest items. */

@@ -134,16 +134,16 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
       });
       process.stdout.write(`hil serve: Scan Server on http://${options.host}:${scanServer.port}\n`);
     }
+    for (const outlet of outlets.status()) {
+      process.stdout.write(
+        `hil serve: documents also to ${outlet.name} (${outlet.lossless ? "lossless" : "lossy"})\n`,
+      );
+    }
     if (options.open) {
       await manager.openEnvironment();
       const { plans = {}, devices = {} } = manager.allowed ?? {};
       process.stdout.write(
         `hil serve: environment open: ${Object.keys(plans).length} plans, ${Object.keys(devices).length} devices\n`,
-      );
-    }
-    for (const outlet of outlets.status()) {
-      process.stdout.write(
-        `hil serve: documents also to ${outlet.name} (${outlet.lossless ? "lossless" : "lossy"})\n`,
       );
     }
     await untilInterrupted();

@@ -7,10 +7,22 @@ import {
   queueItemSchema,
   queueModeSchema,
 } from "../server/queue/wire-schemas.js";
+import type { DataOutStatus } from "../server/manager/index.js";
 
 /** What every reply carries; other fields are kept. */
 export const baseReply = z.looseObject({ success: z.boolean(), msg: z.string() });
 export type BaseReply = z.infer<typeof baseReply>;
+
+const dataOutSchema = z.object({
+  name: z.string(),
+  lossless: z.boolean(),
+  sent: z.int().nonnegative(),
+  spooled: z.int().nonnegative(),
+  dropped: z.int().nonnegative(),
+  pending: z.int().nonnegative(),
+  failures: z.int().nonnegative(),
+  last_error: z.string().nullable(),
+}) satisfies z.ZodType<DataOutStatus>;
 
 export const statusReply = baseReply.extend({
   time: z.number(),
@@ -31,6 +43,8 @@ export const statusReply = baseReply.extend({
   devices_allowed_uid: z.string().optional(),
   lock_info_uid: z.string(),
   lock: z.object({ environment: z.boolean(), queue: z.boolean() }),
+  /** hil's own: a queue server of bluesky's has none. */
+  data_out: z.array(dataOutSchema).optional(),
 });
 export type StatusReply = z.infer<typeof statusReply>;
 

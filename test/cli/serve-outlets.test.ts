@@ -9,6 +9,7 @@ import { ZmqProxy, ZmqRemoteDispatcher, readJsonl } from "../../src/callbacks/in
 import type { NamedDocument } from "../../src/core/index.js";
 import { hilServes } from "../support/hil-serve.js";
 import { unusedPort } from "../support/unused-port.js";
+import { hil } from "./run-hil.js";
 
 const serves = hilServes();
 const closers: Array<() => Promise<void>> = [];
@@ -138,6 +139,10 @@ describe("hil serve --zmq --kafka", { timeout: 180_000 }, () => {
         );
       },
       { timeout: 30_000 },
+    );
+    const status = await hil(["queue", "status", "--url", served.url, "--api-key", "outlets-key"]);
+    expect(status.stdout).toContain(
+      `documents to zmq tcp://${nobody} (lossy): 0 sent, ${written.length} dropped; last error: zmq tcp://${nobody}: no proxy subscribed within 5 s`,
     );
   });
 });
