@@ -2,34 +2,8 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { EventDescriptor, RunStart, RunStop } from "../../core/index.js";
 import { CatalogFileError, CatalogLookupError } from "./errors.js";
-
-const schemaVersion = 1;
-
-const schema = `
-CREATE TABLE IF NOT EXISTS runs (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  uid TEXT NOT NULL UNIQUE,
-  scan_id INTEGER,
-  plan_name TEXT,
-  time REAL NOT NULL,
-  exit_status TEXT,
-  stop_time REAL,
-  start TEXT NOT NULL,
-  stop TEXT,
-  files TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_time ON runs (time, seq);
-CREATE INDEX IF NOT EXISTS runs_scan_id ON runs (scan_id, time, seq);
-CREATE TABLE IF NOT EXISTS streams (
-  run_uid TEXT NOT NULL REFERENCES runs (uid) ON DELETE CASCADE,
-  descriptor_uid TEXT NOT NULL,
-  name TEXT NOT NULL,
-  data_keys TEXT NOT NULL,
-  num_events INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (run_uid, descriptor_uid)
-);
-CREATE INDEX IF NOT EXISTS streams_descriptor ON streams (descriptor_uid);
-`;
+import { MetadataIndex, conditionSql } from "./metadata-index.js";
+import { upgradeSchema } from "./schema.js";
 
 /** The files a run was written to, by kind (`jsonl`, `csv`, `svg`, ...), relative to the catalog's folder or absolute. */
 export type RunFilePaths = Record<string, string>;
@@ -96,6 +70,8 @@ interface StreamRow {
 export interface OpenCatalogOptions {
   /** Refuse to create the file: for commands that only read. */
   mustExist?: boolean;
+  /** Told when an older catalog file is upgraded to this code's schema. */
+  warn?: (message: string) => void;
 }
 
 /** How a reference is read: `-1` (the last run), `42` (a scan_id), `3c6ad` (a partial uid). */
@@ -119,15 +95,6 @@ export function parseReference(reference: string): RunReference | undefined {
   return undefined;
 }
 
-/** A start-document key path (`sample`, `plan_args.num`) as an SQLite JSON path. */
-function jsonPath(key: string): string {
-  const parts = key.split(".");
-  if (parts.some((part) => part === "" || part.includes('"'))) {
-    throw new CatalogLookupError(`--where ${key}: expected a key such as plan_name or md.sample`);
-  }
-  return `$${parts.map((part) => `."${part}"`).join("")}`;
-}
-
 /** The catalog's statements, prepared once. */
 function prepare(db: Database.Database) {
   return {
@@ -146,6 +113,9 @@ function prepare(db: Database.Database) {
     stopRun: db.prepare(`UPDATE runs SET exit_status = ?, stop_time = ?, stop = ? WHERE uid = ?`),
     setFiles: db.prepare(`UPDATE runs SET files = ? WHERE uid = ?`),
     byUid: db.prepare<[string], RunRow>(`SELECT * FROM runs WHERE uid = ?`),
+    startOf: db.prepare<[string], { seq: number; start: string }>(
+      `SELECT seq, start FROM runs WHERE uid = ?`,
+    ),
     recent: db.prepare<[number], RunRow>(
       `SELECT * FROM runs ORDER BY time DESC, seq DESC LIMIT 1 OFFSET ?`,
     ),
@@ -171,15 +141,21 @@ export class RunCatalog {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly metadata: MetadataIndex;
+  private readonly searches = new Map<string, Database.Statement<Array<string | number>, RunRow>>();
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
     this.statements = prepare(db);
+    this.metadata = new MetadataIndex(db);
   }
 
   /** Opens (creating unless `mustExist`) the catalog at `path`. */
-  static open(path: string, { mustExist = false }: OpenCatalogOptions = {}): RunCatalog {
+  static open(
+    path: string,
+    { mustExist = false, warn = console.warn }: OpenCatalogOptions = {},
+  ): RunCatalog {
     if (mustExist && !existsSync(path)) {
       throw new CatalogFileError(`${path}: no run catalog here (hil runs reindex builds one)`);
     }
@@ -196,16 +172,7 @@ export class RunCatalog {
       // Room for the indexes of some 100,000 runs, whose random uids touch pages all over.
       db.pragma("cache_size = -32768");
       db.pragma("foreign_keys = ON");
-      const version = db.pragma("user_version", { simple: true });
-      if (typeof version !== "number" || version > schemaVersion) {
-        throw new CatalogFileError(
-          `${path}: catalog schema version ${String(version)} is newer than this code`,
-        );
-      }
-      db.transaction(() => {
-        db.exec(schema);
-        db.pragma(`user_version = ${schemaVersion}`);
-      }).immediate();
+      upgradeSchema(db, path, warn);
       return new RunCatalog(path, db);
     } catch (error) {
       db.close();
@@ -223,18 +190,25 @@ export class RunCatalog {
     return this.db.inTransaction ? work() : this.db.transaction(work).immediate();
   }
 
-  /** Indexes a run at its start; a run indexed again (same uid) starts afresh. */
+  /**
+   * Indexes a run at its start, its start document's fields with it; a run indexed again
+   * (same uid) starts afresh.
+   */
   addStart(start: RunStart, files: RunFilePaths = {}): void {
+    const startJson = JSON.stringify(start);
     this.transaction(() => {
       this.statements.deleteStreams.run(start.uid);
-      this.statements.insertRun.run(
+      const previous = this.statements.startOf.get(start.uid);
+      if (previous) this.metadata.delete(previous.seq, previous.start);
+      const { lastInsertRowid } = this.statements.insertRun.run(
         start.uid,
         typeof start.scan_id === "number" ? start.scan_id : null,
         typeof start.plan_name === "string" ? start.plan_name : null,
         start.time,
-        JSON.stringify(start),
+        startJson,
         JSON.stringify(files),
       );
+      this.metadata.add(Number(lastInsertRowid), startJson);
     });
   }
 
@@ -262,7 +236,10 @@ export class RunCatalog {
 
   /** Forgets every run: the first step of a rebuild. */
   clear(): void {
-    this.db.exec(`DELETE FROM streams; DELETE FROM runs;`);
+    this.transaction(() => {
+      this.db.exec(`DELETE FROM streams; DELETE FROM runs;`);
+      this.metadata.clear();
+    });
   }
 
   get size(): number {
@@ -339,19 +316,9 @@ export class RunCatalog {
     const clauses: string[] = [];
     const params: Array<string | number> = [];
     for (const { key, value } of query.where ?? []) {
-      const path = jsonPath(key);
-      const alternatives = ["json_extract(start, ?) = ?"];
-      params.push(path, value);
-      const number = Number(value);
-      if (value.trim() !== "" && Number.isFinite(number)) {
-        alternatives.push("json_extract(start, ?) = ?");
-        params.push(path, number);
-      }
-      if (value === "true" || value === "false") {
-        alternatives.push("(json_type(start, ?) = ?)");
-        params.push(path, value);
-      }
-      clauses.push(`(${alternatives.join(" OR ")})`);
+      const condition = conditionSql(key, value);
+      clauses.push(condition.sql);
+      params.push(...condition.params);
     }
     if (query.since !== undefined) {
       clauses.push("time >= ?");
@@ -362,13 +329,26 @@ export class RunCatalog {
       params.push(query.until);
     }
     const filter = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
-    let sql = `SELECT * FROM runs ${filter} ORDER BY time DESC, seq DESC`;
+    const order = "ORDER BY time DESC, seq DESC";
+    let sql = `SELECT * FROM runs ${filter} ${order}`;
     if (query.limit !== undefined) {
-      sql += " LIMIT ?";
+      // The runs are sorted by time alone, then only the last `limit` read whole.
+      sql = `SELECT * FROM runs WHERE seq IN (SELECT seq FROM runs ${filter} ${order} LIMIT ?) ${order}`;
       params.push(query.limit);
     }
-    const rows = this.db.prepare<Array<string | number>, RunRow>(sql).all(...params);
+    const rows = this.searchStatement(sql).all(...params);
     return rows.reverse().map((row) => this.entry(row));
+  }
+
+  /** A search's statement, prepared once per shape of query (which conditions, which bounds). */
+  private searchStatement(sql: string): Database.Statement<Array<string | number>, RunRow> {
+    let statement = this.searches.get(sql);
+    if (!statement) {
+      if (this.searches.size >= 64) this.searches.clear();
+      statement = this.db.prepare<Array<string | number>, RunRow>(sql);
+      this.searches.set(sql, statement);
+    }
+    return statement;
   }
 
   private entry(row: RunRow): RunEntry {
