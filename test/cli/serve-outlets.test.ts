@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ZmqProxy, ZmqRemoteDispatcher, readJsonl } from "../../src/callbacks/index.js";
 import type { NamedDocument } from "../../src/core/index.js";
+import type { DataOutStatus } from "../../src/server/index.js";
 import { hilServes } from "../support/hil-serve.js";
 import { unusedPort } from "../support/unused-port.js";
 import { hil } from "./run-hil.js";
@@ -19,16 +20,6 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-interface DataOut {
-  name: string;
-  lossless: boolean;
-  sent: number;
-  spooled: number;
-  dropped: number;
-  pending: number;
-  last_error: string | null;
-}
 
 describe("hil serve --zmq --kafka", { timeout: 180_000 }, () => {
   it("publishes every served document to the proxy, spools them for Kafka, and reports both in the status", async () => {
@@ -74,7 +65,7 @@ describe("hil serve --zmq --kafka", { timeout: 180_000 }, () => {
 
     const n = written.length;
     await vi.waitFor(async () => {
-      const status = (await served.call("GET", "/api/status")) as { data_out: DataOut[] };
+      const status = (await served.call("GET", "/api/status")) as { data_out: DataOutStatus[] };
       expect(status.data_out).toMatchObject([
         { name: zmqName, lossless: false, sent: n, dropped: 0, pending: 0, last_error: null },
         { name: kafkaName, lossless: true, sent: 0, spooled: n, pending: n, dropped: 0 },
@@ -124,7 +115,7 @@ describe("hil serve --zmq --kafka", { timeout: 180_000 }, () => {
     );
     await vi.waitFor(
       async () => {
-        const status = (await served.call("GET", "/api/status")) as { data_out: DataOut[] };
+        const status = (await served.call("GET", "/api/status")) as { data_out: DataOutStatus[] };
         expect(status.data_out).toMatchObject([
           {
             name: `zmq tcp://${nobody}`,
