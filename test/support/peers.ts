@@ -47,6 +47,10 @@ function once(pkg: string, make: () => Peer): Peer {
 
 export const socat = (): Peer => once("socat", () => probe("socat", "socat", ["-V"]));
 
+/** Debian's own Python, for tests that need only its standard library. */
+export const debianPython = (): Peer =>
+  once("python3", () => probe("python3", "/usr/bin/python3", ["-c", "import json, socket"]));
+
 /** Debian's Python, where python3-pymodbus and python3-pyepics live (not pyenv's). */
 export const pymodbus = (): Peer =>
   once("python3-pymodbus", () =>
