@@ -8,10 +8,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
+import { hilServes } from "../support/hil-serve.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
 import { root } from "./run-hil.js";
 
 const run = promisify(execFile);
+const serves = hilServes();
 
 describe("bin/hil.js with the bundle npm run build makes", () => {
   beforeAll(async () => {
@@ -65,34 +67,18 @@ describe("bin/hil.js with the bundle npm run build makes", () => {
 
   it("serves the queue server's web page and API with hil serve, plans in a worker from the bundle too", async () => {
     const out = mkdtempSync(join(tmpdir(), "hil-bundle-serve-"));
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/hil.js"),
-        "serve",
-        "--config",
-        "config/sim-beamline.yaml",
-        "--out",
-        out,
-      ].concat(["--port", "0", "--dispatcher-port", "0", "--scan-server-port", "0"]),
-      { cwd: root, env: { ...process.env, HIL_API_KEY: "bundle-key" } },
-    );
-    let output = "";
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("environment open")) resolve();
-      });
-      void exited.then(() => reject(new Error(`hil serve ended: ${output}`)));
+    const served = await serves.start({
+      command: [process.execPath, join(root, "bin/hil.js")],
+      config: "config/sim-beamline.yaml",
+      out,
+      apiKey: "bundle-key",
     });
-    const page = /web page on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)![1]!;
-    expect(await (await fetch(`${page}/`)).text()).toContain("<html");
-    const status = (await (
-      await fetch(`${page}/api/status`, { headers: { authorization: "ApiKey bundle-key" } })
-    ).json()) as Record<string, unknown>;
-    expect(status).toMatchObject({ worker_environment_state: "idle", manager_state: "idle" });
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    try {
+      expect(await (await fetch(`${served.url}/`)).text()).toContain("<html");
+      const status = await served.call("GET", "/api/status");
+      expect(status).toMatchObject({ worker_environment_state: "idle", manager_state: "idle" });
+    } finally {
+      expect((await served.stop()).code).toBe(0);
+    }
   }, 60_000);
 });
