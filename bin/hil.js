@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The package ships TypeScript sources. `npm ci` (prepare) also bundles the CLI into
 // dist/hil.mjs, which starts in a fraction of the time tsx takes to compile and load some
-// two hundred modules: an IOC serves sooner. The bundle is used while it is newer than every
-// source; after an edit, or for `hil run` of a plan module (a TypeScript file that must share
-// the sources' modules, or `hil serve --plans` of such modules), tsx compiles the sources as
-// they load.
+// two hundred modules (and HDF5's 4 MB of JavaScript, which tsx takes seconds over): an IOC
+// serves sooner, a scan ends sooner. The bundle is used while it is newer than every source;
+// after an edit, or for a plan module (`hil run plans/align.ts`, `hil serve --plans`: a
+// TypeScript file that must share the sources' modules), tsx compiles the sources as they
+// load.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,7 +23,9 @@ function newestSource() {
   return newest;
 }
 
-const runsPlanModule = process.argv[2] === "run" || process.argv.includes("--plans");
+const args = process.argv.slice(2);
+const runsPlanModule =
+  args.includes("--plans") || (args[0] === "run" && args.some((a) => /\.[cm]?[jt]s$/.test(a)));
 if (!runsPlanModule && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
   await import(pathToFileURL(bundle).href);
 } else {

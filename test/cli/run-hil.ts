@@ -22,7 +22,8 @@ export interface HilProcess {
 }
 
 export function startHil(args: string[], env: Record<string, string> = {}): HilProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+  // bin/hil.js as installed: the bundle while it is newer than the sources, else tsx.
+  const child = spawn(process.execPath, [join(root, "bin/hil.js"), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
   });

@@ -27,7 +27,8 @@ export interface HilServeOptions {
   /** Environment beside this process's own. */
   env?: Record<string, string>;
   /**
-   * The program and its arguments before `serve`: the sources through tsx by default;
+   * The program and its arguments before `serve`: bin/hil.js by default (the bundle while it
+   * is newer than the sources, else the sources through tsx);
    * `["hil"]` with `hil` on `env.PATH` runs the command as a reader would.
    */
   command?: string[];
@@ -148,12 +149,7 @@ function faceOn(args: string[], name: string): boolean {
 
 function spawnServe(options: HilServeOptions): Started {
   const args = serveArgs(options);
-  const [program, ...before] = options.command ?? [
-    process.execPath,
-    "--import",
-    "tsx",
-    "src/cli/main.ts",
-  ];
+  const [program, ...before] = options.command ?? [process.execPath, join(root, "bin/hil.js")];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (options.apiKey !== undefined) env.HIL_API_KEY = options.apiKey;
   const child: ChildProcess = spawn(program!, [...before, "serve", ...args], {
