@@ -3,7 +3,7 @@
 // sits behind a lossy delivery, as `hil run --zmq` has it: the engine's rate with it shows
 // what publishing costs the engine, the end-to-end rate is the time until the dispatcher has
 // received the run's stop document. The proxy and dispatcher run in a process of their own,
-// as they would on the receiving machine. Medians of three.
+// as they would on the receiving machine. Medians of three, after a run to warm up.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -63,29 +63,35 @@ async function receiver(serializer: "msgpack" | "json") {
   };
 }
 
+/** Runs the count RUNS times after one to warm up, through one publisher and one receiver. */
 async function throughZmq(
   serializer: "msgpack" | "json",
-): Promise<{ engine: number; endToEnd: number }> {
+): Promise<Array<{ engine: number; endToEnd: number }>> {
   const far = await receiver(serializer);
   const publisher = new ZmqPublisher(`127.0.0.1:${far.inPort}`, { serializer });
   const delivery = new LossyDelivery(publisher, { capacity: 2 * EVENTS, clock: realClock });
-  const { re, plan } = counting();
-  let engine = 0;
-  let received = 0;
-  let endToEnd: number;
+  const times: Array<{ engine: number; endToEnd: number }> = [];
   try {
-    endToEnd = await timeIt(async () => {
-      const stop = far.nextStop();
-      engine = await timeIt(async () => void (await re.run(plan, delivery.callback)));
-      received = await stop;
-    });
+    for (let i = 0; i <= RUNS; i++) {
+      const { re, plan } = counting();
+      let engine = 0;
+      let received = 0;
+      const endToEnd = await timeIt(async () => {
+        const stop = far.nextStop();
+        engine = await timeIt(async () => void (await re.run(plan, delivery.callback)));
+        received = await stop;
+      });
+      const { dropped } = delivery.stats();
+      if (received < EVENTS + 3) {
+        throw new Error(`received ${received} documents, ${dropped} dropped`);
+      }
+      if (i > 0) times.push({ engine, endToEnd });
+    }
   } finally {
     await delivery.close();
     await far.close();
   }
-  const { dropped } = delivery.stats();
-  if (received < EVENTS + 3) throw new Error(`received ${received} documents, ${dropped} dropped`);
-  return { engine, endToEnd };
+  return times;
 }
 
 export async function zmqBench(): Promise<void> {
@@ -97,8 +103,7 @@ export async function zmqBench(): Promise<void> {
   const rate = (ms: number) => (documents * 1000) / ms;
   const rows: string[][] = [["RunEngine alone", rate(alone).toFixed(0), "baseline"]];
   for (const serializer of ["msgpack", "json"] as const) {
-    const runs: Array<{ engine: number; endToEnd: number }> = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await throughZmq(serializer));
+    const runs = await throughZmq(serializer);
     const row = (label: string, ms: number) => {
       const through = rate(ms);
       rows.push([label, through.toFixed(0), `${(through / rate(alone)).toFixed(3)}×`]);
