@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ItemSubmission, JsonValue, QueueItem, QueueMode } from "../server/index.js";
+import type { ItemSubmission, JsonValue, QueueItem, QueueMode } from "../server/wire.js";
 import { QueueClientError } from "./errors.js";
 import type {
   AddBatchReply,

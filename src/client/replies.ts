@@ -1,13 +1,13 @@
 // The queue server's replies as zod schemas. The item schemas are the server's own, from its
-// wire-schema module, which loads neither the database nor the HTTP server.
+// wire entry, which loads neither the database nor the HTTP server.
 import { z } from "zod";
 import {
   exitStatusSchema,
   historyItemSchema,
   queueItemSchema,
   queueModeSchema,
-} from "../server/queue/wire-schemas.js";
-import type { DataOutStatus } from "../server/manager/index.js";
+} from "../server/wire.js";
+import type { DataOutStatus } from "../server/wire.js";
 
 /** What every reply carries; other fields are kept. */
 export const baseReply = z.looseObject({ success: z.boolean(), msg: z.string() });
