@@ -29,6 +29,8 @@ export interface Backoff {
 }
 
 const DEFAULT_BACKOFF: Backoff = { initial: 0.1, max: 5 };
+/** Real milliseconds a closing delivery waits for its sink to close. */
+const SINK_CLOSE_MS = 5000;
 
 /** How a document is handed to a sink in a delivery: lossless or lossy. */
 export interface Delivery {
@@ -78,15 +80,34 @@ abstract class DeliveryBase implements Delivery {
     this.closed = true;
     this.waitAbort.abort();
     this.release();
-    await this.sink.close();
+    this.wakeIdleWaiters();
+    // What is pending is safe (spooled) or counted (dropped): a sink slow to close is not awaited for ever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.sink.close(),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SINK_CLOSE_MS).unref())),
+    ]);
+    clearTimeout(timer);
   }
 
   private enqueue(document: NamedDocument): void {
     if (this.closed) {
       throw new HilError("HIL_DELIVERY_CLOSED", `${this.sink.name}: delivery is closed`);
     }
-    this.push({ document, sequence: this.sequencer.next(...document) });
+    try {
+      this.push({ document, sequence: this.sequencer.next(...document) });
+    } catch (error) {
+      // The spool cannot take it (disk full): the document is lost, which is counted; the run goes on.
+      this.counts.dropped += 1;
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
     this.kick();
+  }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   protected kick(): void {
@@ -105,9 +126,7 @@ abstract class DeliveryBase implements Delivery {
     if (this.pendingCount() > 0) {
       this.kick(); // came while the loop was ending
     } else {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      this.wakeIdleWaiters();
     }
   }
 
@@ -202,11 +221,11 @@ export interface LosslessDeliveryOptions {
 /**
  * Every document reaches the sink, in order, however long the peer is away. Documents wait
  * in memory up to `capacity`; beyond that, or from the moment a send fails, they go to an
- * append-only JSONL spool on disk (the documents still in memory are written there first),
- * and keep going there until the spool has been replayed to the sink, oldest first. A failed
- * send is retried after a backoff on the clock. A spool left by an earlier process is
- * replayed before anything new. A receiver may see a document twice (sent, but the ack was
- * lost): the sequence numbers tell.
+ * append-only JSONL spool on disk (the documents in memory are written there first, so the
+ * spool keeps their order), and keep going there until the spool has been replayed to the
+ * sink, oldest first. A failed send is retried after a backoff on the clock. A spool left by
+ * an earlier process is replayed before anything new. A receiver may see a document twice
+ * (sent, but the ack was lost): the sequence numbers tell.
  */
 export class LosslessDelivery extends DeliveryBase {
   readonly lossless = true;
@@ -217,15 +236,22 @@ export class LosslessDelivery extends DeliveryBase {
   constructor(sink: DocumentSink, options: LosslessDeliveryOptions) {
     super(sink, options.clock, options.backoff);
     this.capacity = options.capacity;
-    this.spool = new Spool(options.spoolDir, { sync: options.sync ?? "stop" });
+    this.spool = new Spool(options.spoolDir, {
+      sync: options.sync ?? "stop",
+      onSkip: (message) => {
+        this.counts.dropped += 1;
+        this.lastError = message;
+      },
+    });
     if (this.spool.size > 0) this.kick();
   }
 
+  // Memory holds documents only while the spool is empty: the spool is never older than memory.
   protected push(pending: PendingDocument): void {
     if (this.spool.size === 0 && this.memory.length < this.capacity) {
       this.memory.push(pending);
     } else {
-      this.toSpool(pending);
+      this.toSpool([...this.memory.drain(), pending]);
     }
   }
 
@@ -233,14 +259,14 @@ export class LosslessDelivery extends DeliveryBase {
     return this.memory.peek() ?? this.spool.peek();
   }
 
+  /** `pending` is the oldest: at memory's head, or moved to the spool's head while it was sent. */
   protected taken(pending: PendingDocument): void {
     if (this.memory.peek() === pending) this.memory.shift();
     else this.spool.take();
   }
 
   protected failed(): void {
-    // The peer is away: from now on nothing waits in memory only.
-    if (this.spool.size === 0) for (const pending of this.memory.drain()) this.toSpool(pending);
+    this.toSpool(this.memory.drain()); // the peer is away: nothing waits in memory only
   }
 
   protected pendingCount(): number {
@@ -248,13 +274,13 @@ export class LosslessDelivery extends DeliveryBase {
   }
 
   protected release(): void {
-    for (const pending of this.memory.drain()) this.toSpool(pending);
+    this.toSpool(this.memory.drain());
     this.spool.close();
   }
 
-  private toSpool(pending: PendingDocument): void {
-    this.spool.append(pending);
-    this.counts.spooled += 1;
+  private toSpool(pendings: readonly PendingDocument[]): void {
+    this.spool.appendAll(pendings);
+    this.counts.spooled += pendings.length;
   }
 }
 

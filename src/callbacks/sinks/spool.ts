@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
   fstatSync,
   ftruncateSync,
@@ -7,14 +8,13 @@ import {
   openSync,
   readFileSync,
   readSync,
-  rmSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { HilError } from "../../core/index.js";
 import type { NamedDocument } from "../../core/index.js";
 import type { DocumentSequence } from "./sequence.js";
+import { SpoolLock } from "./spool-lock.js";
 
 /** A document waiting for its sink, with its place in its run. */
 export interface PendingDocument {
@@ -25,6 +25,15 @@ export interface PendingDocument {
 /** When the spool asks the disk to hold what was written (fdatasync). */
 export type SpoolSync = "every" | "stop" | "never";
 
+export interface SpoolOptions {
+  /** The file's name in the directory; default spool.jsonl. */
+  name?: string;
+  /** Default "stop". */
+  sync?: SpoolSync;
+  /** Told of a line that is not a spooled document (it is skipped); default: a warning. */
+  onSkip?: (message: string) => void;
+}
+
 /** JSON has no typed arrays nor bigints: write them as plain arrays and numbers. */
 function plainValue(_key: string, value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
@@ -34,38 +43,60 @@ function plainValue(_key: string, value: unknown): unknown {
 }
 
 const CHUNK = 1 << 20;
+/** How often the read position is saved while documents are taken (and at each stop). */
+const SAVE_EVERY = 100;
+
+interface Line {
+  readonly pending?: PendingDocument;
+  /** Why the line is no document, when it is not. */
+  readonly problem?: string;
+  /** The file offset after it. */
+  readonly end: number;
+}
 
 /**
  * An append-only JSONL file of pending documents, one `[name, doc, {run, seq}]` line each,
- * read back from the front in order. Lines are written with one write() each, so a crash of
- * the process loses none already appended; `sync` says when the file is also forced to the
- * disk (default: after each stop document, so a finished run survives a power cut). When
- * everything written has been read back the file is truncated to nothing. A spool found on
- * disk at open (an earlier process ended with documents unsent) is replayed from its start.
- * One process at a time owns a spool directory (`spool.lock` holds its pid): a second one
- * is refused, naming the first, as two readers would send each document twice.
+ * read back from the front in order. A crash of the process loses no line already appended;
+ * `sync` says when the file is also forced to the disk (default: after each stop document,
+ * so a finished run survives a power cut). The read position is saved beside the file
+ * (`spool.offset`) at close, at each stop document and every 100 documents, so a later
+ * process resumes where this one was: after a crash it may send up to 100 documents again,
+ * which their sequence numbers tell. A line cut short by a crash is cut off at open; a line
+ * that is not a document is skipped and reported. When everything written has been read
+ * back the file is emptied. One process at a time owns a spool directory (SpoolLock).
  */
 export class Spool {
   readonly path: string;
-  private readonly lockPath: string;
+  private readonly offsetPath: string;
+  private readonly lock: SpoolLock;
   private readonly fd: number;
   private readonly sync: SpoolSync;
+  private readonly onSkip: (message: string) => void;
   private writeOffset: number;
-  private readOffset = 0;
-  /** Lines read ahead of readOffset, with the offset after each. */
-  private readonly ahead: Array<{ pending: PendingDocument; end: number }> = [];
-  private aheadEnd = 0;
+  private readOffset: number;
+  /** Lines read ahead of readOffset. */
+  private readonly ahead: Line[] = [];
+  private aheadEnd: number;
   private unread: number;
+  private takenSinceSave = 0;
 
-  constructor(dir: string, { name = "spool.jsonl", sync = "stop" as SpoolSync } = {}) {
+  constructor(dir: string, options: SpoolOptions = {}) {
     mkdirSync(dir, { recursive: true });
-    this.path = join(dir, name);
-    this.lockPath = join(dir, "spool.lock");
-    lockSpool(this.lockPath);
-    this.fd = openSync(this.path, "a+");
-    this.sync = sync;
-    this.writeOffset = fstatSync(this.fd).size;
-    this.unread = this.writeOffset > 0 ? this.countLines() : 0;
+    this.path = join(dir, options.name ?? "spool.jsonl");
+    this.offsetPath = join(dir, "spool.offset");
+    this.sync = options.sync ?? "stop";
+    this.onSkip = options.onSkip ?? ((message) => console.warn(message));
+    this.lock = SpoolLock.take(join(dir, "spool.lock"));
+    try {
+      this.fd = openSync(this.path, "a+");
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+    this.writeOffset = this.cutTornTail(fstatSync(this.fd).size);
+    this.readOffset = this.savedOffset();
+    this.aheadEnd = this.readOffset;
+    this.unread = this.countLines(this.readOffset);
   }
 
   /** Documents written and not yet taken. */
@@ -74,23 +105,56 @@ export class Spool {
   }
 
   append(pending: PendingDocument): void {
-    const [name, doc] = pending.document;
-    const { run, seq } = pending.sequence;
-    const line = `${JSON.stringify([name, doc, { run, seq }], plainValue)}\n`;
-    this.writeOffset += writeSync(this.fd, line);
-    this.unread += 1;
-    if (this.sync === "every" || (this.sync === "stop" && name === "stop")) fdatasyncSync(this.fd);
+    this.appendAll([pending]);
   }
 
-  /** The oldest document not yet taken, or undefined. */
+  /** Appends documents in order with one write. */
+  appendAll(pendings: readonly PendingDocument[]): void {
+    if (pendings.length === 0) return;
+    let text = "";
+    let stop = false;
+    for (const { document, sequence } of pendings) {
+      const [name, doc] = document;
+      text += `${JSON.stringify([name, doc, { run: sequence.run, seq: sequence.seq }], plainValue)}\n`;
+      stop ||= name === "stop";
+    }
+    const bytes = Buffer.from(text);
+    for (let written = 0; written < bytes.length;) {
+      written += writeSync(this.fd, bytes, written);
+    }
+    this.writeOffset += bytes.length;
+    this.unread += pendings.length;
+    if (this.sync === "every" || (this.sync === "stop" && stop)) {
+      fdatasync(this.fd, () => undefined); // off the caller's path; close() syncs for sure
+    }
+  }
+
+  /** The oldest document not yet taken, or undefined; lines that are none are skipped. */
   peek(): PendingDocument | undefined {
-    if (this.unread === 0) return undefined;
-    if (this.ahead.length === 0) this.readAhead();
-    return this.ahead[0]?.pending;
+    while (this.unread > 0) {
+      if (this.ahead.length === 0) this.readAhead();
+      const first = this.ahead[0];
+      if (!first) return undefined;
+      if (first.pending) return first.pending;
+      this.advance();
+      this.onSkip(first.problem ?? `${this.path}: a line skipped`);
+    }
+    return undefined;
   }
 
   /** Takes the oldest document; the file empties once all are taken. */
   take(): void {
+    if (this.peek()) this.advance();
+  }
+
+  close(): void {
+    this.saveOffset();
+    if (this.sync !== "never") fdatasyncSync(this.fd);
+    closeSync(this.fd);
+    this.lock.release();
+  }
+
+  private advance(): void {
     const first = this.ahead.shift();
     if (!first) return;
     this.readOffset = first.end;
@@ -100,13 +164,50 @@ export class Spool {
       this.writeOffset = 0;
       this.readOffset = 0;
       this.aheadEnd = 0;
+      this.saveOffset();
+    } else if (++this.takenSinceSave >= SAVE_EVERY || first.pending?.document[0] === "stop") {
+      this.saveOffset();
     }
   }
 
-  close(): void {
-    if (this.sync !== "never") fdatasyncSync(this.fd);
-    closeSync(this.fd);
-    rmSync(this.lockPath, { force: true });
+  private saveOffset(): void {
+    this.takenSinceSave = 0;
+    writeFileSync(this.offsetPath, `${this.readOffset}\n`);
+  }
+
+  /** Where an earlier process left off: a saved offset at a line's start, else the start. */
+  private savedOffset(): number {
+    let offset: number;
+    try {
+      offset = Number.parseInt(readFileSync(this.offsetPath, "utf8"), 10);
+    } catch {
+      return 0;
+    }
+    if (!Number.isInteger(offset) || offset <= 0 || offset > this.writeOffset) return 0;
+    const before = Buffer.alloc(1);
+    readSync(this.fd, before, 0, 1, offset - 1);
+    return before[0] === 10 ? offset : 0;
+  }
+
+  /** A last line without its newline was cut short by a crash: cut it off. */
+  private cutTornTail(size: number): number {
+    const buffer = Buffer.alloc(Math.min(CHUNK, size));
+    let end = 0; // no newline at all: nothing whole
+    for (let position = size; position > 0;) {
+      const length = Math.min(buffer.length, position);
+      position -= length;
+      readSync(this.fd, buffer, 0, length, position);
+      const nl = buffer.subarray(0, length).lastIndexOf(10);
+      if (nl >= 0) {
+        end = position + nl + 1;
+        break;
+      }
+    }
+    if (end < size) {
+      ftruncateSync(this.fd, end);
+      this.onSkip(`${this.path}: cut ${size - end} bytes of a last line left unfinished`);
+    }
+    return end;
   }
 
   private readAhead(): void {
@@ -121,71 +222,36 @@ export class Spool {
       for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, lineStart)) {
         const line = bytes.toString("utf8", lineStart, nl);
         lineStart = nl + 1;
-        const end = position + lineStart;
-        if (line.trim() !== "") this.ahead.push({ pending: this.parse(line, end), end });
-        this.aheadEnd = end;
+        this.ahead.push(this.parse(line, position + lineStart));
+        this.aheadEnd = position + lineStart;
       }
-      if (lineStart === 0) {
-        if (position + bytes.length >= this.writeOffset) break; // a line cut short by a crash
-        size *= 2; // a line longer than the chunk
-      }
+      if (lineStart === 0) size *= 2; // a line longer than the chunk
       position += lineStart;
     }
   }
 
-  private parse(line: string, end: number): PendingDocument {
+  private parse(line: string, end: number): Line {
     try {
       const [name, doc, sequence] = JSON.parse(line) as [string, unknown, DocumentSequence];
-      return { document: [name, doc] as NamedDocument, sequence };
-    } catch (error) {
-      throw new HilError(
-        "HIL_SPOOL_CORRUPT",
-        `${this.path}: unreadable line ending at byte ${end}`,
-        {
-          cause: error,
-        },
-      );
+      if (typeof name !== "string" || typeof doc !== "object" || doc === null) throw new Error();
+      return { pending: { document: [name, doc] as NamedDocument, sequence }, end };
+    } catch {
+      return {
+        problem: `${this.path}: the line ending at byte ${end} is no document; skipped`,
+        end,
+      };
     }
   }
 
-  private countLines(): number {
+  private countLines(from: number): number {
     const buffer = Buffer.alloc(CHUNK);
     let lines = 0;
-    for (let position = 0; position < this.writeOffset;) {
+    for (let position = from; position < this.writeOffset;) {
       const n = readSync(this.fd, buffer, 0, CHUNK, position);
       if (n === 0) break;
       for (let i = 0; i < n; i++) if (buffer[i] === 10) lines += 1;
       position += n;
     }
     return lines;
-  }
-}
-
-/** Takes the spool's lock, or throws naming the live process holding it; a dead one's is taken over. */
-function lockSpool(lockPath: string): void {
-  for (;;) {
-    try {
-      writeFileSync(lockPath, `${process.pid}\n`, { flag: "wx" });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
-    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-      throw new HilError(
-        "HIL_SPOOL_IN_USE",
-        `${lockPath}: this spool is in use by process ${holder}${holder === process.pid ? " (this one)" : ""}`,
-      );
-    }
-    rmSync(lockPath, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -82,21 +89,30 @@ describe("document sequence numbers", () => {
 });
 
 describe("Spool", () => {
-  it("belongs to one process at a time: a second is refused, a dead holder's lock taken over", () => {
+  it("belongs to one process at a time: a second is refused, a dead or earlier holder's lock taken over", () => {
     const dir = spoolDir();
+    const lock = join(dir, "spool.lock");
     const spool = new Spool(dir);
     expect(() => new Spool(dir)).toThrow(
       /spool\.lock: this spool is in use by process \d+ \(this one\)/,
     );
     spool.close();
-    writeFileSync(join(dir, "spool.lock"), "2147483646\n"); // no such process
+    expect(existsSync(lock)).toBe(false);
+
+    writeFileSync(lock, "2147483646 1\n"); // no such process
+    new Spool(dir).close();
+    // Our pid, left by an earlier process that had it (a container restarted): stale.
+    writeFileSync(lock, `${process.pid} 1\n`);
     const after = new Spool(dir);
-    expect(readFileSync(join(dir, "spool.lock"), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(lock, "utf8")).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
     after.close();
-    expect(existsSync(join(dir, "spool.lock"))).toBe(false);
+
+    // A live process whose start time differs is a later one with a reused pid.
+    writeFileSync(lock, `${process.ppid} 1\n`);
+    new Spool(dir).close();
   });
 
-  it("gives documents back in order, empties its file when all are taken, and replays a file left behind", () => {
+  it("gives documents back in order, empties its file when all are taken, and a later process resumes where this one was", () => {
     const dir = spoolDir();
     const run = gaussianRun({ points: 3 });
     const spool = new Spool(dir);
@@ -109,16 +125,48 @@ describe("Spool", () => {
     spool.take();
     spool.close();
 
-    const again = new Spool(dir); // a later process: the whole file again, none lost
-    expect(again.size).toBe(6);
+    const again = new Spool(dir); // a later process: the four not taken, none twice
+    expect(again.size).toBe(4);
     const back: NamedDocument[] = [];
     for (let next = again.peek(); next; next = again.peek()) {
       back.push(next.document);
       again.take();
     }
-    expect(back).toEqual(plain(run.documents));
+    expect(back).toEqual(plain(run.documents.slice(2)));
     expect(readFileSync(again.path, "utf8")).toBe("");
     again.close();
+    expect(new Spool(dir).size).toBe(0);
+  });
+
+  it("cuts a last line a crash left unfinished, and skips a line that is no document, saying where", () => {
+    const dir = spoolDir();
+    const run = gaussianRun({ points: 2 });
+    const spool = new Spool(dir);
+    const line = (i: number) => ({
+      document: run.documents[i]!,
+      sequence: { run: "r", seq: i + 1 },
+    });
+    spool.append(line(0));
+    spool.close();
+    appendFileSync(spool.path, "not json\n");
+    const second = new Spool(dir);
+    second.append(line(1));
+    second.close();
+    const torn = '["event", {"uid": "cut sh';
+    appendFileSync(spool.path, torn);
+
+    const told: string[] = [];
+    const third = new Spool(dir, { onSkip: (message) => told.push(message) });
+    expect(told).toEqual([`${spool.path}: cut ${torn.length} bytes of a last line left unfinished`]);
+    expect(third.size).toBe(3);
+    const back: string[] = [];
+    for (let next = third.peek(); next; next = third.peek()) {
+      back.push(next.document[0]);
+      third.take();
+    }
+    expect(back).toEqual(["start", "descriptor"]);
+    expect(told[1]).toMatch(/spool\.jsonl: the line ending at byte \d+ is no document; skipped$/);
+    third.close();
   });
 });
 
@@ -207,10 +255,16 @@ describe("LosslessDelivery", () => {
     });
     expect(stalled).toBe(alone);
     expect(sink.attempts).toBe(1);
-    expect(delivery!.stats()).toMatchObject({ sent: 0, pending: 28, spooled: 23 });
-    await delivery!.close(); // what was in memory goes to the spool too
+    // Memory overflowed into the spool, oldest first: all 28 wait on disk, in order.
+    expect(delivery!.stats()).toMatchObject({ sent: 0, pending: 28, spooled: 28 });
+    await delivery!.close();
     const left = new Spool(dir);
-    expect(left.size).toBe(28);
+    const order: number[] = [];
+    for (let next = left.peek(); next; next = left.peek()) {
+      order.push(next.sequence.seq);
+      left.take();
+    }
+    expect(order).toEqual(Array.from({ length: 28 }, (_, i) => i + 1));
     left.close();
   });
 
