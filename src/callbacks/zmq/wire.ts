@@ -1,8 +1,10 @@
 // bluesky's 0MQ frame, sans I/O: one message part `prefix␠name␠payload`, the payload a
 // serialized document (msgpack or JSON here; bluesky's default, pickle, is refused).
-import { Decoder, Encoder } from "@msgpack/msgpack";
+import { Encoder } from "@msgpack/msgpack";
 import { HilError } from "../../core/index.js";
 import type { DocumentName, NamedDocument } from "../../core/index.js";
+import { decodeNumpyMsgpack } from "../numpy-msgpack.js";
+import { plainJson } from "../plain-json.js";
 
 export type SerializerName = "msgpack" | "json";
 
@@ -25,91 +27,13 @@ const documentNames: ReadonlySet<string> = new Set<DocumentName>([
   "stop",
 ]);
 
-/** Typed arrays as plain arrays and bigints as numbers: what a Python peer can use. */
-function plain(value: unknown): unknown {
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value !== "object" || value === null) return value;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
-  }
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const changed = plain(item);
-      if (changed !== item) (copy ??= value.slice())[i] = changed;
-    }
-    return copy ?? value;
-  }
-  let copy: Record<string, unknown> | undefined;
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key];
-    const changed = plain(item);
-    if (changed !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = changed;
-  }
-  return copy ?? value;
-}
-
 const encoder = new Encoder({ ignoreUndefined: true });
-
-/** msgpack_numpy's `{nd, type, shape, data}` for an array of a numeric dtype. */
-const dtypes: Record<string, [bytes: number, read: (view: DataView, at: number) => number]> = {
-  "<f8": [8, (v, at) => v.getFloat64(at, true)],
-  "<f4": [4, (v, at) => v.getFloat32(at, true)],
-  "<i8": [8, (v, at) => Number(v.getBigInt64(at, true))],
-  "<u8": [8, (v, at) => Number(v.getBigUint64(at, true))],
-  "<i4": [4, (v, at) => v.getInt32(at, true)],
-  "<u4": [4, (v, at) => v.getUint32(at, true)],
-  "<i2": [2, (v, at) => v.getInt16(at, true)],
-  "<u2": [2, (v, at) => v.getUint16(at, true)],
-  "|i1": [1, (v, at) => v.getInt8(at)],
-  "|u1": [1, (v, at) => v.getUint8(at)],
-  "|b1": [1, (v, at) => v.getUint8(at)],
-};
-
-function numpyValue(map: Record<string, unknown>): unknown {
-  const type = map.type;
-  const data = map.data;
-  const codec = typeof type === "string" ? dtypes[type] : undefined;
-  if (!codec || !(data instanceof Uint8Array)) return map;
-  const [size, read] = codec;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const flat = Array.from({ length: data.byteLength / size }, (_, i) => read(view, i * size));
-  if (map.nd !== true) return flat[0];
-  const shape = Array.isArray(map.shape) ? (map.shape as number[]) : [flat.length];
-  const nest = (offset: number, dims: number[]): unknown => {
-    if (dims.length === 0) return flat[offset];
-    const [n, ...rest] = dims as [number, ...number[]];
-    const stride = rest.reduce((a, b) => a * b, 1);
-    return Array.from({ length: n }, (_, i) => nest(offset + i * stride, rest));
-  };
-  return nest(0, shape);
-}
-
-/** Rebuilds what msgpack_numpy packed (maps keyed `nd`) as plain numbers and arrays. */
-function unNumpy(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(unNumpy);
-  const map = value as Record<string, unknown>;
-  if ("nd" in map && "type" in map && "data" in map) return numpyValue(map);
-  for (const key in map) map[key] = unNumpy(map[key]);
-  return map;
-}
-
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
-const decoder = new Decoder({
-  // msgpack_numpy writes its keys as bin: read them as text.
-  mapKeyConverter: (key) => {
-    if (typeof key === "string" || typeof key === "number") return key;
-    if (key instanceof Uint8Array) return textDecoder.decode(key);
-    throw new TypeError(`a map key of type ${typeof key}`);
-  },
-});
 
 export const msgpackSerializer: Serializer = {
   name: "msgpack",
-  serialize: (doc) => encoder.encode(plain(doc)),
-  deserialize: (payload) => unNumpy(decoder.decode(payload)),
+  serialize: (doc) => encoder.encode(plainJson(doc)),
+  deserialize: decodeNumpyMsgpack,
 };
 
 // Python's json writes NaN, Infinity and -Infinity for non-finite floats and reads them back.
@@ -174,7 +98,7 @@ const utf8 = new TextEncoder();
 export const jsonSerializer: Serializer = {
   name: "json",
   serialize(doc) {
-    const value = plain(doc);
+    const value = plainJson(doc);
     const text = hasNonFinite(value)
       ? JSON.stringify(value, markNonFinite).replace(/"\\u0000hil-json:(-?Infinity|NaN)"/g, "$1")
       : JSON.stringify(value);
