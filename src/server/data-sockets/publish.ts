@@ -4,13 +4,8 @@ import { hostname, loadavg, uptime } from "node:os";
 import type { Beamline, DataSocketConfig } from "../../config/index.js";
 import { type Device, HilError, type Timer } from "../../core/index.js";
 import { type PyValue, pyDict, pyInt } from "./python-values.js";
-import {
-  LiveSocketCore,
-  type Point,
-  PullSocketCore,
-  PushSocketCore,
-  SocketGroup,
-} from "./socket-core.js";
+import { PushSocketCore } from "./push-socket-core.js";
+import { LiveSocketCore, type Point, PullSocketCore, SocketGroup } from "./socket-core.js";
 import { UdpDataSocket, UdpLiveSender } from "./udp.js";
 
 /** What this host reports under `system_status` (a few of the original's keys, sorted). */
