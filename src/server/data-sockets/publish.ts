@@ -81,7 +81,8 @@ interface Source {
 
 /** The data sockets of a config, served and fed from its devices until closed. */
 export class DataSockets {
-  private readonly timers: Timer[] = [];
+  /** Each polled socket's timer for its next read: one per socket, replaced at each tick. */
+  private readonly timers = new Map<DataSocketConfig, Timer>();
   private closed = false;
 
   private constructor(
@@ -197,15 +198,22 @@ export class DataSockets {
       }
       if (this.closed) return;
       if (points.size > 0) feed(points);
-      this.timers.push(clock.schedule(config.period, () => void tick()));
+      const next = clock.schedule(config.period, () => void tick());
+      this.timers.set(config, next);
     };
     return tick();
+  }
+
+  /** The timers held for the sockets' next reads: at most one per socket read from devices. */
+  get pendingReads(): number {
+    return this.timers.size;
   }
 
   /** Stops reading and closes every socket. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.timers.splice(0)) timer.cancel();
+    for (const timer of this.timers.values()) timer.cancel();
+    this.timers.clear();
     for (const server of this.servers) await server.close();
     for (const sender of this.senders) await sender.close();
   }

@@ -99,6 +99,28 @@ describe("DataSockets", () => {
     expect(pushed).toEqual(["pushed {'a': 1}"]);
   });
 
+  it("holds one timer per polled socket however many periods pass, and none once closed", async () => {
+    const { beamline, clock, config } =
+      await beamlineOf(`  moon: { type: date, port: 0, period: 1, codenames: { x: m1 } }
+  sun: { type: data, port: 0, period: 0.5, codenames: { y: det } }
+  pushed: { type: push, port: 0 }
+`);
+    const sockets = await DataSockets.serve(beamline, config.sockets!, {
+      systemStatus: () => new Map(),
+    });
+    cleanups.push(() => sockets.close());
+    const timersBefore = clock.pendingTimers;
+    for (let i = 0; i < 200; i++) await clock.advance(0.5);
+    const [moon, sun] = sockets.sockets;
+    expect(moon!.core.reply("x#raw")).toBe("1100.0,0.0");
+    expect(sun!.core.reply("y#raw")).toMatch(/^1100\.0,/);
+    expect(sockets.pendingReads).toBe(2);
+    expect(clock.pendingTimers).toBe(timersBefore);
+    await sockets.close();
+    expect(sockets.pendingReads).toBe(0);
+    expect(clock.pendingTimers).toBe(timersBefore - 2);
+  });
+
   it("refuses a signal its device does not read, naming the ones it does", async () => {
     const { beamline, config } =
       await beamlineOf(`  moon: { type: date, port: 0, codenames: { x: m1_nothing } }
