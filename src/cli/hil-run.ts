@@ -40,9 +40,18 @@ export async function runCommand(
   const clock = chooseClock(options.clock, config.isSimulated);
   const extraMd = parseMetadata(options.md);
   const outletsConfig = outletsFromOptions(options, { ...config.metadata, ...extraMd });
-  const beamline = await buildDevices(config, { clock, seed: options.seed });
+  const outlets = DocumentOutlets.open(outletsConfig, { spoolRoot: join(options.out, "spool") });
+  let beamline: Beamline | undefined;
+  let runnable: Plan<unknown>;
+  try {
+    beamline = await buildDevices(config, { clock, seed: options.seed });
+    runnable = await buildPlan(plan, args, beamline);
+  } catch (error) {
+    await beamline?.close();
+    await outlets.close();
+    throw error;
+  }
   const md = { ...beamline.metadata, ...extraMd };
-  const runnable = await buildPlan(plan, args, beamline);
   const terminal = new Terminal();
   const outputs = new RunOutputs(options.out, beamline, terminal);
   const interrupts = new InterruptHandler(terminal);
@@ -53,7 +62,6 @@ export async function runCommand(
     waitingHook: terminal.follow,
     stateHook: interrupts.onState,
   });
-  const outlets = DocumentOutlets.open(outletsConfig, { spoolRoot: join(options.out, "spool") });
   const uninstall = interrupts.install(re);
   let exitCode = 0;
   try {
@@ -75,9 +83,18 @@ export async function runCommand(
 }
 
 async function drain(outlets: DocumentOutlets, terminal: Terminal): Promise<OutletStatus[]> {
+  // Ctrl-C while waiting ends the wait: what a lossless outlet holds goes to its spool.
+  const stop = (): void => void outlets.close();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   const waiting = outlets.status().reduce((sum, outlet) => sum + outlet.pending, 0);
   if (waiting > 0) terminal.note(`sending ${waiting} documents still waiting for their outlets…`);
-  return outlets.finish(OUTLET_DRAIN_SECONDS);
+  try {
+    return await outlets.finish(OUTLET_DRAIN_SECONDS);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }
 
 /** One line per outlet that did not send everything: what was dropped, and where the rest waits. */

@@ -149,11 +149,18 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
     await untilInterrupted();
   } finally {
     process.stdout.write("hil serve: stopping\n");
-    for (const close of closers.reverse()) await close();
-    if (environment.state !== "closed") await manager.destroyEnvironment();
-    await outlets.finish(OUTLET_DRAIN_SECONDS);
-    manager.close();
-    store.close();
+    // A second Ctrl-C ends the wait for the outlets: what a lossless one holds is spooled.
+    const hurry = (): void => void outlets.close();
+    process.on("SIGINT", hurry);
+    process.on("SIGTERM", hurry);
+    try {
+      for (const close of closers.reverse()) await close();
+      if (environment.state !== "closed") await manager.destroyEnvironment();
+    } finally {
+      await outlets.finish(OUTLET_DRAIN_SECONDS);
+      manager.close();
+      store.close();
+    }
   }
   return 0;
 }

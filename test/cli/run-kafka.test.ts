@@ -2,12 +2,14 @@
 // run on these machines (see README), so this is the broker-away half: every document ends
 // in the spool under --out, in order with its sequence number, and waits for the next run.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readJsonl } from "../../src/callbacks/index.js";
 import { unusedPort } from "../support/unused-port.js";
-import { hil } from "./run-hil.js";
+import { hil, startHil } from "./run-hil.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,6 +60,40 @@ describe("hil run --kafka", { timeout: 120_000 }, () => {
     expect(spooled(out).map(([name, doc]) => [name, doc.uid])).toEqual(
       both.map(([name, doc]) => [name, doc.uid]),
     );
+  });
+
+  it("spools what a broker that never answers holds when Ctrl-C ends the wait at the end", async () => {
+    const out = mkdtempSync(join(tmpdir(), "hil-kafka-"));
+    dirs.push(out);
+    const silent = createServer(() => undefined); // takes connections, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const run = startHil([
+        "run",
+        "count",
+        "det",
+        "3",
+        ...config,
+        "--out",
+        out,
+        "--kafka",
+        `127.0.0.1:${port}`,
+      ]);
+      await run.waitFor(/sending \d+ documents still waiting for their outlets/);
+      run.signal("SIGINT");
+      const ended = await run.done;
+      expect(ended.code, ended.stderr).toBe(0);
+      const written = runDocuments(out);
+      expect(ended.stdout + ended.stderr).toContain(
+        `kafka SIM-1.bluesky.runengine.documents: ${written.length} documents wait in the spool`,
+      );
+      expect(spooled(out).map(([name, doc]) => [name, doc.uid])).toEqual(
+        written.map(([name, doc]) => [name, doc.uid]),
+      );
+    } finally {
+      silent.close();
+    }
   });
 
   it("refuses bad brokers, a topic alone and a config without beamline_id before it runs anything", async () => {

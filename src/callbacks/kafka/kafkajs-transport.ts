@@ -125,7 +125,6 @@ export class KafkaJsTransport implements KafkaTransport {
   }
 
   async close(): Promise<void> {
-    await this.flush();
     for (const consumer of this.consumers) await consumer.disconnect();
     this.consumers.clear();
     if (this.connection) {

@@ -48,8 +48,8 @@ export class KafkaPublisher implements DocumentSink {
     if (this.flushOnStop && document[0] === "stop") await this.transport.flush();
   }
 
+  /** Lets go of the transport; a send still in flight is abandoned (its delivery keeps it). */
   async close(): Promise<void> {
-    await this.transport.flush();
     await this.transport.close();
   }
 

@@ -43,6 +43,7 @@ export interface KafkaTransport {
     options: KafkaConsumeOptions,
     onMessage: (message: KafkaMessage) => Promise<void>,
   ): Promise<KafkaSubscription>;
+  /** Lets go of the connections at once: a send still in flight rejects (flush first to wait). */
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { logLevel } from "kafkajs";
 import { join } from "node:path";
 import type { Clock, DocumentCallback } from "../../core/index.js";
@@ -65,11 +65,10 @@ export class DocumentOutlets {
         // Its log would repeat each failure; the outlet's status reports the last one.
         kafka: { retry: { retries: 1 }, connectionTimeout: 3000, logLevel: logLevel.NOTHING },
       });
-      const publisher = new KafkaPublisher({
-        transport,
-        topic: config.kafka.topic,
-        key: randomUUID(),
-      });
+      // One key per publisher, the same after a restart, so a run replayed from the spool
+      // stays in its partition, in order.
+      const key = `hil@${hostname()}`;
+      const publisher = new KafkaPublisher({ transport, topic: config.kafka.topic, key });
       const spoolDir = join(options.spoolRoot, `kafka-${safeName(config.kafka.topic)}`);
       deliveries.push(new LosslessDelivery(publisher, { spoolDir, capacity, clock }));
     }
@@ -98,11 +97,12 @@ export class DocumentOutlets {
    * Waits up to `seconds` for the outlets to send what they hold, then closes them: what a
    * lossless outlet still holds stays in its spool, what a lossy one holds is dropped. A
    * lossless outlet whose peer is away (its last send failed) is not waited for: its
-   * documents are on disk already. Returns each outlet's final status.
+   * documents are on disk already. `close()` meanwhile (Ctrl-C) ends the wait. Returns each
+   * outlet's final status.
    */
   async finish(seconds: number): Promise<OutletStatus[]> {
     const deadline = this.clock.now() + seconds;
-    while (this.clock.now() < deadline && this.deliveries.some(worthWaitingFor)) {
+    while (!this.closed && this.clock.now() < deadline && this.deliveries.some(worthWaitingFor)) {
       await this.clock.sleep(Math.min(FINISH_POLL_SECONDS, deadline - this.clock.now()));
     }
     await this.close();

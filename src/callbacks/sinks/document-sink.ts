@@ -16,7 +16,10 @@ export interface DocumentSink {
   /** Names the sink in errors and status, e.g. "zmq tcp://127.0.0.1:5577". */
   readonly name: string;
   send(document: NamedDocument, sequence?: DocumentSequence): Promise<void>;
-  /** Sends what is pending and lets go of the transport. */
+  /**
+   * Lets go of the transport. A send still in flight may be abandoned: a delivery closes its
+   * sink only once it has kept (spooled) or counted (dropped) what it had not seen sent.
+   */
   close(): Promise<void>;
 }
 

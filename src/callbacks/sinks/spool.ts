@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { NamedDocument } from "../../core/index.js";
+import { plainJson } from "../plain-json.js";
 import type { DocumentSequence } from "./sequence.js";
 import { SpoolLock } from "./spool-lock.js";
 
@@ -32,14 +33,6 @@ export interface SpoolOptions {
   sync?: SpoolSync;
   /** Told of a line that is not a spooled document (it is skipped); default: a warning. */
   onSkip?: (message: string) => void;
-}
-
-/** JSON has no typed arrays nor bigints: write them as plain arrays and numbers. */
-function plainValue(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
-  }
-  return typeof value === "bigint" ? Number(value) : value;
 }
 
 const CHUNK = 1 << 20;
@@ -115,7 +108,7 @@ export class Spool {
     let stop = false;
     for (const { document, sequence } of pendings) {
       const [name, doc] = document;
-      text += `${JSON.stringify([name, doc, { run: sequence.run, seq: sequence.seq }], plainValue)}\n`;
+      text += `${JSON.stringify([name, plainJson(doc), { run: sequence.run, seq: sequence.seq }])}\n`;
       stop ||= name === "stop";
     }
     const bytes = Buffer.from(text);
