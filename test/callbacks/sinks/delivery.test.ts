@@ -157,7 +157,9 @@ describe("Spool", () => {
 
     const told: string[] = [];
     const third = new Spool(dir, { onSkip: (message) => told.push(message) });
-    expect(told).toEqual([`${spool.path}: cut ${torn.length} bytes of a last line left unfinished`]);
+    expect(told).toEqual([
+      `${spool.path}: cut ${torn.length} bytes of a last line left unfinished`,
+    ]);
     expect(third.size).toBe(3);
     const back: string[] = [];
     for (let next = third.peek(); next; next = third.peek()) {
