@@ -1,4 +1,4 @@
-import type { NamedDocument } from "../../core/index.js";
+import type { EventPage, NamedDocument } from "../../core/index.js";
 import { DocumentRejectedError } from "../sinks/index.js";
 import type { DocumentSequence, DocumentSink } from "../sinks/index.js";
 import { encodeDocument, kafkaTopic, sequenceHeaders, sliceEventPage } from "./codec.js";
@@ -23,7 +23,8 @@ export interface KafkaPublisherOptions {
  * document too large, or a one-row page, is refused for good with DocumentRejectedError
  * (bluesky-kafka loses it silently). The document's run and sequence number travel in the
  * headers `hil_run_start` and `hil_seq`, which Python consumers never read; both halves of a
- * split page carry the page's number. A DocumentSink: wrap it in a LosslessDelivery so a
+ * split page carry the page's number, and a page retried after a failure part-way does not
+ * send the rows already taken again. A DocumentSink: wrap it in a LosslessDelivery so a
  * broker away for a while loses nothing.
  */
 export class KafkaPublisher implements DocumentSink {
@@ -32,6 +33,8 @@ export class KafkaPublisher implements DocumentSink {
   private readonly transport: KafkaTransport;
   private readonly key: string | null;
   private readonly flushOnStop: boolean;
+  /** Rows of an event page (by its first event's uid) the broker has taken so far. */
+  private readonly pageProgress = new Map<string, number>();
 
   constructor({ transport, topic, beamline, key, flushOnStop = true }: KafkaPublisherOptions) {
     const chosen = topic ?? (beamline === undefined ? undefined : kafkaTopic(beamline));
@@ -54,21 +57,63 @@ export class KafkaPublisher implements DocumentSink {
   }
 
   private async produce(document: NamedDocument, headers: Record<string, string>): Promise<void> {
+    const [name, doc] = document;
+    if (name !== "event_page") {
+      await this.sendRecord(document, headers);
+      return;
+    }
+    // Rows of this page taken before a failed attempt are not sent again when it is retried.
+    const key = doc.uid[0] ?? "";
+    try {
+      await this.sendRows(doc, 0, doc.uid.length, key, headers);
+    } finally {
+      if ((this.pageProgress.get(key) ?? 0) >= doc.uid.length) this.pageProgress.delete(key);
+    }
+  }
+
+  /** Sends rows [from, to) of a page, halving a part the broker finds too large. */
+  private async sendRows(
+    page: EventPage,
+    from: number,
+    to: number,
+    key: string,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    if (to <= (this.pageProgress.get(key) ?? 0)) return;
+    const part = from === 0 && to === page.uid.length ? page : sliceEventPage(page, from, to);
+    try {
+      await this.sendRecord(["event_page", part], headers);
+    } catch (error) {
+      if (!(error instanceof KafkaMessageTooLargeError)) throw error;
+      if (to - from < 2) {
+        this.pageProgress.delete(key);
+        throw new DocumentRejectedError(
+          `${this.name}: event_page row ${from} refused: ${error.message}`,
+          { cause: error },
+        );
+      }
+      const half = from + Math.ceil((to - from) / 2);
+      await this.sendRows(page, from, half, key, headers);
+      await this.sendRows(page, half, to, key, headers);
+      return;
+    }
+    this.pageProgress.set(key, to);
+  }
+
+  private async sendRecord(
+    document: NamedDocument,
+    headers: Record<string, string>,
+  ): Promise<void> {
     const value = encodeDocument(...document);
     try {
       await this.transport.send(this.topic, [{ key: this.key, value, headers }]);
     } catch (error) {
-      if (!(error instanceof KafkaMessageTooLargeError)) throw error;
-      const [name, doc] = document;
-      if (name === "event_page" && doc.uid.length > 1) {
-        const half = Math.ceil(doc.uid.length / 2);
-        await this.produce(["event_page", sliceEventPage(doc, 0, half)], headers);
-        await this.produce(["event_page", sliceEventPage(doc, half, doc.uid.length)], headers);
-        return;
-      }
-      throw new DocumentRejectedError(`${this.name}: ${name} document refused: ${error.message}`, {
-        cause: error,
-      });
+      if (!(error instanceof KafkaMessageTooLargeError) || document[0] === "event_page")
+        throw error;
+      throw new DocumentRejectedError(
+        `${this.name}: ${document[0]} document refused: ${error.message}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -14,6 +14,7 @@ import {
   kafkaTopic,
 } from "../../../src/callbacks/kafka/index.js";
 import { LosslessDelivery } from "../../../src/callbacks/index.js";
+import type { KafkaTransport } from "../../../src/callbacks/index.js";
 import type { EventPage, NamedDocument, RunStart } from "../../../src/core/index.js";
 import { VirtualClock, packEventPage } from "../../../src/core/index.js";
 import { RunEngine } from "../../../src/engine/index.js";
@@ -138,6 +139,30 @@ describe("KafkaPublisher and KafkaDispatcher", () => {
     expect(delivery.stats()).toMatchObject({ dropped: 1, pending: 0 });
     expect(dispatcher.stats()).toMatchObject({ repeats: 0, gaps: 1, missing: 1 });
     await delivery.close();
+  });
+
+  it("does not send a split page's rows again when its later part failed and the page is retried", async () => {
+    const broker = new InMemoryKafkaBroker({ partitions: 1, maxMessageBytes: 700 });
+    const inner = broker.connect();
+    let sends = 0;
+    const transport: KafkaTransport = {
+      ...inner,
+      send: (topic, records) => {
+        sends += 1;
+        // The whole page is too large; its first half is taken; the broker is then away once.
+        return sends === 3
+          ? Promise.reject(new KafkaUnavailableError("away once"))
+          : inner.send(topic, records);
+      },
+    };
+    const publisher = new KafkaPublisher({ transport, beamline: "lab", key: "k" });
+    const page = packEventPage(gaussianRun({ points: 10 }).events);
+    await expect(publisher.send(["event_page", page])).rejects.toThrow("away once");
+    await publisher.send(["event_page", page]); // the delivery's retry
+    const rows = broker
+      .messages("lab.bluesky.runengine.documents")[0]!
+      .map((message) => (decodeDocument(message.value)[1] as EventPage).uid);
+    expect(rows.flat()).toEqual(page.uid); // each event once, in order
   });
 
   it("gets every document in order to a consumer killed for the middle third of a scan, the broker away too", async () => {
