@@ -6,28 +6,14 @@
 // after an edit, or for a plan module (`hil run plans/align.ts`, `hil serve --plans`: a
 // TypeScript file that must share the sources' modules), tsx compiles the sources as they
 // load.
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleFits } from "./bundle-fits.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bundle = join(root, "dist/hil.mjs");
 
-function newestSource() {
-  let newest = statSync(join(root, "package.json")).mtimeMs;
-  for (const folder of ["src", "sim", "drivers"]) {
-    for (const entry of readdirSync(join(root, folder), { recursive: true })) {
-      newest = Math.max(newest, statSync(join(root, folder, String(entry))).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-const args = process.argv.slice(2);
-const runsPlanModule =
-  args.includes("--plans") || (args[0] === "run" && args.some((a) => /\.[cm]?[jt]s$/.test(a)));
-if (!runsPlanModule && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
-  await import(pathToFileURL(bundle).href);
+if (bundleFits(root, process.argv.slice(2))) {
+  await import(pathToFileURL(join(root, "dist/hil.mjs")).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

@@ -2,11 +2,11 @@
 // bundle while it is newer than the sources, so `hil ioc` serves without compiling the
 // TypeScript first. The same commands as through tsx, from one file.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaClient } from "../../src/ca/index.js";
 import { hilServes } from "../support/hil-serve.js";
 import { unusedTcpUdpPort } from "../support/unused-port.js";
@@ -14,6 +14,11 @@ import { root } from "./run-hil.js";
 
 const run = promisify(execFile);
 const serves = hilServes();
+const dirs: string[] = [];
+afterAll(async () => {
+  await serves.stopAll();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("bin/hil.js with the bundle npm run build makes", () => {
   beforeAll(async () => {
@@ -28,6 +33,7 @@ describe("bin/hil.js with the bundle npm run build makes", () => {
 
   it("serves a database with hil ioc, answers a CA client and stops on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hil-bundle-"));
+    dirs.push(dir);
     const db = join(dir, "one.db");
     writeFileSync(db, `record(ao, "bundle:x") { field(VAL, "4.5") field(EGU, "mm") }`);
     const port = await unusedTcpUdpPort();
@@ -60,15 +66,16 @@ describe("bin/hil.js with the bundle npm run build makes", () => {
       expect((await client.channel("bundle:x").get()).value[0]).toBe(4.5);
     } finally {
       await client.close();
+      child.kill("SIGTERM");
     }
-    child.kill("SIGTERM");
     expect(await exited).toBe(0);
   }, 30_000);
 
   it("serves the queue server's web page and API with hil serve, plans in a worker from the bundle too", async () => {
     const out = mkdtempSync(join(tmpdir(), "hil-bundle-serve-"));
+    dirs.push(out);
     const served = await serves.start({
-      command: [process.execPath, join(root, "bin/hil.js")],
+      command: [process.execPath, join(root, "dist/hil.mjs")], // the bundle itself, its worker too
       config: "config/sim-beamline.yaml",
       out,
       apiKey: "bundle-key",
