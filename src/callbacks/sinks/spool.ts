@@ -14,6 +14,7 @@ import {
 import { join } from "node:path";
 import type { NamedDocument } from "../../core/index.js";
 import { plainJson } from "../plain-json.js";
+import { fromPythonJson, toPythonJson } from "../python-json-text.js";
 import type { DocumentSequence } from "./sequence.js";
 import { SpoolLock } from "./spool-lock.js";
 
@@ -48,7 +49,8 @@ interface Line {
 }
 
 /**
- * An append-only JSONL file of pending documents, one `[name, doc, {run, seq}]` line each,
+ * An append-only JSONL file of pending documents, one `[name, doc, {run, seq}]` line each
+ * (NaN and ±Infinity written as Python's json writes them, so they come back as they went),
  * read back from the front in order. A crash of the process loses no line already appended;
  * `sync` says when the file is also forced to the disk (default: after each stop document,
  * so a finished run survives a power cut). The read position is saved beside the file
@@ -108,7 +110,7 @@ export class Spool {
     let stop = false;
     for (const { document, sequence } of pendings) {
       const [name, doc] = document;
-      text += `${JSON.stringify([name, plainJson(doc), { run: sequence.run, seq: sequence.seq }])}\n`;
+      text += `${toPythonJson([name, plainJson(doc), { run: sequence.run, seq: sequence.seq }])}\n`;
       stop ||= name === "stop";
     }
     const bytes = Buffer.from(text);
@@ -225,7 +227,7 @@ export class Spool {
 
   private parse(line: string, end: number): Line {
     try {
-      const [name, doc, sequence] = JSON.parse(line) as [string, unknown, DocumentSequence];
+      const [name, doc, sequence] = fromPythonJson(line) as [string, unknown, DocumentSequence];
       if (typeof name !== "string" || typeof doc !== "object" || doc === null) throw new Error();
       return { pending: { document: [name, doc] as NamedDocument, sequence }, end };
     } catch {

@@ -5,6 +5,7 @@ import { HilError } from "../../core/index.js";
 import type { DocumentName, NamedDocument } from "../../core/index.js";
 import { decodeNumpyMsgpack } from "../numpy-msgpack.js";
 import { plainJson } from "../plain-json.js";
+import { fromPythonJson, toPythonJson } from "../python-json-text.js";
 
 export type SerializerName = "msgpack" | "json";
 
@@ -36,79 +37,15 @@ export const msgpackSerializer: Serializer = {
   deserialize: decodeNumpyMsgpack,
 };
 
-// Python's json writes NaN, Infinity and -Infinity for non-finite floats and reads them back.
-const nonFinite = new Map<string, number>([
-  ["NaN", NaN],
-  ["Infinity", Infinity],
-  ["-Infinity", -Infinity],
-]);
-const MARK = "\u0000hil-json:";
-
-function markNonFinite(_key: string, value: unknown): unknown {
-  if (typeof value === "number" && !Number.isFinite(value)) return `${MARK}${value}`;
-  return value;
-}
-
-function hasNonFinite(value: unknown): boolean {
-  if (typeof value === "number") return !Number.isFinite(value);
-  if (typeof value !== "object" || value === null) return false;
-  for (const key in value) {
-    if (hasNonFinite((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}
-
-/** Python's non-finite tokens outside strings become marked strings JSON.parse reads. */
-function markPythonTokens(text: string): string {
-  let out = "";
-  let from = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      continue;
-    }
-    for (const token of ["-Infinity", "Infinity", "NaN"]) {
-      if (text.startsWith(token, i)) {
-        out += `${text.slice(from, i)}"\\u0000hil-json:${token}"`;
-        i += token.length - 1;
-        from = i + 1;
-        break;
-      }
-    }
-  }
-  return out + text.slice(from);
-}
-
-function unmark(_key: string, value: unknown): unknown {
-  if (typeof value === "string" && value.startsWith(MARK)) {
-    return nonFinite.get(value.slice(MARK.length)) ?? value;
-  }
-  return value;
-}
-
 const utf8 = new TextEncoder();
 
 export const jsonSerializer: Serializer = {
   name: "json",
   serialize(doc) {
-    const value = plainJson(doc);
-    const text = hasNonFinite(value)
-      ? JSON.stringify(value, markNonFinite).replace(/"\\u0000hil-json:(-?Infinity|NaN)"/g, "$1")
-      : JSON.stringify(value);
-    return utf8.encode(text);
+    return utf8.encode(toPythonJson(plainJson(doc)));
   },
   deserialize(payload) {
-    const text = textDecoder.decode(payload);
-    return /NaN|Infinity/.test(text)
-      ? (JSON.parse(markPythonTokens(text), unmark) as unknown)
-      : (JSON.parse(text) as unknown);
+    return fromPythonJson(textDecoder.decode(payload));
   },
 };
 

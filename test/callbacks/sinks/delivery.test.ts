@@ -17,7 +17,7 @@ import {
   SequenceChecker,
   Spool,
 } from "../../../src/callbacks/index.js";
-import type { NamedDocument } from "../../../src/core/index.js";
+import type { Event, NamedDocument } from "../../../src/core/index.js";
 import { VirtualClock } from "../../../src/core/index.js";
 import { RunEngine } from "../../../src/engine/index.js";
 import { beamline, collector, rawScan } from "../../engine/fixtures.js";
@@ -136,6 +136,23 @@ describe("Spool", () => {
     expect(readFileSync(again.path, "utf8")).toBe("");
     again.close();
     expect(new Spool(dir).size).toBe(0);
+  });
+
+  it("gives back NaN and infinities as they went in, not as null", () => {
+    const dir = spoolDir();
+    const run = gaussianRun({ points: 1 });
+    const [, event] = run.documents[2]! as ["event", Event];
+    const odd = {
+      ...event,
+      data: { ...event.data, det: NaN, m1: -Infinity },
+      note: "NaN Infinity",
+    };
+    const spool = new Spool(dir);
+    spool.append({ document: ["event", odd], sequence: { run: "r", seq: 1 } });
+    spool.close();
+    const again = new Spool(dir);
+    expect(again.peek()!.document).toEqual(["event", odd]);
+    again.close();
   });
 
   it("cuts a last line a crash left unfinished, and skips a line that is no document, saying where", () => {
