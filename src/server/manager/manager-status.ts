@@ -14,7 +14,10 @@ export type ManagerState =
   | "closing_environment"
   | "destroying_environment";
 
-/** The queue server's `status` reply, field for field. */
+/**
+ * The queue server's `status` reply: its fields that have a meaning here (no IPython kernel
+ * details, no `*_existing_uid` apart from the allowed ones), and hil's `data_out`.
+ */
 export interface ManagerStatus {
   msg: string;
   time: number;
@@ -74,7 +77,7 @@ const noEngine: LiveStatus = {
   queue_stop_pending: false,
   worker_environment_exists: false,
   worker_environment_state: "closed",
-  re_state: "idle",
+  re_state: null, // as the queue server reports with no environment
   pause_pending: false,
   plans_allowed_uid: randomUUID(),
   devices_allowed_uid: randomUUID(),

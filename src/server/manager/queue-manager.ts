@@ -33,6 +33,9 @@ export type ManagerEvent =
 
 export type ManagerListener = (event: ManagerEvent) => void;
 
+/** How often the status's data_out is compared with the outlets' state, in milliseconds. */
+const OUTLET_STATUS_MS = 1000;
+
 export interface QueueManagerOptions {
   store: QueueStore;
   environment: Environment;
@@ -56,6 +59,8 @@ export class QueueManager {
   readonly #environment: Environment;
   readonly #checker: ItemCheckerFactory | undefined;
   readonly #outlets: DocumentOutlets | undefined;
+  #outletWatch: NodeJS.Timeout | undefined;
+  #lastDataOut = "";
   #storedCheck: ((item: QueueItem) => string | undefined) | undefined;
   readonly #listeners = new Set<ManagerListener>();
   readonly #unwatch: Array<() => void> = [];
@@ -72,6 +77,10 @@ export class QueueManager {
     this.#environment = options.environment;
     this.#checker = options.checker;
     this.#outlets = options.outlets;
+    // The outlets change on their own (sent, dropped after a timeout): their news is polled.
+    if (this.#outlets) {
+      this.#outletWatch = setInterval(() => this.#outletsChanged(), OUTLET_STATUS_MS).unref();
+    }
     this.#recoverInterruptedItem();
     this.#unwatch.push(
       this.#store.watch(() => {
@@ -264,6 +273,7 @@ export class QueueManager {
 
   /** Stops listening; the environment is the caller's to close. */
   close(): void {
+    clearInterval(this.#outletWatch);
     for (const unwatch of this.#unwatch.splice(0)) unwatch();
   }
 
@@ -366,6 +376,13 @@ export class QueueManager {
     if (event.kind === "re_state" && event.state === "paused") this.#pausePending = false;
     this.#emit({ kind: "environment", event, item: this.#running });
     if (event.kind === "environment" || event.kind === "re_state") this.#statusChanged();
+  }
+
+  #outletsChanged(): void {
+    const now = JSON.stringify(this.#outlets?.status());
+    if (now === this.#lastDataOut) return;
+    this.#lastDataOut = now;
+    this.#statusChanged();
   }
 
   /** Coalesces the changes of one turn of the event loop into one status event. */

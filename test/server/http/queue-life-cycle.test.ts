@@ -32,7 +32,7 @@ describe("queue HTTP API without an engine", () => {
     expect(body).toMatchObject({
       success: true,
       manager_state: "idle",
-      re_state: "idle",
+      re_state: null, // no environment: the queue server says None
       items_in_queue: 0,
       items_in_history: 0,
       running_item_uid: null,

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { DocumentOutlets, LossyDelivery } from "../../../src/callbacks/index.js";
+import { realClock } from "../../../src/core/index.js";
+import { GatedSink } from "../../callbacks/sinks/peers.js";
 import type { SimManager } from "../support/sim-manager.js";
 import { simManager } from "../support/sim-manager.js";
 
@@ -37,6 +40,46 @@ describe("QueueManager", () => {
     expect(starts.map((s) => s.queue_item_uid)).toEqual([a.item_uid, b.item_uid]);
     expect(store.queue.size()).toBe(0);
     expect(manager.status().manager_state).toBe("idle");
+  });
+
+  it("hands every document to its outlets and tells its listeners how they fare", async () => {
+    const sink = new GatedSink();
+    const outlets = new DocumentOutlets([
+      new LossyDelivery(sink, { capacity: 100, clock: realClock }),
+    ]);
+    sim = await simManager(undefined, { outlets });
+    const { manager, store } = sim;
+    await manager.openEnvironment();
+    const told: number[] = [];
+    let heard!: () => void;
+    const allSent = new Promise<void>((resolve) => (heard = resolve));
+    const made: unknown[] = [];
+    manager.subscribe((event) => {
+      if (event.kind === "environment" && event.event.kind === "document")
+        made.push(event.event.document);
+      if (event.kind !== "status") return;
+      told.push(event.status.data_out[0]!.sent);
+      if (event.status.data_out[0]!.sent > 0 && event.status.data_out[0]!.pending === 0) heard();
+    });
+    store.queue.add(countDet, user, {}, manager.check);
+    manager.startQueue();
+    await manager.idle();
+    await allSent; // pushed by the manager without any request
+    expect(sink.received.map((r) => r.document)).toEqual(made);
+    expect(manager.status().data_out).toEqual([
+      {
+        name: "gated",
+        lossless: false,
+        sent: sink.received.length,
+        spooled: 0,
+        dropped: 0,
+        pending: 0,
+        failures: 0,
+        last_error: null,
+      },
+    ]);
+    expect(told.at(-1)).toBe(sink.received.length);
+    await outlets.close();
   });
 
   it("refuses an unknown plan before it enters the queue", async () => {

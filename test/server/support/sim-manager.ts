@@ -1,6 +1,7 @@
 // A queue manager over the simulated beamline (config/sim-beamline.yaml) on a virtual clock,
 // in this process, with the built-in plans: what the server's faces are tested against.
 import { join } from "node:path";
+import type { DocumentOutlets } from "../../../src/callbacks/index.js";
 import { VirtualClock } from "../../../src/core/index.js";
 import { buildDevices, loadConfig } from "../../../src/config/index.js";
 import { builtinPlans } from "../../../src/plans/index.js";
@@ -25,7 +26,10 @@ export interface SimManager {
 }
 
 /** A manager with its environment closed; `openEnvironment()` builds the sim devices. */
-export async function simManager(temp = tempStore()): Promise<SimManager> {
+export async function simManager(
+  temp = tempStore(),
+  options: { outlets?: DocumentOutlets } = {},
+): Promise<SimManager> {
   const clock = new VirtualClock({ start: 1_700_000_000 });
   const environment = new InProcessEnvironment(async () => {
     const config = await loadConfig(join(root, "config/sim-beamline.yaml"), {});
@@ -38,7 +42,12 @@ export async function simManager(temp = tempStore()): Promise<SimManager> {
     };
   });
   const store = temp.open();
-  const manager = new QueueManager({ store, environment, checker: catalogChecker(builtinPlans) });
+  const manager = new QueueManager({
+    store,
+    environment,
+    checker: catalogChecker(builtinPlans),
+    outlets: options.outlets,
+  });
   return {
     manager,
     environment,
