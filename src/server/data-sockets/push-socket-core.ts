@@ -81,20 +81,29 @@ export class PushSocketCore extends SocketCore {
     this.updatedTime = now;
     this.onData?.(parsed.data);
     if (!this.callbackDirect) return `ACK#${pyRepr(parsed.data)}`;
-    let returned: PyValue;
+    // As _set_data: whatever the callback or the formatting raises is sent back as EXCEP#.
     try {
-      returned = this.callbackDirect(parsed.data);
+      const returned = this.callbackDirect(parsed.data);
+      if (this.returnFormat === "json") return `RET#${pyJson(returned)}`;
+      if (this.returnFormat === "string") return `RET#${pyStr(returned)}`;
+      return rawReply(returned);
     } catch (error) {
-      return `EXCEP#${error instanceof Error ? error.message : String(error)}`;
+      return `EXCEP#${errorText(error)}`;
     }
-    if (this.returnFormat === "json") return `RET#${pyJson(returned)}`;
-    if (this.returnFormat === "string") return `RET#${pyStr(returned)}`;
-    try {
-      return `RET#${rawReturn(returned)}`;
-    } catch (error) {
-      if (!(error instanceof ConversionError)) throw error;
-      return `EXCEP#Raw conversion failed with message:${error.message}`;
-    }
+  }
+}
+
+/** Python's str() of a raised exception, as near as a JS error allows: its message. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** _format_return_raw: any failure of the conversion becomes an EXCEP# with a fixed lead. */
+function rawReply(value: PyValue): string {
+  try {
+    return `RET#${rawReturn(value)}`;
+  } catch (error) {
+    return `EXCEP#Raw conversion failed with message:${errorText(error)}`;
   }
 }
 
@@ -132,26 +141,47 @@ function rawReturn(value: PyValue): string {
       })
       .join(";");
   }
-  if (Array.isArray(value)) {
-    const rows = value as readonly PyValue[];
-    if (!rows.every((row) => Array.isArray(row))) {
+  if (Array.isArray(value)) return rawListReturn(value as readonly PyValue[]);
+  throw new ConversionError("Return value must be a dict or list with return format 'raw'");
+}
+
+/**
+ * _format_return_raw_list: every element a list, checked in order; one type per value
+ * collected from all of them; the first value's type must be every value's type (the error
+ * lists them all, one per value, as Python's str() of a list of classes) and one of int,
+ * float, bool, str. With no values at all Python's `types[0]` fails: "list index out of range".
+ */
+function rawListReturn(rows: readonly PyValue[]): string {
+  const types: string[] = [];
+  const items: string[] = [];
+  for (const row of rows) {
+    if (!Array.isArray(row)) {
       throw new ConversionError(
         "With return format raw on a list, the elements themselves be lists",
       );
     }
-    const all = (rows as readonly (readonly PyValue[])[]).flat();
-    const types = [...new Set(all.map(pyTypeName))];
-    if (types.length > 1) {
-      throw new ConversionError(
-        `With return format raw on a list of lists, all values  in list must have same type. Types are: [${types.map((t) => `<class '${t}'>`).join(", ")}]`,
-      );
-    }
-    const body = (rows as readonly (readonly PyValue[])[])
-      .map((row) => row.map(pyStr).join(","))
-      .join("&");
-    return `${types[0] ?? ""}:${body}`;
+    const elements = row as readonly PyValue[];
+    types.push(...elements.map(pyTypeName));
+    items.push(elements.map(pyStr).join(","));
   }
-  throw new ConversionError("Return value must be a dict or list with return format 'raw'");
+  const type = types[0];
+  if (type === undefined) throw new ConversionError("list index out of range");
+  if (types.some((other) => other !== type)) {
+    throw new ConversionError(
+      `With return format raw on a list of lists, all values  in list must have same type. Types are: [${types.map(pyClassStr).join(", ")}]`,
+    );
+  }
+  if (!rawTypes.includes(type)) {
+    throw new ConversionError(
+      `With return format raw, the item type can only be one of 'int', 'float', 'bool' and 'str'. The type is: ${pyClassStr(type)}`,
+    );
+  }
+  return `${type}:${items.join("&")}`;
+}
+
+/** Python's str() of a class, from its name: <class 'int'>. */
+function pyClassStr(name: string): string {
+  return `<class '${name}'>`;
 }
 
 function parseJsonWn(body: string): { data: Map<string, PyValue> } | { error: string } {
