@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ChildOutput } from "../support/child-output.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -27,38 +28,13 @@ export function startHil(args: string[], env: Record<string, string> = {}): HilP
     cwd: root,
     env: { ...process.env, ...env },
   });
-  let stdout = "";
-  let stderr = "";
-  const waiters: Array<{ text: string | RegExp; resolve: () => void }> = [];
-  const shows = (output: string, text: string | RegExp): boolean =>
-    typeof text === "string" ? output.includes(text) : text.test(output);
-  const check = (): void => {
-    for (const waiter of waiters.splice(0)) {
-      if (shows(stdout, waiter.text) || shows(stderr, waiter.text)) waiter.resolve();
-      else waiters.push(waiter);
-    }
-  };
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    check();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    check();
-  });
   const done = new Promise<HilResult>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
+    child.on("close", (code) => resolve({ code, stdout: output.stdout, stderr: output.stderr })),
   );
+  const output = new ChildOutput(child, done, "hil");
   return {
-    waitFor: (text) =>
-      new Promise((resolve, reject) => {
-        waiters.push({ text, resolve });
-        check();
-        void done.then(() =>
-          reject(new Error(`hil ended before showing "${String(text)}":\n${stdout}\n${stderr}`)),
-        );
-      }),
-    output: () => stdout + stderr,
+    waitFor: (text) => output.waitFor(text),
+    output: () => output.text(),
     write: (text) => void child.stdin.write(text),
     signal: (name) => void child.kill(name),
     done,

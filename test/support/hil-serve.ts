@@ -6,6 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ChildOutput } from "./child-output.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -158,20 +159,6 @@ function spawnServe(options: HilServeOptions): Started {
     stdio: ["ignore", "pipe", options.stderr ?? "pipe"],
   });
 
-  let stdout = "";
-  let stderr = "";
-  const waiters: Array<{ text: string | RegExp; resolve: () => void }> = [];
-  const shows = (text: string | RegExp): boolean =>
-    typeof text === "string"
-      ? stdout.includes(text) || stderr.includes(text)
-      : text.test(stdout) || text.test(stderr);
-  const check = (): void => {
-    for (const waiter of waiters.splice(0)) {
-      if (shows(waiter.text)) waiter.resolve();
-      else waiters.push(waiter);
-    }
-  };
-
   const exited = new Promise<HilServeExit>((resolve) => {
     child.once("close", (code, signal) => resolve({ code, signal }));
     // A program that cannot start ends with an error and no close.
@@ -201,15 +188,8 @@ function spawnServe(options: HilServeOptions): Started {
     }
     return exited;
   };
-  const output = (): string => stdout + stderr;
-  const waitFor = (text: string | RegExp): Promise<void> =>
-    new Promise((resolve, reject) => {
-      waiters.push({ text, resolve });
-      check();
-      void exited.then(() =>
-        reject(new Error(`hil serve ended before showing "${String(text)}":\n${output()}`)),
-      );
-    });
+  const output = (): string => printedText.text();
+  const waitFor = (text: string | RegExp): Promise<void> => printedText.waitFor(text);
 
   // What the lines it prints tell: ports, URLs, a key it made.
   const printed: {
@@ -243,17 +223,10 @@ function spawnServe(options: HilServeOptions): Started {
       printed.open = true;
     }
   };
-  child.stdout!.on("data", (chunk: Buffer) => {
-    const text = chunk.toString();
-    stdout += text;
+  const printedText = new ChildOutput(child, exited, "hil serve", (text) => {
     const lines = (partial + text).split("\n");
     partial = lines.pop()!;
     for (const each of lines) line(each);
-    check();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    check();
   });
 
   // Ready: the environment is open; with --no-open, every face it serves has said where.
