@@ -35,12 +35,13 @@ interface Described {
  * their readback, `target_value` their setpoint and `raw_value` a raw reading when the data
  * has them), its detectors NXdetector (`local_name`; `data` their first hinted field), other
  * devices NXcollection (every field by its own name). A positioner's or detector's other
- * fields go in its `readings` NXcollection. Fields are soft links to the stream's datasets,
+ * fields go in its `readings` NXcollection. Fields are NeXus links (hard links, `@target`
+ * naming the first path) to the stream's datasets,
  * the primary stream's where a device is in it; a detector's frames in its own file are an
  * external link, as in the stream. Each device's configuration is written once, from the
  * first descriptor that has it, as datasets of its `configuration` NXcollection with their
  * units; a positioner's `velocity`, `soft_limit_min`, `soft_limit_max` and
- * `acceleration_time` are soft links to the configuration values they name.
+ * `acceleration_time` are links to the configuration values they name.
  *
  * Links are made only to datasets already in the file: numeric columns when their stream is
  * described (primary) or at stop (other streams), text columns at stop once written.
@@ -108,7 +109,7 @@ export class Instrument {
       for (const [role, field] of roles(device, fields, doc)) {
         if (!written.has(field) || doc.data_keys[field]?.external !== undefined) continue;
         const place = this.place(device, role);
-        place?.group.create_soft_link(`${stream.path}/${field}`, place.name);
+        if (place) nexusLink(place.group, `${stream.path}/${field}`, place.name);
       }
     }
   }
@@ -169,9 +170,19 @@ export class Instrument {
       ],
     ];
     for (const [name, field] of standard) {
-      if (field) device.group.create_soft_link(`${group.path}/${field}`, name);
+      if (field) nexusLink(device.group, `${group.path}/${field}`, name);
     }
   }
+}
+
+/**
+ * A NeXus link, as the NeXus file format maps it to HDF5: a hard link (one dataset under
+ * two names, surviving a rename of either) whose dataset names its first path in `@target`.
+ */
+function nexusLink(group: H5Group, target: string, name: string): void {
+  group.create_hard_link(target, name);
+  const dataset = group.get(target) as H5Dataset;
+  if (!("target" in dataset.attrs)) dataset.create_attribute("target", target);
 }
 
 /** Each device of a descriptor and its fields: a start document's motor claims the field of its name. */

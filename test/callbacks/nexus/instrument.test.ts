@@ -29,12 +29,13 @@ function deviceGroups(read: Record<string, Item>): string[] {
     .sort();
 }
 
-/** `link` is a soft link to `target`, and reads as that dataset: the same values and units. */
-function expectSoftLink(read: Record<string, Item>, link: string, target: string): void {
-  expect(read[`${link}@link`], link).toEqual({ soft: target });
+/** `link` is a NeXus link to `target`: the same dataset (a hard link), which names `target` in `@target`. */
+function expectLink(read: Record<string, Item>, link: string, target: string): void {
   expect(read[link], link).toBeDefined();
+  expect(read[link]!.object, link).toEqual(expect.any(Number));
+  expect(read[link]!.object, link).toBe(read[target]!.object);
+  expect(read[link]!.attrs?.target, link).toBe(target);
   expect(read[link]!.value, link).toEqual(read[target]!.value);
-  expect(read[link]!.attrs, link).toEqual(read[target]!.attrs);
 }
 
 describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py", () => {
@@ -66,19 +67,19 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
     // m1: its readback and setpoint, linked to the columns of NXdata
     const m1 = `${INSTRUMENT}/m1`;
     expect(read[`${m1}/name`]!.value).toBe("m1");
-    expectSoftLink(read, `${m1}/value`, "/entry/data/m1");
+    expectLink(read, `${m1}/value`, "/entry/data/m1");
     expect(read[`${m1}/value`]).toMatchObject({ shape: [num], dtype: "float64" });
     expect(read[`${m1}/value`]!.value).toEqual(column(docs, primary.uid, "m1"));
     expect(read[`${m1}/value`]!.attrs!.units).toBe(primary.data_keys.m1!.units);
     expect(read[`${m1}/value`]!.attrs!.units).toBe("mm");
-    expectSoftLink(read, `${m1}/target_value`, "/entry/data/m1_setpoint");
+    expectLink(read, `${m1}/target_value`, "/entry/data/m1_setpoint");
     expect(read[`${m1}/target_value`]!.value).toEqual(column(docs, primary.uid, "m1_setpoint"));
     expect(read[`${m1}/raw_value`]).toBeUndefined();
 
     // det: its counts as data
     const det = `${INSTRUMENT}/det`;
     expect(read[`${det}/local_name`]!.value).toBe("det");
-    expectSoftLink(read, `${det}/data`, "/entry/data/det");
+    expectLink(read, `${det}/data`, "/entry/data/det");
     expect(read[`${det}/data`]!.value).toEqual(column(docs, primary.uid, "det"));
     expect(read[`${det}/data`]!.attrs!.units).toBe("counts");
 
@@ -100,17 +101,17 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
       attrs: { units: "s" },
     });
     // NXpositioner's own names for the motor's configuration, linked to it
-    expectSoftLink(read, `${m1}/velocity`, `${m1}/configuration/m1_velocity`);
+    expectLink(read, `${m1}/velocity`, `${m1}/configuration/m1_velocity`);
     expect(read[`${m1}/velocity`]).toMatchObject({ value: 2, attrs: { units: "mm/s" } });
-    expectSoftLink(read, `${m1}/soft_limit_min`, `${m1}/configuration/m1_low_limit`);
-    expectSoftLink(read, `${m1}/soft_limit_max`, `${m1}/configuration/m1_high_limit`);
+    expectLink(read, `${m1}/soft_limit_min`, `${m1}/configuration/m1_low_limit`);
+    expectLink(read, `${m1}/soft_limit_max`, `${m1}/configuration/m1_high_limit`);
     expect(read[`${m1}/soft_limit_max`]).toMatchObject({ value: 10, attrs: { units: "mm" } });
     // m1's acceleration is in mm/s^2, not NXpositioner's acceleration_time
     expect(read[`${m1}/acceleration_time`]).toBeUndefined();
 
     // baseline devices: each field by its name, linked to the baseline stream
     for (const field of baseline.object_keys.tc1!) {
-      expectSoftLink(read, `${INSTRUMENT}/tc1/${field}`, `/entry/baseline/${field}`);
+      expectLink(read, `${INSTRUMENT}/tc1/${field}`, `/entry/baseline/${field}`);
     }
     expect(read[`${INSTRUMENT}/i0/i0`]!.value).toEqual(column(docs, baseline.uid, "i0"));
   });
@@ -132,9 +133,9 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
     expect(read[`${cam}/data`]).toMatchObject({ shape: [num, 48, 64], dtype: "uint16" });
     expect(read[`${cam}/data`]!.sum).toBe(read["/entry/data/cam"]!.sum);
     expect(read[`${cam}/configuration/cam_exposure`]).toMatchObject({ attrs: { units: "s" } });
-    expectSoftLink(read, `${INSTRUMENT}/det/data`, "/entry/data/det");
+    expectLink(read, `${INSTRUMENT}/det/data`, "/entry/data/det");
     expect(read[`${INSTRUMENT}/det/readings`]).toBeUndefined();
-    expectSoftLink(read, `${INSTRUMENT}/m1/value`, "/entry/data/m1");
+    expectLink(read, `${INSTRUMENT}/m1/value`, "/entry/data/m1");
     expect(read[`${INSTRUMENT}/m1/value`]!.value).toEqual(column(docs, primary.uid, "m1"));
   });
 
@@ -208,8 +209,8 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
 
     // while the run is open: no link waits for a dataset (read-nexus.py fails on one that would)
     const during = readWithH5py(file);
-    expectSoftLink(during, `${INSTRUMENT}/th/value`, "/entry/data/th");
-    expectSoftLink(during, `${INSTRUMENT}/spec/data`, "/entry/data/spec");
+    expectLink(during, `${INSTRUMENT}/th/value`, "/entry/data/th");
+    expectLink(during, `${INSTRUMENT}/spec/data`, "/entry/data/spec");
     expect(during[`${INSTRUMENT}/spec/readings/spec_mode`]).toBeUndefined();
     expect(during[`${INSTRUMENT}/tc`]!.attrs).toMatchObject({ NX_class: "NXcollection" });
     expect(during[`${INSTRUMENT}/tc/tc`]).toBeUndefined();
@@ -229,22 +230,22 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
     });
     expect(deviceGroups(read)).toEqual(["spec", "tc", "th"]);
     const th = `${INSTRUMENT}/th`;
-    expectSoftLink(read, `${th}/value`, "/entry/data/th");
+    expectLink(read, `${th}/value`, "/entry/data/th");
     expect(read[`${th}/value`]).toMatchObject({ value: [1, 2], attrs: { units: "deg" } });
-    expectSoftLink(read, `${th}/raw_value`, "/entry/data/th_raw");
+    expectLink(read, `${th}/raw_value`, "/entry/data/th_raw");
     expect(read[`${th}/raw_value`]).toMatchObject({
       value: [100, 200],
       attrs: { units: "counts" },
     });
     expect(read[`${th}/target_value`]).toBeUndefined();
-    expectSoftLink(read, `${th}/acceleration_time`, `${th}/configuration/th_acceleration`);
+    expectLink(read, `${th}/acceleration_time`, `${th}/configuration/th_acceleration`);
     expect(read[`${th}/acceleration_time`]).toMatchObject({ value: 0.25, attrs: { units: "s" } });
 
     const spec = `${INSTRUMENT}/spec`;
-    expectSoftLink(read, `${spec}/data`, "/entry/data/spec");
+    expectLink(read, `${spec}/data`, "/entry/data/spec");
     expect(read[`${spec}/data`]).toMatchObject({ shape: [2, 3], attrs: { units: "counts" } });
     expect(read[`${spec}/readings`]!.attrs).toMatchObject({ NX_class: "NXcollection" });
-    expectSoftLink(read, `${spec}/readings/spec_mode`, "/entry/data/spec_mode");
+    expectLink(read, `${spec}/readings/spec_mode`, "/entry/data/spec_mode");
     expect(read[`${spec}/readings/spec_mode`]!.value).toEqual(["a", "b"]);
     expect(read[`${spec}/configuration/spec_gain`]).toMatchObject({
       value: 4,
@@ -256,7 +257,7 @@ describe.skipIf(!h5py().available)("NexusWriter's /entry/instrument read by h5py
       value: [1, 2, 3],
       attrs: { units: "pixels" },
     });
-    expectSoftLink(read, `${INSTRUMENT}/tc/tc`, "/entry/baseline/tc");
+    expectLink(read, `${INSTRUMENT}/tc/tc`, "/entry/baseline/tc");
     expect(read[`${INSTRUMENT}/tc/configuration/tc_rate`]!.value).toBe(1);
   });
 });

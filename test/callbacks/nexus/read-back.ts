@@ -24,6 +24,8 @@ export interface Item {
   chunks?: number[] | null;
   value?: unknown;
   sum?: number | null;
+  /** A dataset's identity: equal for two names of one dataset (a hard link). */
+  object?: number;
   /** An external link's file and path, a soft link's target (`<path>@link` items). */
   file?: string;
   path?: string;

@@ -43,6 +43,7 @@ def visit(group, prefix):
             big = item.size > 100_000
             out[path] = {
                 "kind": "dataset",
+                "object": hash(item.id),  # equal for two names of one dataset (a hard link)
                 "shape": list(item.shape),
                 "dtype": str(item.dtype),
                 "maxshape": list(item.maxshape) if item.maxshape else None,
