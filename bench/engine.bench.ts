@@ -72,7 +72,7 @@ async function flyBench(): Promise<void> {
   );
 }
 
-function beamline() {
+export function beamline() {
   const clock = new VirtualClock();
   const m1 = new SimMotor({ name: "m1", clock, velocity: 5, acceleration: 50 });
   const det = new SimDetector({

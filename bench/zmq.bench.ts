@@ -8,12 +8,10 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { VirtualClock } from "../src/core/index.js";
-import { RunEngine } from "../src/engine/index.js";
 import { count } from "../src/plans/index.js";
 import { LossyDelivery, ZmqPublisher } from "../src/callbacks/index.js";
 import { realClock } from "../src/core/index.js";
-import { SimDetector, SimMotor } from "../sim/index.js";
+import { beamline } from "./engine.bench.js";
 import { median, printTable, timeIt } from "./table.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,15 +19,8 @@ const EVENTS = 10_000;
 const RUNS = 3;
 
 function counting() {
-  const clock = new VirtualClock();
-  const m1 = new SimMotor({ name: "m1", clock, velocity: 5, acceleration: 50 });
-  const det = new SimDetector({
-    name: "det",
-    clock,
-    exposure: 0.01,
-    peak: { motors: [m1], centre: 0, sigma: 1, amplitude: 1e4 },
-  });
-  return { re: new RunEngine({ clock }), plan: count([det], { num: EVENTS }) };
+  const { re, det } = beamline();
+  return { re, plan: count([det], { num: EVENTS }) };
 }
 
 async function engineAlone(): Promise<number> {

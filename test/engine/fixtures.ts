@@ -7,8 +7,8 @@ import type { RunEngine, RunEngineState } from "../../src/engine/index.js";
 import { SuspendFloor } from "../../src/engine/index.js";
 import { SimDetector, SimMotor, VirtualClock } from "../../src/index.js";
 
-export function beamline() {
-  const clock = new VirtualClock({ start: 1_700_000_000 });
+export function beamline(start = 1_700_000_000) {
+  const clock = new VirtualClock({ start });
   const m1 = new SimMotor({ name: "m1", clock, velocity: 2, acceleration: 8, position: -1 });
   const det = new SimDetector({
     name: "det",

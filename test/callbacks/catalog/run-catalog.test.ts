@@ -17,25 +17,12 @@ import {
 import type { DocumentCallback, NamedDocument } from "../../../src/core/index.js";
 import { RunEngine } from "../../../src/engine/index.js";
 import { count, scan } from "../../../src/plans/index.js";
-import { SimDetector, SimMotor, VirtualClock } from "../../../src/index.js";
+import { beamline } from "../../engine/fixtures.js";
 
 let folder: string;
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), "run-catalog-"));
 });
-
-function beamline(start = 1_700_000_000) {
-  const clock = new VirtualClock({ start });
-  const m1 = new SimMotor({ name: "m1", clock, velocity: 2, acceleration: 8, position: -1 });
-  const det = new SimDetector({
-    name: "det",
-    clock,
-    seed: 3,
-    exposure: 0.1,
-    peak: { motors: [m1], centre: 0.2, sigma: 0.3, amplitude: 5000, background: 50 },
-  });
-  return { clock, m1, det };
-}
 
 /** What `hil run` keeps of each run, as RunOutputs does: a JSONL file and its catalog entry. */
 function outputs(catalog: RunCatalog): DocumentCallback {

@@ -6,10 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { ZmqProxy, ZmqPublisher, ZmqRemoteDispatcher } from "../../../src/callbacks/index.js";
 import type { NamedDocument } from "../../../src/core/index.js";
-import { VirtualClock } from "../../../src/core/index.js";
 import { RunEngine } from "../../../src/engine/index.js";
 import { scan } from "../../../src/plans/index.js";
-import { SimDetector, SimMotor } from "../../../sim/index.js";
+import { beamline } from "../../engine/fixtures.js";
 import { pymsgpack, pyzmq } from "../../support/peers.js";
 
 const peerScript = join(dirname(fileURLToPath(import.meta.url)), "bluesky_peer.py");
@@ -54,15 +53,7 @@ async function dispatcher(
 }
 
 async function simScan(points: number, callback: (...doc: NamedDocument) => unknown) {
-  const clock = new VirtualClock({ start: 1_800_000_000 });
-  const m1 = new SimMotor({ name: "m1", clock, velocity: 2, acceleration: 8, limits: [-10, 10] });
-  const det = new SimDetector({
-    name: "det",
-    clock,
-    seed: 3,
-    exposure: 0.1,
-    peak: { motors: [m1], centre: 0.3, sigma: 0.2, amplitude: 1000, background: 10 },
-  });
+  const { clock, m1, det } = beamline(1_800_000_000);
   const re = new RunEngine({ clock, md: { proposal: "p-16" } });
   const made: NamedDocument[] = [];
   await re.run(scan([det], m1, -1, 1, points), [
