@@ -3,6 +3,7 @@ export type { LiveTableOptions } from "./live-table.js";
 export { LiveTable } from "./live-table.js";
 export type { PeakStatistics, PeakStatsOptions } from "./peak-stats.js";
 export { PeakStats, peakStatistics } from "./peak-stats.js";
+export type { ReadJsonlOptions } from "./jsonl-writer.js";
 export { JsonlWriter, readJsonl } from "./jsonl-writer.js";
 export type { CsvWriterOptions } from "./csv-writer.js";
 export { CsvWriter } from "./csv-writer.js";

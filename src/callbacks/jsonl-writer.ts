@@ -67,14 +67,35 @@ export class JsonlWriter extends CallbackBase {
   }
 }
 
+export interface ReadJsonlOptions {
+  /**
+   * Given, a last line cut short (a run killed while writing it) is skipped and told here,
+   * naming file:line; without it that line is an error as any other.
+   */
+  warnTruncated?: (message: string) => void;
+}
+
 /** Reads and checks the documents of a JSONL file; an error names the file and line. */
-export function readJsonl(path: string): NamedDocument[] {
-  const lines = readFileSync(path, "utf8").split("\n");
+export function readJsonl(path: string, options: ReadJsonlOptions = {}): NamedDocument[] {
+  const text = readFileSync(path, "utf8");
+  const lines = text.split("\n");
+  const last = lines.findLastIndex((line) => line.trim() !== "");
   const documents: NamedDocument[] = [];
   for (const [i, line] of lines.entries()) {
     if (line.trim() === "") continue;
+    let value: unknown;
     try {
-      documents.push(parseDocument(JSON.parse(line)));
+      value = JSON.parse(line);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (options.warnTruncated && i === last && !text.endsWith("\n")) {
+        options.warnTruncated(`${path}:${i + 1}: skipped a truncated last line (${why})`);
+        continue;
+      }
+      throw new HilError("HIL_INVALID_DOCUMENT", `${path}:${i + 1}: ${why}`, { cause: error });
+    }
+    try {
+      documents.push(parseDocument(value));
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       throw new HilError("HIL_INVALID_DOCUMENT", `${path}:${i + 1}: ${why}`, { cause: error });

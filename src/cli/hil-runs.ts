@@ -225,7 +225,7 @@ export function addRunsCommands(program: Command): void {
         options: OutOption & { stream: string; format: "csv" | "json"; output?: string },
       ) => {
         process.exitCode = await withCatalog(options.out, async (catalog) => {
-          const { readRunFile, streamTable, tableAsCsv, tableAsJson } =
+          const { readJsonl, streamTable, tableAsCsv, tableAsJson } =
             await import("../callbacks/index.js");
           const run = catalog.get(reference);
           const where = `${catalog.path}: ${reference}`;
@@ -240,7 +240,9 @@ export function addRunsCommands(program: Command): void {
           if (!existsSync(path)) {
             throw new HilError("HIL_CATALOG_FILE", `${where}: ${path} is gone`);
           }
-          const documents = readRunFile(path, (warning) => console.error(`hil runs: ${warning}`));
+          const documents = readJsonl(path, {
+            warnTruncated: (warning) => console.error(`hil runs: ${warning}`),
+          });
           const rows = streamTable(documents, options.stream, where);
           const text = options.format === "csv" ? tableAsCsv(rows) : tableAsJson(rows);
           if (options.output === undefined) process.stdout.write(text);

@@ -11,7 +11,6 @@ export type {
 export { RunCatalog, parseReference } from "./run-catalog.js";
 export type { CatalogWriterOptions } from "./catalog-writer.js";
 export { CatalogWriter } from "./catalog-writer.js";
-export { readRunFile } from "./read-documents.js";
 export type { ReindexReport } from "./reindex.js";
 export { catalogFileName, indexDocuments, reindexFolder, siblingFiles } from "./reindex.js";
 export type { StreamTable } from "./stream-table.js";

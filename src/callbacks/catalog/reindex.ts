@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { NamedDocument } from "../../core/index.js";
-import { readRunFile } from "./read-documents.js";
+import { readJsonl } from "../jsonl-writer.js";
 import type { RunCatalog, RunFilePaths } from "./run-catalog.js";
 
 /** The catalog's file in an out folder. */
@@ -73,7 +73,7 @@ export function reindexFolder(
   for (const name of readdirSync(folder).sort()) {
     if (extname(name) !== ".jsonl") continue;
     const path = join(folder, name);
-    const documents = readRunFile(path, warn);
+    const documents = readJsonl(path, { warnTruncated: warn });
     const first = documents[0];
     if (!first || first[0] !== "start") {
       warn(`${path}: skipped, it does not begin with a start document`);

@@ -8,7 +8,7 @@ import {
   RunCatalog,
   RunRouter,
   catalogFileName,
-  readRunFile,
+  readJsonl,
   reindexFolder,
   streamTable,
   tableAsCsv,
@@ -219,7 +219,7 @@ describe("stream tables", () => {
     const catalog = RunCatalog.open(join(folder, catalogFileName));
     await fiveRuns(catalog);
     const run = catalog.get("1");
-    const documents = readRunFile(join(folder, run.files.jsonl!), () => {});
+    const documents = readJsonl(join(folder, run.files.jsonl!), { warnTruncated: () => {} });
     const table = streamTable(documents, "primary", "run 1");
     expect(table.columns.slice(0, 2)).toEqual(["seq_num", "time"]);
     expect(table.columns).toEqual(expect.arrayContaining(["m1", "det"]));
@@ -249,7 +249,7 @@ describe("stream tables", () => {
   it("names file:line of a bad line that is not the last", () => {
     const path = join(folder, "bad.jsonl");
     writeFileSync(path, '["start", {"uid": "x", "time": 1}]\nnot json\n["stop", {}]\n');
-    expect(() => readRunFile(path, () => {})).toThrow(`${path}:2: `);
+    expect(() => readJsonl(path, { warnTruncated: () => {} })).toThrow(`${path}:2: `);
     expect(readFileSync(path, "utf8")).toContain("not json");
   });
 });
