@@ -2,33 +2,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { HilError, parseDocument } from "../core/index.js";
 import type { NamedDocument } from "../core/index.js";
 import { CallbackBase } from "./callback-base.js";
-
-/** JSON has no typed arrays nor bigints: write them as plain arrays and numbers. */
-function plainValue(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
-  }
-  return typeof value === "bigint" ? Number(value) : value;
-}
-
-/**
- * Whether `value` holds what plainValue changes (or an object with toJSON, which might
- * give such): a check that is cheaper than a replacer called for every key of every event.
- */
-function hasUnplainValues(value: unknown): boolean {
-  if (typeof value === "bigint") return true;
-  if (typeof value !== "object" || value === null) return false;
-  if (ArrayBuffer.isView(value) || typeof (value as { toJSON?: unknown }).toJSON === "function")
-    return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasUnplainValues(item)) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (hasUnplainValues((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}
+import { plainJson } from "./plain-json.js";
 
 /**
  * Writes a run as JSON lines, `[name, doc]` per line, as suitcase-jsonl does. Each document is
@@ -53,10 +27,7 @@ export class JsonlWriter extends CallbackBase {
     if (this.fd === undefined) {
       throw new HilError("HIL_NO_RUN", `${this.path}: got a ${name} document outside a run`);
     }
-    const json = hasUnplainValues(doc)
-      ? JSON.stringify([name, doc], plainValue)
-      : JSON.stringify([name, doc]);
-    writeSync(this.fd, `${json}\n`);
+    writeSync(this.fd, `${JSON.stringify([name, plainJson(doc)])}\n`);
     if (name === "stop") this.close();
   }
 
