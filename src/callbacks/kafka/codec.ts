@@ -1,4 +1,4 @@
-import { encode } from "@msgpack/msgpack";
+import { Encoder } from "@msgpack/msgpack";
 import type { EventPage, NamedDocument } from "../../core/index.js";
 import { decodeNumpyMsgpack } from "../numpy-msgpack.js";
 import { plainJson } from "../plain-json.js";
@@ -16,9 +16,12 @@ export const ALL_BEAMLINES = /^.*bluesky\.runengine\.documents$/;
 export const RUN_HEADER = "hil_run_start";
 export const SEQ_HEADER = "hil_seq";
 
+/** One encoder for every message: `encode()` would make one per call. */
+const encoder = new Encoder();
+
 /** A message value as bluesky-kafka's Publisher writes it: msgpack of `[name, doc]`. */
 export function encodeDocument(...[name, doc]: NamedDocument): Uint8Array {
-  return encode([name, plainJson(doc)]);
+  return encoder.encode([name, plainJson(doc)]);
 }
 
 /**
