@@ -1,3 +1,4 @@
+import Queue from "yocto-queue";
 import type { Clock, DocumentCallback, NamedDocument } from "../../core/index.js";
 import { HilError } from "../../core/index.js";
 import { DocumentRejectedError } from "./document-sink.js";
@@ -171,42 +172,6 @@ abstract class DeliveryBase implements Delivery {
   protected abstract release(): void;
 }
 
-/** A first-in first-out array with O(1) shift. */
-class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-
-  shift(): T | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-
-  drain(): T[] {
-    const items = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return items;
-  }
-}
-
 export interface LosslessDeliveryOptions {
   /** Where the spool file lives; one delivery per directory. */
   spoolDir: string;
@@ -230,7 +195,7 @@ export interface LosslessDeliveryOptions {
 export class LosslessDelivery extends DeliveryBase {
   readonly lossless = true;
   readonly spool: Spool;
-  private readonly memory = new Fifo<PendingDocument>();
+  private readonly memory = new Queue<PendingDocument>();
   private readonly capacity: number;
 
   constructor(sink: DocumentSink, options: LosslessDeliveryOptions) {
@@ -248,8 +213,8 @@ export class LosslessDelivery extends DeliveryBase {
 
   // Memory holds documents only while the spool is empty: the spool is never older than memory.
   protected push(pending: PendingDocument): void {
-    if (this.spool.size === 0 && this.memory.length < this.capacity) {
-      this.memory.push(pending);
+    if (this.spool.size === 0 && this.memory.size < this.capacity) {
+      this.memory.enqueue(pending);
     } else {
       this.toSpool([...this.memory.drain(), pending]);
     }
@@ -261,20 +226,20 @@ export class LosslessDelivery extends DeliveryBase {
 
   /** `pending` is the oldest: at memory's head, or moved to the spool's head while it was sent. */
   protected taken(pending: PendingDocument): void {
-    if (this.memory.peek() === pending) this.memory.shift();
+    if (this.memory.peek() === pending) this.memory.dequeue();
     else this.spool.take();
   }
 
   protected failed(): void {
-    this.toSpool(this.memory.drain()); // the peer is away: nothing waits in memory only
+    this.toSpool([...this.memory.drain()]); // the peer is away: nothing waits in memory only
   }
 
   protected pendingCount(): number {
-    return this.memory.length + this.spool.size;
+    return this.memory.size + this.spool.size;
   }
 
   protected release(): void {
-    this.toSpool(this.memory.drain());
+    this.toSpool([...this.memory.drain()]);
     this.spool.close();
   }
 
@@ -299,7 +264,7 @@ export interface LossyDeliveryOptions {
  */
 export class LossyDelivery extends DeliveryBase {
   readonly lossless = false;
-  private readonly memory = new Fifo<PendingDocument>();
+  private readonly memory = new Queue<PendingDocument>();
   private readonly capacity: number;
   private inFlight: PendingDocument | undefined;
 
@@ -309,15 +274,15 @@ export class LossyDelivery extends DeliveryBase {
   }
 
   protected push(pending: PendingDocument): void {
-    if (this.memory.length >= this.capacity) {
-      this.memory.shift();
+    if (this.memory.size >= this.capacity) {
+      this.memory.dequeue();
       this.counts.dropped += 1;
     }
-    this.memory.push(pending);
+    this.memory.enqueue(pending);
   }
 
   protected peek(): PendingDocument | undefined {
-    if (!this.inFlight) this.inFlight = this.memory.shift();
+    if (!this.inFlight) this.inFlight = this.memory.dequeue();
     return this.inFlight;
   }
 
@@ -331,12 +296,12 @@ export class LossyDelivery extends DeliveryBase {
   }
 
   protected pendingCount(): number {
-    return this.memory.length + (this.inFlight ? 1 : 0);
+    return this.memory.size + (this.inFlight ? 1 : 0);
   }
 
   protected release(): void {
     this.counts.dropped += this.pendingCount();
-    this.memory.drain();
+    this.memory.clear();
     this.inFlight = undefined;
   }
 }
