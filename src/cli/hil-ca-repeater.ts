@@ -3,6 +3,7 @@
 // client notices a restarted server at once instead of on its next search.
 import { CaEnvironmentError, CaRepeater, readClientEnvironment } from "../ca/index.js";
 import { UsageError } from "./usage-error.js";
+import { untilSignal } from "./until-signal.js";
 
 export interface CaRepeaterCommandOptions {
   /** UDP port (default EPICS_CA_REPEATER_PORT, 5065). */
@@ -28,10 +29,7 @@ export async function caRepeaterCommand({ port }: CaRepeaterCommandOptions): Pro
     return 0;
   }
   console.log(`CA repeater on UDP port ${repeater.port}; Ctrl-C stops it.`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
+  await untilSignal();
   await repeater.close();
   return 0;
 }

@@ -19,6 +19,7 @@ import {
   notFoundLine,
   toolRequestType,
 } from "./hil-ca-format.js";
+import { untilSignal } from "./until-signal.js";
 
 const optionsSchema = z.object({
   /** Seconds to wait for the connections, and then for the replies (caget's -w; 1 s). */
@@ -165,11 +166,4 @@ function watch(channel: CaChannel, out: (line: string) => void): Watch {
 /** The wall clock to the microsecond, as camonitor stamps a disconnection. */
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
 }

@@ -18,6 +18,7 @@ import {
   type ServeDevicesOptions,
 } from "../ioc/index.js";
 import { UsageError } from "./usage-error.js";
+import { untilSignal } from "./until-signal.js";
 
 const optionsSchema = z.object({
   db: z.array(z.string()).default([]),
@@ -163,13 +164,6 @@ function address(ioc: Ioc): string {
       ? `TCP and UDP port ${tcpPort}`
       : `TCP port ${tcpPort}, UDP port ${udpPort}`;
   return `${hosts}, ${ports}`;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
 }
 
 async function runShell(ioc: Ioc): Promise<void> {

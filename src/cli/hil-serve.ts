@@ -27,6 +27,7 @@ import { loadConfig } from "../config/index.js";
 import type { BeamlineEnvironmentOptions } from "./beamline-environment.js";
 import { beamlineEnvironment, loadPlanCatalog } from "./beamline-environment.js";
 import { outletsFromOptions } from "./outlet-options.js";
+import { untilSignal } from "./until-signal.js";
 
 const port = z.number().int().min(0).max(65535);
 const optionsSchema = z.object({
@@ -146,7 +147,7 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
         `hil serve: environment open: ${Object.keys(plans).length} plans, ${Object.keys(devices).length} devices\n`,
       );
     }
-    await untilInterrupted();
+    await untilSignal();
   } finally {
     process.stdout.write("hil serve: stopping\n");
     // A second Ctrl-C ends the wait for the outlets: what a lossless one holds is spooled.
@@ -173,11 +174,4 @@ function forkWorker(options: BeamlineEnvironmentOptions) {
   if (options.clock !== undefined) args.push("--clock", options.clock);
   for (const plan of options.plans) args.push("--plans", plan);
   return fork(process.argv[1]!, args, { execArgv: process.execArgv, stdio: "inherit" });
-}
-
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
 }

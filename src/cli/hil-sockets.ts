@@ -5,6 +5,7 @@ import { buildDevices, loadConfig } from "../config/index.js";
 import { realClock } from "../core/index.js";
 import { DataSockets, pyRepr } from "../server/index.js";
 import { UsageError } from "./usage-error.js";
+import { untilSignal } from "./until-signal.js";
 
 const optionsSchema = z.object({
   config: z.string(),
@@ -50,11 +51,4 @@ export async function socketsCommand(raw: SocketsCommandOptions): Promise<number
   await sockets.close();
   await beamline.close();
   return 0;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
 }

@@ -1,6 +1,7 @@
 // `hil zmq-proxy IN OUT`: bluesky-0MQ-proxy's job. Publishers (`hil run --zmq`, bluesky's
 // Publisher) connect to IN; subscribers (RemoteDispatcher, ours or bluesky's) to OUT.
 import { ZmqProxy } from "../callbacks/index.js";
+import { untilSignal } from "./until-signal.js";
 
 export interface ZmqProxyCommandOptions {
   /** Interface both ports bind; default 127.0.0.1, "*" for every interface. */
@@ -19,10 +20,7 @@ export async function zmqProxyCommand(
     `Receiving on port ${proxy.inPort}; publishing to port ${proxy.outPort} (${host}).\n` +
       "Use Ctrl+C to exit.",
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
+  await untilSignal();
   console.log(`Interrupted. Exiting... (forwarded ${proxy.forwarded} frames)`);
   await proxy.close();
   return 0;
