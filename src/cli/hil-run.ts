@@ -7,6 +7,7 @@ import type { Beamline } from "../config/index.js";
 import { buildDevices, loadConfig } from "../config/index.js";
 import { RunEngine } from "../engine/index.js";
 import { baselineWrapper } from "../plans/index.js";
+import { drainOutlets } from "./drain-outlets.js";
 import { InterruptHandler } from "./interrupts.js";
 import type { OutletOptions } from "./outlet-flags.js";
 import { outletsFromOptions } from "./outlet-options.js";
@@ -26,9 +27,6 @@ export interface RunCommandOptions extends OutletOptions {
   clock?: string;
   seed: number;
 }
-
-/** Seconds `hil run` waits, after the plan, for its outlets to send what they still hold. */
-const OUTLET_DRAIN_SECONDS = 10;
 
 /** `hil run <plan> [args...]`: runs a plan on the configured beamline; returns the exit code. */
 export async function runCommand(
@@ -75,26 +73,12 @@ export async function runCommand(
     outputs.close();
     await beamline.close();
   }
-  if (!outlets.empty) reportOutlets(await drain(outlets, terminal), terminal);
+  if (!outlets.empty)
+    reportOutlets(await drainOutlets(outlets, (text) => terminal.note(text)), terminal);
   for (const files of outputs.files) {
     terminal.note(`wrote ${[files.jsonl, files.csv, files.plot, files.nexus].join("\n      ")}`);
   }
   return exitCode;
-}
-
-async function drain(outlets: DocumentOutlets, terminal: Terminal): Promise<OutletStatus[]> {
-  // Ctrl-C while waiting ends the wait: what a lossless outlet holds goes to its spool.
-  const stop = (): void => void outlets.close();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  const waiting = outlets.status().reduce((sum, outlet) => sum + outlet.pending, 0);
-  if (waiting > 0) terminal.note(`sending ${waiting} documents still waiting for their outlets…`);
-  try {
-    return await outlets.finish(OUTLET_DRAIN_SECONDS);
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  }
 }
 
 /** One line per outlet that did not send everything: what was dropped, and where the rest waits. */

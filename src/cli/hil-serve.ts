@@ -26,6 +26,7 @@ import { DocumentOutlets } from "../callbacks/index.js";
 import { loadConfig } from "../config/index.js";
 import type { BeamlineEnvironmentOptions } from "./beamline-environment.js";
 import { beamlineEnvironment, loadPlanCatalog } from "./beamline-environment.js";
+import { closeOnSignal, drainOutlets } from "./drain-outlets.js";
 import { outletsFromOptions } from "./outlet-options.js";
 import { untilSignal } from "./until-signal.js";
 
@@ -53,9 +54,6 @@ const optionsSchema = z.object({
   kafka: z.string().optional(),
   kafkaTopic: z.string().optional(),
 });
-
-/** Seconds `hil serve` waits at its end for its outlets to send what they hold. */
-const OUTLET_DRAIN_SECONDS = 10;
 
 export type ServeCommandOptions = z.input<typeof optionsSchema>;
 
@@ -150,15 +148,13 @@ export async function serveCommand(raw: ServeCommandOptions): Promise<number> {
     await untilSignal();
   } finally {
     process.stdout.write("hil serve: stopping\n");
-    // A second Ctrl-C ends the wait for the outlets: what a lossless one holds is spooled.
-    const hurry = (): void => void outlets.close();
-    process.on("SIGINT", hurry);
-    process.on("SIGTERM", hurry);
+    const release = closeOnSignal(outlets); // a second Ctrl-C: spool, do not wait
     try {
       for (const close of closers.reverse()) await close();
       if (environment.state !== "closed") await manager.destroyEnvironment();
     } finally {
-      await outlets.finish(OUTLET_DRAIN_SECONDS);
+      await drainOutlets(outlets, (text) => process.stdout.write(`hil serve: ${text}\n`));
+      release();
       manager.close();
       store.close();
     }

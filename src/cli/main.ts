@@ -3,14 +3,6 @@ import { Command, InvalidArgumentError } from "commander";
 import { HilError } from "../core/index.js";
 import { addOutletOptions } from "./outlet-flags.js";
 
-/**
- * A finished run ends within two seconds even when a peer's connection lingers (a Kafka
- * broker that never answers keeps kafkajs's timers alive); its documents are spooled by then.
- */
-function endSoon(): void {
-  setTimeout(() => process.exit(), 2000).unref();
-}
-
 // Each command's module loads when that command runs: together they take seconds to load,
 // and `hil ioc` should serve as soon as its records are built. Help lists the plans and the
 // emulators, so asking for help (or for the commands that take them) loads those two.
@@ -93,7 +85,6 @@ addOutletOptions(runCommandDefinition)
   .action(async (plan: string, args: string[], options) => {
     const { runCommand } = await import("./hil-run.js");
     process.exitCode = await runCommand(plan, args, options);
-    endSoon();
   });
 
 program
