@@ -6,23 +6,12 @@ import {
   historyItemSchema,
   queueItemSchema,
   queueModeSchema,
+  dataOutStatusSchema,
 } from "../server/wire.js";
-import type { DataOutStatus } from "../server/wire.js";
 
 /** What every reply carries; other fields are kept. */
 export const baseReply = z.looseObject({ success: z.boolean(), msg: z.string() });
 export type BaseReply = z.infer<typeof baseReply>;
-
-const dataOutSchema = z.object({
-  name: z.string(),
-  lossless: z.boolean(),
-  sent: z.int().nonnegative(),
-  spooled: z.int().nonnegative(),
-  dropped: z.int().nonnegative(),
-  pending: z.int().nonnegative(),
-  failures: z.int().nonnegative(),
-  last_error: z.string().nullable(),
-}) satisfies z.ZodType<DataOutStatus>;
 
 export const statusReply = baseReply.extend({
   time: z.number(),
@@ -44,7 +33,7 @@ export const statusReply = baseReply.extend({
   lock_info_uid: z.string(),
   lock: z.object({ environment: z.boolean(), queue: z.boolean() }),
   /** hil's own: a queue server of bluesky's has none. */
-  data_out: z.array(dataOutSchema).optional(),
+  data_out: z.array(dataOutStatusSchema).optional(),
 });
 export type StatusReply = z.infer<typeof statusReply>;
 

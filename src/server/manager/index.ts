@@ -11,7 +11,7 @@ export type {
 } from "./environment.js";
 export type { OpenedEnvironment } from "./in-process-environment.js";
 export { InProcessEnvironment } from "./in-process-environment.js";
-export type { DataOutStatus, ManagerState, ManagerStatus } from "./manager-status.js";
+export type { ManagerState, ManagerStatus } from "./manager-status.js";
 export { managerVersion } from "./manager-status.js";
 export type { ManagerEvent, ManagerListener, QueueManagerOptions } from "./queue-manager.js";
 export { QueueManager } from "./queue-manager.js";

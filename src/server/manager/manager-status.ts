@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { OutletStatus } from "../../callbacks/index.js";
 import type { RunEngineState } from "../../engine/index.js";
 import type { LockInfo, QueueMode, QueueStore } from "../queue/index.js";
+import type { DataOutStatus } from "../queue/wire-schemas.js";
 import type { EnvironmentState } from "./environment.js";
 
 /** The manager's states, with the queue server's words. */
@@ -43,18 +44,6 @@ export interface ManagerStatus {
   lock: Pick<LockInfo, "environment" | "queue">;
   /** hil's own: where the served documents also go (`hil serve --zmq/--kafka`), and how it goes. */
   data_out: DataOutStatus[];
-}
-
-/** One outlet of the served documents: a lossless one spools while its peer is away, a lossy one drops. */
-export interface DataOutStatus {
-  name: string;
-  lossless: boolean;
-  sent: number;
-  spooled: number;
-  dropped: number;
-  pending: number;
-  failures: number;
-  last_error: string | null;
 }
 
 /** The fields that the engine's side decides; the rest are the store's. */

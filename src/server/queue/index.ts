@@ -13,6 +13,7 @@ export type {
 } from "./plan-queue.js";
 export { PlanQueue } from "./plan-queue.js";
 export type {
+  DataOutStatus,
   ExitStatus,
   HistoryItem,
   ItemResult,
@@ -23,6 +24,7 @@ export type {
 } from "./wire-schemas.js";
 export { defaultQueueMode } from "./queue-item.js";
 export {
+  dataOutStatusSchema,
   exitStatusSchema,
   historyItemSchema,
   itemResultSchema,

@@ -64,3 +64,16 @@ export type HistoryItem = z.infer<typeof historyItemSchema>;
 export const queueModeSchema = z.object({ loop: z.boolean(), ignore_failures: z.boolean() });
 /** loop: finished items go back to the end; ignore_failures: a failed plan does not stop the queue. */
 export type QueueMode = z.infer<typeof queueModeSchema>;
+
+/** One outlet of the served documents (hil's status field `data_out`): a lossless one spools while its peer is away, a lossy one drops. */
+export const dataOutStatusSchema = z.object({
+  name: z.string(),
+  lossless: z.boolean(),
+  sent: z.int().nonnegative(),
+  spooled: z.int().nonnegative(),
+  dropped: z.int().nonnegative(),
+  pending: z.int().nonnegative(),
+  failures: z.int().nonnegative(),
+  last_error: z.string().nullable(),
+});
+export type DataOutStatus = z.infer<typeof dataOutStatusSchema>;
