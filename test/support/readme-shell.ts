@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ChildOutput } from "./child-output.js";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -32,26 +33,11 @@ export function shellLine(
     cwd,
     env: { ...process.env, ...env },
   });
-  let output = "";
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  const seen = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const waiter of waiters.splice(0)) {
-      if (output.includes(waiter.text)) waiter.resolve();
-      else waiters.push(waiter);
-    }
-  };
-  child.stdout.on("data", seen);
-  child.stderr.on("data", seen);
   const done = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const output = new ChildOutput(child, done, line);
   return {
-    output: () => output,
-    waitFor: (text) =>
-      new Promise((resolve, reject) => {
-        if (output.includes(text)) return resolve();
-        waiters.push({ text, resolve });
-        void done.then(() => reject(new Error(`ended before "${text}":\n${output}`)));
-      }),
+    output: () => output.text(),
+    waitFor: (text) => output.waitFor(text),
     done,
     kill: () => child.kill("SIGTERM"),
   };
