@@ -9,7 +9,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { QueueStore, createQueueHttpServer } from "../src/server/index.js";
 import type { HilServe } from "../test/support/hil-serve.js";
-import { hilServes } from "../test/support/hil-serve.js";
+import { apiCaller, hilServes } from "../test/support/hil-serve.js";
 import { median, printTable } from "./table.js";
 
 const KEY = "bench";
@@ -25,26 +25,6 @@ const CONFIG = `devices:
     peak: { motors: [m1], centre: 0.3, sigma: 0.25, amplitude: 100000, background: 1000 }
 `;
 
-type Call = (
-  method: "GET" | "POST",
-  path: string,
-  body?: unknown,
-) => Promise<Record<string, unknown>>;
-
-function caller(port: number): Call {
-  return async (method, path, body) => {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: {
-        authorization: `ApiKey ${KEY}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as Record<string, unknown>;
-  };
-}
-
 async function perSecond(count: number, work: (i: number) => unknown): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < count; i++) await work(i);
@@ -57,7 +37,7 @@ async function queueOperations(dir: string): Promise<void> {
   const store = new QueueStore(join(dir, "http.sqlite"));
   const http = createQueueHttpServer({ store, apiKey: KEY });
   const { port } = await http.listen(0);
-  const call = caller(port);
+  const call = apiCaller(`http://127.0.0.1:${port}`, KEY);
   const rows: string[][] = [];
   const row = (name: string, viaHttp: number, onStore: number) =>
     rows.push([name, viaHttp.toFixed(0), onStore.toFixed(0), `${(viaHttp / onStore).toFixed(3)}×`]);

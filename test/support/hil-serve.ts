@@ -46,6 +46,21 @@ export interface HilServeExit {
   signal: NodeJS.Signals | null;
 }
 
+/** JSON requests to a queue server at `url` with `key`, e.g. `call("POST", "/api/queue/start")`. */
+export function apiCaller(url: string, key: string): HilServeCall {
+  return async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `ApiKey ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+}
+
 export type HilServeCall = (
   method: "GET" | "POST",
   path: string,
@@ -260,17 +275,7 @@ function spawnServe(options: HilServeOptions): Started {
         return;
       }
       const url = `http://${printed.host}:${printed.port}`;
-      const call: HilServeCall = async (method, path, body) => {
-        const response = await fetch(`${url}${path}`, {
-          method,
-          headers: {
-            authorization: `ApiKey ${apiKey}`,
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return (await response.json()) as Record<string, unknown>;
-      };
+      const call = apiCaller(url, apiKey);
       resolve({
         pid: child.pid!,
         apiKey,
