@@ -63,6 +63,11 @@ export class CatalogWriter extends CallbackBase {
     );
   }
 
+  /** Writes the event counts not yet written (a run that ended without a stop document). */
+  flush(): void {
+    if (this.pending.size > 0) this.guard(() => this.catalog.transaction(() => this.writeCounts()));
+  }
+
   private count(descriptor: string, events: number): void {
     this.pending.set(descriptor, (this.pending.get(descriptor) ?? 0) + events);
     if (performance.now() - this.lastWrite >= COUNT_INTERVAL_MS) {

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { NamedDocument } from "../../core/index.js";
 import { readJsonl } from "../jsonl-writer.js";
+import { CatalogWriter } from "./catalog-writer.js";
 import type { RunCatalog, RunFilePaths } from "./run-catalog.js";
 
 /** The catalog's file in an out folder. */
@@ -14,48 +15,17 @@ export interface ReindexReport {
   unfinished: number;
 }
 
-/** The other files written beside a run's JSONL file (same stem), by extension. */
-export function siblingFiles(folder: string, jsonl: string): RunFilePaths {
-  const stem = basename(jsonl, ".jsonl");
-  const files: RunFilePaths = { jsonl };
-  for (const name of readdirSync(folder).sort()) {
+/** The files of a folder by stem and extension: a run's JSONL file and those written beside it. */
+function filesByStem(names: readonly string[]): Map<string, RunFilePaths> {
+  const stems = new Map<string, RunFilePaths>();
+  for (const name of names) {
     const extension = extname(name);
-    if (extension === ".jsonl" || basename(name, extension) !== stem) continue;
+    const stem = basename(name, extension);
+    const files = stems.get(stem) ?? {};
     files[extension.slice(1)] = name;
+    stems.set(stem, files);
   }
-  return files;
-}
-
-/** Indexes every run of a list of documents, as the CatalogWriter would have live. */
-export function indexDocuments(
-  catalog: RunCatalog,
-  documents: readonly NamedDocument[],
-  files: RunFilePaths,
-): number {
-  let runs = 0;
-  for (const [name, doc] of documents) {
-    switch (name) {
-      case "start":
-        catalog.addStart(doc, files);
-        runs++;
-        break;
-      case "descriptor":
-        catalog.addDescriptor(doc);
-        break;
-      case "event":
-        catalog.addEvents(doc.descriptor, 1);
-        break;
-      case "event_page":
-        catalog.addEvents(doc.descriptor, doc.seq_num.length);
-        break;
-      case "stop":
-        catalog.addStop(doc);
-        break;
-      default:
-        break;
-    }
-  }
-  return runs;
+  return stems;
 }
 
 /**
@@ -68,9 +38,11 @@ export function reindexFolder(
   folder: string,
   warn: (message: string) => void,
 ): ReindexReport {
+  const names = readdirSync(folder).sort();
+  const siblings = filesByStem(names);
   const runFiles: Array<{ name: string; documents: NamedDocument[]; time: number; mtime: number }> =
     [];
-  for (const name of readdirSync(folder).sort()) {
+  for (const name of names) {
     if (extname(name) !== ".jsonl") continue;
     const path = join(folder, name);
     const documents = readJsonl(path, { warnTruncated: warn });
@@ -86,9 +58,18 @@ export function reindexFolder(
   catalog.transaction(() => {
     catalog.clear();
     for (const { name, documents } of runFiles) {
-      report.runs += indexDocuments(catalog, documents, siblingFiles(folder, name));
+      // As the run was indexed live: the same writer, its files found beside its JSONL file.
+      const writer = new CatalogWriter(catalog, {
+        files: siblings.get(basename(name, ".jsonl")),
+        warn,
+      });
+      for (const document of documents) {
+        if (document[0] === "start") report.runs++;
+        void writer.callback(...document);
+      }
+      writer.flush();
     }
   });
-  report.unfinished = catalog.search().filter((run) => run.stop === undefined).length;
+  report.unfinished = catalog.unfinished;
   return report;
 }

@@ -111,7 +111,6 @@ function prepare(db: Database.Database) {
       `UPDATE streams SET num_events = num_events + ? WHERE descriptor_uid = ?`,
     ),
     stopRun: db.prepare(`UPDATE runs SET exit_status = ?, stop_time = ?, stop = ? WHERE uid = ?`),
-    setFiles: db.prepare(`UPDATE runs SET files = ? WHERE uid = ?`),
     byUid: db.prepare<[string], RunRow>(`SELECT * FROM runs WHERE uid = ?`),
     startOf: db.prepare<[string], { seq: number; start: string }>(
       `SELECT seq, start FROM runs WHERE uid = ?`,
@@ -129,6 +128,9 @@ function prepare(db: Database.Database) {
       `SELECT * FROM streams WHERE run_uid = ? ORDER BY rowid`,
     ),
     count: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM runs`),
+    countUnfinished: db.prepare<[], { n: number }>(
+      `SELECT count(*) AS n FROM runs WHERE stop IS NULL`,
+    ),
   };
 }
 
@@ -230,10 +232,6 @@ export class RunCatalog {
     this.statements.stopRun.run(stop.exit_status, stop.time, JSON.stringify(stop), stop.run_start);
   }
 
-  setFiles(uid: string, files: RunFilePaths): void {
-    this.statements.setFiles.run(JSON.stringify(files), uid);
-  }
-
   /** Forgets every run: the first step of a rebuild. */
   clear(): void {
     this.transaction(() => {
@@ -244,6 +242,11 @@ export class RunCatalog {
 
   get size(): number {
     return this.statements.count.get()!.n;
+  }
+
+  /** Runs with no stop document (their process was killed, or they still run). */
+  get unfinished(): number {
+    return this.statements.countUnfinished.get()!.n;
   }
 
   /**
