@@ -11,7 +11,8 @@ function quoted(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
-function cell(value: unknown): string {
+/** A CSV cell: numbers and booleans as they print, text quoted when it must be, the rest as quoted JSON. */
+export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "string") return /[",\r\n]/.test(value) ? quoted(value) : value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -63,7 +64,7 @@ export class CsvWriter extends CallbackBase {
   }
 
   private writeRow(values: unknown[]): void {
-    if (this.fd !== undefined) writeSync(this.fd, `${values.map(cell).join(",")}\r\n`);
+    if (this.fd !== undefined) writeSync(this.fd, `${values.map(csvCell).join(",")}\r\n`);
   }
 
   private close(): void {

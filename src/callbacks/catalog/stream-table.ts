@@ -1,5 +1,6 @@
 import type { NamedDocument } from "../../core/index.js";
 import { unpackEventPage } from "../../core/index.js";
+import { csvCell } from "../csv-writer.js";
 import { CatalogLookupError } from "./errors.js";
 
 /** One stream of a run as a table: `seq_num`, `time`, then the stream's fields. */
@@ -42,16 +43,6 @@ export function streamTable(
   const width = 2 + fields.length;
   for (const row of rows) while (row.length < width) row.push(undefined);
   return { columns: ["seq_num", "time", ...fields], rows };
-}
-
-/** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return typeof value === "string" && !/[",\r\n]/.test(text)
-    ? text
-    : `"${text.replaceAll('"', '""')}"`;
 }
 
 export function tableAsCsv(table: StreamTable): string {
