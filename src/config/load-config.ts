@@ -7,9 +7,7 @@ import { type Beamline, type BuildDevicesOptions, buildDevices } from "./build-d
 import { ProblemList, describeValue, didYouMean, schemaKeysAt } from "./config-error.js";
 import {
   type BeamlineConfig,
-  type DataSocketConfig,
   type DeviceConfig,
-  type PublishedSignal,
   type IocSection,
   type ServedDevice,
   type Profile,
@@ -24,10 +22,10 @@ import {
   type Environment,
   type RawDevice,
   type RawIocSection,
-  type RawSocketsSection,
   readConfigTree,
 } from "./read-config-tree.js";
 import type { DriverRegistry, DriverSpec } from "./registry.js";
+import { socketsSectionOf } from "./sockets-section.js";
 import type { PathSegment } from "./source-file.js";
 
 export interface LoadConfigOptions {
@@ -99,99 +97,6 @@ function iocSectionOf(
     problems.add(source, path, `no device "${name}" to serve${hint}`, listed ? "value" : "key");
   });
   return { prefix: section.prefix, devices: new Map(entries) };
-}
-
-const defaultSocketPorts = { date: 9000, data: 9010, push: 8500, live: 8000 } as const;
-const forbiddenInCodenames = ["#", ",", ";", ":", "&"];
-
-/**
- * The `sockets:` section checked: codenames PyExpLabSys accepts, signals of the config's
- * devices, a live server for each live socket, no two sockets on one address.
- */
-function socketsSectionOf(
-  { section, source }: RawSocketsSection,
-  known: readonly string[],
-  problems: ProblemList,
-): DataSocketConfig[] {
-  const sockets: DataSocketConfig[] = [];
-  const bound = new Map<string, string>();
-  for (const [key, entry] of Object.entries(section)) {
-    const at = ["sockets", key];
-    const codenames = Object.entries(entry.codenames ?? {});
-    if (entry.type === "push") {
-      for (const field of ["codenames", "timeout", "period"] as const) {
-        if (entry[field] !== undefined) {
-          problems.add(
-            source,
-            [...at, field],
-            `a push socket publishes no signals: no ${field}`,
-            "key",
-          );
-        }
-      }
-    } else if (codenames.length === 0) {
-      problems.add(
-        source,
-        at,
-        `a ${entry.type} socket needs codenames: the signals it publishes`,
-        "key",
-      );
-    }
-    if (entry.type === "live" && !entry.liveServer) {
-      problems.add(source, at, "a live socket needs a liveServer: {host, port} to send to", "key");
-    }
-    if (entry.type !== "live" && entry.liveServer) {
-      problems.add(source, [...at, "liveServer"], "only a live socket has a liveServer", "key");
-    }
-    const signals: PublishedSignal[] = [];
-    for (const [codename, published] of codenames) {
-      const where = [...at, "codenames", codename];
-      const bad = forbiddenInCodenames.find((char) => codename.includes(char));
-      if (bad) {
-        problems.add(
-          source,
-          where,
-          `the character '${bad}' is not allowed in the codenames`,
-          "key",
-        );
-      }
-      const signal = typeof published === "string" ? published : published.signal;
-      const timeout =
-        typeof published === "string"
-          ? (entry.timeout ?? null)
-          : (published.timeout ?? entry.timeout ?? null);
-      if (!known.some((device) => signal === device || signal.startsWith(`${device}_`))) {
-        const hint = didYouMean(signal, known, ` (devices: ${known.join(", ") || "none"})`);
-        const path = typeof published === "string" ? where : [...where, "signal"];
-        problems.add(source, path, `no device has the signal "${signal}"${hint}`);
-      }
-      signals.push({ codename, signal, timeout });
-    }
-    const host = entry.host ?? "127.0.0.1";
-    const port = entry.port ?? defaultSocketPorts[entry.type];
-    const address = `${host}:${port}`;
-    const other = bound.get(address);
-    if (port !== 0 && other !== undefined) {
-      problems.add(
-        source,
-        [...at, ...(entry.port === undefined ? [] : ["port"])],
-        `socket "${other}" is already on ${address}`,
-        entry.port === undefined ? "key" : "value",
-      );
-    }
-    bound.set(address, key);
-    sockets.push({
-      key,
-      type: entry.type,
-      name: entry.name ?? key,
-      host,
-      port,
-      period: entry.period ?? 1,
-      signals,
-      ...(entry.liveServer ? { liveServer: entry.liveServer } : {}),
-    });
-  }
-  return sockets;
 }
 
 export type LoadBeamlineOptions = LoadConfigOptions & Omit<BuildDevicesOptions, "registry">;

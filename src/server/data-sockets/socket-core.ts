@@ -259,9 +259,6 @@ function checkCodenames(codenames: readonly string[]): readonly string[] {
   return [...codenames];
 }
 
-/** The characters a codename may not hold. */
-export const forbiddenCodenameCharacters: readonly string[] = forbidden;
-
 export interface LiveSocketCoreOptions {
   readonly name: string;
   readonly codenames: readonly string[];
