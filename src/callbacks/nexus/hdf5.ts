@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import type H5wasm from "h5wasm/node";
+import type { StreamResource } from "../../core/index.js";
 
 /** h5wasm: HDF5 compiled to WebAssembly, reading and writing files on the local disk. */
 export type Hdf5 = typeof H5wasm;
@@ -19,4 +21,12 @@ export function loadHdf5(): Promise<Hdf5> {
     return h5wasm;
   });
   return loading;
+}
+
+/** Where a stream resource's HDF5 file is on this machine, and the dataset of its frames. */
+export function resourceFrames(resource: StreamResource): { path: string; dataset: string } {
+  return {
+    path: fileURLToPath(resource.uri.replace(/^file:\/\/localhost\//, "file:///")),
+    dataset: String(resource.parameters.dataset ?? "/entry/data/data"),
+  };
 }

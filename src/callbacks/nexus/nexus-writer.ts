@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { HilError } from "../../core/index.js";
 import type {
   DocumentCallback,
@@ -25,7 +24,7 @@ import {
   setAttribute,
   text,
 } from "./datasets.js";
-import { type Hdf5, loadHdf5, loadedHdf5 } from "./hdf5.js";
+import { type Hdf5, loadHdf5, loadedHdf5, resourceFrames } from "./hdf5.js";
 import { Instrument } from "./instrument.js";
 
 /** The group of the primary stream, as NeXus names the plottable data of an entry. */
@@ -306,8 +305,7 @@ export class NexusWriter {
     if (!stream || !resource || this.linked.has(resource.uid)) return;
     if (resource.mimetype !== HDF5_MIMETYPE || !resource.uri.startsWith("file:")) return;
     if (stream.group.keys().includes(resource.data_key)) return;
-    const target = fileURLToPath(resource.uri.replace(/^file:\/\/localhost\//, "file:///"));
-    const dataset = String(resource.parameters.dataset ?? "/entry/data/data");
+    const { path: target, dataset } = resourceFrames(resource);
     const link = relative(dirname(this.path), target) || target;
     stream.group.create_external_link(link, dataset, resource.data_key);
     this.instrument?.frames(doc.descriptor, resource.data_key, link, dataset);

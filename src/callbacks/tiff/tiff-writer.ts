@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type {
   DescriptorDataKey,
   DocumentCallback,
@@ -10,7 +9,8 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../../core/index.js";
-import { type Hdf5, loadHdf5, loadedHdf5 } from "../nexus/hdf5.js";
+import { flatNumbers } from "../nexus/columns.js";
+import { type Hdf5, loadHdf5, loadedHdf5, resourceFrames } from "../nexus/hdf5.js";
 import { type TiffPixels, encodeTiff } from "./tiff-encoder.js";
 
 export interface TiffWriterOptions {
@@ -50,14 +50,6 @@ function imageOf(stream: string, field: string, key: DescriptorDataKey): Image |
   const numpy = /^[<>|=]?([uif]\d)$/.exec(key.dtype_numpy ?? "")?.[1];
   const make = (numpy && TYPED[numpy]) || TYPED.f4!;
   return { field, stream, height: height!, width: width!, make };
-}
-
-function flat(value: unknown): number[] {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number>, Number);
-  }
-  if (Array.isArray(value)) return value.flat(Infinity).map(Number);
-  return [];
 }
 
 /**
@@ -150,7 +142,7 @@ export class TiffWriter {
     if (!images) return;
     for (const image of images.values()) {
       values(image.field).forEach((value, i) => {
-        const pixels = flat(value);
+        const pixels = flatNumbers(value);
         if (pixels.length !== image.height * image.width) return; // external, or not given
         this.save(image, seqNums[i]!, image.make(pixels));
       });
@@ -164,10 +156,10 @@ export class TiffWriter {
     if (!hdf5) throw new Error(`cannot read the frames of ${resource.uri}: HDF5 did not load`);
     const { start, stop } = doc.indices;
     if (stop <= start) return;
-    const path = fileURLToPath(resource.uri.replace(/^file:\/\/localhost\//, "file:///"));
-    const file = new hdf5.File(path, "r");
+    const frames = resourceFrames(resource);
+    const file = new hdf5.File(frames.path, "r");
     try {
-      const dataset = file.get(String(resource.parameters.dataset ?? "/entry/data/data"));
+      const dataset = file.get(frames.dataset);
       if (!(dataset instanceof hdf5.Dataset)) return;
       const block = dataset.slice([[start, stop]]) as ArrayLike<number>;
       const size = image.height * image.width;
