@@ -36,8 +36,8 @@ export async function runCommand(
 ): Promise<number> {
   const config = await loadConfig(options.config, { profile: options.profile });
   const clock = chooseClock(options.clock, config.isSimulated);
-  const extraMd = parseMetadata(options.md);
-  const outletsConfig = outletsFromOptions(options, { ...config.metadata, ...extraMd });
+  const md = { ...config.metadata, ...parseMetadata(options.md) };
+  const outletsConfig = outletsFromOptions(options, md);
   const outlets = DocumentOutlets.open(outletsConfig, { spoolRoot: join(options.out, "spool") });
   let beamline: Beamline | undefined;
   let runnable: Plan<unknown>;
@@ -49,7 +49,6 @@ export async function runCommand(
     await outlets.close();
     throw error;
   }
-  const md = { ...beamline.metadata, ...extraMd };
   const terminal = new Terminal();
   const outputs = new RunOutputs(options.out, beamline, terminal);
   const interrupts = new InterruptHandler(terminal);
